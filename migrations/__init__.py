@@ -1,0 +1,1 @@
+"""Alembic migrations of the xueji database (installed as xueji_cli.migrations)."""

@@ -1,0 +1,3 @@
+from xueji_cli.cli.main import main
+
+main()

@@ -1,0 +1,46 @@
+"""xueji db — the database schema: status, and upgrade with a backup first."""
+
+from __future__ import annotations
+
+import typer
+
+from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, workspace
+
+app = typer.Typer(help="数据库:查看结构版本,升级(先自动备份)。", no_args_is_help=True)
+
+
+@app.command("status")
+def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """显示数据库结构版本与本程序所需版本。"""
+    with guard(json_out):
+        from xueji_cli.core.store import HEAD
+
+        ws = workspace(ctx, check_schema=False)
+        store = ws.store
+        store.check_exists()
+        with store.errors(), store.engine(False).connect() as conn:
+            current = store.revision(conn)
+        if json_out:
+            emit_json({"ok": current == HEAD, "revision": current, "head": HEAD,
+                       "database": str(store.path)})
+        else:
+            state = "最新" if current == HEAD else "需要升级(xueji db upgrade)"
+            say(f"数据库 {store.path}:结构版本 {current},程序需要 {HEAD},{state}")
+        if current != HEAD:
+            raise typer.Exit(3)
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """把数据库升级到本程序的结构版本;升级前先备份数据库文件。"""
+    with guard(json_out):
+        from xueji_cli.core.store import HEAD
+
+        ws = workspace(ctx, check_schema=False)
+        old, backup = ws.store.upgrade()
+        if json_out:
+            emit_json({"ok": True, "from": old, "to": HEAD, "backup": str(backup) if backup else None})
+        elif backup is None:
+            say(f"数据库已是最新结构({HEAD}),无需升级。")
+        else:
+            say(f"已备份到 {backup},并从 {old} 升级到 {HEAD}。")

@@ -1,0 +1,100 @@
+"""One student record as the registrar sees it (tables) and as scripts see it (JSON).
+ID and national numbers are masked unless --show-id."""
+
+from __future__ import annotations
+
+from xueji_cli.core import codes
+from xueji_cli.core.privacy import show
+
+
+def record_dict(student, person, school, reveal: bool = False) -> dict:
+    return {
+        "local_number": student.local_number,
+        "national_number": show(student.national_number, reveal, national=True),
+        "name": person.name,
+        "gender": codes.label("gender", person.gender),
+        "birth_date": person.birth_date.isoformat(),
+        "id_type": person.id_type,
+        "id_number": show(person.id_number, reveal),
+        "ethnicity": codes.label("ethnicity", person.ethnicity),
+        "school": school.code,
+        "school_name": school.name,
+        "kind": student.kind,
+        "entry_year": student.entry_year,
+        "grade": student.grade,
+        "class": student.class_no,
+        "status": student.status,
+        "status_label": codes.label("status", student.status),
+        "enrolled_on": student.enrolled_on.isoformat(),
+        "hukou_region": person.hukou_region,
+        "guardian_name": person.guardian_name,
+        "guardian_hukou_region": person.guardian_hukou_region,
+        "residence_region": person.residence_region,
+        "remark": student.remark,
+    }
+
+
+LIST_COLUMNS = ["学籍号", "姓名", "性别", "出生日期", "身份证号", "学校", "年级", "班级", "状态"]
+
+
+def list_row(d: dict) -> list:
+    return [d["local_number"] or "(借读)", d["name"], d["gender"], d["birth_date"], d["id_number"],
+            f"{d['school']} {d['school_name']}", d["grade"], d["class"], d["status_label"]]
+
+
+def card_rows(d: dict) -> list[list[str]]:
+    """Label/value pairs of the record card."""
+    return [
+        ["姓名", d["name"]], ["性别", d["gender"]], ["出生日期", d["birth_date"]],
+        ["身份证件", f"{codes.label('id_type', d['id_type'])} {d['id_number']}"],
+        ["民族", d["ethnicity"]], ["学籍号", d["local_number"] or "(临时借读学籍,无学籍号)"],
+        ["全国学籍号", d["national_number"] or "(尚无)"],
+        ["学校", f"{d['school']} {d['school_name']}"],
+        ["年级班级", f"{d['grade']}年级{d['class']}班(入学年份 {d['entry_year']})"],
+        ["学籍状态", d["status_label"]], ["入学日期", d["enrolled_on"]],
+        ["户口所在地", d["hukou_region"] or ""], ["监护人", d["guardian_name"] or ""],
+        ["监护人户口所在地", d["guardian_hukou_region"] or ""], ["现住地", d["residence_region"] or ""],
+        ["备注", d["remark"] or ""],
+    ]
+
+
+def describe_sets(sets: dict, schools: dict) -> str:
+    """What a journal entry set, in words: 学校、年级班级、状态、号码."""
+    parts = []
+    if "school_id" in sets and sets["school_id"] in schools:
+        school = schools[sets["school_id"]]
+        parts.append(f"{school.code} {school.name}")
+    if "grade" in sets or "class_no" in sets:
+        parts.append(f"{sets.get('grade', '')}年级{sets.get('class_no', '')}班")
+    if "status" in sets:
+        parts.append(codes.label("status", sets["status"]))
+    if sets.get("local_number"):
+        parts.append(f"学籍号 {sets['local_number']}")
+    return ",".join(parts)
+
+
+def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = False) -> dict:
+    from xueji_cli.core.dates import china_time
+
+    kind = codes.change_kind(entry.kind)
+    school = schools.get(entry.school_id)
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "kind_label": kind.label,
+        "national_code": entry.national_code,
+        "effective_date": entry.effective_date.isoformat(),
+        "recorded_at": china_time(entry.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "operator": entry.operator,
+        "school": school.code if school else None,
+        "local_number": student.local_number if student else None,
+        "name": person.name if person else None,
+        "from_school": entry.from_school,
+        "to_school": entry.to_school,
+        "reason": entry.reason,
+        "evidence": entry.evidence,
+        "approvals": entry.approvals,
+        "sets": describe_sets(entry.sets, schools),
+        "remark": entry.remark,
+        "corrects": entry.corrects,
+    }

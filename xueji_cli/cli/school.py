@@ -1,0 +1,90 @@
+"""xueji school — the schools of the directory and their service areas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
+
+app = typer.Typer(help="学校:登记、修改、列出本目录的学校及服务范围。", no_args_is_help=True)
+
+TYPE_WORDS = {"小学": "primary", "初中": "junior", "高中": "senior"}
+AreaOpt = Annotated[list[str] | None, typer.Option(
+    "--service-area", metavar="REGION",
+    help="服务范围:12位统计用区划代码或其前6/9位,可重复")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option("--code", help="3位学校代码(学籍号第7–9位)")],
+    name: Annotated[str, typer.Option("--name", help="学校名称")],
+    type_: Annotated[str, typer.Option("--type", help="primary 小学 / junior 初中 / senior 高中")] = "primary",
+    central: Annotated[bool, typer.Option("--central", help="该校是乡镇中心校")] = False,
+    designated: Annotated[bool, typer.Option(
+        "--designated-for-borrowing", help="教育局指定接收借读生的学校 (ORG-3)")] = False,
+    service_area: AreaOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """登记一所学校。"""
+    with guard(json_out, subject=f"学校 {code}"):
+        from xueji_cli.core import schools
+
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            school = schools.add(session, code, name, TYPE_WORDS.get(type_, type_), central,
+                                 designated, service_area)
+            areas = schools.areas_of(session, school.id)
+        if json_out:
+            emit_json({"ok": True, "code": school.code, "name": school.name, "type": school.type,
+                       "service_areas": areas})
+        else:
+            say(f"已登记学校 {school.code} {school.name}"
+                + (f",服务范围 {'、'.join(areas)}" if areas else ",尚未设置服务范围"))
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="学校代码")],
+    name: Annotated[str | None, typer.Option("--name", help="新名称")] = None,
+    designated: Annotated[bool | None, typer.Option(
+        "--designated-for-borrowing/--not-designated", help="是否为指定借读学校")] = None,
+    service_area: AreaOpt = None,
+    remove_area: Annotated[list[str] | None, typer.Option(
+        "--remove-area", metavar="REGION", help="从服务范围中删去,可重复")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """修改学校名称、指定借读资格或服务范围。"""
+    with guard(json_out, subject=f"学校 {code}"):
+        from xueji_cli.core import schools
+
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            school = schools.update(session, code, name, designated, service_area, remove_area)
+            areas = schools.areas_of(session, school.id)
+        if json_out:
+            emit_json({"ok": True, "code": school.code, "name": school.name, "service_areas": areas})
+        else:
+            say(f"已修改学校 {school.code} {school.name},服务范围 {'、'.join(areas) or '(未设置)'}")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """列出本目录的学校。"""
+    with guard(json_out):
+        from xueji_cli.core import codes, schools
+
+        ws = workspace(ctx)
+        with ws.store.session() as session:
+            rows = schools.listing(session)
+        if json_out:
+            emit_json({"ok": True, "schools": rows})
+            return
+        table(f"{ws.settings.name} 的学校",
+              ["代码", "名称", "类型", "中心校", "指定借读", "服务范围", "在校人数"],
+              [[r["code"], r["name"], codes.label("school_type", r["type"]),
+                "是" if r["central"] else "", "是" if r["designated_for_borrowing"] else "",
+                "、".join(r["service_areas"]) or "(未设置)", r["at_school"]] for r in rows])

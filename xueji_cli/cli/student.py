@@ -1,0 +1,89 @@
+"""xueji student — look up records: one student's card with history, or a list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xueji_cli.cli.common import JsonOpt, KeyArg, ShowIdOpt, emit_json, guard, say, table, workspace
+
+app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", no_args_is_help=True)
+
+
+@app.command("show")
+def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
+    """学籍卡:个人信息、学籍(含已注销的)与全部变动记录。"""
+    with guard(json_out):
+        from xueji_cli.cli.records import card_rows, entry_dict, record_dict
+        from xueji_cli.core import students
+
+        ws = workspace(ctx)
+        with ws.store.session() as session:
+            current = students.find(session, key)
+            everything = students.records_for(session, key) if current.person.id_number is None \
+                else students.records_for(session, current.person.id_number)
+            ids = [f.student.id for f in everything]
+            schools = students.schools_by_id(session)
+            entries = [entry_dict(e, schools) for e in students.history(session, ids)]
+            records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
+        if json_out:
+            emit_json({"ok": True, **records[0], "records": records, "history": entries})
+            return
+        table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
+        if len(records) > 1:
+            table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
+                  [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",
+                    f"{r['grade']}年级{r['class']}班", r["status_label"]] for r in records])
+        table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "经办人", "登记时间"],
+              [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
+                e["reason"] or "", "、".join(e["evidence"]), e["operator"], e["recorded_at"]]
+               for e in entries])
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    school: Annotated[str | None, typer.Option("--school", help="学校代码")] = None,
+    grade: Annotated[str | None, typer.Option("--grade", help="年级")] = None,
+    class_: Annotated[str | None, typer.Option("--class", help="班号")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="学籍状态,如 在校(active)、休学(suspended)、已转出(transferred_out)")] = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
+    with guard(json_out):
+        from xueji_cli.cli.records import LIST_COLUMNS, list_row, record_dict
+        from xueji_cli.core import fields, schools as schools_mod, students
+
+        grade_no = _convert("grade", fields.grade, grade)
+        class_no = _convert("class", fields.class_no, class_)
+        code = schools_mod.normalise_code(school) if school else None
+        status_key = students.parse_status(status) if status else None
+        ws = workspace(ctx)
+        with ws.store.session() as session:
+            if code:
+                schools_mod.get(session, code)
+            found = students.listing(session, code, grade_no, class_no, status_key)
+            rows = [record_dict(f.student, f.person, f.school, show_id) for f in found]
+        if json_out:
+            emit_json({"ok": True, "count": len(rows), "students": rows})
+            return
+        if not rows:
+            say("没有符合条件的学生。")
+            return
+        at_school = sum(1 for r in rows if r["status"] == "active")
+        table(None, LIST_COLUMNS, [list_row(r) for r in rows],
+              caption=f"共 {len(rows)} 人,其中在校 {at_school} 人")
+
+
+def _convert(name: str, converter, value):
+    from xueji_cli.core.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return converter(value)
+    except ValueError as exc:
+        raise InputError(name, str(exc)) from None

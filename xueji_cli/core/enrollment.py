@@ -1,0 +1,276 @@
+"""Enrollment (入学 / 新生注册): every rule of RULES.md that applies, all problems found in
+one pass, then the person, the record, its numbers and the journal entry in one
+transaction.
+
+`Roster` answers the look-ups the rules need and also counts what the current batch has
+already accepted, so one student and a whole September roster go through the same path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from xueji_cli.core import codes, journal, schools
+from xueji_cli.core.errors import Refused
+from xueji_cli.core.models import Person, School, ServiceArea, Student
+from xueji_cli.core.numbering import Sequencer, prefix_for
+from xueji_cli.core.settings import Settings
+from xueji_cli.core.dates import now
+from xueji_cli.rules import Violation, split
+from xueji_cli.rules import enrollment as rules
+from xueji_cli.rules import identity
+
+FUTURE_LIMIT_DAYS = 31  # registration for September may be made in August
+
+
+@dataclass
+class Applicant:
+    """One child to enroll, with values already converted (core/fields.py)."""
+
+    school_code: str
+    name: str
+    gender: str | None
+    birth: dt.date | None
+    grade: int
+    class_no: int
+    id_type: str = "1"
+    id_number: str = ""
+    national_number: str = ""
+    hukou_region: str = ""
+    guardian_hukou_region: str = ""
+    residence_region: str = ""
+    evidence: list[str] = field(default_factory=list)  # evidence keys
+    underage_commitment: str | None = None
+    cap_decision: str | None = None
+    ethnicity: str | None = None
+    guardian_name: str | None = None
+    guardian_phone: str | None = None
+    address: str | None = None
+    remark: str | None = None
+    details: dict = field(default_factory=dict)
+    problems: list[Violation] = field(default_factory=list)  # values that could not be read
+
+
+@dataclass
+class Assessment:
+    errors: list[Violation]
+    warnings: list[Violation]
+    school: School | None = None
+    entry_year: int | None = None
+    national_number: str | None = None
+
+
+class Roster:
+    """Look-ups over the database, plus the children this batch has accepted so far."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._schools: dict[str, School | None] = {}
+        self._areas: dict[int, list[str]] | None = None
+        self._class_counts: dict[tuple[int, int, int], int] = {}
+        self.pending_ids: dict[str, str] = {}  # id number -> what this batch calls the child
+        self.pending_people: dict[tuple, str] = {}
+
+    def school(self, code: str) -> School | None:
+        if code not in self._schools:
+            self._schools[code] = self.session.exec(
+                select(School).where(School.code == code)).first()
+        return self._schools[code]
+
+    def areas(self) -> dict[int, list[str]]:
+        if self._areas is None:
+            self._areas = {}
+            for area in self.session.exec(select(ServiceArea)):
+                self._areas.setdefault(area.school_id, []).append(area.region)
+        return self._areas
+
+    def serving(self, region: str, besides: int) -> list[str]:
+        labels = []
+        for school_id, areas in self.areas().items():
+            if school_id != besides and rules.within(region, areas):
+                school = self.session.get(School, school_id)
+                labels.append(f"{school.code} {school.name}")
+        return sorted(labels)
+
+    def in_class(self, school_id: int, grade: int, class_no: int) -> int:
+        key = (school_id, grade, class_no)
+        if key not in self._class_counts:
+            self._class_counts[key] = self.session.exec(
+                select(func.count()).select_from(Student).where(
+                    Student.school_id == school_id, Student.grade == grade,
+                    Student.class_no == class_no, Student.status == "active")).one()
+        return self._class_counts[key]
+
+    def matches(self, applicant: Applicant) -> list[dict]:
+        """Records already held for the same person (NUM-7)."""
+        found = []
+        query = select(Student, Person, School).join(Person, Person.id == Student.person_id) \
+            .join(School, School.id == Student.school_id)
+        if applicant.id_number:
+            where, by, by_label = Person.id_number == applicant.id_number, "id_number", "身份证号"
+        elif applicant.national_number:
+            where, by, by_label = (Student.national_number == applicant.national_number,
+                                   "national_number", "全国学籍号")
+        elif applicant.guardian_name:
+            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth) \
+                & (Person.guardian_name == applicant.guardian_name)
+            by, by_label = "name", "姓名、出生日期和监护人"
+        else:
+            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth)
+            by, by_label = "name", "姓名和出生日期"
+        for student, person, school in self.session.exec(query.where(where)):
+            found.append({"by": by, "by_label": by_label, "school": f"{school.code} {school.name}",
+                          "local_number": student.local_number, "status": student.status,
+                          "status_label": codes.label("status", student.status),
+                          "name": person.name})
+        return found
+
+    def accept(self, applicant: Applicant, school: School, label: str) -> None:
+        """Count a child this batch will enroll (class caps, duplicates across rows)."""
+        key = (school.id, applicant.grade, applicant.class_no)
+        self._class_counts[key] = self.in_class(*key) + 1
+        if applicant.id_number:
+            self.pending_ids[applicant.id_number] = label
+        self.pending_people[_person_key(applicant)] = label
+
+
+def _person_key(applicant: Applicant) -> tuple:
+    return (applicant.name, applicant.birth, applicant.guardian_name or "")
+
+
+def required_evidence(settings: Settings) -> dict[str, str]:
+    keys = ["hukou", "property"] + (["vaccination"] if settings.policy.require_vaccination else [])
+    return {key: codes.evidence_label(key) for key in keys}
+
+
+def entry_year_for(settings: Settings, school: School, grade: int, effective: dt.date) -> int:
+    """The cohort's entry year: the school year of the enrollment, less the grades above
+    the first (a child entering grade 3 joins the cohort that entered two years ago)."""
+    first = settings.grades[school.type][0]
+    return settings.school_year(effective) - (grade - first)
+
+
+def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: dt.date,
+           today: dt.date) -> Assessment:
+    """Every rule that applies to one child; nothing is written."""
+    found: list[Violation] = []
+    school = roster.school(applicant.school_code)
+    if school is None:
+        found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
+                               "用 xueji school list 查看学校代码"))
+    if effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
+        found.append(Violation("ENR-4", "date", f"入学日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
+                               "核对 --date 的年份和月份"))
+    if not applicant.name:
+        found.append(Violation("ENR-7", "name", "缺少姓名", "按户口簿填写姓名"))
+    if applicant.gender is None:
+        found.append(Violation("ENR-7", "gender", "缺少性别", "填写 男 或 女"))
+    if applicant.birth is None:
+        found.append(Violation("ENR-7", "birth", "缺少出生日期", "按户口簿填写出生日期"))
+    if applicant.id_type == identity.RESIDENT_ID:
+        if not applicant.id_number:
+            found.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
+                                   "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型"))
+        found += identity.check_id_number(applicant.id_number, applicant.birth, applicant.gender)
+    national, problems = identity.national_number_for(
+        applicant.id_type, applicant.id_number, applicant.national_number)
+    found += problems
+    if applicant.id_number and applicant.id_number in roster.pending_ids:
+        found.append(Violation("NUM-7", "id_number",
+                               f"身份证号与{roster.pending_ids[applicant.id_number]}相同",
+                               "同一名学生只能登记一次;删去重复的一行"))
+    elif not applicant.id_number and _person_key(applicant) in roster.pending_people:
+        found.append(Violation("NUM-7", "name",
+                               f"姓名、出生日期与{roster.pending_people[_person_key(applicant)]}相同",
+                               "同一名学生只能登记一次;删去重复的一行"))
+    if applicant.name and applicant.birth:
+        found += identity.check_one_record(roster.matches(applicant))
+    found += rules.check_two_agreements(applicant.hukou_region, applicant.guardian_hukou_region,
+                                        applicant.residence_region)
+    found += rules.check_evidence(applicant.evidence, required_evidence(settings))
+    found += rules.check_timely(effective, today)
+    entry_year = None
+    if school is not None:
+        label = f"{school.code} {school.name}"
+        first, last = settings.grades[school.type]
+        found += rules.check_grade(applicant.grade, first, last, codes.label("school_type", school.type))
+        entry_year = entry_year_for(settings, school, applicant.grade, effective)
+        if applicant.birth and school.type == "primary":
+            found += rules.check_school_age(
+                applicant.birth, entry_year, min_age=settings.policy.school_age_years,
+                cutoff=settings.policy.school_age_cutoff,
+                underage_entry=settings.policy.underage_entry,
+                commitment=applicant.underage_commitment)
+        if applicant.hukou_region and not rules.check_region_format(applicant.hukou_region, "hukou_region"):
+            found += rules.check_service_area(
+                applicant.hukou_region, label, roster.areas().get(school.id, []),
+                roster.serving(applicant.hukou_region, school.id))
+        found += rules.check_class_cap(
+            roster.in_class(school.id, applicant.grade, applicant.class_no), 1,
+            settings.class_cap[school.type], applicant.cap_decision,
+            f"{label} {applicant.grade}年级{applicant.class_no}班")
+    # A value that could not be read is reported once, as such, not again as missing.
+    unreadable = {v.field for v in applicant.problems}
+    found = applicant.problems + [v for v in found if v.field not in unreadable]
+    errors, warnings = split(found)
+    return Assessment(errors, warnings, school, entry_year, national)
+
+
+@dataclass
+class Enrolled:
+    student: Student
+    person: Person
+    school: School
+    warnings: list[Violation]
+
+
+def write(session: Session, applicant: Applicant, assessment: Assessment, sequencer: Sequencer,
+          settings: Settings, effective: dt.date, operator: str, batch: str | None = None) -> Enrolled:
+    """Create the person, the record with its numbers, and the journal entry."""
+    school = assessment.school
+    stamp = now()
+    person = Person(
+        name=applicant.name, gender=applicant.gender, birth_date=applicant.birth,
+        id_type=applicant.id_type, id_number=applicant.id_number or None,
+        ethnicity=applicant.ethnicity, hukou_region=applicant.hukou_region or None,
+        guardian_name=applicant.guardian_name, guardian_hukou_region=applicant.guardian_hukou_region or None,
+        guardian_phone=applicant.guardian_phone, residence_region=applicant.residence_region or None,
+        address=applicant.address, details=applicant.details, created_at=stamp)
+    session.add(person)
+    session.flush()
+    number = sequencer.next(prefix_for(settings, school, assessment.entry_year))
+    student = Student(person_id=person.id, school_id=school.id, entry_year=assessment.entry_year,
+                      grade=applicant.grade, class_no=applicant.class_no, enrolled_on=effective,
+                      remark=applicant.remark, created_at=stamp)
+    evidence = [codes.evidence_label(key) for key in applicant.evidence]
+    if applicant.underage_commitment:
+        evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
+    approvals = []
+    if applicant.cap_decision:
+        approvals.append({"for": "ENR-5", "decision": applicant.cap_decision})
+    journal.record(
+        session, student, "enroll", effective, operator,
+        sets={"school_id": school.id, "kind": "regular", "local_number": number,
+              "national_number": assessment.national_number, "entry_year": assessment.entry_year,
+              "grade": applicant.grade, "class_no": applicant.class_no, "status": "active"},
+        to_school=f"{school.code} {school.name}", evidence=evidence, approvals=approvals,
+        remark="; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None,
+        batch=batch)
+    return Enrolled(student, person, school, assessment.warnings)
+
+
+def enroll_one(session: Session, settings: Settings, applicant: Applicant, effective: dt.date,
+               today: dt.date, operator: str, dry_run: bool = False) -> Enrolled | Assessment:
+    """Enroll one child, or raise Refused with every problem found."""
+    applicant.school_code = schools.normalise_code(applicant.school_code)
+    roster = Roster(session)
+    assessment = assess(applicant, roster, settings, effective, today)
+    if assessment.errors:
+        raise Refused(assessment.errors, assessment.warnings)
+    if dry_run:
+        return assessment
+    return write(session, applicant, assessment, Sequencer(session), settings, effective, operator)

@@ -1,0 +1,26 @@
+"""Masking of personal numbers for screens, reports and messages."""
+
+from __future__ import annotations
+
+
+def mask_id(number: str | None) -> str:
+    """`130283202003051234` -> `130283********1234`. Short or foreign numbers keep
+    only their last two characters."""
+    if not number:
+        return ""
+    if len(number) >= 15:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return "*" * max(len(number) - 2, 0) + number[-2:]
+
+
+def mask_national(number: str | None) -> str:
+    """A national student number is a letter plus an ID-like number: mask the number."""
+    if not number:
+        return ""
+    return number[0] + mask_id(number[1:])
+
+
+def show(number: str | None, reveal: bool, national: bool = False) -> str:
+    if reveal:
+        return number or ""
+    return mask_national(number) if national else mask_id(number)

@@ -1,0 +1,145 @@
+"""Identity rules: the resident ID number (NUM-6), the national student number (NUM-5)
+and one person, one record (NUM-7).
+
+The ID number is checked with python-stdnum (`stdnum.cn.ric`): length, check character and
+birth date with the library; its region table stops at the 2014 GB/T 2260 revision, so an
+unknown region is only a warning (STANDARDS.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent
+
+from xueji_cli.rules import Violation, warning
+
+RESIDENT_ID = "1"  # 身份证件类型 居民身份证
+NATIONAL_FORMAT = re.compile(r"^[GJL]\d{17}[\dX]$")
+GENDER_LABEL = {"1": "男", "2": "女"}
+
+
+def normalise_id_number(text: object) -> str:
+    """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
+    if text is None:
+        return ""
+    return ric.compact(unicodedata.normalize("NFKC", str(text)).replace(" ", ""))
+
+
+def check_id_number(
+    number: str, birth: dt.date | None = None, gender: str | None = None, field: str = "id_number"
+) -> list[Violation]:
+    """NUM-6 for a normalised resident ID number, against the birth date and gender
+    entered by hand (when given)."""
+    if not number:
+        return []
+    if len(number) == 15 and number.isdigit():
+        return [Violation(
+            "NUM-6", field, "这是15位旧身份证号,学籍只收18位公民身份号码",
+            "填写户口簿上现行的18位公民身份号码(旧号码在第6位后加「19」并重算校验码后才是新号码)")]
+    if len(number) != 18:
+        return [Violation(
+            "NUM-6", field, f"身份证号应为18位,实为{len(number)}位",
+            "对照户口簿重新填写,注意不要多写或漏写数字")]
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return [Violation(
+            "NUM-6", field, "身份证号只能由17位数字加1位数字或X组成",
+            "检查是否混入字母、汉字或其他符号")]
+    try:
+        encoded_birth = ric.get_birth_date(number)
+    except InvalidComponent:
+        return [Violation(
+            "NUM-6", field, f"身份证号第7–14位「{number[6:14]}」不是有效的出生日期",
+            "对照户口簿核对身份证号")]
+    expected = ric.calc_check_digit(number)
+    problems: list[Violation] = []
+    if number[17] != expected:
+        problems.append(Violation(
+            "NUM-6", field, f"身份证号校验码不符:第18位应为「{expected}」,实为「{number[17]}」",
+            "身份证号有一位抄错了,请对照户口簿逐位核对"))
+    if birth is not None and encoded_birth != birth:
+        problems.append(Violation(
+            "NUM-6", "birth",
+            f"出生日期 {birth:%Y-%m-%d} 与身份证号中的 {encoded_birth:%Y-%m-%d} 不一致",
+            "以户口簿为准,改正出生日期或身份证号"))
+    encoded_gender = "1" if int(number[16]) % 2 else "2"
+    if gender in GENDER_LABEL and gender != encoded_gender:
+        problems.append(Violation(
+            "NUM-6", "gender",
+            f"性别「{GENDER_LABEL[gender]}」与身份证号(第17位{'奇数为男' if encoded_gender == '1' else '偶数为女'})不一致",
+            "以户口簿为准,改正性别或身份证号"))
+    if not problems:
+        try:
+            ric.get_birth_place(number)
+        except InvalidComponent:
+            problems.append(warning(
+                "NUM-6", field, f"身份证号前6位地区码「{number[:6]}」不在已知的行政区划表中",
+                "新设区县的号码可能如此;请对照户口簿确认"))
+    return problems
+
+
+def gender_from_id(number: str) -> str:
+    return "1" if int(number[16]) % 2 else "2"
+
+
+def normalise_national_number(text: object) -> str:
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().upper()
+
+
+def check_national_number(
+    number: str, id_type: str | None, id_number: str | None, field: str = "national_number"
+) -> list[Violation]:
+    """NUM-5: `G` + the resident ID number; `J`/`L` + an ID-like number (J with a valid
+    check character)."""
+    if not NATIONAL_FORMAT.match(number):
+        return [Violation(
+            "NUM-5", field, f"全国学籍号「{number[:1]}…」格式不对:应为 G/J/L 加18位",
+            "照全国学籍系统中的学籍号填写,例如 G 加18位身份证号")]
+    letter, body = number[0], number[1:]
+    if letter == "G":
+        if id_type == RESIDENT_ID and id_number and body != id_number:
+            return [Violation(
+                "NUM-5", field, "G字头全国学籍号应等于 G 加本人身份证号,两者不一致",
+                "核对身份证号;G字头学籍号随身份证号而定")]
+        if ric.calc_check_digit(body) != body[-1]:
+            return [Violation(
+                "NUM-5", field, "G字头全国学籍号中的身份证号校验码不对", "核对全国学籍号")]
+    if letter == "J" and ric.calc_check_digit(body) != body[-1]:
+        return [Violation(
+            "NUM-5", field, "J字头全国学籍号的校验码不对", "照全国学籍系统中的学籍号重新填写")]
+    return []
+
+
+def national_number_for(
+    id_type: str, id_number: str, given: str
+) -> tuple[str | None, list[Violation]]:
+    """The national number to record (NUM-5), and the problems found."""
+    if given:
+        return given, check_national_number(given, id_type, id_number)
+    if id_type == RESIDENT_ID and id_number:
+        return "G" + id_number, []
+    return None, [warning(
+        "NUM-5", "national_number", "该生没有居民身份证号,也未填写全国学籍号",
+        "在全国学籍系统取得 L/J 字头学籍号后用 --national-number 补录")]
+
+
+def check_one_record(matches: list[dict]) -> list[Violation]:
+    """NUM-7: a person has one record. `matches` are records already held for the same
+    person, each {"by", "school", "local_number", "status", "status_label", "name"}."""
+    problems = []
+    for match in matches:
+        where = f"{match['school']} 学籍号 {match['local_number'] or '(无)'},状态「{match['status_label']}」"
+        if match["status"] == "transferred_out":
+            hint = "该生的学籍已从本目录转出;回来就读应办理转入(xueji transfer in),不能新建学籍"
+        elif match["status"] in ("graduated", "completed", "left_early"):
+            hint = "该生已毕业或离校;不能再建新生学籍"
+        else:
+            hint = "一人只能有一个学籍;若是转学或借读,用 xueji transfer / xueji borrow 办理"
+        problems.append(Violation(
+            "NUM-7", match["by"], f"该生已有学籍({match['by_label']}相同):{where}", hint))
+    return problems
