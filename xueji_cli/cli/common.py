@@ -56,8 +56,11 @@ def parse_date_option(value: str | None, name: str = "date"):
 def console(stderr: bool = False):
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped to a file, a table is laid out wide rather than squeezed into 80 columns.
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
     # Messages are not hard-wrapped (a terminal wraps them; a log keeps whole lines).
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
 
 
 def say(message: str, style: str | None = None) -> None:
@@ -70,14 +73,30 @@ def emit_json(document: Any) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], caption: str | None = None):
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    out = Table(title=title, caption=caption, show_lines=False, header_style="bold")
-    for column in columns:
-        out.add_column(column)
-    for row in rows:
-        out.add_row(*("" if v is None else str(v) for v in row))
-    console().print(out)
+    out = Table(title=title, caption=caption, show_lines=False, header_style="bold",
+                box=box.SIMPLE_HEAD, pad_edge=False)
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    for index, column in enumerate(columns):
+        values = [row[index] for row in cells]
+        # Numbers and dates are never broken or cut; text columns wrap (and never hide).
+        compact = all(len(v) <= 20 and " " not in v for v in values)
+        widest = max([cell_len(v) for v in values] + [cell_len(column)])
+        least = widest if compact else min(widest, 8)
+        out.add_column(column, no_wrap=compact, overflow="fold", min_width=least)
+    for row in cells:
+        out.add_row(*row)
+    screen = console()
+    width = screen.width
+    screen.width = 1000
+    needed = screen.measure(out).minimum
+    # Never cut or drop a column: when even the narrowest layout is too wide, let the
+    # lines run past the edge of the window.
+    screen.width = max(width, needed)
+    screen.print(out)
 
 
 def violation_dict(v, row: str | None = None) -> dict:

@@ -12,7 +12,7 @@ from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, say, tabl
 def log(
     ctx: typer.Context,
     key: Annotated[str | None, typer.Argument(
-        metavar="[KEY]", help="只看该生:学籍号、全国学籍号或身份证号")] = None,
+        metavar="KEY", help="只看该生:学籍号、全国学籍号或身份证号")] = None,
     month: Annotated[str | None, typer.Option("--month", help="只看该月,如 2026-09")] = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
@@ -38,7 +38,7 @@ def log(
         if not entries:
             say("没有符合条件的学籍变动。")
             return
-        table("学籍变动日志", ["序号", "生效日期", "类别", "学籍号", "姓名", "内容", "原因", "经办人", "登记时间"],
+        table("学籍变动日志", ["序号", "生效日期", "类别", "学籍号", "姓名", "内容", "原因"],
               [[e["id"], e["effective_date"], e["kind_label"], e["local_number"] or "", e["name"] or "",
-                e["sets"], e["reason"] or "", e["operator"], e["recorded_at"]] for e in entries],
-              caption=f"共 {len(entries)} 条")
+                e["sets"], e["reason"] or ""] for e in entries],
+              caption=f"共 {len(entries)} 条(经办人与登记时间见 xueji student show 或 --json)")

@@ -68,8 +68,6 @@ def describe_sets(sets: dict, schools: dict) -> str:
         parts.append(f"{sets.get('grade', '')}年级{sets.get('class_no', '')}班")
     if "status" in sets:
         parts.append(codes.label("status", sets["status"]))
-    if sets.get("local_number"):
-        parts.append(f"学籍号 {sets['local_number']}")
     return ",".join(parts)
 
 

@@ -38,7 +38,8 @@ def from_options(**raw) -> Applicant:
     id_number = c.convert("id_number", fields.normalise_id_number, raw.get("id_number"), "")
     gender = c.convert("gender", fields.gender, raw.get("gender"))
     birth = c.convert("birth", fields.parse_date, raw.get("birth"))
-    if id_number and id_type == "1" and not check_id_number(id_number):
+    # A valid number (an unknown region is only a warning) supplies what was left out.
+    if id_number and id_type == "1" and not any(v.is_error for v in check_id_number(id_number)):
         birth = birth or ric.get_birth_date(id_number)
         gender = gender or gender_from_id(id_number)
     applicant = Applicant(

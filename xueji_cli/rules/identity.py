@@ -26,7 +26,7 @@ def normalise_id_number(text: object) -> str:
     """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
     if text is None:
         return ""
-    return ric.compact(unicodedata.normalize("NFKC", str(text)).replace(" ", ""))
+    return ric.compact(unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("-", ""))
 
 
 def check_id_number(
@@ -74,7 +74,7 @@ def check_id_number(
     if not problems:
         try:
             ric.get_birth_place(number)
-        except InvalidComponent:
+        except (InvalidComponent, KeyError):  # stdnum: KeyError for a known province's unknown county
             problems.append(warning(
                 "NUM-6", field, f"身份证号前6位地区码「{number[:6]}」不在已知的行政区划表中",
                 "新设区县的号码可能如此;请对照户口簿确认"))

@@ -1,0 +1,137 @@
+"""The main job on the bundled samples, as a registrar would type it (`make demo`).
+
+Builds the demo township 示范镇 in a scratch folder (default build/demo, recreated each
+run) and runs: the schools, the September 2026 intake one child at a time with the
+refusals a tired registrar meets, the roster, a record card, the journal,
+renumber-check and check. Each step states the exit code it expects; the demo stops
+with exit 1 if any step behaves otherwise, so `make demo` is also a smoke test.
+
+The demo plays the day of the intake: XUEJI_TODAY pins "today" to 2026-09-01.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synth import id_number  # noqa: E402
+from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
+
+INTAKE_DAY = "2026-09-01"
+
+
+class Demo:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.env = {**os.environ, "XUEJI_DIR": str(directory), "XUEJI_TODAY": INTAKE_DAY}
+        self.failures: list[str] = []
+
+    def heading(self, text: str) -> None:
+        print(f"\n\033[1m== {text} ==\033[0m" if sys.stdout.isatty() else f"\n== {text} ==",
+              flush=True)
+
+    def xueji(self, *args: str, expect: int = 0, note: str = "") -> int:
+        shown = " ".join(_mask(a) for a in args)
+        print(f"\n$ xueji {shown}" + (f"    # {note}" if note else ""), flush=True)
+        done = subprocess.run([sys.executable, "-m", "xueji_cli", *args], env=self.env,
+                              check=False)
+        if done.returncode != expect:
+            self.failures.append(f"xueji {shown}: exit {done.returncode}, expected {expect}")
+            print(f"!! expected exit {expect}, got {done.returncode}", flush=True)
+        return done.returncode
+
+
+def _mask(arg: str) -> str:
+    """ID numbers in the echoed command are masked like everywhere else."""
+    return re.sub(r"\b(\d{6})\d{8}(\d{3}[\dXx])\b", lambda m: m.group(1) + "********" + m.group(2)[-4:], arg)
+
+
+def enroll_args(child: dict, school: str, *extra: str, birth: str | None = None,
+                id_no: str | None = None, hukou: str | None = None, guardian: str | None = None,
+                residence: str | None = None, evidence=("户口簿", "房产证明")) -> list[str]:
+    hukou = hukou or child["hukou_region"]
+    args = ["enroll", "--school", school, "--name", child["name"], "--gender", child["gender"],
+            "--birth", birth or child["birth"], "--id-number", id_no or child["id_number"],
+            "--grade", "1", "--class", "1", "--hukou-region", hukou,
+            "--guardian-hukou-region", guardian or hukou, "--residence-region", residence or hukou,
+            "--guardian-name", child["guardian_name"], "--date", INTAKE_DAY]
+    for item in evidence:
+        args += ["--evidence", item]
+    return args + list(extra)
+
+
+def main() -> int:
+    directory = Path(sys.argv[1] if len(sys.argv) > 1 else "build/demo").resolve()
+    shutil.rmtree(directory, ignore_errors=True)
+    demo = Demo(directory)
+    with open(HERE / "intake-2026.csv", encoding="utf-8") as source:
+        intake = list(csv.DictReader(source))
+
+    demo.heading("1. 建立乡镇学籍目录与学校")
+    demo.xueji("init", str(directory), "--name", NAME, "--city-code", "02", "--county-code", "26")
+    for code, name, flags, _served in SCHOOLS:
+        areas = [a for v in villages(code) for a in ("--service-area", v)]
+        demo.xueji("school", "add", "--code", code, "--name", name, *flags, *areas)
+    demo.xueji("school", "list")
+
+    demo.heading("2. 2026年秋季新生入学(逐个登记)")
+    for child in intake:
+        demo.xueji(*enroll_args(child, child["school"]), "--guardian-phone", child["guardian_phone"],
+                   "--address", child["address"])
+
+    demo.heading("3. 有问题的报名:每条拒绝都写明规则、字段和解决办法")
+    base = {"name": "陈小雨", "gender": "女", "guardian_name": "陈国强",
+            "hukou_region": TOWNSHIP + "201"}
+    young = {**base, "birth": "2020-09-01",
+             "id_number": id_number(TOWNSHIP, datetime.date(2020, 9, 1), 41, False)}
+    demo.xueji(*enroll_args(young, "001"), expect=1, note="9月1日出生,差一天满6周岁 (ENR-1)")
+    demo.xueji(*enroll_args(young, "001", "--underage-commitment", "承诺书2026-001"),
+               note="监护人递交承诺书后入学,记入档案 (ENR-1, JZ)")
+    sample = intake[0]
+    wrong_check = sample["id_number"][:17] + ("0" if sample["id_number"][17] != "0" else "1")
+    demo.xueji(*enroll_args({**sample, "name": "王一"}, "001", id_no=wrong_check), expect=1,
+               note="身份证号末位抄错 (NUM-6)")
+    demo.xueji(*enroll_args({**sample, "name": "王二"}, "001", id_no="130283200305123"), expect=1,
+               note="15位旧身份证号 (NUM-6)")
+    other = intake[1]
+    demo.xueji(*enroll_args({**other, "name": other["name"]}, "001", birth="2020-01-01"), expect=1,
+               note="出生日期与身份证号不符,且该生已登记 (NUM-6, NUM-7)")
+    far = {**base, "name": "孙晓光", "gender": "男", "birth": "2020-02-02",
+           "hukou_region": TOWNSHIP + "206",  # a village served by 西庄小学 (003)
+           "id_number": id_number(TOWNSHIP, datetime.date(2020, 2, 2), 12, True)}
+    demo.xueji(*enroll_args(far, "001"), expect=1, note="不在服务范围内,应到西庄小学 (ENR-2)")
+    mixed = {**base, "name": "赵小川", "gender": "男", "birth": "2020-05-06",
+             "id_number": id_number(TOWNSHIP, datetime.date(2020, 5, 6), 7, True)}
+    demo.xueji(*enroll_args(mixed, "001", guardian="130283106301", residence="130283107001"),
+               expect=1, note="户籍与监护人户籍、常住地不一致 (ENR-2)")
+    demo.xueji(*enroll_args(mixed, "001", evidence=("户口簿",)), expect=1,
+               note="没有查验房产证明 (ENR-7)")
+
+    demo.heading("4. 花名册、学籍卡、变动日志")
+    demo.xueji("student", "list", "--school", "001")
+    demo.xueji("student", "show", "02262600100001")
+    demo.xueji("log", "--month", "2026-09")
+
+    demo.heading("5. 核对:学籍号无空号重号,现状与日志一致")
+    demo.xueji("renumber-check")
+    demo.xueji("check")
+
+    print()
+    if demo.failures:
+        print("演示中有步骤与预期不符:", *demo.failures, sep="\n  ")
+        return 1
+    print(f"演示完成。目录 {directory} 可继续试用:XUEJI_DIR={directory} xueji student list")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
