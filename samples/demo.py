@@ -13,60 +13,16 @@ from __future__ import annotations
 
 import csv
 import datetime
-import os
-import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
-
-INTAKE_DAY = "2026-09-01"
-
-
-class Demo:
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.env = {**os.environ, "XUEJI_DIR": str(directory), "XUEJI_TODAY": INTAKE_DAY}
-        self.failures: list[str] = []
-
-    def heading(self, text: str) -> None:
-        print(f"\n\033[1m== {text} ==\033[0m" if sys.stdout.isatty() else f"\n== {text} ==",
-              flush=True)
-
-    def xueji(self, *args: str, expect: int = 0, note: str = "") -> int:
-        shown = " ".join(_mask(a) for a in args)
-        print(f"\n$ xueji {shown}" + (f"    # {note}" if note else ""), flush=True)
-        done = subprocess.run([sys.executable, "-m", "xueji_cli", *args], env=self.env,
-                              check=False)
-        if done.returncode != expect:
-            self.failures.append(f"xueji {shown}: exit {done.returncode}, expected {expect}")
-            print(f"!! expected exit {expect}, got {done.returncode}", flush=True)
-        return done.returncode
-
-
-def _mask(arg: str) -> str:
-    """ID numbers in the echoed command are masked like everywhere else."""
-    return re.sub(r"\b(\d{6})\d{8}(\d{3}[\dXx])\b", lambda m: m.group(1) + "********" + m.group(2)[-4:], arg)
-
-
-def enroll_args(child: dict, school: str, *extra: str, birth: str | None = None,
-                id_no: str | None = None, hukou: str | None = None, guardian: str | None = None,
-                residence: str | None = None, evidence=("户口簿", "房产证明")) -> list[str]:
-    hukou = hukou or child["hukou_region"]
-    args = ["enroll", "--school", school, "--name", child["name"], "--gender", child["gender"],
-            "--birth", birth or child["birth"], "--id-number", id_no or child["id_number"],
-            "--grade", "1", "--class", "1", "--hukou-region", hukou,
-            "--guardian-hukou-region", guardian or hukou, "--residence-region", residence or hukou,
-            "--guardian-name", child["guardian_name"], "--date", INTAKE_DAY]
-    for item in evidence:
-        args += ["--evidence", item]
-    return args + list(extra)
 
 
 def main() -> int:
@@ -121,7 +77,10 @@ def main() -> int:
     demo.xueji("student", "show", "02262600100001")
     demo.xueji("log", "--month", "2026-09")
 
-    demo.heading("5. 核对:学籍号无空号重号,现状与日志一致")
+    # Later capabilities add their sections here, in the order of the school year:
+    # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
+
+    demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")
     demo.xueji("check")
 
