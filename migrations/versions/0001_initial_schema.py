@@ -99,6 +99,8 @@ def upgrade() -> None:
     sa.Column('approvals', sa.JSON(), nullable=False),
     sa.Column('sets', sa.JSON(), nullable=False),
     sa.Column('remark', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('case_ref', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('corrects', sa.Integer(), nullable=True),
     sa.Column('batch', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['corrects'], ['journal.id'], ),
@@ -109,6 +111,7 @@ def upgrade() -> None:
     with op.batch_alter_table('journal', schema=None) as batch_op:
         batch_op.create_index('ix_journal_date_kind', ['effective_date', 'kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_journal_student_id'), ['student_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_journal_case_ref'), ['case_ref'], unique=False)
 
     _journal_append_only()
 
@@ -117,6 +120,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     _drop_journal_guard()
     with op.batch_alter_table('journal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_journal_case_ref'))
         batch_op.drop_index(batch_op.f('ix_journal_student_id'))
         batch_op.drop_index('ix_journal_date_kind')
 
@@ -140,7 +144,9 @@ GUARD_MESSAGE = "journal is append-only: record a correcting entry instead"
 
 
 def _journal_append_only() -> None:
-    """CHG-3: the journal refuses UPDATE and DELETE, in the database itself."""
+    """CHG-3: the journal refuses UPDATE and DELETE, in the database itself.
+    NB: SQLite's batch_alter_table recreates a table and loses its triggers; a later
+    migration that alters `journal` must call this again."""
     dialect = op.get_context().dialect.name
     if dialect == "sqlite":
         for action in ("UPDATE", "DELETE"):

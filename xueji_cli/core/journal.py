@@ -23,9 +23,11 @@ def record(
     effective_date: dt.date,
     operator: str,
     sets: dict | None = None,
-    **details,
+    **entry_fields,
 ) -> JournalEntry:
-    """Append one entry (and apply its `sets` to the record)."""
+    """Append one entry (and apply its `sets` to the record). `entry_fields` are the other
+    columns of JournalEntry: reason, evidence, approvals, from_school, to_school, remark,
+    details, case_ref, corrects, batch, school_id."""
     change = codes.change_kind(kind)
     sets = dict(sets or {})
     unknown = set(sets) - set(PROJECTED)
@@ -43,9 +45,9 @@ def record(
         effective_date=effective_date,
         recorded_at=now(),
         operator=operator,
-        school_id=details.pop("school_id", student.school_id if student is not None else None),
+        school_id=entry_fields.pop("school_id", student.school_id if student is not None else None),
         sets=sets,
-        **details,
+        **entry_fields,
     )
     session.add(entry)
     return entry

@@ -98,5 +98,9 @@ class JournalEntry(SQLModel, table=True):
     approvals: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     sets: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     remark: str | None = None
+    # Kind-specific facts that are not projected (a suspension's end, a borrowing's origin,
+    # a correction's old and new values …), so that workflows need no schema change.
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    case_ref: str | None = Field(default=None, index=True)  # the case a step belongs to
     corrects: int | None = Field(default=None, foreign_key="journal.id")
     batch: str | None = None  # one id for all entries of one import
