@@ -30,7 +30,13 @@ def today() -> dt.date:
     """Today in China. XUEJI_TODAY=YYYY-MM-DD pins it (tests, re-entering a past day)."""
     pinned = os.environ.get("XUEJI_TODAY")
     if pinned:
-        return parse_date(pinned)
+        try:
+            return parse_date(pinned)
+        except ValueError as exc:
+            from xueji_cli.core.errors import InputError
+
+            raise InputError("XUEJI_TODAY", f"环境变量 XUEJI_TODAY 有误:{exc}",
+                             "写作 2026-09-01,或删除该变量") from None
     return china_time(now()).date()
 
 

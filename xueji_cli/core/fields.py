@@ -67,7 +67,10 @@ def grade(value: object) -> int:
     word = raw.removesuffix("年级")
     message = f"年级「{raw}」应写作数字或「一年级」「初一」「高一」"
     if word[:1] in _STAGE_OFFSET and len(word) > 1:
-        return _STAGE_OFFSET[word[0]] + _number(word[1:], message)
+        year = _number(word[1:], message)
+        if not 1 <= year <= 3:  # 初一–初三, 高一–高三; "高四" is not grade 13
+            raise ValueError(message)
+        return _STAGE_OFFSET[word[0]] + year
     number = _number(word, message) if word else None
     if number is None or not 1 <= number <= 12:
         raise ValueError(message)

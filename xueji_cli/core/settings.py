@@ -110,8 +110,16 @@ def _month_day(value: str, key: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"{key} 应写作 月-日,如 \"08-31\"")
     month, day = int(match.group(1)), int(match.group(2))
-    dt.date(2000, month, day)  # raises ValueError for 02-30
+    dt.date(2001, month, day)  # a day every year has: 02-29 and 02-30 are refused
     return month, day
+
+
+def _known(table: dict, allowed: set[str], prefix: str) -> None:
+    """A misspelt key would leave a default silently in force: refuse it."""
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ValueError(f"不认识的设置 {', '.join(prefix + k for k in unknown)}"
+                         f"(可用:{', '.join(prefix + k for k in sorted(allowed))})")
 
 
 def _digits(value: str, width: int, key: str) -> str:
@@ -145,8 +153,16 @@ def _from_dict(data: dict) -> Settings:
         if int(value) < 1:
             raise ValueError(f"class_cap.{key} 应为正整数")
         settings.class_cap[key] = int(value)
+    _known(data, {"name", "kind", "operator", "database_url", "busy_timeout_seconds", "codes",
+                  "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
     policy = data.get("policy", {})
     defaults = Policy()
+    _known(policy, set(vars(defaults)), "policy.")
+    _known(codes, {"city", "county"}, "codes.")
+    _known(data.get("calendar", {}), {"intake_opens", "autumn_start", "spring_start", "semester"},
+           "calendar.")
+    for table in ("school_type_digit", "grades", "class_cap"):
+        _known(data.get(table, {}), set(SCHOOL_TYPES), table + ".")
     for name in vars(defaults):
         if name in policy:
             raw = policy[name]

@@ -69,7 +69,7 @@ def translate(exc: BaseException, path: Path, timeout: float) -> DirectoryError 
     if "file is not a database" in text or "malformed" in text:
         return DirectoryError(
             f"{path} 不是完好的 xueji 数据库(文件已损坏或不是数据库)",
-            "用 xueji restore 从备份恢复")
+            "用最近的备份文件(xueji.db.bak-…)替换 xueji.db 后重试")
     if "readonly" in text or "read-only" in text:
         return DirectoryError(f"数据库 {path} 只读,无法写入", "检查文件权限或磁盘是否写保护")
     if "unable to open" in text or "disk i/o" in text:

@@ -21,6 +21,7 @@ DB_FILE = "xueji.db"
 # this against alembic's history, so that start-up need not load alembic.
 REVISIONS = ("0001",)
 HEAD = REVISIONS[-1]
+RESTORE_HINT = "用最近的备份文件(xueji.db.bak-…)替换 xueji.db 后重试"
 
 
 class Store:
@@ -55,7 +56,7 @@ class Store:
         if self.is_sqlite and not self.path.exists():
             raise DirectoryError(
                 f"目录 {self.directory} 中没有数据库文件 {DB_FILE}",
-                "用 xueji restore 从备份恢复,或在新目录中用 xueji init 重新建立")
+                RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
 
     def revision(self, conn: Connection) -> str | None:
         try:
@@ -74,7 +75,7 @@ class Store:
             return
         if current is None:
             raise DirectoryError(f"{self.path} 不是 xueji 数据库(没有版本信息)",
-                                 "用 xueji restore 从备份恢复")
+                                 RESTORE_HINT)
         if current in REVISIONS:
             raise DirectoryError(
                 f"数据库结构版本 {current} 较旧,本程序需要 {HEAD}",
@@ -125,6 +126,12 @@ class Store:
         self.check_exists()
         with self.errors(), self.engine(False).connect() as conn:
             current = self.revision(conn)
+            tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar() \
+                if self.is_sqlite else 0
+        if current is None and tables:
+            raise DirectoryError(f"{self.path} 不是 xueji 数据库(有数据表但没有版本信息)",
+                                 "不要对它升级;用 xueji 的备份文件恢复")
         if current is not None and current not in REVISIONS:
             raise DirectoryError(f"数据库结构版本 {current} 比本程序新,不能降级",
                                  "请升级 xueji 程序")

@@ -71,19 +71,27 @@ def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> 
     """Create a directory: xueji.toml and xueji.db at the newest schema."""
     from xueji_cli.core.store import DB_FILE
 
+    from xueji_cli.core.errors import InputError
+
+    if not name.strip():
+        raise InputError("name", "目录名称不能为空", "如 --name 示范镇中心校")
     path = path.expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise DirectoryError(f"{path} 是一个文件,不是文件夹", "换一个文件夹路径")
     if (path / SETTINGS_FILE).exists():
         raise DirectoryError(f"{path} 已经是 xueji 目录", "换一个空文件夹,或直接使用该目录")
     if (path / DB_FILE).exists():
         raise DirectoryError(f"{path} 中已有 {DB_FILE}", "换一个空文件夹")
     for value, field in ((city, "city"), (county, "county")):
         if not (value.isdigit() and len(value) == 2):
-            from xueji_cli.core.errors import InputError
-
             raise InputError(field, f"{field} 代码应为2位数字,现为「{value}」", "如 --city-code 02")
-    path.mkdir(parents=True, exist_ok=True)
-    text = settings_mod.render_new(name, kind, city, county)
-    (path / SETTINGS_FILE).write_text(text, "utf-8")
+    text = settings_mod.render_new(name.strip(), kind, city, county)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / SETTINGS_FILE).write_text(text, "utf-8")
+    except OSError as exc:
+        raise DirectoryError(f"无法在 {path} 建立目录:{exc.strerror}",
+                             "检查路径是否正确、是否有写入权限") from None
     workspace = Workspace(path, settings_mod.load(path))
     try:
         workspace.store.create()

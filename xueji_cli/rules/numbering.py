@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from xueji_cli.core.privacy import mask_national
-from xueji_cli.rules.identity import RESIDENT_ID, check_national_number
+from xueji_cli.rules.identity import NATIONAL_FORMAT, RESIDENT_ID, check_national_number
 
 LOCAL_FORMAT = re.compile(r"^\d{14}$")
 
@@ -129,8 +129,9 @@ def _national(records: list[NumberedRecord]) -> list[Problem]:
         labels[rec.national_number].append(rec.label)
         for violation in check_national_number(rec.national_number, rec.id_type, rec.id_number):
             number = rec.national_number
-            disagrees = (number[:1] == "G" and rec.id_type == RESIDENT_ID and rec.id_number
-                         and number[1:] != rec.id_number)
+            disagrees = (NATIONAL_FORMAT.match(number) and number[:1] == "G"
+                         and rec.id_type == RESIDENT_ID and rec.id_number
+                         and number[1:] != rec.id_number)  # a malformed one is malformed
             kind = "mismatch" if disagrees else "national_malformed"
             problems.append(Problem(kind, rec.local_number, rec.school_code, year,
                                     violation.message, violation.hint, [rec.label]))

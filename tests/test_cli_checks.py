@@ -1,0 +1,206 @@
+"""`xueji renumber-check` (NUM-1, NUM-2, NUM-5) and `xueji check` (the projection
+recomputed from the journal, CHG-3), with problems planted behind the program's back
+by raw SQL; and numbering that stays consecutive when writers run at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from synthetic import VILLAGE_002, make_id
+from xueji_cli.core import dates, enrollment
+from xueji_cli.core.applicants import from_options
+from xueji_cli.core.workspace import open_workspace
+
+N1, N2, N3 = (f"0226260010000{n}" for n in (1, 2, 3))
+
+
+@pytest.fixture
+def three(township, enroll):
+    """Three records of school 001, cohort 2026 (0001–0003), and one of 002."""
+    for name in ("张一", "张二", "张三"):
+        assert enroll(name=name).exit_code == 0
+    result = enroll(name="李一", school="002", hukou_region=VILLAGE_002,
+                    guardian_hukou_region=VILLAGE_002, residence_region=VILLAGE_002)
+    assert result.exit_code == 0, result.stderr
+    return township
+
+
+def kinds(document):
+    return [p["kind"] for p in document["problems"]]
+
+
+# -- renumber-check ------------------------------------------------------------------------
+
+def test_clean(three, xueji, as_json):
+    result = xueji("renumber-check", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert as_json(result) == {"ok": True, "checked": 4, "problems": []}
+    screen = xueji("renumber-check")
+    assert screen.exit_code == 0 and "学籍号核对无误" in screen.stderr and "4" in screen.stderr
+
+
+def test_empty_directory_is_clean(ws_dir, xueji):
+    assert xueji("renumber-check").exit_code == 0
+
+
+def test_planted_gap(three, xueji, sql, as_json):
+    sql("UPDATE student SET local_number = ? WHERE local_number = ?", "02262600100004", N3)
+    result = xueji("renumber-check", "--json")
+    assert result.exit_code == 1
+    document = as_json(result)
+    assert document["ok"] is False and kinds(document) == ["gap"]
+    gap = document["problems"][0]
+    assert (gap["number"], gap["school"], gap["year"]) == (N3, "001", "26")
+    assert "0003" in gap["detail"] and gap["hint"]
+    assert any("张二" in r for r in gap["records"]) and any("张三" in r for r in gap["records"])
+    screen = xueji("renumber-check")
+    assert screen.exit_code == 1
+    assert "空号" in screen.stdout and N3 in screen.stdout
+
+
+def test_planted_gap_at_the_start(three, xueji, sql, as_json):
+    sql("UPDATE student SET local_number = ? WHERE local_number = ?", "02262600100004", N1)
+    document = as_json(xueji("renumber-check", "--json"))
+    assert kinds(document) == ["gap"]
+    assert document["problems"][0]["number"] == N1
+    assert "0001" in document["problems"][0]["detail"]
+
+
+def test_planted_duplicate(three, xueji, sql, as_json):
+    sql("UPDATE student SET local_number = ? WHERE local_number = ?", N2, N3)
+    result = xueji("renumber-check", "--json")
+    assert result.exit_code == 1
+    document = as_json(result)
+    assert kinds(document) == ["duplicate"]
+    duplicate = document["problems"][0]
+    assert duplicate["number"] == N2 and len(duplicate["records"]) == 2
+    assert "重号" in xueji("renumber-check").stdout
+
+
+@pytest.mark.parametrize("planted, kind", [
+    ("0226260010003", "malformed"), ("03262600100003", "wrong_city"),
+    ("02272600100003", "wrong_county"), ("02262500100003", "wrong_year"),
+    ("02262600200003", "wrong_school"), ("02262600110003", "wrong_type"),
+])
+def test_planted_bad_parts(three, xueji, sql, as_json, planted, kind):
+    sql("UPDATE student SET local_number = ? WHERE local_number = ?", planted, N3)
+    result = xueji("renumber-check", "--json")
+    assert result.exit_code == 1
+    assert kinds(as_json(result)) == [kind]
+
+
+def test_planted_national_mismatch(three, xueji, sql, as_json):
+    other = make_id("2020-01-01", seq=400)
+    sql("UPDATE student SET national_number = ? WHERE local_number = ?", "G" + other, N1)
+    document = as_json(xueji("renumber-check", "--json"))
+    assert kinds(document) == ["mismatch"]
+    assert document["problems"][0]["number"] == N1
+
+
+def test_planted_national_duplicate_and_malformed(three, xueji, sql, as_json):
+    (national,) = sql("SELECT national_number FROM student WHERE local_number = ?", N1)[0]
+    sql("UPDATE student SET national_number = ? WHERE local_number = ?", national, N2)
+    sql("UPDATE student SET national_number = 'G12345' WHERE local_number = ?", N3)
+    document = as_json(xueji("renumber-check", "--json"))
+    assert sorted(kinds(document)) == ["mismatch", "national_duplicate", "national_malformed"]
+    duplicate = [p for p in document["problems"] if p["kind"] == "national_duplicate"][0]
+    assert national not in duplicate["number"]  # masked
+
+
+def test_filters(three, xueji, sql, as_json):
+    sql("UPDATE student SET local_number = ? WHERE local_number = ?", "02262600100004", N3)
+    assert as_json(xueji("renumber-check", "--school", "002", "--json")) == {
+        "ok": True, "checked": 1, "problems": []}
+    assert xueji("renumber-check", "--school", "1").exit_code == 1
+    assert as_json(xueji("renumber-check", "--year", "2025", "--json"))["checked"] == 0
+    result = xueji("renumber-check", "--year", "26", "--json")
+    assert result.exit_code == 1 and as_json(result)["checked"] == 4
+
+
+@pytest.mark.parametrize("args, code, field", [
+    (("--year", "202"), 1, "year"), (("--year", "二六"), 1, "year"),
+    (("--school", "009"), 1, None), (("--school", "abcd"), 1, "code"),
+])
+def test_bad_filters(three, xueji, as_json, args, code, field):
+    result = xueji("renumber-check", *args, "--json")
+    assert result.exit_code == code
+    assert as_json(result)["errors"][0]["field"] == field
+
+
+# -- xueji check -------------------------------------------------------------------------
+
+def test_check_clean(three, xueji, as_json):
+    result = xueji("check", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert as_json(result) == {"ok": True, "checked": 4, "differences": []}
+    screen = xueji("check")
+    assert screen.exit_code == 0 and "核对无误" in screen.stderr
+
+
+def test_check_finds_a_planted_grade(three, xueji, sql, as_json):
+    sql("UPDATE student SET grade = 2 WHERE local_number = ?", N2)
+    result = xueji("check", "--json")
+    assert result.exit_code == 1
+    document = as_json(result)
+    assert document["ok"] is False
+    [difference] = document["differences"]
+    assert (difference["local_number"], difference["field"], difference["stored"],
+            difference["from_journal"]) == (N2, "grade", 2, 1)
+    screen = xueji("check")
+    assert screen.exit_code == 1
+    assert N2 in screen.stdout and "年级" in screen.stdout and "不一致" in screen.stdout
+
+
+def test_check_finds_planted_status_and_number(three, xueji, sql, as_json):
+    sql("UPDATE student SET status = 'withdrawn', local_number = ? WHERE local_number = ?",
+        "02262600100009", N1)
+    fields = sorted(d["field"] for d in as_json(xueji("check", "--json"))["differences"])
+    assert fields == ["local_number", "status"]
+
+
+def test_check_finds_a_record_without_journal(three, xueji, sql, as_json):
+    sql("INSERT INTO student (person_id, school_id, kind, local_number, entry_year, grade, "
+        "class_no, status, enrolled_on, created_at) SELECT person_id, school_id, kind, "
+        "'02262600100004', entry_year, grade, class_no, status, enrolled_on, created_at "
+        "FROM student WHERE local_number = ?", N1)
+    result = xueji("check", "--json")
+    assert result.exit_code == 1
+    [difference] = as_json(result)["differences"]
+    assert (difference["local_number"], difference["field"]) == ("02262600100004", "*")
+
+
+# -- numbering is race-free ----------------------------------------------------------------
+
+def test_concurrent_writers_get_consecutive_numbers(township, ws_dir, sql, monkeypatch):
+    """Several writers enrolling at once into one cohort: BEGIN IMMEDIATE serialises
+    reading the last number and inserting the next one."""
+    writers, each = 4, 3
+    start = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def work(w: int) -> None:
+        try:
+            ws = open_workspace(str(ws_dir))
+            start.wait()
+            for i in range(each):
+                seq = 10 * w + i
+                applicant = from_options(
+                    school="001", name=f"并发{seq}", id_number=make_id("2020-03-05", seq=seq),
+                    hukou_region="130283105201", guardian_hukou_region="130283105201",
+                    residence_region="130283105201", evidence=["户口簿", "房产证明"])
+                with ws.store.session(write=True) as session:
+                    enrollment.enroll_one(session, ws.settings, applicant, dates.today(),
+                                          dates.today(), "test")
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    numbers = [n for (n,) in sql("SELECT local_number FROM student ORDER BY local_number")]
+    assert numbers == [f"0226260010{n:04d}" for n in range(1, writers * each + 1)]

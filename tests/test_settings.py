@@ -1,0 +1,183 @@
+"""xueji.toml (core/settings.py): the defaults are the policy table at the end of
+RULES.md; a broken file is exit 3; the school year and semester calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from xueji_cli.core import settings as settings_mod
+from xueji_cli.core.errors import DirectoryError
+from xueji_cli.core.settings import Semester, Settings
+
+D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def new_toml(tmp_path):
+    """A directory holding the xueji.toml that `xueji init` writes."""
+    text = settings_mod.render_new("测试镇", "township", "02", "26")
+    (tmp_path / "xueji.toml").write_text(text, "utf-8")
+    return tmp_path
+
+
+def write(directory, text):
+    (directory / "xueji.toml").write_text(text, "utf-8")
+
+
+def assert_policy_table(s: Settings) -> None:
+    """The policy table at the end of RULES.md."""
+    assert (s.city, s.county) == ("02", "26")  # QA
+    assert s.type_digit["primary"] == "0"  # QA
+    assert s.policy.school_age_years == 6 and s.policy.school_age_cutoff == (8, 31)
+    assert s.policy.underage_entry == "commitment"  # refused unless a 承诺书 is recorded
+    assert s.policy.transfer_window_days == 14
+    assert s.policy.admit_within_days == 3
+    assert s.policy.suspension_min_days == 365
+    assert s.policy.suspension_max_years == 2
+    assert s.policy.suspension_early_return is False
+    assert s.policy.suspension_max_share == pytest.approx(0.03)
+    assert s.class_cap["primary"] == 45 and s.class_cap["junior"] == 50  # JZ
+
+
+def test_code_defaults_match_rules_table():
+    assert_policy_table(Settings(name="x"))
+
+
+def test_new_directory_file_matches_rules_table(new_toml):
+    s = settings_mod.load(new_toml)
+    assert s.name == "测试镇" and s.kind == "township"
+    assert_policy_table(s)
+    assert s.grades == {"primary": (1, 6), "junior": (7, 9), "senior": (10, 12)}
+    assert (s.intake_opens, s.autumn_start, s.spring_start) == ((6, 1), (9, 1), (3, 1))
+    assert s.busy_timeout_seconds == 15 and s.database_url == "" and s.semesters == []
+
+
+def test_minimal_file_takes_the_defaults(tmp_path):
+    write(tmp_path, 'name = "最小"\n')
+    assert_policy_table(settings_mod.load(tmp_path))
+
+
+def test_name_with_quotes_is_a_valid_toml_string(tmp_path):
+    write(tmp_path, settings_mod.render_new('东"村"小学\\', "school", "13", "01"))
+    s = settings_mod.load(tmp_path)
+    assert s.name == '东"村"小学\\' and (s.city, s.county, s.kind) == ("13", "01", "school")
+
+
+def test_overrides(new_toml):
+    path = new_toml / "xueji.toml"
+    text = path.read_text("utf-8")
+    for old, new in (('underage_entry = "commitment"', 'underage_entry = "refuse"'),
+                     ('school_age_cutoff = "08-31"', 'school_age_cutoff = "09-01"'),
+                     ("primary = 45", "primary = 40"), ("junior = 50", "junior = 45"),
+                     ("require_vaccination = false", "require_vaccination = true"),
+                     ('county = "26"', 'county = "27"'),
+                     ("suspension_early_return = false", "suspension_early_return = true")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    text += ('\n[[calendar.semester]]\nname = "2026—2027学年第一学期"\n'
+             "start = 2026-08-28\nend = 2027-01-20\n")
+    path.write_text(text, "utf-8")
+    s = settings_mod.load(new_toml)
+    assert s.policy.underage_entry == "refuse" and s.policy.school_age_cutoff == (9, 1)
+    assert s.class_cap["primary"] == 40 and s.class_cap["junior"] == 45
+    assert s.policy.require_vaccination is True and s.policy.suspension_early_return is True
+    assert s.county == "27"
+    assert s.semesters == [Semester("2026—2027学年第一学期", D("2026-08-28"), D("2027-01-20"))]
+
+
+# -- broken files: DirectoryError, exit 3 -------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ('name = "未闭合\n', "写得不对"),
+    ("[codes\ncity = 02\n", "写得不对"),
+    ("codes = 1\n", "设置有误"),  # no name
+    ('name = "x"\n[codes]\ncity = "2"\n', "codes.city"),
+    ('name = "x"\n[codes]\ncounty = "2A"\n', "codes.county"),
+    ('name = "x"\nkind = "county"\n', "kind"),
+    ('name = "x"\n[policy]\nunderage_entry = "maybe"\n', "underage_entry"),
+    ('name = "x"\n[policy]\nschool_age_cutoff = "02-30"\n', "设置有误"),
+    ('name = "x"\n[policy]\nschool_age_cutoff = "8月31日"\n', "school_age_cutoff"),
+    ('name = "x"\n[policy]\nrequire_vaccination = "yes"\n', "require_vaccination"),
+    ('name = "x"\n[policy]\nschool_age_years = "six"\n', "设置有误"),
+    ('name = "x"\n[class_cap]\nprimary = 0\n', "class_cap"),
+    ('name = "x"\n[grades]\nprimary = [6, 1]\n', "grades"),
+    ('name = "x"\n[school_type_digit]\njunior = "12"\n', "school_type_digit"),
+    ('name = "x"\n[calendar]\nautumn_start = "13-01"\n', "设置有误"),
+    ('name = "x"\n[[calendar.semester]]\nname = "s"\nstart = "2026-09-01"\n', "calendar.semester"),
+    ('name = "x"\nbusy_timeout_seconds = "soon"\n', "设置有误"),
+    ('name = "x"\n[policy]\nschool_age_cutoff = "02-29"\n', "设置有误"),  # not every year has it
+    ('name = "x"\n[policy]\nunderage_entr = "refuse"\n', "policy.underage_entr"),  # a typo
+    ('name = "x"\nnmae = "y"\n', "nmae"),
+    ('name = "x"\n[class_cap]\nprimry = 40\n', "class_cap.primry"),
+])
+def test_broken_settings_are_a_directory_error(tmp_path, text, words):
+    write(tmp_path, text)
+    with pytest.raises(DirectoryError) as info:
+        settings_mod.load(tmp_path)
+    assert info.value.exit_code == 3
+    assert words in info.value.message
+    assert info.value.hint
+
+
+def test_not_utf8(tmp_path):
+    (tmp_path / "xueji.toml").write_bytes('name = "测试"\n'.encode("gbk"))
+    with pytest.raises(DirectoryError, match="写得不对"):
+        settings_mod.load(tmp_path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DirectoryError, match="不存在"):
+        settings_mod.load(tmp_path)
+
+
+def test_broken_toml_through_a_command_is_exit_3(ws_dir, xueji):
+    (ws_dir / "xueji.toml").write_text('name = "坏\n', "utf-8")
+    result = xueji("school", "list")
+    assert result.exit_code == 3
+    assert "xueji.toml" in result.stderr and "Traceback" not in result.stderr
+    result = xueji("school", "list", "--json")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["errors"][0]["rule"] == "DirectoryError"
+
+
+# -- school year and semesters ---------------------------------------------------------------
+
+@pytest.mark.parametrize("day, year", [
+    ("2026-09-01", 2026), ("2026-06-01", 2026), ("2026-05-31", 2025), ("2027-01-15", 2026),
+    ("2026-12-31", 2026), ("2027-03-01", 2026),
+])
+def test_school_year(day, year):
+    assert Settings(name="x").school_year(D(day)) == year
+
+
+def test_school_year_with_other_intake_day():
+    s = Settings(name="x", intake_opens=(8, 1))
+    assert s.school_year(D("2026-07-31")) == 2025 and s.school_year(D("2026-08-01")) == 2026
+
+
+@pytest.mark.parametrize("day, name, start", [
+    ("2026-09-01", "2026—2027学年第一学期", "2026-09-01"),
+    ("2026-12-31", "2026—2027学年第一学期", "2026-09-01"),
+    ("2027-01-15", "2026—2027学年第一学期", "2026-09-01"),
+    ("2027-02-28", "2026—2027学年第一学期", "2026-09-01"),
+    ("2027-03-01", "2026—2027学年第二学期", "2027-03-01"),
+    ("2027-08-31", "2026—2027学年第二学期", "2027-03-01"),
+])
+def test_generic_semesters(day, name, start):
+    semester = Settings(name="x").semester_of(D(day))
+    assert (semester.name, semester.start) == (name, D(start))
+
+
+def test_explicit_semesters_take_precedence():
+    s = Settings(name="x", semesters=[
+        Semester("2026—2027学年第一学期", D("2026-08-28"), D("2027-01-20")),
+        Semester("2026—2027学年第二学期", D("2027-02-20"), None),
+    ])
+    assert s.semester_of(D("2026-08-29")).start == D("2026-08-28")
+    assert s.semester_of(D("2027-02-25")).start == D("2027-02-20")
+    assert s.semester_of(D("2027-06-30")).name == "2026—2027学年第二学期"
+    # between the listed semesters (winter holiday): the generic calendar answers
+    assert s.semester_of(D("2027-02-01")).start == D("2026-09-01")
