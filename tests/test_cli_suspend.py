@@ -231,3 +231,15 @@ def test_student_list_counts_the_suspended(pupil, xueji, enroll):
     result = xueji("student", "list")
     assert "共 2 人,其中在校 1 人,休学 1 人(在籍不在校)" in result.stdout
     assert "休学" in xueji("student", "list", "--status", "休学").stdout
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("suspension_max_share = 0.03", "suspension_max_share = 3", "suspension_max_share"),
+    ("suspension_min_days = 365", "suspension_min_days = 0", "suspension_min_days"),
+    ("suspension_max_years = 2", "suspension_max_years = 0", "suspension_max_years"),
+    ("suspension_renew_notice_days = 15", "suspension_renew_notice_days = -1", "notice_days"),
+])
+def test_meaningless_policy_is_refused(ws_dir, xueji, set_setting, old, new, words):
+    set_setting(old, new)
+    result = xueji("suspend", "list")
+    assert result.exit_code == 3 and words in result.stderr

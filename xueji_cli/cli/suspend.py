@@ -100,6 +100,21 @@ def _document(outcome, reveal: bool) -> dict:
     return document
 
 
+def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> bool:
+    """Show what suspend or extend did (or, with --dry-run, would do); True when a
+    change was written and shown on screen."""
+    name = outcome.found.person.name
+    if json_out:
+        emit_json(_document(outcome, reveal))
+        return False
+    show_warnings(outcome.warnings, name)
+    if not outcome.written:
+        say(f"检查通过:{name} {would},未写入。")
+        return False
+    table(f"{done}:{name}", ["项目", "内容"], _card(outcome, reveal))
+    return True
+
+
 @app.command("start")
 def start(
     ctx: typer.Context,
@@ -137,18 +152,11 @@ def start(
         with ws.store.session(write=not dry_run) as session:
             outcome = suspension.suspend(session, ws.settings, key, request, dates.today(),
                                          ws.operator, dry_run=dry_run)
-        name = outcome.found.person.name
-        if json_out:
-            emit_json(_document(outcome, show_id))
-            return
-        show_warnings(outcome.warnings, name)
-        if dry_run:
-            checked = outcome.details
-            say(f"检查通过:{name} 可以休学({checked['from']} 至 {checked['until']}),未写入。")
-            return
-        table(f"已休学:{name}", ["项目", "内容"], _card(outcome, show_id))
-        say(f"开具休学证明(一式两份):xueji suspend certificate {outcome.found.student.local_number} "
-            "--xlsx 休学证明.xlsx")
+        checked = outcome.details
+        if _render(outcome, json_out, show_id, "已休学",
+                   f"可以休学({checked.get('from')} 至 {checked.get('until')})"):
+            say(f"开具休学证明(一式两份):xueji suspend certificate "
+                f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
 
 
 @app.command("extend")
@@ -176,15 +184,7 @@ def extend(
                 session, ws.settings, key, new_until, _evidence(evidence), processed_on,
                 dates.today(), ws.operator, central_approval=central_approval, remark=remark,
                 dry_run=dry_run)
-        name = outcome.found.person.name
-        if json_out:
-            emit_json(_document(outcome, show_id))
-            return
-        show_warnings(outcome.warnings, name)
-        if dry_run:
-            say(f"检查通过:{name} 可以续办休学至 {new_until},未写入。")
-            return
-        table(f"已续办休学:{name}", ["项目", "内容"], _card(outcome, show_id))
+        _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
 
 
 @app.command("list")

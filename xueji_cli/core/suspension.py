@@ -247,6 +247,19 @@ def _precondition(found: students.Found, step: str, rule: str) -> list[Violation
     return []
 
 
+def _running(session: Session, key: str, step: str, rule: str) -> tuple[students.Found, Case]:
+    """The suspended student a KEY names and the suspension running, or Refused."""
+    found = students.find(session, key)
+    blocked = _precondition(found, step, rule)
+    case = None if blocked else open_case(session, found.student)
+    if not blocked and case is None:
+        blocked = [Violation(rule, "key", f"{found.person.name}的休学记录不全,无法办理{step}",
+                             "用 xueji student show 查看学籍变动;用更正记录补齐")]
+    if blocked:
+        raise Refused(blocked)
+    return found, case
+
+
 def _check_dates(day: dt.date, today: dt.date, field_: str, earliest: dt.date, what: str,
                  rule: str) -> list[Violation]:
     if day > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
@@ -300,6 +313,9 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
     start = request.start or request.processed_on
     until = request.until or rules.default_until(start, policy.suspension_min_days)
     problems = _check_dates(start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
+    if request.start and request.processed_on > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
+        problems.append(Violation("SUS-1", "date", f"办理日期 {request.processed_on} 在"
+                                  f"{FUTURE_LIMIT_DAYS}天以后", "核对 --date 的年份和月份"))
     previous = (cases_of(session, [student.id]).get(student.id) or [None])[-1]
     chain_start = start
     if previous is not None and previous.resumed_on is not None and previous.resumed_on >= start:
@@ -352,15 +368,8 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
            dry_run: bool = False) -> Outcome:
     """Renew a running suspension (SUS-4): never past `suspension_max_years` consecutive
     years; warned when not applied for within the half month before the end."""
-    found = students.find(session, key)
+    found, case = _running(session, key, "续办休学", "SUS-4")
     student, policy = found.student, settings.policy
-    blocked = _precondition(found, "续办休学", "SUS-4")
-    case = open_case(session, student) if not blocked else None
-    if not blocked and case is None:
-        blocked = [Violation("SUS-4", "key", f"{found.person.name}的休学记录不全,无法续办",
-                             "用 xueji student show 查看学籍变动;用更正记录补齐")]
-    if blocked:
-        raise Refused(blocked)
     problems = _check_dates(processed_on, today, "date", case.start, "续办日期", "SUS-4")
     problems += rules.check_extension(case.until, until)
     problems += rules.check_consecutive(case.chain_start, until, policy.suspension_max_years)
@@ -373,8 +382,8 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
         raise Refused(errors, warnings)
     if dry_run:
         return Outcome(found, case, warnings, False, {"until": until})
-    approvals = [{"for": "SUS-1", "by": "中心校", "decision": central_approval.strip()}] \
-        if central_approval else []
+    approvals = [{"for": "SUS-1", "by": "中心校", "decision": central_approval.strip(),
+                  "step": "续办"}] if central_approval else []
     details = {"from": case.start.isoformat(), "previous_until": case.until.isoformat(),
                "until": until.isoformat(), "chain_start": case.chain_start.isoformat(),
                "remark": remark}
@@ -405,15 +414,8 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
            operator: str, dry_run: bool = False) -> Outcome:
     """Return a suspended student to school (SUS-2, SUS-3, SUS-7): into the grade left
     (default) or with the original cohort; the number stays the same."""
-    found = students.find(session, key)
+    found, case = _running(session, key, "复学", "SUS-3")
     student, school, policy = found.student, found.school, settings.policy
-    blocked = _precondition(found, "复学", "SUS-3")
-    case = open_case(session, student) if not blocked else None
-    if not blocked and case is None:
-        blocked = [Violation("SUS-3", "key", f"{found.person.name}的休学记录不全,无法办理复学",
-                             "用 xueji student show 查看学籍变动;用更正记录补齐")]
-    if blocked:
-        raise Refused(blocked)
     on = request.on
     problems = _check_dates(on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
     problems += rules.check_return(on, case.start, case.until, policy.suspension_early_return,

@@ -60,7 +60,8 @@ def _approvals(case) -> str:
     words = {"SUS-1": "中心校审批", "SUS-5": "超过同年级3%的理由", "SUS-6": "学校责令休学决定"}
     parts = []
     for item in case.approvals:
-        label = words.get(item.get("for"), item.get("for", ""))
+        label = words.get(item.get("for"), item.get("for", "")) + (
+            f"({item['step']})" if item.get("step") else "")
         parts.append(f"{label}:{item.get('decision') or item.get('override') or ''}")
     return ";".join(parts) or "—"
 
