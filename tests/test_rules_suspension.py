@@ -272,3 +272,41 @@ class TestGrade:
 def test_standing(today, flags):
     found = rules.standing(D("2027-10-16"), D("2026-10-16"), D(today), 15, 2)
     assert [flag for flag, _ in found] == flags
+
+
+# -- the case folded from the journal (core/suspension.py fold) -------------------------------------
+
+def entry(id_, kind, day, details=None, case_ref="SUS-001-2026-001", **fields):
+    from xueji_cli.core.models import JournalEntry
+
+    return JournalEntry(id=id_, student_id=1, school_id=1, kind=kind, effective_date=D(day),
+                        recorded_at=dt.datetime(2026, 10, 16), operator="甲", details=details or {},
+                        case_ref=case_ref, **fields)
+
+
+def test_fold_a_case_with_renewal_and_return():
+    from xueji_cli.core.suspension import fold
+
+    cases = fold([
+        entry(3, "resume", "2028-04-16", {"grade": 2, "class_no": 1}),
+        entry(1, "suspend", "2026-10-16", {"from": "2026-10-16", "until": "2027-10-16",
+                                           "reason": "illness", "grade": 2, "class_no": 1,
+                                           "processed_on": "2026-10-16"}),
+        entry(2, "suspend_extend", "2027-10-05", {"until": "2028-04-16", "previous_until": "2027-10-16"}),
+        entry(4, "enroll", "2026-09-01", case_ref=None),
+    ])
+    [case] = cases
+    assert (case.start, case.original_until, case.until) == (D("2026-10-16"), D("2027-10-16"),
+                                                             D("2028-04-16"))
+    assert case.resumed_on == D("2028-04-16") and not case.open
+    assert case.entry_ids == [1, 2, 3] and case.certificate_no == "〔2026〕001-001号"
+
+
+def test_fold_tolerates_entries_without_details():
+    from xueji_cli.core.suspension import fold
+
+    [case] = fold([entry(1, "suspend", "2020-10-01", case_ref=None, reason="病"),
+                   entry(2, "suspend_extend", "2021-09-20", {"until": "2022-04-01"}, case_ref=None)])
+    assert (case.start, case.until, case.reason, case.grade) == (D("2020-10-01"), D("2022-04-01"),
+                                                                 "illness", None)
+    assert case.open and case.certificate_no == "SUS-1"

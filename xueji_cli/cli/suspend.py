@@ -119,12 +119,12 @@ def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> boo
 def start(
     ctx: typer.Context,
     key: KeyArg,
-    reason: Annotated[str, Opt("--reason", help="休学原因:病、伤、传染病(学校责令, SUS-6)、其他")],
+    reason: Annotated[str, Opt("--reason", metavar="病|伤|传染病|其他", help="休学原因:病、伤、传染病(学校责令, SUS-6)、其他")],
     from_: Annotated[str | None, Opt("--from", metavar="D", help="休学开始日(默认为 --date)")] = None,
     until: Annotated[str | None, Opt("--until", metavar="D",
                                      help="期满日(默认开始日起一年;至少一年,SUS-2)")] = None,
     evidence: EvidenceOpt = None,
-    hospital: Annotated[str | None, Opt("--hospital", help="出具诊断证明的县级以上医院")] = None,
+    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具诊断证明的县级以上医院")] = None,
     central_approval: CentralOpt = None,
     share_override: Annotated[str | None, Opt(
         "--share-override", metavar="REASON", help="休学人数超过同年级3%仍须休学的理由 (SUS-5)")] = None,
@@ -268,7 +268,7 @@ def resume(
         "--grade", metavar="lower|same|N",
         help="编入年级:lower 到下一级,即休学时所在年级(默认);same 回原级,随原年级同学;或年级数字")] = None,
     class_: Annotated[str | None, Opt("--class", help="编入班号(默认休学时的班号)")] = None,
-    hospital: Annotated[str | None, Opt("--hospital", help="出具康复证明的县级以上医院")] = None,
+    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具康复证明的县级以上医院")] = None,
     approval: Annotated[str | None, Opt(
         "--approval", metavar="DOC", help="提前复学的批准(政策允许时, SUS-2)")] = None,
     cap_decision: Annotated[str | None, Opt(

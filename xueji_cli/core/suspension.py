@@ -50,8 +50,8 @@ class Case:
     original_until: dt.date
     chain_start: dt.date  # first day of the consecutive suspension it belongs to (SUS-4)
     reason: str  # suspension_reason key
-    grade: int  # the grade left
-    class_no: int
+    grade: int | None  # the grade left
+    class_no: int | None
     processed_on: dt.date
     operator: str = ""
     hospital: str | None = None
@@ -75,7 +75,10 @@ class Case:
     @property
     def certificate_no(self) -> str:
         """SUS-002-2026-001 → 〔2026〕002-001号."""
-        _, school, year, sequence = self.case_ref.split("-")
+        parts = self.case_ref.split("-")
+        if len(parts) != 4:
+            return self.case_ref
+        _, school, year, sequence = parts
         return f"〔{year}〕{school}-{sequence}号"
 
     def as_dict(self) -> dict:
@@ -101,27 +104,32 @@ def _date(value: str | None) -> dt.date | None:
 
 def fold(entries: list[JournalEntry]) -> list[Case]:
     """The suspension cases of one record, oldest first, from its journal entries (in
-    the order they were recorded)."""
+    the order they were recorded). Tolerant of entries written without these details
+    (an import of old paper records): the entry's own date and reason stand in."""
     cases: list[Case] = []
     for entry in sorted(entries, key=lambda e: e.id or 0):
         d = entry.details or {}
         if entry.kind == "suspend":
-            start = _date(d["from"])
+            start = _date(d.get("from")) or entry.effective_date
+            until = _date(d.get("until")) or rules.default_until(start, 365)
             cases.append(Case(
-                case_ref=entry.case_ref, student_id=entry.student_id, school_id=entry.school_id,
-                start=start, until=_date(d["until"]), original_until=_date(d["until"]),
-                chain_start=_date(d.get("chain_start")) or start, reason=d["reason"],
-                grade=d["grade"], class_no=d["class_no"], processed_on=_date(d["processed_on"]),
-                operator=entry.operator, hospital=d.get("hospital"), remark=d.get("remark"), evidence=list(entry.evidence),
-                approvals=list(entry.approvals), entry_ids=[entry.id]))
+                case_ref=entry.case_ref or f"SUS-{entry.id}", student_id=entry.student_id,
+                school_id=entry.school_id, start=start, until=until, original_until=until,
+                chain_start=_date(d.get("chain_start")) or start,
+                reason=d.get("reason") or codes.parse_code("suspension_reason", entry.reason) or "other",
+                grade=d.get("grade"), class_no=d.get("class_no"),
+                processed_on=_date(d.get("processed_on")) or entry.effective_date,
+                operator=entry.operator, hospital=d.get("hospital"), remark=d.get("remark"),
+                evidence=list(entry.evidence), approvals=list(entry.approvals), entry_ids=[entry.id]))
             continue
-        case = next((c for c in reversed(cases) if c.case_ref == entry.case_ref), None)
+        case = next((c for c in reversed(cases) if c.case_ref == entry.case_ref), None) \
+            if entry.case_ref else (cases[-1] if cases and cases[-1].open else None)
         if case is None or entry.kind not in KINDS:
             continue
         case.entry_ids.append(entry.id)
-        if entry.kind == "suspend_extend":
+        if entry.kind == "suspend_extend" and d.get("until"):
             case.extensions.append({"on": entry.effective_date.isoformat(), "until": d["until"],
-                                    "previous": d["previous_until"]})
+                                    "previous": d.get("previous_until", case.until.isoformat())})
             case.until = _date(d["until"])
             case.evidence += [e for e in entry.evidence if e not in case.evidence]
             case.approvals += list(entry.approvals)
@@ -424,9 +432,10 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     problems += rules.check_hospital(request.hospital, "SUS-3", required=False)
     turns = rules.autumns_between(case.start, on, settings.autumn_start)
     last = settings.grades[school.type][1]
-    grade, wrong = rules.target_grade(request.grade, case.grade, turns, last)
+    left = case.grade or student.grade
+    grade, wrong = rules.target_grade(request.grade, left, turns, last)
     problems += wrong
-    class_no = request.class_no or case.class_no
+    class_no = request.class_no or case.class_no or student.class_no
     if grade is not None:
         in_class = session.exec(select(func.count()).select_from(Student).where(
             Student.school_id == school.id, Student.grade == grade, Student.class_no == class_no,
@@ -436,9 +445,9 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     errors, warnings = split(problems)
     if errors:
         raise Refused(errors, warnings)
-    cohort = case.grade + turns
+    cohort = left + turns
     details = {"from": case.start.isoformat(), "until": case.until.isoformat(),
-               "grade_left": case.grade, "cohort_grade": cohort, "grade": grade,
+               "grade_left": left, "cohort_grade": cohort, "grade": grade,
                "class_no": class_no, "early": on < case.until, "hospital": request.hospital,
                "remark": request.remark}
     if dry_run:

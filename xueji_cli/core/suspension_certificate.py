@@ -84,7 +84,8 @@ def fields_of(settings: Settings, found, case, reveal: bool) -> list[tuple]:
          "出生日期", chinese_date(person.birth_date)),
         ("学籍号", student.local_number or "", "全国学籍号",
          show(student.national_number, reveal, national=True)),
-        ("学校", school.name, "休学时年级", f"{case.grade}年级{case.class_no}班"),
+        ("学校", school.name, "休学时年级",
+         f"{case.grade or student.grade}年级{case.class_no or student.class_no}班"),
         ("休学原因", _reason(case)),
         ("休学期限", _period(case)),
     ]
