@@ -57,7 +57,7 @@ def _extensions(case) -> str:
 
 
 def _approvals(case) -> str:
-    words = {"SUS-1": "中心校审批", "SUS-5": "超过同年级3%的理由", "SUS-6": "学校责令休学决定"}
+    words = {"SUS-1": "中心校审批", "SUS-5": "超过同年级休学比例的理由", "SUS-6": "学校责令休学决定"}
     parts = []
     for item in case.approvals:
         label = words.get(item.get("for"), item.get("for", "")) + (
