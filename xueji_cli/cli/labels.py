@@ -20,6 +20,19 @@ OPTION = {
     "evidence": "--evidence", "date": "--date", "ethnicity": "--ethnicity", "id_type": "--id-type",
 }
 
+# --- suspension (issue 6) ---
+FIELD.update({
+    "from": "休学开始日", "until": "期满日", "reason": "休学原因", "hospital": "医院",
+    "central_approval": "中心校审批", "share_override": "超比例理由", "school_order": "学校休学决定",
+    "approval": "批准", "remark": "备注", "cap_decision": "超额决定",
+})
+OPTION.update({
+    "from": "--from", "until": "--until", "reason": "--reason", "hospital": "--hospital",
+    "central_approval": "--central-approval", "share_override": "--share-override",
+    "school_order": "--school-order", "approval": "--approval", "remark": "--remark",
+    "cap_decision": "--cap-decision",
+})
+
 
 def field(name: str) -> str:
     return FIELD.get(name, name)

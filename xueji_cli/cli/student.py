@@ -35,10 +35,10 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
                   [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",
                     f"{r['grade']}年级{r['class']}班", r["status_label"]] for r in records])
-        table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "经办人", "登记时间"],
+        table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "备注", "经办人", "登记时间"],
               [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
-                e["reason"] or "", "、".join(e["evidence"]), e["operator"], e["recorded_at"]]
-               for e in entries])
+                e["reason"] or "", "、".join(e["evidence"]), e["remark"] or "", e["operator"],
+                e["recorded_at"]] for e in entries])
 
 
 @app.command("list")
@@ -74,8 +74,10 @@ def list_(
             say("没有符合条件的学生。")
             return
         at_school = sum(1 for r in rows if r["status"] == "active")
+        suspended = sum(1 for r in rows if r["status"] == "suspended")  # 在籍不在校 (issue 6)
         table(None, LIST_COLUMNS, [list_row(r) for r in rows],
-              caption=f"共 {len(rows)} 人,其中在校 {at_school} 人")
+              caption=f"共 {len(rows)} 人,其中在校 {at_school} 人"
+                      + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
 
 
 def _convert(name: str, converter, value):

@@ -40,6 +40,7 @@ class Policy:
     suspension_max_years: int = 2
     suspension_early_return: bool = False
     suspension_max_share: float = 0.03
+    suspension_renew_notice_days: int = 15
 
 
 @dataclass
@@ -178,6 +179,7 @@ def _from_dict(data: dict) -> Settings:
             setattr(settings.policy, name, value)
     if settings.policy.underage_entry not in ("commitment", "refuse"):
         raise ValueError("policy.underage_entry 只能是 commitment 或 refuse")
+    _check_suspension_policy(settings.policy)
     calendar = data.get("calendar", {})
     for name in ("intake_opens", "autumn_start", "spring_start"):
         if name in calendar:
@@ -188,3 +190,15 @@ def _from_dict(data: dict) -> Settings:
             raise ValueError("calendar.semester 的 start/end 应写作日期,如 2026-09-01")
         settings.semesters.append(Semester(str(item.get("name", start)), start, end))
     return settings
+
+
+def _check_suspension_policy(policy: Policy) -> None:
+    """SUS-2, SUS-4, SUS-5 settings (issue 6): values that would make the rules meaningless."""
+    if not 0 < policy.suspension_max_share <= 1:
+        raise ValueError("policy.suspension_max_share 应为 0 到 1 之间的比例,如 0.03 即3%")
+    if policy.suspension_max_years < 1:
+        raise ValueError("policy.suspension_max_years 应为至少1的整数(年)")
+    if not 1 <= policy.suspension_min_days <= 366 * policy.suspension_max_years:
+        raise ValueError("policy.suspension_min_days 应为正整数天数,且不超过连续休学的最长年限")
+    if policy.suspension_renew_notice_days < 0:
+        raise ValueError("policy.suspension_renew_notice_days 应为不小于0的天数")
