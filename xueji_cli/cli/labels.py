@@ -20,6 +20,20 @@ OPTION = {
     "evidence": "--evidence", "date": "--date", "ethnicity": "--ethnicity", "id_type": "--id-type",
 }
 
+# borrowing (issue 5)
+FIELD.update({
+    "origin_school": "原学校", "origin_region": "原学校所在地", "origin_grade": "原学校年级",
+    "host_school": "借读学校", "host_region": "借读学校所在地", "host_code": "借读学校",
+    "letter": "借读证明信", "approval": "审核盖章", "until": "预计结束日期",
+    "category": "记录类别", "text": "记录内容",
+})
+OPTION.update({
+    "origin_school": "--origin-school", "origin_region": "--origin-region",
+    "origin_grade": "--origin-grade", "host_school": "--to", "host_region": "--to-region",
+    "host_code": "--to-school", "letter": "--letter", "approval": "--approval", "until": "--until",
+    "category": "--kind", "text": "--text",
+})
+
 
 def field(name: str) -> str:
     return FIELD.get(name, name)

@@ -10,6 +10,7 @@ import typer
 
 from xueji_cli import __version__
 from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
+from xueji_cli.cli import borrow
 
 app = typer.Typer(
     name="xueji",
@@ -48,6 +49,7 @@ app.command("log")(log.log)
 app.command("renumber-check")(renumber.renumber_check)
 app.command("check")(check.check)
 app.add_typer(db.app, name="db")
+app.add_typer(borrow.app, name="borrow")
 
 
 def main() -> None:
