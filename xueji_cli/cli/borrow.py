@@ -291,24 +291,25 @@ def list_(
 
 
 def _show_register(found: dict[str, list[dict]], scope: str) -> None:
-    from xueji_cli.core.borrow_register import period
+    from xueji_cli.core.borrow_register import until
 
     if "in" in found and not found["in"]:
         say(f"来本校借读:无({scope})。")
     elif "in" in found:
         rows = found["in"]
         table(f"借读生登记册:来本校借读({scope},共 {len(rows)} 人)",
-              ["登记号", "姓名", "全国学籍号", "借读学校", "年级班级", "原学校", "证明材料", "借读起止", "状态"],
+              ["登记号", "姓名", "全国学籍号", "借读学校", "年级班级", "原学校", "证明材料", "开始", "结束",
+               "状态"],
               [[r["case"], r["name"], r["national_number"], f"{r['school']} {r['school_name']}",
                 f"{r['grade']}年级{r['class']}班", r["origin_school"], "、".join(r["evidence"]),
-                period(r), r["status_label"]] for r in rows])
+                r["start"], until(r), r["status_label"]] for r in rows])
     if "out" in found and not found["out"]:
         say(f"外出借读:无({scope})。")
     elif "out" in found:
         rows = found["out"]
         table(f"外出借读学生({scope},共 {len(rows)} 人;学籍保留在本校,回原校参加毕业、升学考试)",
-              ["登记号", "姓名", "学籍号", "本校", "年级班级", "借读学校", "借读证明信", "借读起止",
+              ["登记号", "姓名", "学籍号", "本校", "年级班级", "借读学校", "借读证明信", "开始", "结束",
                "回原校考试", "状态"],
               [[r["case"], r["name"], r["local_number"], f"{r['school']} {r['school_name']}",
-                f"{r['grade']}年级{r['class']}班", r["host_school"], r["letter"] or "", period(r),
-                r["exams_at_home"], r["status_label"]] for r in rows])
+                f"{r['grade']}年级{r['class']}班", r["host_school"], r["letter"] or "", r["start"],
+                until(r), r["exams_at_home"], r["status_label"]] for r in rows])

@@ -16,11 +16,12 @@ def loans_for(session, settings, student_ids: list[int], reveal: bool) -> list[d
 def show(loans: list[dict]) -> None:
     if not loans:
         return
-    from xueji_cli.core.borrow_register import period
+    from xueji_cli.core.borrow_register import until
 
-    table("借读情况", ["登记号", "类别", "本校", "年级班级", "原学校 / 借读学校", "借读起止", "证明材料", "状态"],
+    table("借读情况", ["登记号", "类别", "本校", "年级班级", "原学校 / 借读学校", "开始", "结束", "证明材料",
+                   "状态"],
           [[r["case"], r["direction_label"], f"{r['school']} {r['school_name']}",
-            f"{r['grade']}年级{r['class']}班", r["origin_school"] or r["host_school"], period(r),
+            f"{r['grade']}年级{r['class']}班", r["origin_school"] or r["host_school"], r["start"], until(r),
             "、".join(r["evidence"]), r["status_label"]] for r in loans])
     notes = [[n["date"], n["category_label"], n["text"], r["case"]] for r in loans for n in r["notes"]]
     if notes:

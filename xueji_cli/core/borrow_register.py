@@ -41,8 +41,13 @@ def _fit_rows(ws, first: int, rows: list[list], widths: list[float]) -> None:
         ws.row_dimensions[first + index].height = max(lines, 1) * LINE_HEIGHT + 4
 
 
+def until(loan: dict) -> str:
+    """The end of a loan, or the end expected when it is still open."""
+    return loan["end"] or (f"{loan['until']}(预计)" if loan["until"] else "")
+
+
 def period(loan: dict) -> str:
-    end = loan["end"] or (f"{loan['until']}(预计)" if loan["until"] else "")
+    end = until(loan)
     return f"{loan['start']} 至 {end}" if end else f"{loan['start']} 起"
 
 

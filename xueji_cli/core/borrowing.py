@@ -48,6 +48,13 @@ CASE_FORMAT = re.compile(r"^JD\d{4}-\d{4}$")
 START_KINDS = ("borrow_in", "borrow_out")
 DIRECTION_LABEL = {"in": "来本校借读", "out": "外出借读"}
 OUTCOME_LABEL = {"home": "回原学校", "transfer": "转为正式转学"}
+HOME_LABEL = {"in": "回原学校", "out": "回本校就读"}  # "home" seen from each side
+
+
+def outcome_label(direction: str, outcome: str | None) -> str:
+    if outcome == "home":
+        return HOME_LABEL[direction]
+    return OUTCOME_LABEL.get(outcome, "")
 
 
 @dataclass
@@ -279,9 +286,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     if not terms.approval and lending is None:
         found.append(warning("BOR-2", "approval", "未登记教育科(乡镇之间借读为中心校)的审核盖章",
                              "借读证明等材料须经教育科审核盖章;审核后用 --approval 记录"))
-    semester = settings.semester_of(effective)
-    found += rules.check_window(effective, semester.name, semester.start,
-                                settings.policy.borrow_window_days, terms.late_approval or None)
+    found += window(settings, effective, terms.late_approval)
     found += rules.check_grade_unchanged(applicant.grade, terms.origin_grade)
     found += rules.check_until(effective, terms.until)
     entry_year = None
@@ -306,6 +311,23 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     found = applicant.problems + [v for v in found if v.field not in unreadable]
     errors, warnings = split(found)
     return Assessment(errors, warnings, school, entry_year, national, person)
+
+
+def window(settings: Settings, effective: dt.date, late_approval: str = "") -> list[Violation]:
+    """BOR-4 with the directory's calendar: the semester the day falls in, and the next
+    semester's first day for the hint."""
+    semester = settings.semester_of(effective)
+    return rules.check_window(effective, semester.name, semester.start, settings.policy.borrow_window_days,
+                              late_approval or None, next_semester_start(settings, effective))
+
+
+def next_semester_start(settings: Settings, day: dt.date) -> dt.date:
+    explicit = [s.start for s in settings.semesters if s.start > day]
+    if explicit:
+        return min(explicit)
+    return min(start for start in (dt.date(day.year, *settings.spring_start),
+                                   dt.date(day.year, *settings.autumn_start),
+                                   dt.date(day.year + 1, *settings.spring_start)) if start > day)
 
 
 def _local_child(session: Session, hukou: str) -> list[Violation]:
@@ -470,9 +492,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
         host_label = _school_label(inside.school) if inside.school else terms.host_code
     else:
         problems += rules.check_origin(terms.host_school, "host_school")
-        semester = settings.semester_of(effective)
-        problems += rules.check_window(effective, semester.name, semester.start,
-                                       settings.policy.borrow_window_days, terms.late_approval or None)
+        problems += window(settings, effective, terms.late_approval)
         host_label = terms.host_school
     errors, warnings = split(problems)
     if errors:
@@ -594,7 +614,7 @@ def end(session: Session, key: str, effective: dt.date, operator: str, outcome: 
         loan.end = journal.record(
             session, loan.student, "borrow_end", effective, operator, sets={"status": status},
             from_school=loan.start.to_school, to_school=loan.start.from_school,
-            reason=reason or OUTCOME_LABEL[outcome],
+            reason=reason or outcome_label(loan.direction, outcome),
             details={"direction": loan.direction, "outcome": outcome,
                      "started": loan.start.effective_date.isoformat()},
             case_ref=loan.case_ref)
@@ -640,7 +660,7 @@ def loan_dict(loan: Loan, settings: Settings, reveal: bool = False) -> dict:
         "birth_date": person.birth_date.isoformat(),
         "id_number": show(person.id_number, reveal),
         "national_number": show(student.national_number, reveal, national=True),
-        "local_number": student.local_number,
+        "local_number": student.local_number, "kind": student.kind,
         "school": loan.school.code, "school_name": loan.school.name,
         "grade": start.sets.get("grade", details.get("grade", student.grade)),  # at the start
         "class": start.sets.get("class_no", student.class_no),
@@ -653,10 +673,10 @@ def loan_dict(loan: Loan, settings: Settings, reveal: bool = False) -> dict:
         "start": start.effective_date.isoformat(), "until": details.get("until"),
         "end": loan.end.effective_date.isoformat() if loan.end else None,
         "outcome": end_details.get("outcome"),
-        "outcome_label": OUTCOME_LABEL.get(end_details.get("outcome"), ""),
+        "outcome_label": outcome_label(loan.direction, end_details.get("outcome")),
         "status": "open" if loan.is_open else "ended",
         "status_label": ("在外借读" if loan.direction == "out" else "在本校借读") if loan.is_open
-        else "已结束:" + OUTCOME_LABEL.get(end_details.get("outcome"), ""),
+        else "已结束:" + outcome_label(loan.direction, end_details.get("outcome")),
         "guardian_name": details.get("guardian_name", person.guardian_name),
         "guardian_phone": details.get("guardian_phone", person.guardian_phone),
         "residence_region": details.get("residence_region", person.residence_region),

@@ -65,10 +65,11 @@ def check_eligibility(evidence: list[str], labels: dict[str, str]) -> list[Viola
 
 
 def check_window(effective: dt.date, semester_name: str, semester_start: dt.date, window_days: int,
-                 late_approval: str | None = None) -> list[Violation]:
+                 late_approval: str | None = None, next_start: dt.date | None = None) -> list[Violation]:
     """BOR-4: borrowing starts at the beginning of a semester — within its first
     `window_days` days (the start day is day 1). Later only with a recorded approval
-    (a child who arrives mid-semester still has a right to compulsory education)."""
+    (a child who arrives mid-semester still has a right to compulsory education).
+    `next_start` is the next semester's first day, for the hint."""
     day = (effective - semester_start).days + 1
     if 1 <= day <= window_days:
         return []
@@ -78,9 +79,10 @@ def check_window(effective: dt.date, semester_name: str, semester_start: dt.date
     if late_approval:
         return [warning("BOR-4", "date", message + f";依据批准「{late_approval}」在学期中办理",
                         "批准文件归入借读档案")]
+    when = f"下学期开学({next_start:%Y-%m-%d})" if next_start else "下学期开学"
     return [Violation("BOR-4", "date", message,
-                      "下学期开学时办理;确需学期中借读的,经教育局(乡镇之间为中心校)批准后用 "
-                      "--late-approval 记录批准文号")]
+                      f"{when}时办理(提前登记的,--date 填开学日期);确需学期中借读的,"
+                      "经教育局(乡镇之间为中心校)批准后用 --late-approval 记录批准文号")]
 
 
 def check_grade_unchanged(grade: int, origin_grade: int | None) -> list[Violation]:
