@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import copy_directory, invoke, settle
+from conftest import as_argv, copy_directory, invoke, settle
 from synthetic import make_id
 
 SICHUAN = "510722"  # the migrant family's home county (synthetic numbers only)
@@ -19,21 +19,6 @@ IN_DEFAULTS = {
     "origin-school": "三台县芦溪镇中心小学", "letter": "芦溪借字〔2026〕15号",
     "evidence": ["暂住证", "就业证明", "户口簿"], "approval": "教育科 2026-08-30 审核盖章",
 }
-
-
-def argv(options: dict) -> list[str]:
-    out: list[str] = []
-    for key, value in options.items():
-        if value is None or value is False:
-            continue
-        if value is True:
-            out.append(f"--{key}")
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                out += [f"--{key}", item]
-        else:
-            out += [f"--{key}", value]
-    return out
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +54,7 @@ def borrow_in(host, xueji):
             male = args.get("gender") == "男"
             args["id-number"] = XIAOYAN if birth == "2018-05-06" and not male else make_id(
                 birth, male=male, seq=next(counter), region=SICHUAN)
-        return xueji("borrow", "in", *argv(args))
+        return xueji("borrow", "in", *as_argv(args))
 
     return run
 

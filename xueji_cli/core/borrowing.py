@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.core import codes, fields, journal, schools, students
+from xueji_cli.core import codes, enrollment, fields, journal, schools, students
 from xueji_cli.core.applicants import Collector
 from xueji_cli.core.dates import now
 from xueji_cli.core.enrollment import FUTURE_LIMIT_DAYS, Applicant, Roster, entry_year_for
@@ -188,12 +188,7 @@ def open_loans(session: Session, key: str) -> list[Loan]:
 # -- borrow in -----------------------------------------------------------------------------
 
 @dataclass
-class Assessment:
-    errors: list[Violation]
-    warnings: list[Violation]
-    school: School | None = None
-    entry_year: int | None = None
-    national_number: str | None = None
+class Assessment(enrollment.Assessment):
     person: Person | None = None  # an existing person to reuse (same ID number)
 
 
