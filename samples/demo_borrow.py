@@ -25,7 +25,8 @@ def _xiaoyan(school: str, *extra: str) -> list[str]:
     return ["borrow", "in", "--school", school, "--name", "刘小燕", "--id-number", XIAOYAN,
             "--grade", "3", "--class", "1", "--origin-school", "三台县芦溪镇中心小学",
             "--origin-region", "510722106000", "--guardian-name", "刘德明",
-            "--guardian-phone", "10012345678", "--residence-region", "130283105208",
+            "--guardian-phone", "10012345678", "--hukou-region", "510722106201",
+            "--residence-region", "130283105208",
             "--address", "示范镇南岭村12号", *extra]
 
 

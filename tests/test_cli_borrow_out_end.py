@@ -141,7 +141,9 @@ def test_inside_records_both_sides_under_one_case(pupil, xueji, as_json, sql):
 def test_inside_runs_the_borrowing_checks(pupil, xueji, as_json):
     result = xueji("borrow", "out", "02262600100001", "--to-school", "002", "--letter", "x", "--json")
     found = errors(as_json, result)
-    assert ("BOR-1", "school") in found and ("BOR-3", "class") in found and ("BOR-2", "evidence") in found
+    assert ("BOR-1", "host_code") in found and ("BOR-3", "class") in found and ("BOR-2", "evidence") in found
+    screen = xueji("borrow", "out", "02262600100001", "--to-school", "002", "--letter", "x")
+    assert "BOR-1 [借读学校 --to-school] 002 测试村小学 不是指定借读学校" in screen.stderr
     same = xueji("borrow", "out", "02262600100001", "--to-school", "001", "--class", "1", "--letter", "x",
                  "--evidence", "暂住证", "--evidence", "就业证明", "--json")
     assert ("BOR-1", "host_code") in errors(as_json, same)
@@ -198,6 +200,8 @@ def test_note_refusals(borrow_in, pupil, xueji, as_json):
     assert regular.exit_code == 1 and as_json(regular)["errors"][0]["rule"] == "NotFound"
     unknown = xueji("borrow", "note", "JD2026-0099", "--kind", "成绩", "--text", "x", "--json")
     assert unknown.exit_code == 1 and "JD2026-0099" in as_json(unknown)["errors"][0]["message"]
+    malformed = xueji("borrow", "end", "jd2026-9", "--json")
+    assert malformed.exit_code == 1 and "JD2026-0001" in as_json(malformed)["errors"][0]["hint"]
 
 
 def test_note_on_our_lent_student(pupil, xueji, as_json, monkeypatch):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -165,6 +165,8 @@ def loans_of(session: Session, key: str) -> list[Loan]:
     or a borrowing case number. The person's other records count too: a child lent inside
     this directory has a regular record at home and a borrowing record at the host."""
     text = fields.text(key).upper()
+    if text.startswith(CASE_PREFIX) and not CASE_FORMAT.match(text):
+        raise InputError("key", f"借读登记号「{text}」格式不对", "借读登记号写作 JD2026-0001(JD、年份、4位顺序号)")
     if CASE_FORMAT.match(text):
         found = loans(session, case_ref=text)
         if not found:
@@ -542,6 +544,9 @@ def _inside(session: Session, settings: Settings, found: students.Found, terms: 
     own = Terms(**{**vars(terms), "origin_school": _school_label(home), "origin_grade": student.grade,
                    "problems": []})
     inside = assess_in(session, settings, applicant, own, effective, today, lending=student)
+    # here the host school is what --to-school names, not --school
+    inside.errors = [replace(v, field="host_code") if v.field == "school" else v for v in inside.errors]
+    inside.warnings = [replace(v, field="host_code") if v.field == "school" else v for v in inside.warnings]
     return applicant, own, inside, problems + inside.errors + inside.warnings
 
 
