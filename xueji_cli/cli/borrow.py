@@ -83,7 +83,7 @@ def borrow_in(
     不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,然后建立临时借读学籍
     (不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
     with guard(json_out, subject=name):
-        from xueji_cli.core import borrowing, dates
+        from xueji_cli.core import borrowing, borrowing_open, dates
         from xueji_cli.core.applicants import from_options
 
         applicant = from_options(
@@ -101,8 +101,8 @@ def borrow_in(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=not dry_run) as session:
-            result = borrowing.borrow_in(session, ws.settings, applicant, terms, effective,
-                                         dates.today(), ws.operator, dry_run=dry_run)
+            result = borrowing_open.borrow_in(session, ws.settings, applicant, terms, effective,
+                                              dates.today(), ws.operator, dry_run=dry_run)
             loan = None if dry_run else _loan(session, ws.settings, result.case_ref, "in", show_id)
         _opened(loan, result.warnings, name, json_out, dry_run, f"检查通过:{name} 可以来本校借读(未写入)。")
 
@@ -131,7 +131,7 @@ def borrow_out(
     借读证明信 (BOR-5);学期初办理 (BOR-4)。借读学校是本目录的指定学校时 (--to-school),
     两边一次办结。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import borrowing, dates
+        from xueji_cli.core import borrowing, borrowing_open, dates
         from xueji_cli.core.errors import InputError
 
         if bool(to) == bool(to_school):
@@ -143,8 +143,8 @@ def borrow_out(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=not dry_run) as session:
-            result = borrowing.borrow_out(session, ws.settings, key, terms, effective, dates.today(),
-                                          ws.operator, dry_run=dry_run)
+            result = borrowing_open.borrow_out(session, ws.settings, key, terms, effective,
+                                               dates.today(), ws.operator, dry_run=dry_run)
             loan = None if dry_run else _loan(session, ws.settings, result.case_ref, "out", show_id)
         _opened(loan, result.warnings, _subject(key), json_out, dry_run, "检查通过:可以办理外出借读(未写入)。")
 
