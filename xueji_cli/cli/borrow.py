@@ -79,9 +79,9 @@ def borrow_in(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """外来儿童来本校借读:核对指定学校 (BOR-1)、借读条件与证明材料 (BOR-2)、学期初办理且
-    不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,然后建立临时借读学籍
-    (不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
+    """外来儿童来本校借读:核对指定学校 (BOR-1)、借读条件与证明材料 (BOR-2)、
+    学期初办理且不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,
+    然后建立临时借读学籍(不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
     with guard(json_out, subject=name):
         from xueji_cli.core import borrowing, borrowing_open, dates
         from xueji_cli.core.applicants import from_options
@@ -127,9 +127,9 @@ def borrow_out(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """本校学生到外校借读:学籍保留在本校,状态为「外出借读」,记录借读学校和本校开具的
-    借读证明信 (BOR-5);学期初办理 (BOR-4)。借读学校是本目录的指定学校时 (--to-school),
-    两边一次办结。"""
+    """本校学生到外校借读:学籍保留在本校,状态为「外出借读」,
+    记录借读学校和本校开具的借读证明信 (BOR-5);学期初办理 (BOR-4)。
+    借读学校是本目录的指定学校时 (--to-school),两边一次办结。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.core import borrowing, borrowing_open, dates
         from xueji_cli.core.errors import InputError
@@ -223,7 +223,7 @@ def end(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """结束借读:借读生回原学校(临时借读学籍结束),或本校外出借读的学生回校(恢复在校);
+    """结束借读:借读生回原学校(临时借读学籍结束),或本校外出借读的学生回校(恢复在校)。
     --transfer 表示转为正式转学,由转学手续接办。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.core import borrowing, dates
@@ -261,8 +261,8 @@ def list_(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期;
-    --xlsx 写出报教育科备查的表格。默认只列正在借读的。"""
+    """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期。
+    默认只列正在借读的;--xlsx 写出报教育科备查的表格。"""
     with guard(json_out):
         from xueji_cli.core import borrow_register, borrowing, dates, schools
 
