@@ -178,20 +178,26 @@ def enroll(xueji):
         if "id-number" not in args:
             args["id-number"] = make_id(args["birth"] or "2020-03-05",
                                         male=args["gender"] != "女", seq=next(counter))
-        argv = []
-        for key, value in args.items():
-            if value is None or value is False:
-                continue
-            if value is True:
-                argv.append(f"--{key}")
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    argv += [f"--{key}", item]
-            else:
-                argv += [f"--{key}", value]
-        return xueji("enroll", *argv)
+        return xueji("enroll", *as_argv(args))
 
     return run
+
+
+def as_argv(options: dict) -> list:
+    """{"school": "001", "evidence": [a, b], "json": True} → command-line options; None
+    and False leave an option out, a list repeats it."""
+    argv = []
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            argv.append(f"--{key}")
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                argv += [f"--{key}", item]
+        else:
+            argv += [f"--{key}", value]
+    return argv
 
 
 def parse_json(result) -> dict:

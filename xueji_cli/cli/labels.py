@@ -22,15 +22,28 @@ OPTION = {
 
 # --- suspension (issue 6) ---
 FIELD.update({
-    "from": "休学开始日", "until": "期满日", "reason": "休学原因", "hospital": "医院",
+    "from": "休学开始日", "until": "截止日期", "reason": "休学原因", "hospital": "医院",
     "central_approval": "中心校审批", "share_override": "超比例理由", "school_order": "学校休学决定",
-    "approval": "批准", "remark": "备注", "cap_decision": "超额决定",
+    "approval": "批准(审核盖章)", "remark": "备注", "cap_decision": "超额决定",
 })
 OPTION.update({
     "from": "--from", "until": "--until", "reason": "--reason", "hospital": "--hospital",
     "central_approval": "--central-approval", "share_override": "--share-override",
     "school_order": "--school-order", "approval": "--approval", "remark": "--remark",
     "cap_decision": "--cap-decision",
+})
+# borrowing (issue 5)
+FIELD.update({
+    "origin_school": "原学校", "origin_region": "原学校所在地", "origin_grade": "原学校年级",
+    "host_school": "借读学校", "host_region": "借读学校所在地", "host_code": "借读学校",
+    "letter": "借读证明信",
+    "category": "记录类别", "text": "记录内容",
+})
+OPTION.update({
+    "origin_school": "--origin-school", "origin_region": "--origin-region",
+    "origin_grade": "--origin-grade", "host_school": "--to", "host_region": "--to-region",
+    "host_code": "--to-school", "letter": "--letter",
+    "category": "--kind", "text": "--text",
 })
 
 

@@ -40,5 +40,5 @@ def log(
             return
         table("学籍变动日志", ["序号", "生效日期", "类别", "学籍号", "姓名", "内容", "原因"],
               [[e["id"], e["effective_date"], e["kind_label"], e["local_number"] or "", e["name"] or "",
-                e["sets"], e["reason"] or ""] for e in entries],
+                e["sets"] or e["remark"] or "", e["reason"] or ""] for e in entries],
               caption=f"共 {len(entries)} 条(经办人与登记时间见 xueji student show 或 --json)")

@@ -11,6 +11,7 @@ import typer
 from xueji_cli import __version__
 from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
 from xueji_cli.cli import suspend
+from xueji_cli.cli import borrow
 
 app = typer.Typer(
     name="xueji",
@@ -51,6 +52,7 @@ app.command("check")(check.check)
 app.add_typer(db.app, name="db")
 app.add_typer(suspend.app, name="suspend")
 app.command("resume")(suspend.resume)
+app.add_typer(borrow.app, name="borrow")
 
 
 def main() -> None:

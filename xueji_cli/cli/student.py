@@ -15,6 +15,7 @@ app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、�
 def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """学籍卡:个人信息、学籍(含已注销的)与全部变动记录。"""
     with guard(json_out):
+        from xueji_cli.cli import borrow_view
         from xueji_cli.cli.records import card_rows, entry_dict, record_dict
         from xueji_cli.core import students
 
@@ -23,12 +24,16 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             current = students.find(session, key)
             everything = students.records_for(session, key) if current.person.id_number is None \
                 else students.records_for(session, current.person.id_number)
+            # the record the KEY names first (a child lent inside the directory has two)
+            everything.sort(key=lambda f: f.student.id != current.student.id)
             ids = [f.student.id for f in everything]
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
+            loans = borrow_view.loans_for(session, ws.settings, ids, show_id)
         if json_out:
-            emit_json({"ok": True, **records[0], "records": records, "history": entries})
+            emit_json({"ok": True, **records[0], "records": records, "history": entries,
+                       "borrowing": loans})
             return
         table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
         if len(records) > 1:
@@ -39,6 +44,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
               [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["remark"] or "", e["operator"],
                 e["recorded_at"]] for e in entries])
+        borrow_view.show(loans)
 
 
 @app.command("list")

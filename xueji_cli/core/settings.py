@@ -35,6 +35,7 @@ class Policy:
     underage_entry: str = "commitment"
     require_vaccination: bool = False
     transfer_window_days: int = 14
+    borrow_window_days: int = 14
     admit_within_days: int = 3
     suspension_min_days: int = 365
     suspension_max_years: int = 2

@@ -1,0 +1,315 @@
+"""xueji borrow — borrowing study (借读): in, out, note, end, and the register (list)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xueji_cli.cli.common import (DateOpt, JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option,
+                                  say, show_warnings, table, workspace)
+
+app = typer.Typer(
+    help="借读:外来儿童到本校指定学校借读(临时借读学籍)、本校学生到外校借读(学籍保留本校)、"
+         "借读期间的成绩奖惩、结束借读,以及报教育科的借读生登记册。",
+    no_args_is_help=True)
+Opt = typer.Option
+
+CaseKeyArg = Annotated[str, typer.Argument(
+    metavar="KEY", help="学生(学籍号、全国学籍号或身份证号)或借读登记号(如 JD2026-0001)")]
+LetterOpt = Annotated[str | None, Opt("--letter", metavar="DOC",
+                                      help="借读证明信(编号,或开具学校和日期)")]
+UntilOpt = Annotated[str | None, Opt("--until", help="预计借读结束日期(登记册中显示)")]
+LateOpt = Annotated[str | None, Opt("--late-approval", metavar="DOC",
+                                    help="学期中办理借读的批准文号 (BOR-4)")]
+EvidenceOpt = Annotated[list[str] | None, Opt(
+    "--evidence", metavar="材料", help="查验过的证明材料,可重复:暂住证、就业证明、营业执照、户口簿…")]
+ApprovalOpt = Annotated[str | None, Opt("--approval", metavar="DOC",
+                                        help="教育科(乡镇之间借读为中心校)审核盖章的记录")]
+DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
+
+
+def _subject(key: str) -> str:
+    """How a refusal names the student a KEY gives: never a whole ID number."""
+    from xueji_cli.core.privacy import mask_id
+
+    text = key.strip()
+    return mask_id(text) if len(text) >= 18 else text
+
+
+@app.command("in")
+def borrow_in(
+    ctx: typer.Context,
+    school: Annotated[str, Opt("--school", help="借读学校代码(须为指定借读学校)")],
+    name: Annotated[str, Opt("--name", help="姓名(以户口簿为准)")],
+    origin_school: Annotated[str | None, Opt("--origin-school", help="原学校(学籍所在学校)名称")] = None,
+    letter: LetterOpt = None,
+    gender: Annotated[str | None, Opt("--gender", help="性别:男/女(不填则按身份证号)")] = None,
+    birth: Annotated[str | None, Opt("--birth", help="出生日期(不填则按身份证号)")] = None,
+    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
+    national_number: Annotated[str | None, Opt("--national-number",
+                                               help="全国学籍号(无身份证号者按借读证明信填写)")] = None,
+    id_type: Annotated[str, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = "1",
+    grade: Annotated[str, Opt("--grade", help="年级(借读不变更年级)")] = "1",
+    class_: Annotated[str, Opt("--class", help="借读学校的班号")] = "1",
+    origin_grade: Annotated[str | None, Opt("--origin-grade",
+                                            help="原学校的年级(按借读证明信;须与 --grade 相同)")] = None,
+    origin_region: Annotated[str | None, Opt("--origin-region", metavar="R",
+                                             help="原学校所在地区划代码")] = None,
+    evidence: EvidenceOpt = None,
+    approval: ApprovalOpt = None,
+    late_approval: LateOpt = None,
+    until: UntilOpt = None,
+    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R",
+                                            help="学生户口所在地区划代码")] = None,
+    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R",
+                                                help="在本地的现住地区划代码")] = None,
+    address: Annotated[str | None, Opt("--address", help="在本地的现住址")] = None,
+    guardian_name: Annotated[str | None, Opt("--guardian-name", help="法定监护人姓名")] = None,
+    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
+    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族,如 汉族 或 01")] = None,
+    underage_commitment: Annotated[str | None, Opt("--underage-commitment", metavar="DOC",
+                                                   help="不足龄的监护人承诺书 (ENR-1)")] = None,
+    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
+                                            help="班额已满仍接收的批准决定 (ENR-5)")] = None,
+    reason: Annotated[str | None, Opt("--reason", help="借读原因,如 随父母务工")] = None,
+    remark: Annotated[str | None, Opt("--remark", help="备注")] = None,
+    date: DateOpt = None,
+    dry_run: DryRunOpt = False,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """外来儿童来本校借读:核对指定学校 (BOR-1)、借读条件与证明材料 (BOR-2)、
+    学期初办理且不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,
+    然后建立临时借读学籍(不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
+    with guard(json_out, subject=name):
+        from xueji_cli.core import borrowing, borrowing_open, dates
+        from xueji_cli.core.applicants import from_options
+
+        applicant = from_options(
+            school=school, name=name, gender=gender, birth=birth, id_number=id_number, grade=grade,
+            class_no=class_, hukou_region=hukou_region, residence_region=residence_region,
+            evidence=evidence or [], underage_commitment=underage_commitment,
+            cap_decision=cap_decision, national_number=national_number, id_type=id_type,
+            ethnicity=ethnicity, guardian_name=guardian_name, guardian_phone=guardian_phone,
+            address=address, remark=remark)
+        terms = borrowing.terms_from_options(
+            origin_school=origin_school, origin_region=origin_region, origin_grade=origin_grade,
+            letter=letter, approval=approval, late_approval=late_approval, until=until,
+            reason=reason, evidence=evidence or [])
+        applicant.evidence = terms.evidence  # the letter counts as evidence shown
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=not dry_run) as session:
+            result = borrowing_open.borrow_in(session, ws.settings, applicant, terms, effective,
+                                              dates.today(), ws.operator, dry_run=dry_run)
+            loan = None if dry_run else _loan(session, ws.settings, result.case_ref, "in", show_id)
+        _opened(loan, result.warnings, name, json_out, dry_run, f"检查通过:{name} 可以来本校借读(未写入)。")
+
+
+@app.command("out")
+def borrow_out(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="本校学生:学籍号、全国学籍号或身份证号")],
+    to: Annotated[str | None, Opt("--to", metavar="SCHOOL", help="借读学校名称(本目录以外)")] = None,
+    to_region: Annotated[str | None, Opt("--to-region", metavar="R", help="借读学校所在地区划代码")] = None,
+    to_school: Annotated[str | None, Opt(
+        "--to-school", metavar="CODE", help="本目录内的指定借读学校代码:同时在该校建立临时借读学籍")] = None,
+    class_: Annotated[str | None, Opt("--class", help="本目录内借读时,借读学校的班号")] = None,
+    letter: LetterOpt = None,
+    evidence: EvidenceOpt = None,
+    approval: ApprovalOpt = None,
+    late_approval: LateOpt = None,
+    until: UntilOpt = None,
+    reason: Annotated[str | None, Opt("--reason", help="借读原因,如 随父母外出务工")] = None,
+    date: DateOpt = None,
+    dry_run: DryRunOpt = False,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """本校学生到外校借读:学籍保留在本校,状态为「外出借读」,
+    记录借读学校和本校开具的借读证明信 (BOR-5);学期初办理 (BOR-4)。
+    借读学校是本目录的指定学校时 (--to-school),两边一次办结。"""
+    with guard(json_out, subject=_subject(key)):
+        from xueji_cli.core import borrowing, borrowing_open, dates
+        from xueji_cli.core.errors import InputError
+
+        if bool(to) == bool(to_school):
+            raise InputError("host_school", "借读学校须指明一处:本目录以外用 --to 学校名称,本目录内用 --to-school 代码")
+        terms = borrowing.terms_from_options(
+            host_school=to, host_region=to_region, host_code=to_school, class_no=class_, letter=letter,
+            approval=approval, late_approval=late_approval, until=until, reason=reason,
+            evidence=evidence or [])
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=not dry_run) as session:
+            result = borrowing_open.borrow_out(session, ws.settings, key, terms, effective,
+                                               dates.today(), ws.operator, dry_run=dry_run)
+            loan = None if dry_run else _loan(session, ws.settings, result.case_ref, "out", show_id)
+        _opened(loan, result.warnings, _subject(key), json_out, dry_run, "检查通过:可以办理外出借读(未写入)。")
+
+
+def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
+    from xueji_cli.core import borrowing
+
+    return borrowing.loan_dict(
+        borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
+
+
+def _opened(loan: dict | None, warnings, subject: str, json_out: bool, dry_run: bool, checked: str) -> None:
+    if dry_run:
+        if json_out:
+            emit_json({"ok": True, "dry_run": True, "warnings": [w.as_dict() for w in warnings]})
+        else:
+            show_warnings(warnings, subject)
+            say(checked)
+        return
+    if json_out:
+        emit_json({"ok": True, **loan, "warnings": [w.as_dict() for w in warnings]})
+        return
+    show_warnings(warnings, subject)
+    if loan["direction"] == "in":
+        rows = [["借读登记号", loan["case"]], ["姓名", loan["name"]], ["性别", loan["gender"]],
+                ["出生日期", loan["birth_date"]], ["身份证号", loan["id_number"]],
+                ["全国学籍号", loan["national_number"]],
+                ["学籍种类", "临时借读学籍(不编学籍号;正式学籍在原学校)"],
+                ["借读学校", f"{loan['school']} {loan['school_name']}"],
+                ["年级班级", f"{loan['grade']}年级{loan['class']}班"], ["原学校", loan["origin_school"]]]
+        title = f"已登记来本校借读:{loan['name']}"
+    else:
+        rows = [["借读登记号", loan["case"]], ["姓名", loan["name"]], ["学籍号", loan["local_number"]],
+                ["学籍", f"保留在 {loan['school']} {loan['school_name']},状态「外出借读」"],
+                ["借读学校", loan["host_school"]], ["借读证明信", loan["letter"] or ""],
+                ["回原校参加", loan["exams_at_home"]]]
+        title = f"已登记外出借读:{loan['name']}"
+    rows += [["借读开始", loan["start"]], ["证明材料", "、".join(loan["evidence"])]]
+    table(title, ["项目", "内容"], rows)
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    key: CaseKeyArg,
+    kind: Annotated[str, Opt("--kind", help="类别:成绩、评价、奖励、处分")],
+    text: Annotated[str, Opt("--text", help="内容,如 期中考试 语文92 数学95")],
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """记录借读期间的成绩、评价、奖励或处分 (BOR-5):记在借读学籍上,随学籍卡显示。"""
+    with guard(json_out, subject=_subject(key)):
+        from xueji_cli.core import borrowing, codes, dates
+
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            loan, entry = borrowing.note(session, key, kind, text, effective, ws.operator, dates.today())
+            name, case = loan.person.name, loan.case_ref
+        label = codes.label("borrow_note", entry.details["category"])
+        if json_out:
+            emit_json({"ok": True, "case": case, "name": name, "date": effective.isoformat(),
+                       "category": entry.details["category"], "category_label": label,
+                       "text": entry.details["text"]})
+        else:
+            say(f"已记录 {name}(借读登记号 {case})借读期间的{label}:{entry.details['text']}")
+
+
+@app.command("end")
+def end(
+    ctx: typer.Context,
+    key: CaseKeyArg,
+    transfer: Annotated[bool, Opt("--transfer", help="借读转为正式转学(随后用 xueji transfer 办理)")] = False,
+    reason: Annotated[str | None, Opt("--reason", help="原因,如 随父母返乡")] = None,
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """结束借读:借读生回原学校(临时借读学籍结束),或本校外出借读的学生回校(恢复在校)。
+    --transfer 表示转为正式转学,由转学手续接办。"""
+    with guard(json_out, subject=_subject(key)):
+        from xueji_cli.core import borrowing, dates
+
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            ended = borrowing.end(session, key, effective, ws.operator,
+                                  "transfer" if transfer else "home", reason, dates.today())
+            loans = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
+        if json_out:
+            emit_json({"ok": True, "outcome": ended.outcome, "loans": loans,
+                       "handover": ended.handover})
+            return
+        for loan in loans:
+            if loan["direction"] == "in":
+                say(f"借读结束:{loan['name']}(借读登记号 {loan['case']})在 {loan['school']} "
+                    f"{loan['school_name']} 的临时借读学籍于 {loan['end']} 结束({loan['outcome_label']})")
+            else:
+                back = "学籍恢复为在校,待办理转学" if ended.outcome == "transfer" else "回本校就读,恢复在校"
+                say(f"借读结束:{loan['name']}(学籍号 {loan['local_number']})于 {loan['end']} "
+                    f"结束在 {loan['host_school']} 的借读,{back}")
+        if ended.handover:
+            say(f"转为正式转学 → 下一步:{ended.handover['next']}(TRF-9 籍随人走)", "bold")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    in_: Annotated[bool, Opt("--in", help="只列来本校借读的学生")] = False,
+    out: Annotated[bool, Opt("--out", help="只列本校外出借读的学生(回原校参加毕业、升学考试)")] = False,
+    school: Annotated[str | None, Opt("--school", help="只列该校(学校代码)")] = None,
+    all_: Annotated[bool, Opt("--all", help="包括已结束的借读")] = False,
+    xlsx: Annotated[str | None, Opt("--xlsx", metavar="FILE", help="同时写出可打印的登记册 (A4 横向)")] = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期。
+    默认只列正在借读的;--xlsx 写出报教育科备查的表格。"""
+    with guard(json_out):
+        from xueji_cli.core import borrow_register, borrowing, dates, schools
+
+        code = schools.normalise_code(school) if school else None
+        directions = [d for d, wanted in (("in", in_), ("out", out)) if wanted] or ["in", "out"]
+        ws = workspace(ctx)
+        found: dict[str, list[dict]] = {}
+        with ws.store.session() as session:
+            if code:
+                schools.get(session, code)
+            for direction in directions:
+                found[direction] = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
+                    session, direction=direction, school=code, include_ended=all_)]
+        scope = "全部借读(含已结束)" if all_ else "正在借读"
+        saved = None
+        if xlsx:
+            saved = borrow_register.write(xlsx, ws.settings.name, found.get("in"), found.get("out"),
+                                          dates.today(), scope)
+        if json_out:
+            emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
+                       "xlsx": str(saved) if saved else None})
+            return
+        _show_register(found, scope)
+        if saved:
+            say(f"已写出借读生登记册:{saved}")
+
+
+def _show_register(found: dict[str, list[dict]], scope: str) -> None:
+    from xueji_cli.core.borrow_register import until
+
+    if "in" in found and not found["in"]:
+        say(f"来本校借读:无({scope})。")
+    elif "in" in found:
+        rows = found["in"]
+        table(f"借读生登记册:来本校借读({scope},共 {len(rows)} 人)",
+              ["登记号", "姓名", "全国学籍号", "借读学校", "年级班级", "原学校", "证明材料", "开始", "结束",
+               "状态"],
+              [[r["case"], r["name"], r["national_number"], f"{r['school']} {r['school_name']}",
+                f"{r['grade']}年级{r['class']}班", r["origin_school"], "、".join(r["evidence"]),
+                r["start"], until(r), r["status_label"]] for r in rows])
+    if "out" in found and not found["out"]:
+        say(f"外出借读:无({scope})。")
+    elif "out" in found:
+        rows = found["out"]
+        table(f"外出借读学生({scope},共 {len(rows)} 人;学籍保留在本校,回原校参加毕业、升学考试)",
+              ["登记号", "姓名", "学籍号", "本校", "年级班级", "借读学校", "借读证明信", "开始", "结束",
+               "回原校考试", "状态"],
+              [[r["case"], r["name"], r["local_number"], f"{r['school']} {r['school_name']}",
+                f"{r['grade']}年级{r['class']}班", r["host_school"], r["letter"] or "", r["start"],
+                until(r), r["exams_at_home"], r["status_label"]] for r in rows])
