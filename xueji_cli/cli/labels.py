@@ -10,6 +10,9 @@ FIELD = {
     "ethnicity": "民族", "service_area": "服务范围", "type": "学校类型", "status": "学籍状态",
     "month": "月份", "central": "中心校", "year": "年份", "city": "市代码", "county": "县代码",
     "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类",
+    # the year's turn and the rest of a record's life (issue 8)
+    "to": "目标年级", "reason": "原因", "approval": "批准文件", "lawful_basis": "法定依据",
+    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期",
 }
 
 OPTION = {
@@ -18,6 +21,8 @@ OPTION = {
     "class": "--class", "hukou_region": "--hukou-region",
     "guardian_hukou_region": "--guardian-hukou-region", "residence_region": "--residence-region",
     "evidence": "--evidence", "date": "--date", "ethnicity": "--ethnicity", "id_type": "--id-type",
+    "to": "--to", "reason": "--reason", "approval": "--approval", "lawful_basis": "--lawful-basis",
+    "hold": "--hold", "year": "--year",
 }
 
 

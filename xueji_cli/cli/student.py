@@ -35,8 +35,8 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
                   [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",
                     f"{r['grade']}年级{r['class']}班", r["status_label"]] for r in records])
-        table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "经办人", "登记时间"],
-              [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
+        table("学籍变动", ["序号", "生效日期", "类别", "内容", "原因", "证明材料", "经办人", "登记时间"],
+              [[e["id"], e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["operator"], e["recorded_at"]]
                for e in entries])
 
