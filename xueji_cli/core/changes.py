@@ -152,6 +152,8 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
     first, last, type_label = _school_grades(settings, found)
     label = codes.change_kind(kind).label
     problems = check_state(found, kind)
+    if problems:  # a record that cannot take the change: its other rules do not matter
+        raise Refused(problems)
     if kind == "withdraw":
         problems += rules.check_withdraw(found.school.type, type_label, reason or "", lawful_basis)
     if kind in ("complete", "leave_early"):
