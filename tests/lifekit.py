@@ -66,6 +66,26 @@ def borrowing_record(directory: Path, name: str, id_number: str, school: str = "
         return student.id
 
 
+def transfer_inside(directory: Path, key: str, new_number: str, school: str = "002",
+                    date: str = "2026-10-10", case: str = "T-2026-1") -> None:
+    """The child moves to another school of the township: the old record is transferred
+    out and a new record with NEW_NUMBER is opened there (two steps of one case)."""
+    append(directory, key, "transfer_out", {"status": "transferred_out"}, date, case_ref=case,
+           to_school=school)
+    effective = dt.date.fromisoformat(date)
+    with _session(directory) as session:
+        old = students.find(session, key).student
+        where = schools.get(session, school)
+        record = Student(person_id=old.person_id, school_id=where.id, entry_year=old.entry_year,
+                         grade=old.grade, class_no=old.class_no, enrolled_on=effective,
+                         created_at=now())
+        journal.record(session, record, "transfer_in", effective, "测试",
+                       sets={"school_id": where.id, "kind": "regular", "local_number": new_number,
+                             "national_number": old.national_number, "entry_year": old.entry_year,
+                             "grade": old.grade, "class_no": old.class_no, "status": "active"},
+                       case_ref=case)
+
+
 def record_of(sql, local_number: str) -> dict:
     """The stored projection of one record."""
     (row,) = sql("SELECT grade, class_no, status, national_number, kind FROM student "

@@ -5,7 +5,6 @@ person's corrected values (a value changed behind the program's back is found)."
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -13,10 +12,6 @@ import pytest
 import lifekit
 from conftest import invoke
 from synthetic import VILLAGE_001, make_id, wrong_check
-from xueji_cli.core import journal, students
-from xueji_cli.core.dates import now
-from xueji_cli.core.models import Student
-from xueji_cli.core.workspace import open_workspace
 
 A, B, J = "02262600100001", "02262600100002", "02262600100003"
 A2 = "02262600200001"  # 甲's record at 002 after a transfer inside the township
@@ -50,22 +45,6 @@ def template(tmp_path_factory, township_template):
 def pupils(township, template, ws_dir, monkeypatch):
     monkeypatch.setenv("XUEJI_TODAY", "2026-10-20")
     return lifekit.use(template, ws_dir)
-
-
-def transferred(directory):
-    """甲 moves to school 002 of the township: the old record is transferred out, a new
-    record with the next number of 002 is opened (both steps of one case)."""
-    lifekit.append(directory, A, "transfer_out", {"status": "transferred_out"}, "2026-10-10",
-                   case_ref="T-2026-1", to_school="002 测试村小学")
-    with open_workspace(str(directory)).store.session(write=True) as session:
-        old = students.find(session, A).student
-        record = Student(person_id=old.person_id, school_id=2, entry_year=2026, grade=1, class_no=1,
-                         enrolled_on=dt.date(2026, 10, 10), created_at=now())
-        journal.record(session, record, "transfer_in", dt.date(2026, 10, 10), "测试",
-                       sets={"school_id": 2, "kind": "regular", "local_number": A2,
-                             "national_number": old.national_number, "entry_year": 2026,
-                             "grade": 1, "class_no": 1, "status": "active"},
-                       case_ref="T-2026-1", from_school="001 测试镇中心校")
 
 
 def errors(result, as_json):
@@ -164,7 +143,7 @@ def test_duplicate_check_without_an_id_number(pupils, xueji, as_json):
 
 
 def test_every_record_of_the_person_gets_the_new_g_number(pupils, xueji, as_json, sql):
-    transferred(pupils)
+    lifekit.transfer_inside(pupils, A, A2)
     result = xueji("correct", A2, "--id-number", NEW_ID, "--birth", "2020-04-05", *EVIDENCE, "--json")
     assert result.exit_code == 0, result.stderr
     assert as_json(result)["records_changed"] == 2
