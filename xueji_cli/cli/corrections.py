@@ -63,6 +63,6 @@ def undo(
         with ws.store.session(write=True) as session:
             done = undo_mod.undo(session, entry, reason, effective, dates.today(), ws.operator)
             details = next(e for e in done.entries if e.corrects == entry).details
-        changed.render(f"已撤销变动 #{entry}", done.found, done.entries, details["old"],
+        changed.render(f"已撤销 #{entry}", done.found, done.entries, details["old"],
                        details["new"], [], json_out, show_id,
                        {"undone": entry, "undone_kind": done.target.kind})

@@ -93,8 +93,7 @@ def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = F
         "reason": entry.reason,
         "evidence": entry.evidence,
         "approvals": entry.approvals,
-        "sets": ";".join(filter(None, [describe_sets(entry.sets, schools),
-                                       describe_details(entry.details, reveal)])),
+        "sets": describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
         "remark": entry.remark,
         "corrects": entry.corrects,
     }

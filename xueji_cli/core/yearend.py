@@ -192,7 +192,7 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
             continue
         kind, to = rules.turn_step(student.grade, last, student.id in held)
         result.steps.append(Step(found, kind, student.grade, to, held.get(student.id)))
-    result.warnings = _previous_year(session, settings, year, targets) + _caps(settings, result)
+    result.warnings = _previous_year(session, settings, year, targets, records) + _caps(settings, result)
     errors, warnings = split(problems)
     if errors:
         raise Refused(errors, warnings + result.warnings)
@@ -213,8 +213,8 @@ def _latest(session: Session, student_ids: list[int]) -> dict[int, tuple[dt.date
     return latest
 
 
-def _previous_year(session: Session, settings: Settings, year: int,
-                   targets: list[School]) -> list[Violation]:
+def _previous_year(session: Session, settings: Settings, year: int, targets: list[School],
+                   records: list[Found]) -> list[Violation]:
     """A school whose previous turn is not recorded although it had records on the
     register then: their grades may be a year behind (a warning: records entered at
     their current grade when the tool was adopted are right as they are)."""
@@ -223,8 +223,8 @@ def _previous_year(session: Session, settings: Settings, year: int,
     for school in targets:
         if school.code in done:
             continue
-        then = [f for f in _records(session, [school.id])
-                if f.student.kind == "regular" and settings.school_year(f.student.enrolled_on) < year]
+        then = [f for f in records if f.school.id == school.id and f.student.kind == "regular"
+                and settings.school_year(f.student.enrolled_on) < year]
         if then:
             found.append(warning(
                 "CHG-1", "year",
@@ -272,9 +272,11 @@ def execute(session: Session, plan_: Plan, operator: str) -> list[JournalEntry]:
             sets = {"status": "graduated"}
         else:
             sets = {"grade": step.to_grade, "class_no": student.class_no}
+        # evidence and approvals given, not defaulted: pydantic inspects a default factory
+        # on every construction, which is most of the cost of a large turn
         entries.append(journal.record(
             session, student, step.kind, plan_.effective, operator, sets=sets,
-            reason=step.reason, details=details, remark=remark,
+            reason=step.reason, details=details, remark=remark, evidence=[], approvals=[],
             batch=batch_id(plan_.year, step.found.school.code)))
     session.flush()
     return entries
