@@ -240,3 +240,28 @@ def test_unknown_school_and_bad_year(year, xueji):
     assert xueji("promote", "--year", "2026", "--school", "009").exit_code == 1
     assert xueji("promote", "--year", "26").exit_code == 1
     assert xueji("promote", "--year", "二〇二六").exit_code == 2  # not a number: usage
+
+
+def test_repeat_decided_after_the_turn(year, xueji, as_json, sql):
+    assert errors_of(xueji("repeat", A, "--reason", "家长申请", "--json"), as_json) == [("CHG-1", "key")]
+    assert xueji("promote", "--year", "2026").exit_code == 0
+    promote = lifekit.entries(sql, A)[-1][0]
+    result = xueji("repeat", A, "--reason", "期末决定留级", "--json")
+    assert result.exit_code == 0, result.stderr
+    done = as_json(result)
+    assert done["changed"] == {"grade": {"old": 2, "new": 1}}
+    assert (done["entries"][0]["kind"], done["entries"][0]["corrects"]) == ("repeat", promote)
+    assert errors_of(xueji("repeat", A, "--reason", "x", "--json"), as_json) == [("CHG-1", "key")]
+    undo = xueji("undo", promote, "--reason", "x", "--json")
+    assert errors_of(undo, as_json)[0][0] == "CHG-3" and "留级" in as_json(undo)["errors"][0]["message"]
+    # a graduate held back: no longer on the roster
+    assert xueji("repeat", G1, "--reason", "家长申请复读", "--json").exit_code == 0
+    assert lifekit.record_of(sql, G1)["status"] == "active"
+    names = [g["name"] for g in as_json(xueji("graduates", "--year", "2026", "--json"))["graduates"]]
+    assert names == ["六二", "己"]
+    assert xueji("check").exit_code == 0
+
+
+def errors_of(result, as_json):
+    assert result.exit_code == 1, result.stdout + result.stderr
+    return [(e["rule"], e["field"]) for e in as_json(result)["errors"]]

@@ -209,3 +209,27 @@ def class_change(
             after = {"class_no": done.found.student.class_no}
         changed.render("已转班", done.found, [done.entry], done.before, after, done.warnings,
                        json_out, show_id)
+
+
+def repeat(
+    ctx: typer.Context,
+    key: KeyArg,
+    reason: Annotated[str, Opt("--reason", help="留级原因(必填),如 本人及家长申请")],
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """留级(学年升级之后决定的):该生本学年的升级或毕业改为留级,回到原年级。
+    升级之前决定的留级用 xueji promote --hold 办理。"""
+    with guard(json_out):
+        from xueji_cli.cli import changed
+        from xueji_cli.core import dates, yearend
+
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            done = yearend.repeat_after_turn(session, key, reason, effective, dates.today(),
+                                             ws.operator)
+            after = {k: getattr(done.found.student, k) for k in done.before}
+        changed.render("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
+                       json_out, show_id)

@@ -20,8 +20,8 @@ TEXT_COLUMNS = {1, 2, 6}  # numbers that must stay text (leading zeros, 18 digit
 
 
 def rows(session: Session, year: int, school_code: str | None = None) -> list[dict]:
-    """The graduates of YEAR's turn (an undone graduation is left out), by school, class
-    and local number."""
+    """The graduates of YEAR's turn, by school, class and local number; a graduation
+    undone or replaced by a repeat (the record is no longer graduated) is left out."""
     query = (select(JournalEntry, Student, Person, School)
              .join(Student, Student.id == JournalEntry.student_id)
              .join(Person, Person.id == Student.person_id)
@@ -33,7 +33,7 @@ def rows(session: Session, year: int, school_code: str | None = None) -> list[di
     undone = undone_ids(session)
     found = []
     for entry, student, person, school in session.exec(query):
-        if entry.id in undone:
+        if entry.id in undone or student.status != "graduated":  # undone, or made a repeat
             continue
         found.append({
             "school": school.code, "school_name": school.name,

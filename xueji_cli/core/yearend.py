@@ -280,3 +280,40 @@ def execute(session: Session, plan_: Plan, operator: str) -> list[JournalEntry]:
             batch=batch_id(plan_.year, step.found.school.code)))
     session.flush()
     return entries
+
+
+# -- a repeat decided after the turn -------------------------------------------------------------
+
+def repeat_after_turn(session: Session, key: str, reason: str, effective: dt.date, today: dt.date,
+                      operator: str):
+    """留级 decided after the turn: the record's latest entry must be its promotion (or
+    graduation) of a turn; the grade (or status) goes back to what it was before, with a
+    `repeat` entry that names the turn entry it replaces (details `instead_of`)."""
+    from xueji_cli.core import changes
+    from xueji_cli.core.undo import undone_ids
+
+    found = students.find(session, key)
+    name = changes.who(found)
+    undone = undone_ids(session)
+    history = [e for e in session.exec(select(JournalEntry).where(
+        JournalEntry.student_id == found.student.id).order_by(JournalEntry.id))
+        if e.kind != "undo" and e.id not in undone]
+    last = history[-1] if history else None
+    problems: list[Violation] = []
+    if last is None or last.kind not in ("promote", "graduate") or not (last.batch or "").startswith("promote-"):
+        what = f"最近一条变动是 #{last.id} {codes.change_kind(last.kind).label}" if last else "没有变动记录"
+        problems.append(Violation(
+            "CHG-1", "key", f"{name}{what},不是学年升级或毕业,无法改为留级",
+            "学年升级之前决定的留级用 xueji promote --hold 学生 --reason 原因 办理"))
+    problems += rules.check_hold_reason(reason, name)
+    problems += changes.check_when(session, found, effective, today)
+    if any(v.is_error for v in problems):
+        raise Refused([v for v in problems if v.is_error])
+    before = journal.fold([e.sets or {} for e in session.exec(
+        select(JournalEntry).where(JournalEntry.student_id == found.student.id,
+                                   JournalEntry.id < last.id).order_by(JournalEntry.id))])
+    sets = {k: before[k] for k in ("grade", "class_no", "status") if k in before}
+    return changes.write(session, found, "repeat", effective, operator, sets, problems,
+                         reason=reason.strip(), corrects=last.id,
+                         details={"school_year": (last.details or {}).get("school_year"),
+                                  "instead_of": last.id})
