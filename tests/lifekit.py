@@ -131,3 +131,26 @@ def scenario(tmp_path_factory, township_template: Path, build, today: str = "202
 def use(template: Path, ws_dir: Path) -> Path:
     shutil.copy(template / "xueji.db", ws_dir / "xueji.db")
     return ws_dir
+
+
+def fixtures(build, today: str):
+    """(template, pupils) fixtures for a test module: the scenario `build` made once, and
+    each test's directory holding a copy of it, with XUEJI_TODAY = today. Assign them at
+    module level: `template, pupils = lifekit.fixtures(_build, "2026-10-20")`."""
+
+    @pytest.fixture(scope="module", name="template")
+    def template_fixture(tmp_path_factory, township_template):
+        return scenario(tmp_path_factory, township_template, build)
+
+    @pytest.fixture(name="pupils")
+    def pupils_fixture(township, template, ws_dir, monkeypatch):
+        monkeypatch.setenv("XUEJI_TODAY", today)
+        return use(template, ws_dir)
+
+    return template_fixture, pupils_fixture
+
+
+def refusal(result, as_json) -> list[tuple[str, str]]:
+    """(rule, field) of each error of a refused --json command (exit 1)."""
+    assert result.exit_code == 1, result.stdout + result.stderr
+    return [(e["rule"], e["field"]) for e in as_json(result)["errors"]]

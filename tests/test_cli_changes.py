@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import lifekit
+from lifekit import refusal as refused
 from conftest import invoke
 from synthetic import OUTSIDE, make_id
 
@@ -31,20 +32,7 @@ def _build(directory):
                       region=OUTSIDE)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, township_template):
-    return lifekit.scenario(tmp_path_factory, township_template, _build)
-
-
-@pytest.fixture
-def pupils(township, template, ws_dir, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", TODAY)
-    return lifekit.use(template, ws_dir)
-
-
-def refused(result, as_json) -> list[tuple[str, str]]:
-    assert result.exit_code == 1, result.stdout + result.stderr
-    return [(e["rule"], e["field"]) for e in as_json(result)["errors"]]
+template, pupils = lifekit.fixtures(_build, TODAY)
 
 
 # -- skip-grade ------------------------------------------------------------------------------

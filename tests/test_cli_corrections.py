@@ -10,6 +10,7 @@ import json
 import pytest
 
 import lifekit
+from lifekit import refusal as errors
 from conftest import invoke
 from synthetic import VILLAGE_001, make_id, wrong_check
 
@@ -36,20 +37,7 @@ def _build(directory):
     assert result.exit_code == 0, result.stderr
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, township_template):
-    return lifekit.scenario(tmp_path_factory, township_template, _build)
-
-
-@pytest.fixture
-def pupils(township, template, ws_dir, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", "2026-10-20")
-    return lifekit.use(template, ws_dir)
-
-
-def errors(result, as_json):
-    assert result.exit_code == 1, result.stdout + result.stderr
-    return [(e["rule"], e["field"]) for e in as_json(result)["errors"]]
+template, pupils = lifekit.fixtures(_build, "2026-10-20")
 
 
 # -- name (ENR-6) ----------------------------------------------------------------------------

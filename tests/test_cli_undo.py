@@ -23,15 +23,7 @@ def _build(directory):
         lifekit.enroll_at(directory, name, make_id("2020-03-05", seq=n + 1))
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, township_template):
-    return lifekit.scenario(tmp_path_factory, township_template, _build)
-
-
-@pytest.fixture
-def pupils(township, template, ws_dir, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", "2026-10-20")
-    return lifekit.use(template, ws_dir)
+template, pupils = lifekit.fixtures(_build, "2026-10-20")
 
 
 def first_entry(sql, number: str) -> int:

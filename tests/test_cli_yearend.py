@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import lifekit
+from lifekit import refusal as errors_of
 from synthetic import OUTSIDE, VILLAGE_002, make_id
 
 A, B, C, D = (f"0226260010000{n}" for n in (1, 2, 3, 4))  # 001, grade 1 (2026 cohort)
@@ -260,8 +261,3 @@ def test_repeat_decided_after_the_turn(year, xueji, as_json, sql):
     names = [g["name"] for g in as_json(xueji("graduates", "--year", "2026", "--json"))["graduates"]]
     assert names == ["六二", "己"]
     assert xueji("check").exit_code == 0
-
-
-def errors_of(result, as_json):
-    assert result.exit_code == 1, result.stdout + result.stderr
-    return [(e["rule"], e["field"]) for e in as_json(result)["errors"]]

@@ -81,15 +81,3 @@ def _json(name: str, value, reveal: bool):
     if name in ("id_number", "national_number") and value:
         return show(value, reveal, national=name == "national_number")
     return value
-
-
-def convert(name: str, converter, value):
-    """A typed value through a core/fields converter; InputError (exit 1) when unreadable."""
-    from xueji_cli.core.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return converter(value)
-    except ValueError as exc:
-        raise InputError(name, str(exc)) from None

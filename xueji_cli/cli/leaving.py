@@ -80,31 +80,29 @@ def abroad(
            evidence=evidence, remark=remark)
 
 
-def complete(
-    ctx: typer.Context,
-    key: KeyArg,
-    reason: Annotated[str, Opt("--reason", help="不予毕业的原因,如 会考补考后仍有不及格")],
-    evidence: EvidenceOpt = None,
-    remark: RemarkOpt = None,
-    date: DateOpt = None,
-    json_out: JsonOpt = False,
-    show_id: ShowIdOpt = False,
-) -> None:
-    """结业(高中,CHG-2):修业期满而不予毕业,发给结业证书。在学年升级之前办理。"""
-    _leave(ctx, "complete", key, date, json_out, show_id, reason=reason, evidence=evidence,
-           remark=remark)
+def _senior(kind: str, reason_help: str, doc: str):
+    """结业 and 肄业 take the same options: one command each, made here."""
+
+    def command(
+        ctx: typer.Context,
+        key: KeyArg,
+        reason: str,  # its option, with the help of this kind, is set below
+        evidence: EvidenceOpt = None,
+        remark: RemarkOpt = None,
+        date: DateOpt = None,
+        json_out: JsonOpt = False,
+        show_id: ShowIdOpt = False,
+    ) -> None:
+        _leave(ctx, kind, key, date, json_out, show_id, reason=reason, evidence=evidence,
+               remark=remark)
+
+    command.__annotations__["reason"] = Annotated[str, Opt("--reason", help=reason_help)]
+    command.__doc__ = doc
+    command.__name__ = kind
+    return command
 
 
-def leave_early(
-    ctx: typer.Context,
-    key: KeyArg,
-    reason: Annotated[str, Opt("--reason", help="中途离校的原因")],
-    evidence: EvidenceOpt = None,
-    remark: RemarkOpt = None,
-    date: DateOpt = None,
-    json_out: JsonOpt = False,
-    show_id: ShowIdOpt = False,
-) -> None:
-    """肄业(高中,CHG-2):修业期未满中途离校,发给肄业证明(注明实际修业时间)。"""
-    _leave(ctx, "leave_early", key, date, json_out, show_id, reason=reason, evidence=evidence,
-           remark=remark)
+complete = _senior("complete", "不予毕业的原因,如 会考补考后仍有不及格",
+                   "结业(高中,CHG-2):修业期满而不予毕业,发给结业证书。在学年升级之前办理。")
+leave_early = _senior("leave_early", "中途离校的原因",
+                      "肄业(高中,CHG-2):修业期未满中途离校,发给肄业证明(注明实际修业时间)。")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.common import JsonOpt, KeyArg, ShowIdOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.common import convert as _convert
 
 app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", no_args_is_help=True)
 
@@ -76,14 +77,3 @@ def list_(
         at_school = sum(1 for r in rows if r["status"] == "active")
         table(None, LIST_COLUMNS, [list_row(r) for r in rows],
               caption=f"共 {len(rows)} 人,其中在校 {at_school} 人")
-
-
-def _convert(name: str, converter, value):
-    from xueji_cli.core.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return converter(value)
-    except ValueError as exc:
-        raise InputError(name, str(exc)) from None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
+from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert, emit_json, guard,
                                   parse_date_option, say, show_warnings, table, workspace)
 
 Opt = typer.Option
@@ -172,8 +172,8 @@ def skip_grade(
         from xueji_cli.cli import changed
         from xueji_cli.core import changes, dates, fields
 
-        grade = changed.convert("to", fields.grade, to)
-        class_no = changed.convert("class", fields.class_no, class_)
+        grade = convert("to", fields.grade, to)
+        class_no = convert("class", fields.class_no, class_)
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
@@ -200,7 +200,7 @@ def class_change(
         from xueji_cli.cli import changed
         from xueji_cli.core import changes, dates, fields
 
-        class_no = changed.convert("class", fields.class_no, class_)
+        class_no = convert("class", fields.class_no, class_)
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
