@@ -261,3 +261,33 @@ def test_repeat_decided_after_the_turn(year, xueji, as_json, sql):
     names = [g["name"] for g in as_json(xueji("graduates", "--year", "2026", "--json"))["graduates"]]
     assert names == ["六二", "己"]
     assert xueji("check").exit_code == 0
+
+
+def test_a_roster_that_cannot_be_saved(year, xueji, as_json, sql, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = xueji("promote", "--year", "2026", "--roster", blocker / "名册.xlsx")
+    assert result.exit_code == 1
+    assert "已办理完毕" in result.stderr and "xueji graduates --year 2026" in result.stderr
+    assert lifekit.record_of(sql, A)["grade"] == 2  # the turn itself is written
+    out = xueji("graduates", "--year", "2026", "--out", blocker / "x.xlsx", "--json")
+    assert errors_of(out, as_json) == [("INPUT", "roster")]
+
+
+def test_check_and_renumber_check_after_all_of_it(year, xueji, as_json, sql, monkeypatch):
+    """The year end, then a repeat, a correction of an ID number, a class change undone,
+    a withdrawal and an undone enrollment: the projection and the numbers stay clean."""
+    assert xueji("promote", "--year", "2026", "--hold", D, "--reason", "家长申请").exit_code == 0
+    monkeypatch.setenv("XUEJI_TODAY", "2027-08-28")
+    assert xueji("repeat", E, "--reason", "期末决定留级").exit_code == 0
+    new_id = make_id("2020-03-07", seq=77)
+    assert xueji("correct", A, "--id-number", new_id, "--birth", "2020-03-07",
+                 "--evidence", "户口簿").exit_code == 0
+    assert xueji("class-change", A, "--class", "2").exit_code == 0
+    assert xueji("undo", lifekit.entries(sql, A)[-1][0], "--reason", "调错").exit_code == 0
+    assert xueji("withdraw", C, "--reason", "随父母出境定居", "--lawful-basis", "迁教〔2027〕3号").exit_code == 0
+    assert xueji("undo", lifekit.entries(sql, H)[0][0], "--reason", "未报到").exit_code == 0
+    assert lifekit.record_of(sql, A)["national_number"] == "G" + new_id
+    assert lifekit.record_of(sql, H)["status"] == "cancelled"
+    assert as_json(xueji("check", "--json"))["ok"] is True
+    assert as_json(xueji("renumber-check", "--json"))["ok"] is True

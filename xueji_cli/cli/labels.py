@@ -12,7 +12,7 @@ FIELD = {
     "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类",
     # the year's turn and the rest of a record's life (issue 8)
     "to": "目标年级", "reason": "原因", "approval": "批准文件", "lawful_basis": "法定依据",
-    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期",
+    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期", "roster": "毕业生花名册",
 }
 
 OPTION = {

@@ -22,6 +22,18 @@ def _roster_path(ws, roster: str | None, year: int, school: str | None) -> Path:
     return ws.directory / f"毕业生花名册-{year}学年{suffix}.xlsx"
 
 
+def _save(rows: list[dict], year: int, path: Path) -> Path:
+    from xueji_cli.core import graduates
+    from xueji_cli.core.errors import InputError
+
+    try:
+        return graduates.write(rows, year, path)
+    except OSError as exc:
+        raise InputError("roster", f"毕业生花名册无法保存到 {path}:{exc.strerror or exc}",
+                         "换一个可写的位置;随时可用 xueji graduates --year "
+                         f"{year} --out 路径 重新生成") from None
+
+
 def _aside(aside, reveal: bool) -> dict:
     from xueji_cli.core.privacy import show
 
@@ -68,7 +80,11 @@ def promote(
         if not dry_run and plan.of("graduate"):
             with ws.store.session() as session:
                 rows = graduates.rows(session, year, school)
-            written = graduates.write(rows, year, _roster_path(ws, roster, year, school))
+            try:
+                written = _save(rows, year, _roster_path(ws, roster, year, school))
+            except InputError as exc:  # the turn is written; only the file is missing
+                exc.message = f"升级毕业已办理完毕并保存,但{exc.message}"
+                raise
         document = {
             "ok": True, "dry_run": dry_run, "year": year, "effective_date": effective.isoformat(),
             "schools": [s.code for s in plan.schools],
@@ -138,7 +154,7 @@ def graduates_cmd(
             if json_out:
                 emit_json({"ok": True, "year": year, "count": 0, "graduates": [], "roster": None})
             return
-        path = graduates.write(rows, year, _roster_path(ws, out, year, school))
+        path = _save(rows, year, _roster_path(ws, out, year, school))
         if json_out:
             emit_json({"ok": True, "year": year, "count": len(rows), "roster": str(path),
                        "graduates": [{**r, "birth_date": r["birth_date"].isoformat(),
