@@ -154,10 +154,11 @@ def test_hold_problems_all_at_once(year, xueji, as_json):
                    "--hold", E, "--reason", "x",  # at 002, not in this run
                    "--hold", "02262600109999", "--reason", "x",  # nobody
                    "--hold", A, "--reason", " ",  # no reason
+                   "--hold", H, "--reason", "x",  # enrolled for the next year
                    "--json")
     assert result.exit_code == 1
     errors = as_json(result)["errors"]
-    assert [e["rule"] for e in errors] == ["SUS-3", "BOR-5", "CHG-1", "INPUT", "CHG-1"]
+    assert [e["rule"] for e in errors] == ["SUS-3", "BOR-5", "CHG-1", "INPUT", "CHG-1", "CHG-1"]
     assert all(e["field"] in ("key", "hold", "reason") for e in errors)
 
 

@@ -174,6 +174,10 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
             continue
         if settings.school_year(student.enrolled_on) > year:
             result.later.append(Aside(found, f"{student.enrolled_on:%Y-%m-%d} 入学,编入 {year + 1}—{year + 2}学年"))
+            if student.id in held:
+                problems.append(Violation("CHG-1", "hold", f"{name}{student.enrolled_on:%Y-%m-%d} 入学,"
+                                          f"属于 {year + 1}—{year + 2}学年,不参加本次升级,无所谓留级",
+                                          "去掉该生的 --hold"))
             continue
         if student.status == "suspended":
             result.kept.append(Aside(found, "休学中,保留原年级(SUS-3)"))
