@@ -10,9 +10,6 @@ FIELD = {
     "ethnicity": "民族", "service_area": "服务范围", "type": "学校类型", "status": "学籍状态",
     "month": "月份", "central": "中心校", "year": "年份", "city": "市代码", "county": "县代码",
     "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类",
-    # the year's turn and the rest of a record's life (issue 8)
-    "to": "目标年级", "reason": "原因", "approval": "批准文件", "lawful_basis": "法定依据",
-    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期", "roster": "毕业生花名册",
 }
 
 OPTION = {
@@ -21,9 +18,18 @@ OPTION = {
     "class": "--class", "hukou_region": "--hukou-region",
     "guardian_hukou_region": "--guardian-hukou-region", "residence_region": "--residence-region",
     "evidence": "--evidence", "date": "--date", "ethnicity": "--ethnicity", "id_type": "--id-type",
-    "to": "--to", "reason": "--reason", "approval": "--approval", "lawful_basis": "--lawful-basis",
-    "hold": "--hold", "year": "--year",
 }
+
+# --- the school year's turn and the rest of a record's life (issue 8) ---
+FIELD.update({
+    "to": "目标年级", "reason": "原因", "approval": "批准文件", "lawful_basis": "法定依据",
+    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期", "roster": "毕业生花名册",
+    "cap_decision": "超额决定",
+})
+OPTION.update({
+    "to": "--to", "reason": "--reason", "approval": "--approval", "lawful_basis": "--lawful-basis",
+    "hold": "--hold", "year": "--year", "cap_decision": "--cap-decision",
+})
 
 
 def field(name: str) -> str:
