@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE))
 
 import demo_suspend  # noqa: E402
 import demo_borrow  # noqa: E402
+import demo_yearend  # noqa: E402
 from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
@@ -83,7 +84,8 @@ def main() -> int:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
     demo_borrow.run(demo, directory)  # 借读, September–October 2026
     demo_suspend.run(demo)  # 休学, October 2026
-    # … the October 2026 monthly report and the year's turn (July 2027) come here …
+    # … the October 2026 monthly report comes here …
+    demo_yearend.run(demo, intake)  # the year's turn, July 2027
     demo_suspend.run_resume(demo)  # 复学, October 2027: after the year's turn
 
     demo.heading("核对:学籍号无空号重号,现状与日志一致")

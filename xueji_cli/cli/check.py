@@ -12,11 +12,12 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     有任何不一致时退出码为 1。"""
     with guard(json_out):
         from xueji_cli.cli.labels import field
-        from xueji_cli.core import journal
+        from xueji_cli.core import corrections, journal
 
         ws = workspace(ctx)
         with ws.store.session() as session:
             checked, differences = journal.recompute(session)
+            differences += corrections.verify_people(session)  # person corrections (issue 8)
         rows = [{"student_id": d.student_id, "local_number": d.local_number, "field": d.field,
                  "stored": d.stored, "from_journal": d.from_journal} for d in differences]
         if json_out:

@@ -51,6 +51,19 @@ def parse_date_option(value: str | None, name: str = "date"):
         raise InputError(name, str(exc), f"可写作 {dates.ACCEPTED}") from None
 
 
+def convert(name: str, converter, value):
+    """A typed value through a core/fields converter; InputError (exit 1) naming the
+    field when it cannot be read; None stays None."""
+    from xueji_cli.core.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return converter(value)
+    except ValueError as exc:
+        raise InputError(name, str(exc)) from None
+
+
 # -- output -----------------------------------------------------------------------
 
 def console(stderr: bool = False):

@@ -22,9 +22,9 @@ OPTION = {
 
 # --- suspension (issue 6) ---
 FIELD.update({
-    "from": "休学开始日", "until": "截止日期", "reason": "休学原因", "hospital": "医院",
+    "from": "休学开始日", "until": "截止日期", "hospital": "医院",
     "central_approval": "中心校审批", "share_override": "超比例理由", "school_order": "学校休学决定",
-    "approval": "批准(审核盖章)", "remark": "备注", "cap_decision": "超额决定",
+    "remark": "备注", "cap_decision": "超额决定",
 })
 OPTION.update({
     "from": "--from", "until": "--until", "reason": "--reason", "hospital": "--hospital",
@@ -44,6 +44,16 @@ OPTION.update({
     "origin_grade": "--origin-grade", "host_school": "--to", "host_region": "--to-region",
     "host_code": "--to-school", "letter": "--letter",
     "category": "--kind", "text": "--text",
+})
+# --- the school year's turn and the rest of a record's life (issue 8) ---
+FIELD.update({
+    "to": "目标年级", "reason": "原因", "approval": "批准文件", "lawful_basis": "法定依据",
+    "hold": "留级学生", "entry": "变动序号", "birth_date": "出生日期", "roster": "毕业生花名册",
+    "cap_decision": "超额决定",
+})
+OPTION.update({
+    "to": "--to", "reason": "--reason", "approval": "--approval", "lawful_basis": "--lawful-basis",
+    "hold": "--hold", "year": "--year", "cap_decision": "--cap-decision",
 })
 
 

@@ -12,6 +12,7 @@ from xueji_cli import __version__
 from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
 from xueji_cli.cli import suspend
 from xueji_cli.cli import borrow
+from xueji_cli.cli import corrections, leaving, yearend
 
 app = typer.Typer(
     name="xueji",
@@ -53,6 +54,19 @@ app.add_typer(db.app, name="db")
 app.add_typer(suspend.app, name="suspend")
 app.command("resume")(suspend.resume)
 app.add_typer(borrow.app, name="borrow")
+# the school year's turn and the rest of a record's life (issue 8)
+app.command("promote")(yearend.promote)
+app.command("graduates")(yearend.graduates_cmd)
+app.command("repeat")(yearend.repeat)
+app.command("skip-grade")(yearend.skip_grade)
+app.command("class-change")(yearend.class_change)
+app.command("withdraw")(leaving.withdraw)
+app.command("death")(leaving.death)
+app.command("abroad")(leaving.abroad)
+app.command("complete")(leaving.complete)
+app.command("leave-early")(leaving.leave_early)
+app.command("correct")(corrections.correct)
+app.command("undo")(corrections.undo)
 
 
 def main() -> None:

@@ -72,6 +72,7 @@ def describe_sets(sets: dict, schools: dict) -> str:
 
 
 def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = False) -> dict:
+    from xueji_cli.cli.changed import describe_details
     from xueji_cli.core.dates import china_time
 
     kind = codes.change_kind(entry.kind)
@@ -92,7 +93,7 @@ def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = F
         "reason": entry.reason,
         "evidence": entry.evidence,
         "approvals": entry.approvals,
-        "sets": describe_sets(entry.sets, schools),
+        "sets": describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
         "remark": entry.remark,
         "corrects": entry.corrects,
     }

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.common import JsonOpt, KeyArg, ShowIdOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.common import convert as _convert
 
 app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", no_args_is_help=True)
 
@@ -40,8 +41,8 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
                   [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",
                     f"{r['grade']}年级{r['class']}班", r["status_label"]] for r in records])
-        table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "备注", "经办人", "登记时间"],
-              [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
+        table("学籍变动", ["序号", "生效日期", "类别", "内容", "原因", "证明材料", "备注", "经办人", "登记时间"],
+              [[e["id"], e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["remark"] or "", e["operator"],
                 e["recorded_at"]] for e in entries])
         borrow_view.show(loans)
@@ -84,14 +85,3 @@ def list_(
         table(None, LIST_COLUMNS, [list_row(r) for r in rows],
               caption=f"共 {len(rows)} 人,其中在校 {at_school} 人"
                       + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
-
-
-def _convert(name: str, converter, value):
-    from xueji_cli.core.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return converter(value)
-    except ValueError as exc:
-        raise InputError(name, str(exc)) from None

@@ -37,7 +37,8 @@ def record(
         for field, value in sets.items():
             setattr(student, field, value)
         session.add(student)
-        session.flush()  # the record needs its id before the entry can point at it
+        if student.id is None:
+            session.flush()  # a new record needs its id before the entry can point at it
     entry = JournalEntry(
         student_id=student.id if student is not None else None,
         kind=kind,

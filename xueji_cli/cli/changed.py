@@ -1,0 +1,83 @@
+"""Rendering of one written change (skip, class change, leaving, correction, undo): what it
+was and what it is now, masked unless --show-id; and the words for an entry's
+details {"old", "new"} in `student show` and `log`."""
+
+from __future__ import annotations
+
+from xueji_cli.core import codes
+from xueji_cli.core.privacy import show
+
+FIELD_LABEL = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_type": "证件类型",
+    "id_number": "身份证号", "national_number": "全国学籍号", "grade": "年级", "class_no": "班级",
+    "status": "学籍状态", "school_id": "学校", "local_number": "学籍号", "entry_year": "入学年份",
+    "kind": "学籍种类",
+}
+
+
+def value_text(name: str, value, reveal: bool) -> str:
+    if value is None or value == "":
+        return "(无)"
+    if name == "id_number":
+        return show(value, reveal)
+    if name == "national_number":
+        return show(value, reveal, national=True)
+    if name == "status":
+        return codes.label("status", value)
+    if name == "gender":
+        return codes.label("gender", value)
+    if name == "id_type":
+        return codes.label("id_type", value)
+    if name == "grade":
+        return f"{value}年级"
+    if name == "class_no":
+        return f"{value}班"
+    return str(value)
+
+
+def describe_details(details: dict | None, reveal: bool = False) -> str:
+    """`姓名 张三→张叁;全国学籍号 G1302…→G1302…` from details {"old", "new"}."""
+    details = details or {}
+    old, new = details.get("old") or {}, details.get("new") or {}
+    parts = [f"{FIELD_LABEL.get(k, k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
+             for k, v in new.items() if k != "school_id" and old.get(k) != v]
+    undoes = details.get("undoes")
+    if undoes:
+        parts.insert(0, f"撤销 #{undoes['id']} {codes.change_kind(undoes['kind']).label}")
+    return ";".join(parts)
+
+
+def changed_rows(before: dict, after: dict, reveal: bool) -> list[list[str]]:
+    return [[FIELD_LABEL.get(k, k), value_text(k, before.get(k), reveal), value_text(k, v, reveal)]
+            for k, v in after.items() if k != "school_id" and before.get(k) != v]
+
+
+def render(title: str, found, entries: list, before: dict, after: dict, warnings,
+           json_out: bool, reveal: bool, extra: dict | None = None) -> None:
+    """One change: JSON {"ok", "record", "entries", "changed", "warnings"} or a table."""
+    from xueji_cli.cli.common import emit_json, say, show_warnings, table
+    from xueji_cli.cli.records import entry_dict, record_dict
+
+    schools = {found.school.id: found.school}
+    record = record_dict(found.student, found.person, found.school, reveal)
+    if json_out:
+        emit_json({"ok": True, "record": record,
+                   "entries": [entry_dict(e, schools, found.student, found.person, reveal)
+                               for e in entries],
+                   "changed": {k: {"old": _json(k, before.get(k), reveal), "new": _json(k, v, reveal)}
+                               for k, v in after.items() if before.get(k) != v},
+                   "warnings": [w.as_dict() for w in warnings], **(extra or {})})
+        return
+    show_warnings(warnings, record["name"])
+    table(f"{title}:{record['name']}", ["项目", "原来", "现在"],
+          changed_rows(before, after, reveal) or [["(无字段变化)", "", ""]])
+    numbers = "、".join(f"#{e.id}" for e in entries)
+    say(f"学籍号 {record['local_number'] or '(借读)'},{record['school']} {record['school_name']};"
+        f"变动序号 {numbers},生效日期 {entries[0].effective_date:%Y-%m-%d}。"
+        f"办错了可用 xueji undo {entries[0].id} --reason 原因 撤销。")
+
+
+def _json(name: str, value, reveal: bool):
+    if name in ("id_number", "national_number") and value:
+        return show(value, reveal, national=name == "national_number")
+    return value
