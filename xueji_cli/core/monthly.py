@@ -116,7 +116,8 @@ class Row:
     resumed: int = 0  # 本月复学
     borrowed_in: int = 0  # 本月开始来本校借读
     borrowed_out: int = 0  # 本月开始外出借读
-    borrow_ended: int = 0
+    ended_in: int = 0  # 本月结束的来本校借读
+    ended_out: int = 0  # 本月结束的外出借读
     moves: int = 0  # grade/school moves inside the register, inside 其他 (in and out)
 
     @property
@@ -134,7 +135,7 @@ class Row:
     def absorb(self, other: Row) -> None:
         for name in ("opening", "closing", "at_school", "suspended_now", "borrowing_here",
                      "away_now", "suspended", "resumed", "borrowed_in", "borrowed_out",
-                     "borrow_ended", "moves"):
+                     "ended_in", "ended_out", "moves"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.inc.update(other.inc)
         self.dec.update(other.dec)
@@ -142,7 +143,7 @@ class Row:
     def is_empty(self) -> bool:
         return not any((self.opening, self.closing, self.at_school, self.suspended_now,
                         self.borrowing_here, self.away_now, self.suspended, self.resumed,
-                        self.borrowed_in, self.borrowed_out, self.borrow_ended,
+                        self.borrowed_in, self.borrowed_out, self.ended_in, self.ended_out,
                         any(self.inc.values()), any(self.dec.values())))
 
 
@@ -178,7 +179,7 @@ class Report:
     cell_differences: list[Row]  # rows whose expected closing differs from the records
     warnings: list[str]
     people: dict[int, tuple]  # student id → (local number, national number, name, id number)
-    entries: dict[int, JournalEntry]  # the month's entries (reason, evidence, schools …)
+    entries: dict[int, object]  # the month's entries (ENTRY_COLUMNS rows: reason, evidence …)
     school_filter: int | None = None
 
     @property
@@ -244,6 +245,8 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
 
     discrepancies: list[Discrepancy] = []
     changes: list[Change] = []
+    entries = _entries(session, [s.id for steps in timeline.histories.values() for s in steps
+                                 if first <= s.effective_date <= last])
     unmapped: Counter = Counter()
     day_before = first - dt.timedelta(days=1)
     for student_id in timeline.histories.keys() | timeline.stored.keys():
@@ -253,7 +256,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
         month_steps = [s for s in steps if first <= s.effective_date <= last]
         if month_steps:
             _count_month(student_id, steps, month_steps, first, row, changes, discrepancies,
-                         unmapped)
+                         unmapped, entries)
         _check_projection(student_id, steps, timeline, last, discrepancies)
 
     for (school_id, grade), n in opening.register().items():
@@ -296,7 +299,6 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
 
     ids = {c.step.student_id for c in changes} | {d.student_id for d in discrepancies}
     people = _people(session, {i for i in ids if i is not None})
-    entries = _entries(session, [c.step.id for c in changes])
     report = Report(f"{first:%Y-%m}", first, last, schools, rows, changes, discrepancies,
                     differences, warnings, people, entries, school_filter)
     _flag(session, report, admit_within_days)
@@ -313,7 +315,8 @@ def _register_place(state: dict):
     return place(state) if on_register(state) else None
 
 
-def _count_month(student_id, steps, month_steps, first, row, changes, discrepancies, unmapped):
+def _count_month(student_id, steps, month_steps, first, row, changes, discrepancies, unmapped,
+                 entries):
     by_id = {s.id: s for s in steps}
     counted: dict[int, tuple] = {}  # step id → (cell, side, column) of this month
     state = state_on(steps, first - dt.timedelta(days=1))
@@ -355,7 +358,9 @@ def _count_month(student_id, steps, month_steps, first, row, changes, discrepanc
                     row(cell).resumed += 1
                 column = f"within.{role.column}"
             elif role.side == "borrow" and role.column is not None and cell is not None:
-                column = _count_borrowing(step, role, before, after, row)
+                entry = entries.get(step.id)
+                column = _count_borrowing(step, role, before, after, row,
+                                          entry.details if entry is not None else {})
             if (was is None) != (now is None):
                 says = {"within": "在籍人数不变(休学/复学)", "borrow": "在籍人数不变(借读)"}.get(
                     role.side, "在籍人数不变")
@@ -398,14 +403,22 @@ def _count_by_effect(was, now, row) -> str | None:
     return None
 
 
-def _count_borrowing(step, role, before, after, row) -> str:
+def _count_borrowing(step, role, before, after, row, details: dict) -> str:
     if role.column == "borrowed_in":
         row(place(after) or place(before)).borrowed_in += 1
-    elif role.column == "borrowed_out":
+        return "borrow.borrowed_in"
+    if role.column == "borrowed_out":
         row(place(before) or place(after)).borrowed_out += 1
+        return "borrow.borrowed_out"
+    direction = (details or {}).get("direction")
+    if direction not in ("in", "out"):
+        direction = "in" if (before.get("kind") or after.get("kind")) == "borrowing" else "out"
+    cell = row(place(before) or place(after))
+    if direction == "in":
+        cell.ended_in += 1
     else:
-        row(place(before) or place(after)).borrow_ended += 1
-    return f"borrow.{role.column}"
+        cell.ended_out += 1
+    return f"borrow.ended_{direction}"
 
 
 def _count_reversal(step, corrected, counted, was, now, before, after, row, discrepancies):
@@ -521,26 +534,29 @@ def _declared_deltas() -> tuple[list[str], list[str]]:
 
 def census(session: Session, last: dt.date) -> Counter:
     """Per school: Σ increases − decreases of every journal entry effective up to `last`,
-    by what the kinds say (reversals count against the entry they reverse)."""
+    by what the kinds say (reversals count against the entry they reverse). Counted over
+    the whole journal from the index alone, less the few entries effective after `last`."""
     ins, outs = _declared_deltas()
+    sign = {**{k: 1 for k in ins}, **{k: -1 for k in outs}}
     totals: Counter = Counter()
-    rows = session.exec(
-        select(JournalEntry.school_id, JournalEntry.kind, func.count())
-        .where(JournalEntry.kind.in_(ins + outs), JournalEntry.effective_date <= last)
-        .group_by(JournalEntry.school_id, JournalEntry.kind))
-    for school_id, kind, n in rows:
-        totals[school_id] += n if kind in ins else -n
+    for kind, school_id, n in session.exec(
+            select(JournalEntry.kind, JournalEntry.school_id, func.count())
+            .where(JournalEntry.kind.in_(ins + outs))
+            .group_by(JournalEntry.kind, JournalEntry.school_id)):
+        totals[school_id] += sign[kind] * n
+    for kind, school_id, n in session.exec(
+            select(JournalEntry.kind, JournalEntry.school_id, func.count())
+            .where(JournalEntry.effective_date > last)
+            .group_by(JournalEntry.kind, JournalEntry.school_id)):
+        totals[school_id] -= sign.get(kind, 0) * n
     original = aliased(JournalEntry)
-    rows = session.exec(
-        select(JournalEntry.school_id, original.kind, func.count())
-        .join(original, original.id == JournalEntry.corrects)
-        .where(JournalEntry.kind.in_(sorted(reversal_kinds())), JournalEntry.effective_date <= last)
-        .group_by(JournalEntry.school_id, original.kind))
-    for school_id, kind, n in rows:
-        if kind in ins:
-            totals[school_id] -= n
-        elif kind in outs:
-            totals[school_id] += n
+    for kind, school_id, n in session.exec(
+            select(original.kind, JournalEntry.school_id, func.count())
+            .join(original, original.id == JournalEntry.corrects)
+            .where(JournalEntry.kind.in_(sorted(reversal_kinds())),
+                   JournalEntry.effective_date <= last)
+            .group_by(original.kind, JournalEntry.school_id)):
+        totals[school_id] -= sign.get(kind, 0) * n
     return totals
 
 
@@ -632,12 +648,20 @@ def _people(session: Session, ids: set[int]) -> dict[int, tuple]:
     return out
 
 
-def _entries(session: Session, ids: list[int]) -> dict[int, JournalEntry]:
+ENTRY_COLUMNS = (JournalEntry.id, JournalEntry.reason, JournalEntry.evidence,
+                 JournalEntry.approvals, JournalEntry.from_school, JournalEntry.to_school,
+                 JournalEntry.case_ref, JournalEntry.details, JournalEntry.recorded_at,
+                 JournalEntry.remark, JournalEntry.operator, JournalEntry.effective_date,
+                 JournalEntry.kind)
+
+
+def _entries(session: Session, ids: list[int]) -> dict[int, object]:
+    """The month's entries (rows with the columns above, by id)."""
     out = {}
     for start in range(0, len(ids), 500):
-        for entry in session.exec(select(JournalEntry).where(
-                JournalEntry.id.in_(ids[start:start + 500]))).scalars():
-            out[entry.id] = entry
+        for row in session.exec(select(*ENTRY_COLUMNS).where(
+                JournalEntry.id.in_(ids[start:start + 500]))):
+            out[row.id] = row
     return out
 
 

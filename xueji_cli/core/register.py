@@ -38,10 +38,12 @@ def config() -> dict:
     return tomllib.loads(text)
 
 
+@cache
 def register_statuses() -> frozenset[str]:
     return frozenset(config()["register"]["statuses"])
 
 
+@cache
 def at_school_statuses() -> frozenset[str]:
     return frozenset(config()["at_school"]["statuses"])
 
@@ -59,7 +61,6 @@ class Step:
     sets: dict
     school_id: int | None = None
     corrects: int | None = None
-    details: dict = field(default_factory=dict)
 
     @property
     def order(self) -> tuple[dt.date, int]:
@@ -136,14 +137,19 @@ class Tally:
 
 # -- reading the journal ----------------------------------------------------------------
 
+INTEGER_FIELDS = ("school_id", "entry_year", "grade", "class_no")
+# Each projected field that an entry sets, read by the database (JSON_EXTRACT in SQLite,
+# ->> in PostgreSQL): the reports fold a record's history without decoding its JSON.
 STEP_COLUMNS = (JournalEntry.id, JournalEntry.student_id, JournalEntry.kind,
-                JournalEntry.effective_date, JournalEntry.sets, JournalEntry.school_id,
-                JournalEntry.corrects, JournalEntry.details)
+                JournalEntry.effective_date, JournalEntry.school_id, JournalEntry.corrects,
+                *(JournalEntry.sets[f].as_integer() if f in INTEGER_FIELDS
+                  else JournalEntry.sets[f].as_string() for f in PROJECTED))
 STORED_COLUMNS = (Student.id, *(getattr(Student, f) for f in PROJECTED))
 
 
 def _step(row) -> Step:
-    return Step(row[0], row[1], row[2], row[3], row[4] or {}, row[5], row[6], row[7] or {})
+    sets = {f: v for f, v in zip(PROJECTED, row[6:]) if v is not None}
+    return Step(row[0], row[1], row[2], row[3], sets, row[4], row[5])
 
 
 def stored_state(row) -> dict:
