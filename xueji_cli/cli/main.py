@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli import __version__
-from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
+from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, report, school, student
 
 app = typer.Typer(
     name="xueji",
@@ -48,6 +48,7 @@ app.command("log")(log.log)
 app.command("renumber-check")(renumber.renumber_check)
 app.command("check")(check.check)
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

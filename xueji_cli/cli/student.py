@@ -78,6 +78,11 @@ def list_(
               caption=f"共 {len(rows)} 人,其中在校 {at_school} 人")
 
 
+from xueji_cli.cli import student_card  # noqa: E402  (issue 7: the registration form)
+
+app.command("card")(student_card.card)
+
+
 def _convert(name: str, converter, value):
     from xueji_cli.core.errors import InputError
 

@@ -33,7 +33,7 @@ from xueji_cli.core.errors import InputError
 from xueji_cli.core.models import JournalEntry, Person, School, Student
 from xueji_cli.core.register import (COUNTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally, Timeline,
                                      _step, config, key_of, on_register, place, state_on,
-                                     stored_state)
+                                     states_at, stored_state)
 
 IN_KEYS = ("enrolled", "transferred_in", "resumed", "other")  # the JSON "in" object
 OUT_KEYS = ("transferred_out", "suspended", "withdrawn", "died", "graduated", "other")
@@ -251,13 +251,22 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     day_before = first - dt.timedelta(days=1)
     for student_id in timeline.histories.keys() | timeline.stored.keys():
         steps = timeline.histories.get(student_id, [])
-        opening.add(timeline.state(student_id, day_before))
-        closing.add(timeline.state(student_id, last))
-        month_steps = [s for s in steps if first <= s.effective_date <= last]
-        if month_steps:
-            _count_month(student_id, steps, month_steps, first, row, changes, discrepancies,
-                         unmapped, entries)
-        _check_projection(student_id, steps, timeline, last, discrepancies)
+        at_start, at_end, folded = states_at(steps, [day_before, last, None])
+        stored = timeline.stored.get(student_id)
+        counted_from_stored = stored is not None and (not steps or steps[-1].effective_date <= last)
+        opening.add(at_start)
+        closing.add(stored if counted_from_stored else at_end)
+        if steps and steps[-1].effective_date >= first:
+            month_steps = [s for s in steps if first <= s.effective_date <= last]
+            if month_steps:
+                _count_month(steps, month_steps, at_start, row, changes, discrepancies,
+                             unmapped, entries)
+        if counted_from_stored:
+            if not steps:
+                if on_register(stored):
+                    discrepancies.append(_no_journal(student_id, stored))
+            else:
+                _compare(student_id, stored, folded, steps, discrepancies)
 
     for (school_id, grade), n in opening.register().items():
         row((school_id, grade)).opening += n
@@ -315,11 +324,10 @@ def _register_place(state: dict):
     return place(state) if on_register(state) else None
 
 
-def _count_month(student_id, steps, month_steps, first, row, changes, discrepancies, unmapped,
-                 entries):
+def _count_month(steps, month_steps, opening, row, changes, discrepancies, unmapped, entries):
     by_id = {s.id: s for s in steps}
     counted: dict[int, tuple] = {}  # step id → (cell, side, column) of this month
-    state = state_on(steps, first - dt.timedelta(days=1))
+    state = opening
     for step in month_steps:
         before = state
         after = {**state, **(step.sets or {})}
@@ -476,20 +484,6 @@ def _effect(step: Step, before: dict, after: dict, cell, says: str) -> Discrepan
 
 # -- the records against their journal --------------------------------------------------------
 
-def _check_projection(student_id, steps, timeline, last, discrepancies) -> None:
-    """A record the month counts from its stored state (no change after the month) must
-    be what its journal says."""
-    if timeline.changed_after(student_id, last) or student_id not in timeline.stored:
-        return
-    stored = timeline.stored[student_id]
-    if not steps:
-        if on_register(stored):
-            discrepancies.append(_no_journal(student_id, stored))
-        return
-    folded = state_on(steps, None)
-    _compare(student_id, stored, folded, steps, discrepancies)
-
-
 def _compare(student_id, stored, folded, steps, discrepancies) -> None:
     if key_of(stored) == key_of(folded):
         return
@@ -539,18 +533,18 @@ def census(session: Session, last: dt.date) -> Counter:
     ins, outs = _declared_deltas()
     sign = {**{k: 1 for k in ins}, **{k: -1 for k in outs}}
     totals: Counter = Counter()
-    for kind, school_id, n in session.exec(
+    for kind, school_id, n in session.connection().execute(
             select(JournalEntry.kind, JournalEntry.school_id, func.count())
             .where(JournalEntry.kind.in_(ins + outs))
             .group_by(JournalEntry.kind, JournalEntry.school_id)):
         totals[school_id] += sign[kind] * n
-    for kind, school_id, n in session.exec(
+    for kind, school_id, n in session.connection().execute(
             select(JournalEntry.kind, JournalEntry.school_id, func.count())
             .where(JournalEntry.effective_date > last)
             .group_by(JournalEntry.kind, JournalEntry.school_id)):
         totals[school_id] -= sign.get(kind, 0) * n
     original = aliased(JournalEntry)
-    for kind, school_id, n in session.exec(
+    for kind, school_id, n in session.connection().execute(
             select(original.kind, JournalEntry.school_id, func.count())
             .join(original, original.id == JournalEntry.corrects)
             .where(JournalEntry.kind.in_(sorted(reversal_kinds())),
@@ -585,10 +579,10 @@ def _drill_down(session: Session, school_ids: set, last: dt.date, discrepancies)
         return
     ever = select(JournalEntry.student_id).where(JournalEntry.school_id.in_(school_ids))
     histories: dict[int, list[Step]] = defaultdict(list)
-    for r in session.exec(select(*STEP_COLUMNS).where(JournalEntry.student_id.in_(
+    for r in session.connection().execute(select(*STEP_COLUMNS).where(JournalEntry.student_id.in_(
             select(Student.id).where(Student.school_id.in_(school_ids)).union(ever)))):
         histories[r[1]].append(_step(r))
-    stored_rows = session.exec(select(*STORED_COLUMNS).where(
+    stored_rows = session.connection().execute(select(*STORED_COLUMNS).where(
         Student.school_id.in_(school_ids) | Student.id.in_(ever)))
     for r in stored_rows:
         student_id, stored = r[0], stored_state(r)
@@ -640,7 +634,7 @@ def _people(session: Session, ids: set[int]) -> dict[int, tuple]:
     ids = list(ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for sid, local, national, name, id_number, person_id in session.exec(
+        for sid, local, national, name, id_number, person_id in session.connection().execute(
                 select(Student.id, Student.local_number, Student.national_number, Person.name,
                        Person.id_number, Person.id).join(Person, Person.id == Student.person_id)
                 .where(Student.id.in_(chunk))):
@@ -659,7 +653,7 @@ def _entries(session: Session, ids: list[int]) -> dict[int, object]:
     """The month's entries (rows with the columns above, by id)."""
     out = {}
     for start in range(0, len(ids), 500):
-        for row in session.exec(select(*ENTRY_COLUMNS).where(
+        for row in session.connection().execute(select(*ENTRY_COLUMNS).where(
                 JournalEntry.id.in_(ids[start:start + 500]))):
             out[row.id] = row
     return out
@@ -726,7 +720,7 @@ def _approval_dates(session: Session, case_refs: set[str]) -> dict[str, dt.date]
     refs = [c for c in case_refs if c]
     if not refs:
         return out
-    for ref, day in session.exec(
+    for ref, day in session.connection().execute(
             select(JournalEntry.case_ref, func.max(JournalEntry.effective_date))
             .where(JournalEntry.case_ref.in_(refs), JournalEntry.kind == "transfer_approve")
             .group_by(JournalEntry.case_ref)):
@@ -743,3 +737,128 @@ def _last_approval(entry: JournalEntry, from_case: dt.date | None) -> dt.date | 
             except ValueError:
                 continue
     return max(dates) if dates else None
+
+
+# -- the report as data (--json) -------------------------------------------------------------
+
+BALANCE = ("closing = opening + in.enrolled + in.transferred_in + in.other"
+           " − out.transferred_out − out.withdrawn − out.died − out.graduated − out.other;"
+           " in.resumed and out.suspended move a child between 在校 and 休学 inside the register"
+           " (a suspended child is still 在籍), and borrowing never changes it")
+
+
+def row_dict(report: Report, row: Row) -> dict:
+    school = report.schools.get(row.school_id)
+    return {
+        "school": school.code if school else None,
+        "grade": row.grade,
+        "opening": row.opening,
+        "closing": row.closing,
+        "at_school": row.at_school,
+        "in": {"enrolled": row.inc["enrolled"], "transferred_in": row.inc["transferred_in"],
+               "resumed": row.resumed, "other": row.inc["other"]},
+        "out": {"transferred_out": row.dec["transferred_out"], "suspended": row.suspended,
+                "withdrawn": row.dec["withdrawn"], "died": row.dec["died"],
+                "graduated": row.dec["graduated"], "other": row.dec["other"]},
+        "borrowed_in": row.borrowed_in,
+        "borrowed_out": row.borrowed_out,
+    }
+
+
+def all_rows(report: Report) -> list[Row]:
+    """Grade rows of each school, then its subtotal (grade None); the township total
+    (school None) last, when the report covers every school."""
+    rows = []
+    for school_id in report.school_ids():
+        rows += report.grade_rows(school_id)
+        rows.append(report.subtotal(school_id))
+    if report.school_filter is None:
+        rows.append(report.total())
+    return rows
+
+
+def masked(number: str | None, reveal: bool) -> str:
+    from xueji_cli.core.privacy import show
+
+    return show(number, reveal, national=True)
+
+
+def describe(state: dict, schools: dict) -> str:
+    if not state:
+        return ""
+    school = schools.get(state.get("school_id"))
+    where = f"{school.code} {school.name} " if school else ""
+    kind = "借读 " if state.get("kind") == "borrowing" else ""
+    return (f"{where}{state.get('grade')}年级{state.get('class_no') or ''}班 "
+            f"{kind}{codes.label('status', state.get('status'))}").strip()
+
+
+def change_dict(report: Report, change: Change, reveal: bool = False) -> dict:
+    step, entry = change.step, report.entries.get(change.step.id)
+    local, national, name, _id_number, _person = report.people.get(step.student_id, (None,) * 5)
+    labels = column_labels()
+    state = change.after or change.before
+    school = report.schools.get(state.get("school_id") or step.school_id)
+    from_text = (entry.from_school if entry is not None and entry.from_school else None) \
+        or describe(change.before, report.schools)
+    to_text = (entry.to_school if entry is not None and entry.to_school else None) \
+        or describe(change.after, report.schools)
+    return {
+        "entry": step.id,
+        "date": step.effective_date.isoformat(),
+        "school": school.code if school else None,
+        "grade": state.get("grade"),
+        "class": state.get("class_no"),
+        "local_number": local,
+        "name": name,
+        "national_number": masked(national, reveal),
+        "kind": step.kind,
+        "kind_label": kind_label(step.kind),
+        "column": change.column,
+        "column_label": labels.get(change.column or "", ""),
+        "from": from_text,
+        "to": to_text,
+        "reason": entry.reason if entry is not None else None,
+        "evidence": list(entry.evidence or []) if entry is not None else [],
+        "flags": change.flags,
+    }
+
+
+def discrepancy_dict(report: Report, d: Discrepancy) -> dict:
+    local, _national, name, _id, _person = report.people.get(d.student_id, (None,) * 5)
+    school = report.schools.get(d.school_id)
+    return {"kind": d.kind, "school": school.code if school else None, "grade": d.grade,
+            "entry": d.entry_id, "local_number": local, "name": name,
+            "message": d.message, "hint": d.hint}
+
+
+def difference_dict(report: Report, row: Row) -> dict:
+    school = report.schools.get(row.school_id)
+    return {"school": school.code if school else None, "grade": row.grade,
+            "expected": row.expected, "closing": row.closing, "difference": row.closing - row.expected}
+
+
+def as_document(report: Report, reveal: bool = False) -> dict:
+    return {
+        "month": report.month,
+        "balanced": report.balanced,
+        "rows": [row_dict(report, r) for r in all_rows(report)],
+        "changes": [change_dict(report, c, reveal) for c in report.changes],
+        "school": report.schools[report.school_filter].code if report.school_filter else None,
+        "balance": BALANCE,
+        "differences": [difference_dict(report, r) for r in report.cell_differences],
+        "discrepancies": [discrepancy_dict(report, d) for d in report.discrepancies],
+        "warnings": report.warnings,
+    }
+
+
+def title(directory_name: str, report: Report) -> str:
+    """「示范镇学籍变动情况月报(2026年10月)」: the township from the directory's name."""
+    name = directory_name
+    for suffix in ("中心学校", "中心校", "中心小学", "学区"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    if report.school_filter is not None:
+        name = report.schools[report.school_filter].name
+    return f"{name}学籍变动情况月报({report.first.year}年{report.first.month}月)"

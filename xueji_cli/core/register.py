@@ -79,6 +79,20 @@ def state_on(steps: Iterable[Step], day: dt.date | None) -> dict:
     return state
 
 
+def states_at(steps: list[Step], days: list[dt.date | None]) -> list[dict]:
+    """`state_on` for several days (ascending; None last = after every entry) in one pass
+    over steps already in effective-date order."""
+    out: list[dict] = []
+    state: dict = {}
+    index = 0
+    for day in days:
+        while index < len(steps) and (day is None or steps[index].effective_date <= day):
+            state = {**state, **steps[index].sets}
+            index += 1
+        out.append(state)
+    return out
+
+
 def on_register(state: dict) -> bool:
     """在籍: a regular record in a register state (data/report.toml)."""
     return bool(state) and (state.get("kind") or "regular") == "regular" \
@@ -166,15 +180,16 @@ class Timeline:
         self.session = session
         self.since = since
         touched = select(JournalEntry.student_id).where(JournalEntry.effective_date >= since)
+        connection = session.connection()  # plain rows: no ORM work per row
         self.histories: dict[int, list[Step]] = {}
-        for row in session.exec(
+        for row in connection.execute(
                 select(*STEP_COLUMNS).where(JournalEntry.student_id.in_(touched))
                 .order_by(JournalEntry.student_id, JournalEntry.effective_date, JournalEntry.id)):
             step = _step(row)
             self.histories.setdefault(step.student_id, []).append(step)
         self.stored: dict[int, dict] = {
             row[0]: stored_state(row)
-            for row in session.exec(select(*STORED_COLUMNS).where(Student.id.in_(touched)))}
+            for row in connection.execute(select(*STORED_COLUMNS).where(Student.id.in_(touched)))}
 
     def changed_after(self, student_id: int, day: dt.date) -> bool:
         steps = self.histories.get(student_id, ())
@@ -191,7 +206,7 @@ class Timeline:
         """Every record the journal has not changed since `since`, by its stored state:
         the same on every day from `since − 1` on."""
         tally = Tally()
-        rows = self.session.exec(
+        rows = self.session.connection().execute(
             select(Student.school_id, Student.grade, Student.kind, Student.status, func.count())
             .group_by(Student.school_id, Student.grade, Student.kind, Student.status))
         for school_id, grade, kind, status, n in rows:
