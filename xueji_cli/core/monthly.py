@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -31,7 +32,8 @@ from xueji_cli.core import codes
 from xueji_cli.core.dates import china_time, parse_month
 from xueji_cli.core.errors import InputError
 from xueji_cli.core.models import JournalEntry, Person, School, Student
-from xueji_cli.core.register import (COUNTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally, Timeline,
+from xueji_cli.core.register import (COUNTED, REPORTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally,
+                                     Timeline,
                                      _step, config, key_of, on_register, place, state_on,
                                      states_at, stored_state)
 
@@ -53,6 +55,7 @@ class Role:
         return {"in": 1, "out": -1}.get(self.side, 0)
 
 
+@cache
 def role_of(kind: str) -> Role:
     cfg = config()
     for side, section in (("in", "increase"), ("out", "decrease"), ("within", "within"),
@@ -71,10 +74,12 @@ def role_of(kind: str) -> Role:
     return Role("none")
 
 
+@cache
 def reversal_kinds() -> frozenset[str]:
     return frozenset(config()["reversal"]["kinds"])
 
 
+@cache
 def column_labels() -> dict[str, str]:
     """'in.enrolled' → 新生入学 …, for the change list."""
     cfg = config()
@@ -89,6 +94,7 @@ def column_labels() -> dict[str, str]:
     return labels
 
 
+@cache
 def kind_label(kind: str) -> str:
     try:
         return codes.change_kind(kind).label
@@ -232,7 +238,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     if last >= today:
         warnings.append(f"{first:%Y年%m月}尚未结束:期末按截至今天({today:%Y-%m-%d})已登记的变动计算")
 
-    timeline = Timeline(session, first)
+    timeline = Timeline(session, first, REPORTED)
     base = timeline.untouched_tally()
     opening = Tally(Counter(base.counts))
     closing = Tally(Counter(base.counts))
@@ -245,8 +251,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
 
     discrepancies: list[Discrepancy] = []
     changes: list[Change] = []
-    entries = _entries(session, [s.id for steps in timeline.histories.values() for s in steps
-                                 if first <= s.effective_date <= last])
+    entries = _entries(session, first, last)
     unmapped: Counter = Counter()
     day_before = first - dt.timedelta(days=1)
     for student_id in timeline.histories.keys() | timeline.stored.keys():
@@ -649,24 +654,23 @@ ENTRY_COLUMNS = (JournalEntry.id, JournalEntry.reason, JournalEntry.evidence,
                  JournalEntry.kind)
 
 
-def _entries(session: Session, ids: list[int]) -> dict[int, object]:
+def _entries(session: Session, first: dt.date, last: dt.date) -> dict[int, object]:
     """The month's entries (rows with the columns above, by id)."""
-    out = {}
-    for start in range(0, len(ids), 500):
-        for row in session.connection().execute(select(*ENTRY_COLUMNS).where(
-                JournalEntry.id.in_(ids[start:start + 500]))):
-            out[row.id] = row
-    return out
+    return {row.id: row for row in session.connection().execute(
+        select(*ENTRY_COLUMNS).where(JournalEntry.effective_date >= first,
+                                     JournalEntry.effective_date <= last))}
+
+
+@cache
+def _evidence_key(item: str) -> str:
+    text = item
+    for sep in (":", ":"):
+        text = text.split(sep, 1)[0]
+    return codes.evidence_key(text)
 
 
 def _evidence_keys(items: list) -> set[str]:
-    keys = set()
-    for item in items or []:
-        text = str(item)
-        for sep in (":", ":"):
-            text = text.split(sep, 1)[0]
-        keys.add(codes.evidence_key(text))
-    return keys
+    return {_evidence_key(str(item)) for item in items or []}
 
 
 def missing_evidence(kind: str, evidence: list) -> tuple[str, list[str]] | None:

@@ -107,13 +107,29 @@ def _summary(ws, report, title: str, unit: str, today: dt.date) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 6
     for col in range(3, width + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 6.5
+        ws.column_dimensions[get_column_letter(col)].width = 7.5
     ws.freeze_panes = ws.cell(row=HEADER_BOTTOM + 1, column=3)
     sheets.page_setup(ws, landscape=True, title_rows=f"{HEADER_TOP}:{HEADER_BOTTOM}")
 
 
 CHANGE_HEADERS = ["序号", "日期", "学校", "年级", "班级", "学籍号", "姓名", "全国学籍号", "类别",
                   "计入栏目", "原", "现", "原因", "证明材料", "标记"]
+
+
+def fit_rows(ws, first: int, last: int, line_height: float = 14.0) -> None:
+    """Row heights for wrapped text (spreadsheet programs do not grow a row that a
+    program wrote): enough lines for the longest cell, a CJK character counting two."""
+    widths = {letter: dim.width or 8.43 for letter, dim in ws.column_dimensions.items()}
+    for row in ws.iter_rows(min_row=first, max_row=last):
+        lines = 1
+        for cell in row:
+            text = "" if cell.value is None else str(cell.value)
+            if not text or not hasattr(cell, "column_letter"):
+                continue
+            units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+            width = widths.get(cell.column_letter, 8.43)
+            lines = max(lines, -(-units // max(1, int(width * 0.95))))
+        ws.row_dimensions[row[0].row].height = line_height * lines + 2
 
 
 def _changes(ws, report, title: str, reveal: bool) -> None:
@@ -135,12 +151,13 @@ def _changes(ws, report, title: str, reveal: bool) -> None:
     for row in ws.iter_rows(min_row=3, max_row=2 + len(rows)):
         for cell in row[10:]:
             cell.alignment = LEFT
+    fit_rows(ws, 3, 2 + len(rows))
     ws.freeze_panes = "A3"
     sheets.page_setup(ws, landscape=True, title_rows="2:2")
 
 
 def _chart(ws, report, title: str) -> None:
-    sheets.title_row(ws, 1, f"{title}各校增减人数", 5)
+    sheets.title_row(ws, 1, f"{title}:各校增减人数", 12)
     data = []
     for school_id in report.school_ids():
         row = report.subtotal(school_id)

@@ -21,8 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlmodel import Session
 
 from xueji_cli.core.models import PROJECTED, JournalEntry, Person, School, Student
@@ -50,9 +51,9 @@ def at_school_statuses() -> frozenset[str]:
 
 # -- the pure part --------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Step:
-    """One journal entry, as the reports read it."""
+class Step(NamedTuple):
+    """One journal entry, as the reports read it (a tuple: a township's history is read
+    in tens of thousands of them)."""
 
     id: int
     student_id: int | None
@@ -154,16 +155,31 @@ class Tally:
 INTEGER_FIELDS = ("school_id", "entry_year", "grade", "class_no")
 # Each projected field that an entry sets, read by the database (JSON_EXTRACT in SQLite,
 # ->> in PostgreSQL): the reports fold a record's history without decoding its JSON.
-STEP_COLUMNS = (JournalEntry.id, JournalEntry.student_id, JournalEntry.kind,
-                JournalEntry.effective_date, JournalEntry.school_id, JournalEntry.corrects,
-                *(JournalEntry.sets[f].as_integer() if f in INTEGER_FIELDS
-                  else JournalEntry.sets[f].as_string() for f in PROJECTED))
+# What the counts need (the roster reads every projected field).
+REPORTED = (*COUNTED, "class_no")
+
+
+def step_columns(fields=PROJECTED) -> tuple:
+    # The date as the database holds it, converted below (SQLAlchemy's per-row date
+    # processing costs more than the query on a large history).
+    return (JournalEntry.id, JournalEntry.student_id, JournalEntry.kind,
+            type_coerce(JournalEntry.effective_date, String), JournalEntry.school_id,
+            JournalEntry.corrects,
+            *(JournalEntry.sets[f].as_integer() if f in INTEGER_FIELDS
+              else JournalEntry.sets[f].as_string() for f in fields))
+
+
+STEP_COLUMNS = step_columns()
 STORED_COLUMNS = (Student.id, *(getattr(Student, f) for f in PROJECTED))
 
 
-def _step(row) -> Step:
-    sets = {f: v for f, v in zip(PROJECTED, row[6:]) if v is not None}
-    return Step(row[0], row[1], row[2], row[3], sets, row[4], row[5])
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value[:10])
+
+
+def _step(row, fields=PROJECTED) -> Step:
+    sets = {f: v for f, v in zip(fields, row[6:]) if v is not None}
+    return Step(row[0], row[1], row[2], _date(row[3]), sets, row[4], row[5])
 
 
 def stored_state(row) -> dict:
@@ -176,17 +192,27 @@ class Timeline:
     history and their stored projection; every other record is counted from the stored
     projection (it has not changed since)."""
 
-    def __init__(self, session: Session, since: dt.date):
+    def __init__(self, session: Session, since: dt.date, fields=PROJECTED):
         self.session = session
         self.since = since
         touched = select(JournalEntry.student_id).where(JournalEntry.effective_date >= since)
         connection = session.connection()  # plain rows: no ORM work per row
         self.histories: dict[int, list[Step]] = {}
+        histories = self.histories
+        # Entries that set nothing (applications, approvals …) cannot change a state:
+        # only those of the period itself are read.
+        sets_something = or_(JournalEntry.effective_date >= since,
+                             cast(JournalEntry.sets, String) != "{}")
         for row in connection.execute(
-                select(*STEP_COLUMNS).where(JournalEntry.student_id.in_(touched))
-                .order_by(JournalEntry.student_id, JournalEntry.effective_date, JournalEntry.id)):
-            step = _step(row)
-            self.histories.setdefault(step.student_id, []).append(step)
+                select(*step_columns(fields))
+                .where(JournalEntry.student_id.in_(touched), sets_something)
+                .order_by(JournalEntry.student_id, JournalEntry.effective_date, JournalEntry.id)
+        ).fetchall():
+            step = _step(row, fields)
+            if step.student_id in histories:
+                histories[step.student_id].append(step)
+            else:
+                histories[step.student_id] = [step]
         self.stored: dict[int, dict] = {
             row[0]: stored_state(row)
             for row in connection.execute(select(*STORED_COLUMNS).where(Student.id.in_(touched)))}

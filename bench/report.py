@@ -1,0 +1,205 @@
+"""Monthly report benchmark: `xueji report monthly` end to end on a synthetic township of
+100k student records and 1M journal entries, against the floor timed in the same run —
+the same month's counts by raw SQL on the same file.
+
+    python bench/report.py [--students 100000] [--entries 1000000] [--runs 5] [--dir DIR]
+
+The township is made by bench/township.py (a documented bulk loader; see its docstring)
+in a fresh directory, unless --dir names one made before (then it is reused).
+
+What is timed:
+- report: `python -m xueji_cli report monthly --month 2026-10 --json` as a whole process
+  (median of --runs), everything included: start-up, imports, settings, schema check,
+  the report with its reconciliation and census, the JSON of every row and change.
+- imports: a process that only imports what that command imports (the interpreter's
+  import time, which no query can beat).
+- floor: the same month's numbers by raw sqlite3 in this process (median): the records
+  per school, grade, kind and status; the history of the records the journal changed
+  since the month began (the projected fields read by json_extract); their stored
+  state; a minimal fold to the opening and closing counts; the month's entries counted
+  per school, grade and kind.
+
+Target (issue 7): report ≤ 3 × floor + imports. The last line is
+`RATIO report-monthly <(report − imports) / floor>`. The query plans of the report's
+queries (EXPLAIN QUERY PLAN) are printed, to show they use indexes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from township import REPORT_MONTH, make  # noqa: E402
+
+PYTHON = sys.executable
+MONTH = f"{REPORT_MONTH[0]:%Y-%m}"
+TODAY = "2026-11-02"
+IMPORTS = ("import xueji_cli.cli.main, xueji_cli.cli.report_monthly, xueji_cli.core.monthly, "
+           "xueji_cli.core.workspace, xueji_cli.core.store, rich.table, rich.console")
+
+
+def timed(command: list[str], runs: int, env: dict) -> float:
+    subprocess.run(command, capture_output=True, env=env, check=False)  # warm-up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        samples.append(time.perf_counter() - start)
+        if done.returncode not in (0,):
+            raise SystemExit(f"{' '.join(command)} exit {done.returncode}: {done.stderr.decode()[-800:]}")
+    return statistics.median(samples)
+
+
+def floor_counts(db: Path, first: dt.date, last: dt.date) -> dict:
+    """The month's numbers by raw SQL: opening and closing per (school, grade), and the
+    month's entries per (school, grade, kind)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    registered = ("active", "suspended", "borrowed_out")
+    tally: Counter = Counter()
+    for school, grade, kind, status, n in conn.execute(
+            "SELECT school_id, grade, kind, status, count(*) FROM student GROUP BY 1, 2, 3, 4"):
+        if kind == "regular" and status in registered:
+            tally[(school, grade)] += n
+    opening, closing = Counter(tally), Counter(tally)
+    touched = "SELECT student_id FROM journal WHERE effective_date >= :first"
+    stored = {row[0]: row[1:] for row in conn.execute(
+        f"SELECT id, school_id, grade, kind, status FROM student WHERE id IN ({touched})",
+        {"first": first.isoformat()})}
+    for sid, (school, grade, kind, status) in stored.items():
+        if kind == "regular" and status in registered:
+            opening[(school, grade)] -= 1
+            closing[(school, grade)] -= 1
+    history: dict[int, list] = {}
+    for row in conn.execute(
+            "SELECT student_id, effective_date, json_extract(sets, '$.school_id'),"
+            " json_extract(sets, '$.grade'), json_extract(sets, '$.kind'), json_extract(sets, '$.status')"
+            f" FROM journal WHERE student_id IN ({touched}) ORDER BY student_id, effective_date, id",
+            {"first": first.isoformat()}):
+        history.setdefault(row[0], []).append(row[1:])
+    before, end = (first - dt.timedelta(days=1)).isoformat(), last.isoformat()
+    for sid, steps in history.items():
+        state = [None, None, "regular", None]
+        at_open = at_close = None
+        for day, *values in steps:
+            if day > before and at_open is None:
+                at_open = tuple(state)
+            if day > end and at_close is None:
+                at_close = tuple(state)
+            state = [v if v is not None else s for v, s in zip(values, state)]
+        at_open = at_open or tuple(state)
+        at_close = at_close or tuple(state)
+        for counter, (school, grade, kind, status) in ((opening, at_open), (closing, at_close)):
+            if school is not None and kind == "regular" and status in registered:
+                counter[(school, grade)] += 1
+    month = Counter()
+    for school, grade, kind, n in conn.execute(
+            "SELECT j.school_id, s.grade, j.kind, count(*) FROM journal j JOIN student s ON s.id = j.student_id"
+            " WHERE j.effective_date BETWEEN ? AND ? GROUP BY 1, 2, 3", (first.isoformat(), last.isoformat())):
+        month[(school, grade, kind)] = n
+    conn.close()
+    return {"opening": sum(opening.values()), "closing": sum(closing.values()), "month": sum(month.values())}
+
+
+def floor(db: Path, runs: int) -> tuple[float, dict]:
+    first, last = REPORT_MONTH
+    floor_counts(db, first, last)  # warm-up
+    samples, result = [], {}
+    for _ in range(max(runs, 5)):
+        start = time.perf_counter()
+        result = floor_counts(db, first, last)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+def query_plans(directory: Path) -> list[tuple[str, list[str]]]:
+    """Run the report once in this process, capture its SQL, and EXPLAIN QUERY PLAN each."""
+    from sqlalchemy import event
+
+    from xueji_cli.core import monthly
+    from xueji_cli.core.store import Store
+
+    store = Store(directory)
+    captured: list[tuple[str, object]] = []
+    engine = store.engine(False)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    with store.session() as session:
+        monthly.build(session, MONTH, dt.date.fromisoformat(TODAY))
+    conn = sqlite3.connect(directory / "xueji.db")
+    plans, seen = [], set()
+    for statement, parameters in captured:
+        key = " ".join(statement.split())[:160]
+        if key in seen:
+            continue
+        seen.add(key)
+        rows = conn.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        plans.append((" ".join(statement.split()), [r[-1] for r in rows]))
+    conn.close()
+    engine.dispose()
+    return plans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", type=Path, help="reuse (or create) the township here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = args.dir or Path(tmp) / "township"
+        if not (directory / "xueji.db").exists():
+            make(directory, args.students, args.entries)
+        db = directory / "xueji.db"
+        with sqlite3.connect(db) as conn:
+            students, entries = (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                                 for t in ("student", "journal"))
+        env = {**os.environ, "XUEJI_DIR": str(directory), "XUEJI_TODAY": TODAY}
+        command = [PYTHON, "-m", "xueji_cli", "report", "monthly", "--month", MONTH, "--json"]
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        document = json.loads(done.stdout)
+        total = document["rows"][-1]
+        imports = timed([PYTHON, "-c", IMPORTS], args.runs, env)
+        report = timed(command, args.runs, env)
+        floor_s, floor_result = floor(db, args.runs)
+        plans = query_plans(directory)
+
+    print(f"township: {students} student records, {entries} journal entries; month {MONTH}")
+    print(f"report: balanced={document['balanced']} opening={total['opening']} closing={total['closing']}"
+          f" changes={len(document['changes'])}; floor: opening={floor_result['opening']}"
+          f" closing={floor_result['closing']} entries={floor_result['month']}")
+    if (total["opening"], total["closing"]) != (floor_result["opening"], floor_result["closing"]):
+        print("!! the report and the floor disagree")
+    print("\nEXPLAIN QUERY PLAN of the report's queries:")
+    for statement, plan in plans:
+        print(f"  {statement[:150]}{'…' if len(statement) > 150 else ''}")
+        for line in plan:
+            print(f"      {line}")
+    budget = 3 * floor_s + imports
+    print()
+    print(f"imports (python -c import …)   {imports * 1000:8.0f} ms")
+    print(f"floor (raw SQL, in process)    {floor_s * 1000:8.0f} ms")
+    print(f"xueji report monthly --json    {report * 1000:8.0f} ms  (target ≤ 3 × floor + imports"
+          f" = {budget * 1000:.0f} ms: {'met' if report <= budget else 'NOT met'})")
+    print(f"RATIO report-monthly {(report - imports) / floor_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
