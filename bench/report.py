@@ -11,8 +11,9 @@ What is timed:
 - report: `python -m xueji_cli report monthly --month 2026-10 --json` as a whole process
   (median of --runs), everything included: start-up, imports, settings, schema check,
   the report with its reconciliation and census, the JSON of every row and change.
-- imports: a process that only imports what that command imports (the interpreter's
-  import time, which no query can beat).
+- imports: a process that only imports every module that command imports (the list is
+  taken from `python -X importtime` of the command itself): the interpreter's import
+  time, which no query can beat.
 - floor: the same month's numbers by raw sqlite3 in this process (median): the records
   per school, grade, kind and status; the history of the records the journal changed
   since the month began (the projected fields read by json_extract); their stored
@@ -47,8 +48,21 @@ from township import REPORT_MONTH, make  # noqa: E402
 PYTHON = sys.executable
 MONTH = f"{REPORT_MONTH[0]:%Y-%m}"
 TODAY = "2026-11-02"
-IMPORTS = ("import xueji_cli.cli.main, xueji_cli.cli.report_monthly, xueji_cli.core.monthly, "
-           "xueji_cli.core.workspace, xueji_cli.core.store, rich.table, rich.console")
+
+
+def imports_of(command: list[str], env: dict) -> str:
+    """`import a, b, …` of every module the command imports at top level (from
+    `python -X importtime`): timed as a process of its own, that is the interpreter's
+    import time of the command."""
+    done = subprocess.run([command[0], "-X", "importtime", *command[1:]], capture_output=True,
+                          env=env, check=False)
+    names = []
+    for line in done.stderr.decode().splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1]
+            if name.startswith(" ") and not name.startswith("  ") and not name.strip().endswith("__main__"):
+                names.append(name.strip())
+    return "import " + ", ".join(dict.fromkeys(names))
 
 
 def timed(command: list[str], runs: int, env: dict) -> float:
@@ -176,7 +190,7 @@ def main() -> None:
         done = subprocess.run(command, capture_output=True, env=env, check=False)
         document = json.loads(done.stdout)
         total = document["rows"][-1]
-        imports = timed([PYTHON, "-c", IMPORTS], args.runs, env)
+        imports = timed([PYTHON, "-c", imports_of(command, env)], args.runs, env)
         report = timed(command, args.runs, env)
         floor_s, floor_result = floor(db, args.runs)
         plans = query_plans(directory)
