@@ -295,13 +295,24 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
                         "请在 data/report.toml 中为它指定栏目")
 
     differences = [r for r in rows.values() if r.expected != r.closing]
-    _census(session, schools, closing, last, discrepancies, school_filter)
+    mismatched = _census(session, closing, last, school_filter)
     # What was not found among the month's records: the whole history of the schools
     # whose numbers do not add up.
-    unexplained = {r.school_id for r in differences} | {d.school_id for d in discrepancies
-                                                        if d.kind == "census"}
+    unexplained = {r.school_id for r in differences} | set(mismatched)
+    unknown_effects: Counter = Counter()
     if unexplained:
-        _drill_down(session, unexplained, last, discrepancies)
+        unknown_effects = _drill_down(session, unexplained, last, discrepancies)
+    for school_id, (declared, counted) in mismatched.items():
+        # Entries of kinds codes.toml does not know are counted by their effect (and
+        # named in a warning); the census counts them the same way before it complains.
+        declared += unknown_effects[school_id]
+        if declared != counted:
+            name = schools[school_id].name if school_id in schools else f"(学校 {school_id})"
+            discrepancies.append(Discrepancy(
+                "census", school_id, None,
+                f"{name}:按变动日志(至 {last:%Y-%m-%d} 的全部增减)在籍应为 {declared} 人,"
+                f"按学籍现状为 {counted} 人",
+                "下面列出造成差异的学籍或变动;运行 xueji check 可查看全部不一致"))
     discrepancies = _dedupe(discrepancies)
 
     if school_filter is not None:
@@ -559,29 +570,26 @@ def census(session: Session, last: dt.date) -> Counter:
     return totals
 
 
-def _census(session, schools, closing: Tally, last, discrepancies, school_filter) -> None:
+def _census(session, closing: Tally, last, school_filter) -> dict[int, tuple[int, int]]:
+    """Schools whose register by the journal's kinds (census) differs from the records:
+    school id → (by the journal, by the records)."""
     declared = census(session, last)
     counted: Counter = Counter()
     for (school_id, _grade), n in closing.register().items():
         counted[school_id] += n
-    for school_id in sorted(set(declared) | set(counted), key=lambda i: (i is None, i or 0)):
-        if school_filter not in (None, school_id):
-            continue
-        if declared[school_id] != counted[school_id]:
-            name = schools[school_id].name if school_id in schools else f"(学校 {school_id})"
-            discrepancies.append(Discrepancy(
-                "census", school_id, None,
-                f"{name}:按变动日志(至 {last:%Y-%m-%d} 的全部增减)在籍应为 {declared[school_id]} 人,"
-                f"按学籍现状为 {counted[school_id]} 人",
-                "下面列出造成差异的学籍或变动;运行 xueji check 可查看全部不一致"))
+    return {school_id: (declared[school_id], counted[school_id])
+            for school_id in set(declared) | set(counted)
+            if school_filter in (None, school_id) and declared[school_id] != counted[school_id]}
 
 
-def _drill_down(session: Session, school_ids: set, last: dt.date, discrepancies) -> None:
+def _drill_down(session: Session, school_ids: set, last: dt.date, discrepancies) -> Counter:
     """The slow path, only when numbers do not add up: fold the whole history of every
-    record that was ever at these schools and name the records and entries that disagree."""
+    record that was ever at these schools and name the records and entries that disagree.
+    Returns, per school, the register change made by entries of unknown kinds."""
+    unknown: Counter = Counter()
     school_ids = {s for s in school_ids if s is not None}
     if not school_ids:
-        return
+        return unknown
     ever = select(JournalEntry.student_id).where(JournalEntry.school_id.in_(school_ids))
     histories: dict[int, list[Step]] = defaultdict(list)
     for r in session.connection().execute(select(*STEP_COLUMNS).where(JournalEntry.student_id.in_(
@@ -610,13 +618,18 @@ def _drill_down(session: Session, school_ids: set, last: dt.date, discrepancies)
             declared = role.delta
             if step.kind in reversal_kinds() and step.corrects in by_id:
                 declared = -role_of(by_id[step.corrects].kind).delta
-            if role.side == "unknown":
-                continue  # counted by its effect, named in a warning
+            if role.side == "unknown":  # counted by its effect, named in a warning
+                if was is not None:
+                    unknown[was[0]] -= 1
+                if now is not None:
+                    unknown[now[0]] += 1
+                continue
             actual = (now is not None) - (was is not None)
             moved_school = was is not None and now is not None and was[0] != now[0]
             if declared != actual or (declared == 0 and moved_school):
                 says = {1: "增加(进入在籍)", -1: "减少(离开在籍)", 0: "在籍人数不变"}[declared]
                 discrepancies.append(_effect(step, before, after, was or now or place(after), says))
+    return unknown
 
 
 def _dedupe(items: list[Discrepancy]) -> list[Discrepancy]:
