@@ -20,6 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import demo_report  # noqa: E402
 from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
@@ -79,6 +80,7 @@ def main() -> int:
 
     # Later capabilities add their sections here, in the order of the school year:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
+    demo_report.run(demo, directory)  # keep last: the demo ends with the month's change report
 
     demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")

@@ -33,7 +33,7 @@ from xueji_cli.core.dates import china_time, parse_month
 from xueji_cli.core.errors import InputError
 from xueji_cli.core.models import JournalEntry, Person, School, Student
 from xueji_cli.core.register import (COUNTED, REPORTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally,
-                                     Timeline,
+                                     Timeline, at_school,
                                      _step, config, key_of, on_register, place, state_on,
                                      states_at, stored_state)
 
@@ -326,7 +326,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     people = _people(session, {i for i in ids if i is not None})
     report = Report(f"{first:%Y-%m}", first, last, schools, rows, changes, discrepancies,
                     differences, warnings, people, entries, school_filter)
-    _flag(session, report, admit_within_days)
+    _flag(session, report, admit_within_days, today)
     return report
 
 
@@ -701,7 +701,7 @@ def missing_evidence(kind: str, evidence: list) -> tuple[str, list[str]] | None:
     return (spec["rule"], missing) if missing else None
 
 
-def _flag(session: Session, report: Report, admit_days: int) -> None:
+def _flag(session: Session, report: Report, admit_days: int, today: dt.date) -> None:
     """Late admission after a transfer (TRF-3), missing evidence, late recording."""
     cases = {c.step.id: report.entries[c.step.id].case_ref for c in report.changes
              if c.step.id in report.entries and report.entries[c.step.id].case_ref}
@@ -722,7 +722,9 @@ def _flag(session: Session, report: Report, admit_days: int) -> None:
         if gap:
             change.flags.append(f"{gap[0]} 缺少证明材料:{'、'.join(gap[1])}")
         recorded = china_time(entry.recorded_at).date() if entry.recorded_at else None
-        if recorded and recorded > report.last:
+        # Recorded after the month was over (and not "after today": a clock pinned to a
+        # past day, as in a demo or when re-entering old paper, cannot judge that).
+        if recorded and report.last < recorded <= today:
             change.flags.append(f"补录(登记于 {recorded:%Y-%m-%d})")
         for flag in (entry.details or {}).get("flags", []) or []:
             change.flags.append(str(flag))
@@ -816,9 +818,14 @@ def change_dict(report: Report, change: Change, reveal: bool = False) -> dict:
     labels = column_labels()
     state = change.after or change.before
     school = report.schools.get(state.get("school_id") or step.school_id)
-    from_text = (entry.from_school if entry is not None and entry.from_school else None) \
+    # Where the child came from and went: the other school for arrivals and departures,
+    # else the record's place and state before and after.
+    arrived = not (on_register(change.before) or at_school(change.before))
+    left = not (on_register(change.after) or at_school(change.after)) or \
+        change.after.get("status") == "borrowed_out"
+    from_text = (entry.from_school if entry is not None and entry.from_school and arrived else None) \
         or describe(change.before, report.schools)
-    to_text = (entry.to_school if entry is not None and entry.to_school else None) \
+    to_text = (entry.to_school if entry is not None and entry.to_school and left else None) \
         or describe(change.after, report.schools)
     return {
         "entry": step.id,
