@@ -13,6 +13,7 @@ from sqlmodel import Session
 from xueji_cli.core import codes, sheets, students
 from xueji_cli.core.dates import china_time
 from xueji_cli.core.privacy import show
+from xueji_cli.core.monthly_sheet import fit_rows
 from xueji_cli.core.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text
 
 
@@ -185,6 +186,9 @@ def _form(ws, d: dict, unit: str, today: dt.date) -> None:
         for cell in (r[1], r[3], r[4], r[5]):
             cell.alignment = LEFT
     _wide_row(ws, end, "备注", d["remark"], 30)
+    for letter, width in zip("ABCDEF", (11, 20, 11, 20, 13, 22)):
+        ws.column_dimensions[letter].width = width
+    fit_rows(ws, row + 1, end - 1)
     cell = ws.cell(row=end + 2, column=1)
     set_text(cell, f"学校(盖章):{unit}            填表人:____________        负责人:____________")
     cell.font = Font(name="宋体", size=11)
