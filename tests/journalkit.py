@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from sqlmodel import select
 
 from synthetic import make_id
@@ -101,3 +102,12 @@ class Kit:
     def close(self) -> None:
         for engine in self.store._engines.values():
             engine.dispose()
+
+
+@pytest.fixture
+def kit(township, monkeypatch):
+    """A Kit on the township of the fixtures, on 2 November 2026 (after October's end)."""
+    monkeypatch.setenv("XUEJI_TODAY", "2026-11-02")
+    made = Kit(township)
+    yield made
+    made.close()

@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from journalkit import Kit
+from journalkit import Kit, kit  # noqa: F401  (the fixture)
 from xueji_cli.core import codes
 
 MONTH = "2026-10"
 
 
-@pytest.fixture
-def kit(township, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", "2026-11-02")
-    kit = Kit(township)
-    yield kit
-    kit.close()
 
 
 def report(xueji, as_json, *args):

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from journalkit import Kit
+from journalkit import kit  # noqa: F401  (the fixture)
 
 MONTH = "2026-10"
 
 
-@pytest.fixture
-def kit(township, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", "2026-11-02")
-    kit = Kit(township)
-    yield kit
-    kit.close()
 
 
 def local_number(sql, student_id):

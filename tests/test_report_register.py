@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from journalkit import Kit
+from journalkit import kit  # noqa: F401  (the fixture)
 from xueji_cli.core.register import (Step, Tally, at_school, on_register, place, roster_as_of,
                                      state_on, states_at)
 
@@ -76,11 +76,6 @@ def test_tally_counts_register_and_at_school_per_cell():
 
 # -- the roster as of a past date, against a hand-built expectation -------------------------
 
-@pytest.fixture
-def kit(township):
-    kit = Kit(township)
-    yield kit
-    kit.close()
 
 
 def test_roster_as_of_a_past_date(kit):

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from journalkit import Kit
+from journalkit import kit  # noqa: F401  (the fixture)
 
 
-@pytest.fixture
-def kit(township, monkeypatch):
-    monkeypatch.setenv("XUEJI_TODAY", "2026-11-02")
-    kit = Kit(township)
-    yield kit
-    kit.close()
 
 
 def stats(xueji, as_json, *args):

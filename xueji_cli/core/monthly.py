@@ -355,22 +355,18 @@ def _count_month(steps, month_steps, opening, row, changes, discrepancies, unmap
         if corrected is not None:
             column = _count_reversal(step, corrected, counted, was, now, before, after, row,
                                      discrepancies)
-        elif role.side == "in":
-            cell = now or place(after) or place(before)
+        elif role.side in ("in", "out"):
+            entering = role.side == "in"
+            # Counted where the kind says the record goes (in) or was (out).
+            cell = (now or place(after) or place(before)) if entering \
+                else (was or place(before) or place(after))
             if cell is not None:
-                row(cell).inc[role.column] += 1
-                counted[step.id] = (cell, "in", role.column)
-            column = f"in.{role.column}"
-            if was is not None or now is None:
-                discrepancies.append(_effect(step, before, after, cell, "增加(进入在籍)"))
-        elif role.side == "out":
-            cell = was or place(before) or place(after)
-            if cell is not None:
-                row(cell).dec[role.column] += 1
-                counted[step.id] = (cell, "out", role.column)
-            column = f"out.{role.column}"
-            if was is None or now is not None:
-                discrepancies.append(_effect(step, before, after, cell, "减少(离开在籍)"))
+                (row(cell).inc if entering else row(cell).dec)[role.column] += 1
+                counted[step.id] = (cell, role.side, role.column)
+            column = f"{role.side}.{role.column}"
+            if (was is None, now is None) != (entering, not entering):
+                discrepancies.append(_effect(step, before, after, cell,
+                                             "增加(进入在籍)" if entering else "减少(离开在籍)"))
         elif role.side == "unknown":
             column = _count_by_effect(was, now, row)
         else:
