@@ -58,7 +58,7 @@ def imports_of(command: list[str], env: dict) -> str:
                           env=env, check=False)
     names = []
     for line in done.stderr.decode().splitlines():
-        if line.startswith("import time:") and "|" in line:
+        if line.startswith("import time:") and "|" in line and "imported package" not in line:
             name = line.rsplit("|", 1)[1]
             if name.startswith(" ") and not name.startswith("  ") and not name.strip().endswith("__main__"):
                 names.append(name.strip())
