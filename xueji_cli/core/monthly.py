@@ -323,7 +323,8 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     changes.sort(key=lambda c: (c.step.effective_date, c.step.id))
 
     ids = {c.step.student_id for c in changes} | {d.student_id for d in discrepancies}
-    people = _people(session, {i for i in ids if i is not None})
+    people = {i: timeline.people[i] for i in ids if i in timeline.people}
+    people.update(_people(session, {i for i in ids if i is not None and i not in people}))
     report = Report(f"{first:%Y-%m}", first, last, schools, rows, changes, discrepancies,
                     differences, warnings, people, entries, school_filter)
     _flag(session, report, admit_within_days, today)
@@ -700,7 +701,8 @@ def missing_evidence(kind: str, evidence: list) -> tuple[str, list[str]] | None:
 def _flag(session: Session, report: Report, admit_days: int, today: dt.date) -> None:
     """Late admission after a transfer (TRF-3), missing evidence, late recording."""
     cases = {c.step.id: report.entries[c.step.id].case_ref for c in report.changes
-             if c.step.id in report.entries and report.entries[c.step.id].case_ref}
+             if c.step.kind == "transfer_in" and c.step.id in report.entries
+             and report.entries[c.step.id].case_ref}
     approvals = _approval_dates(session, set(cases.values()))
     for change in report.changes:
         entry = report.entries.get(change.step.id)

@@ -178,7 +178,7 @@ def _date(value) -> dt.date:
 
 
 def _step(row, fields=PROJECTED) -> Step:
-    sets = {f: v for f, v in zip(fields, row[6:]) if v is not None}
+    sets = {f: v for f, v in zip(fields, row[6:6 + len(fields)]) if v is not None}
     return Step(row[0], row[1], row[2], _date(row[3]), sets, row[4], row[5])
 
 
@@ -203,8 +203,16 @@ class Timeline:
         # only those of the period itself are read.
         sets_something = or_(JournalEntry.effective_date >= since,
                              cast(JournalEntry.sets, String) != "{}")
+        # Each row carries the record's stored state and its person (one query, not three).
+        stored_at = 6 + len(fields)
+        person_at = stored_at + len(PROJECTED)
+        self.stored: dict[int, dict] = {}
+        self.people: dict[int, tuple] = {}  # id → (local number, national number, name, ID, person)
         for row in connection.execute(
-                select(*step_columns(fields))
+                select(*step_columns(fields), *STORED_COLUMNS[1:], Person.name, Person.id_number,
+                       Person.id)
+                .join(Student, Student.id == JournalEntry.student_id)
+                .join(Person, Person.id == Student.person_id)
                 .where(JournalEntry.student_id.in_(touched), sets_something)
                 .order_by(JournalEntry.student_id, JournalEntry.effective_date, JournalEntry.id)
         ).fetchall():
@@ -213,9 +221,10 @@ class Timeline:
                 histories[step.student_id].append(step)
             else:
                 histories[step.student_id] = [step]
-        self.stored: dict[int, dict] = {
-            row[0]: stored_state(row)
-            for row in connection.execute(select(*STORED_COLUMNS).where(Student.id.in_(touched)))}
+                stored = dict(zip(PROJECTED, row[stored_at:person_at]))
+                self.stored[step.student_id] = stored
+                self.people[step.student_id] = (stored["local_number"], stored["national_number"],
+                                                *row[person_at:])
 
     def changed_after(self, student_id: int, day: dt.date) -> bool:
         steps = self.histories.get(student_id, ())
