@@ -34,11 +34,12 @@ def monthly(
     """学籍变动情况月报:各校各年级期初在籍、增减、期末在籍、休学复学、借读、在校,全镇合计,
     本月变动名单;期末人数用两种方法推算并核对,不一致时列出原因并以退出码 1 结束。"""
     with guard(json_out):
-        from xueji_cli.core import dates, monthly as core
+        from xueji_cli.core import dates, monthly_doc as core
+        from xueji_cli.core.monthly import build
 
         ws = workspace(ctx)
         with ws.store.session() as session:
-            report = core.build(session, month, dates.today(), school,
+            report = build(session, month, dates.today(), school,
                                 ws.settings.policy.admit_within_days)
         title = core.title(ws.settings.name, report)
         if xlsx:
@@ -78,7 +79,7 @@ def emit_lines(document: dict) -> None:
 
 
 def _screen(report, title: str, reveal: bool) -> None:
-    from xueji_cli.core import monthly as core
+    from xueji_cli.core import monthly_doc as core
 
     rows = []
     for row in core.all_rows(report):

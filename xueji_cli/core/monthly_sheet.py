@@ -11,7 +11,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from xueji_cli.core import monthly as core
+from xueji_cli.core import monthly_doc as core
 from xueji_cli.core import sheets
 from xueji_cli.core.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text, set_value
 
