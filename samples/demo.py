@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 import demo_suspend  # noqa: E402
 import demo_borrow  # noqa: E402
 import demo_yearend  # noqa: E402
+import demo_report  # noqa: E402
 from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
@@ -84,13 +85,19 @@ def main() -> int:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
     demo_borrow.run(demo, directory)  # 借读, September–October 2026
     demo_suspend.run(demo)  # 休学, October 2026
-    # … the October 2026 monthly report comes here …
+    demo_report.run(demo, directory)  # month end: the October 2026 change report
     demo_yearend.run(demo, intake)  # the year's turn, July 2027
     demo_suspend.run_resume(demo)  # 复学, October 2027: after the year's turn
 
     demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")
     demo.xueji("check")
+
+    demo.heading("月末:2027年10月学籍变动月报")
+    demo.today("2027-11-01")
+    demo.xueji("report", "monthly", "--month", "2027-10",
+               "--xlsx", str(directory / "学籍变动月报-2027-10.xlsx"),
+               note="复学的学生回到在校;期初+增−减=期末 (REP-1)")
 
     print()
     if demo.failures:

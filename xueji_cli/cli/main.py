@@ -9,10 +9,8 @@ from typing import Annotated
 import typer
 
 from xueji_cli import __version__
-from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
-from xueji_cli.cli import suspend
-from xueji_cli.cli import borrow
-from xueji_cli.cli import corrections, leaving, yearend
+from xueji_cli.cli import (borrow, check, corrections, db, enroll, init_cmd, leaving, log, renumber,
+                          report, school, student, suspend, yearend)
 
 app = typer.Typer(
     name="xueji",
@@ -67,6 +65,7 @@ app.command("complete")(leaving.complete)
 app.command("leave-early")(leaving.leave_early)
 app.command("correct")(corrections.correct)
 app.command("undo")(corrections.undo)
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

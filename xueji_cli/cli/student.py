@@ -85,3 +85,8 @@ def list_(
         table(None, LIST_COLUMNS, [list_row(r) for r in rows],
               caption=f"共 {len(rows)} 人,其中在校 {at_school} 人"
                       + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
+
+
+from xueji_cli.cli import student_card  # noqa: E402  (issue 7: the registration form)
+
+app.command("card")(student_card.card)

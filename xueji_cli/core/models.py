@@ -104,3 +104,12 @@ class JournalEntry(SQLModel, table=True):
     case_ref: str | None = Field(default=None, index=True)  # the case a step belongs to
     corrects: int | None = Field(default=None, foreign_key="journal.id")
     batch: str | None = None  # one id for all entries of one import
+
+
+# --- reports (issue 7) ---
+# The monthly report's census counts the journal's increases and decreases per school
+# (kind first: only those kinds are read, from the index alone); its tallies count the
+# records per school, grade, kind and status from the index alone.
+Index("ix_journal_kind_school_date", JournalEntry.kind, JournalEntry.school_id,
+      JournalEntry.effective_date)
+Index("ix_student_tally", Student.school_id, Student.grade, Student.kind, Student.status)

@@ -1,0 +1,89 @@
+"""report stats: headcounts by school, grade, class and gender on any day; classes over
+their cap (ENR-5); the suspension share of a grade against SUS-5; borrowing; under-age
+admissions and their commitments (ENR-1); records missing evidence (ENR-7 …)."""
+
+from __future__ import annotations
+
+import pytest
+
+from journalkit import kit  # noqa: F401  (the fixture)
+
+
+
+
+def stats(xueji, as_json, *args):
+    result = xueji("report", "stats", "--json", *args)
+    assert result.exit_code == 0, result.stderr
+    return as_json(result)
+
+
+def test_headcounts_by_class_and_gender(kit, xueji, as_json):
+    kit.enroll("001", grade=1, class_no=1, gender="1")
+    kit.enroll("001", grade=1, class_no=1, gender="2", birth="2019-04-04")
+    suspended = kit.enroll("001", grade=1, class_no=2)
+    kit.change(suspended, "suspend", "2026-10-10", status="suspended", evidence=["诊断证明"])
+    kit.arrive("001", "borrow_in", "2026-09-03", grade=1, class_no=2, regular=False,
+               evidence=["暂住证", "就业证明", "借读证明信"])
+    document = stats(xueji, as_json)
+    assert document["as_of"] == "2026-11-02"
+    heads = {(h["school"], h["grade"], h["class"]): h for h in document["headcounts"]}
+    assert heads[("001", 1, 1)] | {} == {
+        "school": "001", "school_name": "测试镇中心校", "grade": 1, "class": 1, "register": 2,
+        "male": 1, "female": 1, "at_school": 2, "suspended": 0, "borrowed_out": 0, "borrowing_here": 0}
+    assert (heads[("001", 1, 2)]["register"], heads[("001", 1, 2)]["at_school"],
+            heads[("001", 1, 2)]["suspended"], heads[("001", 1, 2)]["borrowing_here"]) == (1, 1, 1, 1)
+    assert document["borrowing"] == [{"school": "001", "school_name": "测试镇中心校",
+                                      "borrowing_here": 1, "borrowed_out": 0}]
+    # as of a day before the suspension
+    before = stats(xueji, as_json, "--as-of", "2026-10-01")
+    heads = {(h["school"], h["grade"], h["class"]): h for h in before["headcounts"]}
+    assert heads[("001", 1, 2)]["suspended"] == 0 and heads[("001", 1, 2)]["at_school"] == 2
+    screen = xueji("report", "stats")
+    assert screen.exit_code == 0 and "在籍人数" in screen.stdout and "合计" in screen.stdout
+
+
+def test_classes_over_their_cap(kit, xueji, as_json, set_setting):
+    set_setting("primary = 45", "primary = 2")
+    for _ in range(3):
+        kit.enroll("001", grade=1, class_no=1)
+    kit.enroll("001", grade=1, class_no=2)
+    document = stats(xueji, as_json)
+    assert [(c["school"], c["grade"], c["class"], c["at_school"], c["cap"])
+            for c in document["over_cap"]] == [("001", 1, 1, 3, 2)]
+    assert "ENR-5" in xueji("report", "stats").stdout
+
+
+@pytest.mark.parametrize("size, over", [(33, True), (34, False)])
+def test_suspension_share_of_a_grade(kit, xueji, as_json, size, over):
+    children = [kit.enroll("002", grade=3, class_no=1 + n % 2) for n in range(size)]
+    kit.change(children[0], "suspend", "2026-10-10", status="suspended", evidence=["诊断证明"])
+    document = stats(xueji, as_json)
+    [share] = [s for s in document["suspension_share"] if (s["school"], s["grade"]) == ("002", 3)]
+    assert (share["register"], share["suspended"], share["limit"]) == (size, 1, 0.03)
+    assert share["over"] is over
+
+
+def test_underage_admissions_and_commitments(kit, xueji, as_json):
+    kit.enroll("001", grade=1, birth="2020-09-01", name="小雨",
+               evidence=["户口簿", "房产证明", "承诺书:2026-001"])
+    kit.enroll("001", grade=1, birth="2020-09-02", name="小雪")
+    kit.enroll("001", grade=1, birth="2020-08-31", name="小风")
+    document = stats(xueji, as_json)
+    found = {u["name"]: u for u in document["underage"]}
+    assert set(found) == {"小雨", "小雪"}
+    assert found["小雨"]["commitment"] == "2026-001" and found["小雨"]["problem"] is None
+    assert found["小雪"]["commitment"] is None and found["小雪"]["problem"].startswith("ENR-1")
+
+
+def test_records_missing_evidence(kit, xueji, as_json):
+    kit.enroll("001", grade=2, evidence=["户口簿"], name="缺房产证明")
+    kit.enroll("001", grade=2, name="齐全")
+    kit.arrive("002", "transfer_in", "2026-10-09", grade=3, name="缺转学证明")
+    document = stats(xueji, as_json)
+    missing = {m["name"]: (m["rule"], m["missing"]) for m in document["missing_evidence"]}
+    assert missing == {"缺房产证明": ("ENR-7", ["房产证明"]), "缺转学证明": ("TRF-8", ["转学证明"])}
+
+
+def test_stats_refuses_a_bad_date(kit, xueji):
+    result = xueji("report", "stats", "--as-of", "2026-02-30")
+    assert result.exit_code == 1 and "不是真实存在的日期" in result.stderr

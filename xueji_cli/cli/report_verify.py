@@ -1,0 +1,113 @@
+"""xueji report stats / verify — statistics on any day, and the September stamp list
+(验章名册, REP-3) with the semester headcount check sheet (学籍核对表, REP-2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option, say, table, workspace
+
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="统计截至哪一天(默认今天)")]
+
+
+def stats(ctx: typer.Context, as_of: AsOfOpt = None, json_out: JsonOpt = False,
+          show_id: ShowIdOpt = False) -> None:
+    """统计:各校各年级各班在籍、男女、在校、休学、借读人数;超班额的班 (ENR-5);
+    各年级休学比例 (SUS-5);不足龄入学及其承诺书 (ENR-1);缺少证明材料的学籍。"""
+    with guard(json_out):
+        from xueji_cli.core import dates
+        from xueji_cli.core.stats import build_stats
+
+        day = parse_date_option(as_of, "as_of") if as_of else dates.today()
+        ws = workspace(ctx)
+        with ws.store.session() as session:
+            result = build_stats(session, ws.settings, day, show_id)
+        if json_out:
+            emit_json(result.as_document())
+            return
+        heads = result.headcounts
+        table(f"在籍人数(截至 {day:%Y-%m-%d})",
+              ["学校", "年级", "班级", "在籍", "男", "女", "在校", "休学", "外出借读", "借读来"],
+              [[f"{h['school']} {h['school_name']}", h["grade"], h["class"], h["register"], h["male"],
+                h["female"], h["at_school"], h["suspended"], h["borrowed_out"], h["borrowing_here"]]
+               for h in heads] + [["合计", "", "", *(sum(h[k] for h in heads) for k in (
+                   "register", "male", "female", "at_school", "suspended", "borrowed_out",
+                   "borrowing_here"))]])
+        if result.over_cap:
+            table("超过班额的班 (ENR-5)", ["学校", "年级", "班级", "在校", "班额"],
+                  [[f"{h['school']} {h['school_name']}", h["grade"], h["class"], h["at_school"], h["cap"]]
+                   for h in result.over_cap])
+        else:
+            say("没有超过班额的班 (ENR-5)。")
+        table("各年级休学比例 (SUS-5)", ["学校", "年级", "在籍", "休学", "比例", "上限", ""],
+              [[f"{s['school']} {s['school_name']}", s["grade"], s["register"], s["suspended"],
+                f"{s['share']:.1%}", f"{s['limit']:.0%}", "超过上限" if s["over"] else ""]
+               for s in result.suspension_share])
+        if result.borrowing:
+            table("借读", ["学校", "来本校借读", "外出借读"],
+                  [[f"{b['school']} {b['school_name']}", b["borrowing_here"], b["borrowed_out"]]
+                   for b in result.borrowing])
+        if result.underage:
+            table("不足龄入学 (ENR-1)", ["学校", "学籍号", "姓名", "出生日期", "入学年份", "承诺书", "问题"],
+                  [[u["school"], u["local_number"] or "", u["name"], u["birth_date"], u["entry_year"],
+                    u["commitment"] or "", u["problem"] or ""] for u in result.underage])
+        if result.missing_evidence:
+            table("缺少证明材料的学籍", ["学校", "学籍号", "姓名", "规则", "缺少"],
+                  [[m["school"], m["local_number"] or "(借读)", m["name"], m["rule"], "、".join(m["missing"])]
+                   for m in result.missing_evidence])
+        else:
+            say("所有学籍的证明材料齐全。")
+
+
+def verify(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="验章年份,默认本学年(如 2026)")] = None,
+    school: Annotated[str | None, typer.Option("--school", help="只做一所学校(学校代码)")] = None,
+    xlsx: Annotated[str | None, typer.Option("--xlsx", metavar="FILE",
+                                             help="写出可打印的验章名册与学籍核对表")] = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """九月验章名册 (REP-3) 与学期学籍核对表 (REP-2):每校在籍学生逐一列出(新生标明),
+    每班在籍、休学、借读与应到人数,留出“实到人数”一栏供核对。"""
+    with guard(json_out):
+        from xueji_cli.core import dates
+        from xueji_cli.core import schools as schools_mod
+        from xueji_cli.core.errors import InputError
+        from xueji_cli.core.stats import build_verification
+
+        today = dates.today()
+        ws = workspace(ctx)
+        year = year if year is not None else ws.settings.school_year(today)
+        if not 1990 <= year <= today.year + 1:
+            raise InputError("year", f"验章年份 {year} 不对", f"写作如 --year {ws.settings.school_year(today)}")
+        with ws.store.session() as session:
+            code = schools_mod.get(session, school).code if school else None
+            result = build_verification(session, ws.settings, year, today, code, show_id)
+        if xlsx:
+            from xueji_cli.core.verify_sheet import write
+
+            path = write(result, xlsx, ws.settings.name, today)
+        if json_out:
+            emit_json(result.as_document())
+        else:
+            for info in result.schools:
+                table(f"{info['school']} {info['school_name']} {year}年学籍验章名册"
+                      f"(截至 {result.as_of:%Y-%m-%d})",
+                      ["序号", "学籍号", "姓名", "性别", "出生日期", "身份证号", "年级", "班级", "新生", "备注"],
+                      [[n, s["local_number"], s["name"], s["gender"], s["birth_date"], s["id_number"],
+                        s["grade"], s["class"], "新生" if s["new"] else "", s["note"]]
+                       for n, s in enumerate(info["students"], start=1)],
+                      caption=f"在籍 {info['register']} 人,其中{year}年新生 {info['new_intake']} 人;"
+                              f"另有来本校借读 {info['borrowing_here']} 人")
+            table("学籍核对表", ["学校", "年级", "班级", "在籍", "休学", "外出借读", "借读来", "应到", "实到"],
+                  [[f"{c['school']} {c['school_name']}", c["grade"], c["class"], c["register"], c["suspended"],
+                    c["borrowed_out"], c["borrowing_here"], c["expected"], "____"] for c in result.classes])
+            if not result.schools:
+                say(f"{year}年9月没有在籍学生。")
+        if result.as_of.year == year and result.as_of.month < 9:
+            say(f"提醒:{year}年9月尚未到,名册按截至今天({result.as_of:%Y-%m-%d})的学籍编制", "yellow")
+        if xlsx:
+            say(f"已写入 {path}(每校一页验章名册,另有一页学籍核对表)")
