@@ -21,7 +21,8 @@ import xueji_cli.core.models  # noqa: F401  (registers the tables)
 from xueji_cli.core import store as store_mod
 from xueji_cli.core.store import Store
 
-TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version"}
+TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
+          "transfer_case"}
 
 
 @pytest.fixture
@@ -123,20 +124,21 @@ def test_unknown_newer_revision_is_exit_3(ws_dir, xueji, sql):
 
 
 def test_older_revision_is_exit_3_and_names_the_upgrade(ws_dir, xueji, monkeypatch):
-    # This program pretends to know a newer revision 0002; the file is at 0001.
-    monkeypatch.setattr(store_mod, "REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(store_mod, "HEAD", "0002")
+    # This program pretends to know a newer revision 9998; the file is at the real head.
+    real = store_mod.HEAD
+    monkeypatch.setattr(store_mod, "REVISIONS", store_mod.REVISIONS + ("9998",))
+    monkeypatch.setattr(store_mod, "HEAD", "9998")
     result = xueji("school", "list")
     assert result.exit_code == 3
     assert "较旧" in result.stderr and "xueji db upgrade" in result.stderr
     result = xueji("db", "status", "--json")
     assert result.exit_code == 3
     assert json.loads(result.stdout) | {"database": None} == {
-        "ok": False, "revision": "0001", "head": "0002", "database": None}
+        "ok": False, "revision": real, "head": "9998", "database": None}
     result = xueji("db", "upgrade", "--json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["from"] == "0001" and document["backup"]
+    assert document["from"] == real and document["backup"]
     backups = list(ws_dir.glob("xueji.db.bak-*"))
     assert [str(b) for b in backups] == [document["backup"]]
 

@@ -10,6 +10,7 @@ import typer
 
 from xueji_cli import __version__
 from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
+from xueji_cli.cli import sanction, transfer  # issue 4
 
 app = typer.Typer(
     name="xueji",
@@ -48,6 +49,8 @@ app.command("log")(log.log)
 app.command("renumber-check")(renumber.renumber_check)
 app.command("check")(check.check)
 app.add_typer(db.app, name="db")
+app.add_typer(transfer.app, name="transfer")  # issue 4
+app.add_typer(sanction.app, name="sanction")  # issue 4
 
 
 def main() -> None:

@@ -27,8 +27,12 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
+            from xueji_cli.cli.transfer_view import CASE_COLUMNS, case_table_rows, student_cases
+
+            cases = student_cases(session, ids)  # issue 4: the transfer cases, step by step
         if json_out:
-            emit_json({"ok": True, **records[0], "records": records, "history": entries})
+            emit_json({"ok": True, **records[0], "records": records, "history": entries,
+                       "transfer_cases": cases})
             return
         table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
         if len(records) > 1:
@@ -39,6 +43,8 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
               [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["operator"], e["recorded_at"]]
                for e in entries])
+        if cases:
+            table("转学案件", CASE_COLUMNS, case_table_rows(cases))
 
 
 @app.command("list")
