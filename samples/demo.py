@@ -79,6 +79,8 @@ def main() -> int:
 
     # Later capabilities add their sections here, in the order of the school year:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
+    import demo_transfer  # noqa: E402  (issue 4)
+    demo_transfer.run(demo)
 
     demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")

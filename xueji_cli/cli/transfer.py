@@ -47,14 +47,15 @@ def _done(ws, session, view, reveal: bool) -> dict:
     return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session), reveal)
 
 
-def _report(result, document: dict, json_out: bool, title: str, subject: str) -> None:
+def _report(result, document: dict, json_out: bool, title: str, subject: str,
+            steps: bool = True) -> None:
     from xueji_cli.cli.transfer_view import show_case
 
     if json_out:
         emit_json({"ok": True, **document, "warnings": [w.as_dict() for w in result.warnings]})
         return
     show_warnings(result.warnings, subject)
-    show_case(document, title)
+    show_case(document, title, steps)
 
 
 def _dry(result, json_out: bool, subject: str) -> None:
@@ -241,7 +242,7 @@ def complete(
             title += f",原学籍 {document['local_number']} 已注销"
         if document["new_local_number"]:
             title += f",新学籍号 {document['new_local_number']}"
-        _report(result, document, json_out, title, document["name"])
+        _report(result, document, json_out, title, document["name"], steps=False)
 
 
 @app.command("cancel")

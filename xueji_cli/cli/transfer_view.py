@@ -86,7 +86,7 @@ def list_row(d: dict) -> list:
             flag(d)]
 
 
-def show_case(d: dict, title: str | None = None) -> None:
+def show_case(d: dict, title: str | None = None, steps: bool = True) -> None:
     rows = [
         ["案件号", d["case_no"] + (f"(原学校案件号 {d['origin_case_no']})" if d["origin_case_no"] else "")],
         ["学生", f"{d['name']}  身份证件号 {d['id_number'] or '(无)'}  全国学籍号 {d['national_number'] or '(无)'}"],
@@ -104,15 +104,16 @@ def show_case(d: dict, title: str | None = None) -> None:
     if d["special_reason"]:
         rows.insert(6, ["毕业年级特殊情况", d["special_reason"]])
     table(title or f"转学案件 {d['case_no']}", ["项目", "内容"], rows)
-    steps = [[a["label"], "已登记", a["date"], a.get("doc_no") or "", a.get("approver") or "",
-              a.get("source") or ""] for a in d["approvals"]]
-    steps += [[m["label"], "尚缺", "", "", "", f"xueji transfer approve {d['case_no']} --level {m['level']}"]
-              for m in (d["missing"] if d["status"] in ("applied", "approved") else [])]
-    if steps:
-        table("审批(按线路顺序)", ["审批环节", "状态", "日期", "文号", "审批人", "说明"], steps)
-    hint = next_steps(d)
-    if hint:
-        say(hint)
+    if not steps:
+        return
+    done = [[a["label"], "已登记", a["date"], a.get("doc_no") or "", a.get("approver") or "",
+             a.get("source") or ""] for a in d["approvals"]]
+    done += [[m["label"], "尚缺", "", "", "", f"xueji transfer approve {d['case_no']} --level {m['level']}"]
+             for m in (d["missing"] if d["status"] in ("applied", "approved") else [])]
+    if done:
+        table("审批(按线路顺序)", ["审批环节", "状态", "日期", "文号", "审批人", "说明"], done)
+    if d["status"] == "approved":
+        say(next_steps(d))
 
 
 CASE_COLUMNS = ["案件号", "方向", "线路", "转出学校", "转入学校", "申请日期", "状态", "办结/撤回日期"]

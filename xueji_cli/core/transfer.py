@@ -117,7 +117,7 @@ def _leaving_checks(session: Session, settings: Settings, found: students.Found,
                                   "借读生转学由其原学校办理;结束借读用 xueji borrow"))
     problems += rules.check_status(student.status, codes.label("status", student.status))
     problems += rules.check_graduating(student.grade, settings.grades[school.type][1], special_reason)
-    problems += rules.check_sanctions([s.label for s in sanctions.in_force(session, [student.id])])
+    problems += rules.check_sanctions([s.label for s in sanctions.in_force(session, [student.id], day)])
     if day < student.enrolled_on:
         problems.append(Violation("TRF-9", "date", f"日期 {day:%Y-%m-%d} 早于该学籍的入学日期 {student.enrolled_on}",
                                   "核对 --date"))
@@ -183,14 +183,14 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
 
 
 def _record_apply(session: Session, case: TransferCase, student: Student | None, operator: str,
-                  warnings: list[Violation]) -> None:
+                  warnings: list[Violation], extra: dict | None = None) -> None:
     journal.record(
         session, student, "transfer_apply", case.applied_on, operator,
         school_id=case.from_school_id if case.direction != "in" else case.to_school_id,
         from_school=case.from_name, to_school=case.to_name, reason=_reason_text(case),
         evidence=[codes.evidence_label(k) for k in case.evidence], case_ref=case.case_no,
         details={"direction": case.direction, "route": case.route, "grade": case.grade,
-                 "special_reason": case.special_reason},
+                 "special_reason": case.special_reason, **(extra or {})},
         remark="; ".join(f"{w.rule} {w.message}" for w in warnings) or None)
 
 
@@ -290,6 +290,10 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
     if errors:
         raise Refused(errors, warnings)
     route = rules.classify_route(person.from_region, region, incoming=True)
+    if certified.route and rules.OTHER_SIDE.get(certified.route, certified.route) != route:
+        warnings.append(warning(
+            "TRF-2", "route", f"转学证明上的线路为「{certified.route}」,按两校所在地区划判定为"
+            f"「{rules.route_label(route)}」", "以本目录判定的线路办理审批;请与原学校核对转入学校所在地"))
     if dry_run:
         return Applied(None, warnings, route, "in")
     case = TransferCase(
@@ -301,12 +305,14 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
         incoming=person.as_json(), origin_case_no=certified.origin_case_no, created_at=now())
     session.add(case)
     session.flush()
-    _record_apply(session, case, None, operator, warnings)
+    _record_apply(session, case, None, operator, warnings,
+                  {"certificate_approvals": [{**a, "date": a["date"].isoformat()}
+                                             for a in certified.approvals]})
     done: list[str] = []
-    for item in certified.approvals:  # the origin's approvals, as the certificate shows them
+    for item in certified.approvals:  # the origin's steps of our route, as the certificate shows
         step, _ = rules.next_step(route, done, item["level"])
         if step is None or step.key != item["step"]:
-            continue
+            continue  # the other side's own (its bureau, across the county line): kept above
         _record_approval(session, views(session, [case])[0], step, item["date"],
                          item.get("doc_no"), item.get("approver"), operator,
                          source=f"据转学证明 {certified.origin_case_no or ''}".strip())
@@ -394,9 +400,9 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
                                   cap_decision, refuse=True)
         if view.approved_on is not None:
             problems += rules.check_admission(view.approved_on, day, settings.policy.admit_within_days)
-    if person is not None:
+    if person is not None:  # someone may have been enrolled meanwhile (NUM-7)
         more, national = _arrival_checks(session, person)
-        problems += [v for v in more if v.rule != "NUM-5" or v.is_error]
+        problems += [v for v in more if v.is_error]  # its warnings were shown at application
     errors, warnings = split(problems)
     if errors:
         raise Refused(errors, warnings)

@@ -99,6 +99,7 @@ class Certified:
     """What a certificate from another directory adds to an incoming case."""
 
     origin_case_no: str | None = None
+    route: str | None = None  # as the origin saw it
     applied_on: dt.date | None = None
     reason: str | None = None
     reason_detail: str | None = None

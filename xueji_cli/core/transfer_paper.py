@@ -52,9 +52,9 @@ LABELS = dict(FIELDS)
 # school, in school, its bureau or central school).
 BOXES = [
     ("转出学校(盖章)", ("school_out",)),
-    ("转出地教育局/中心校(盖章)", ("central_out",)),
+    ("转出地教育局/中心校(盖章)", ("central_out", "bureau_out")),
     ("转入学校(盖章)", ()),
-    ("转入地教育局/中心校(盖章)", ("central_in", "bureau", "central")),
+    ("转入地教育局/中心校(盖章)", ("central_in", "bureau_in", "bureau", "central")),
 ]
 WIDTHS = [11, 13, 9, 12, 11, 13, 11, 14]
 
@@ -77,7 +77,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
     values = {
         "format": FORMAT, "version": VERSION, "case_no": case.case_no, "route": case.route,
         "applied_on": case.applied_on.isoformat(), "issued_on": issued_on.isoformat(),
-        "reason": case.reason, "reason_detail": case.reason_detail or "",
+        "reason": codes.label("transfer_reason", case.reason), "reason_detail": case.reason_detail or "",
         "evidence": "、".join(codes.evidence_label(k) for k in case.evidence),
         "special_reason": case.special_reason or "", "from_directory": directory,
         # a school's own name: its code means nothing in another directory
@@ -90,7 +90,8 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
     if person is not None:
         values.update({
             "name": person.name, "gender": codes.label("gender", person.gender),
-            "birth_date": person.birth_date.isoformat(), "id_type": person.id_type,
+            "birth_date": person.birth_date.isoformat(),
+            "id_type": codes.label("id_type", person.id_type),
             "id_number": person.id_number or "",
             "ethnicity": codes.label("ethnicity", person.ethnicity),
             "hukou_region": person.hukou_region or "", "guardian_name": person.guardian_name or "",
@@ -102,7 +103,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
         values.update({
             "name": incoming.name, "gender": codes.label("gender", incoming.gender),
             "birth_date": incoming.birth.isoformat() if incoming.birth else "",
-            "id_type": incoming.id_type, "id_number": incoming.id_number,
+            "id_type": codes.label("id_type", incoming.id_type), "id_number": incoming.id_number,
             "ethnicity": codes.label("ethnicity", incoming.ethnicity),
             **{k: getattr(incoming, k) or "" for k in (
                 "hukou_region", "guardian_name", "guardian_hukou_region", "guardian_phone",
@@ -112,12 +113,14 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
         values.update({"national_number": student.national_number or "",
                        "local_number": student.local_number or "",
                        "entry_year": str(student.entry_year), "grade": str(student.grade),
-                       "class": str(student.class_no), "status": student.status})
+                       "class": str(student.class_no),
+                       "status": codes.label("status", student.status)})
     elif incoming is not None:
         values.update({"national_number": incoming.national_number,
                        "local_number": incoming.origin_local_number or "",
                        "entry_year": "", "grade": str(case.grade),
-                       "class": str(incoming.origin_class or ""), "status": incoming.status})
+                       "class": str(incoming.origin_class or ""),
+                       "status": codes.label("status", incoming.status)})
     values["checksum"] = _checksum(values)
     return values
 
@@ -152,8 +155,7 @@ def _copy(ws, top: int, title: str, v: dict[str, str], reveal: bool, stamps: lis
          ("入学年份", 1), (v["entry_year"], 1)],
         [("转出学校", 1), (v["from_school"], 3), ("所在地区划", 1), (v["from_region"], 3)],
         [("转入学校", 1), (v["to_school"], 3), ("所在地区划", 1), (v["to_region"], 3)],
-        [("转学原因", 1), (codes.label("transfer_reason", v["reason"])
-                          + (f":{v['reason_detail']}" if v["reason_detail"] else ""), 7)],
+        [("转学原因", 1), (v["reason"] + (f":{v['reason_detail']}" if v["reason_detail"] else ""), 7)],
         [("证明材料", 1), (v["evidence"], 7)],
         [("监护人", 1), (v["guardian_name"], 1), ("户口所在地", 1), (v["hukou_region"], 2),
          ("申请日期", 1), (v["applied_on"], 2)],
@@ -214,7 +216,11 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
                        [[key, label, values.get(key, "")] for key, label in FIELDS],
                        widths=[20, 22, 60], text_columns={0, 1, 2})
     for row in range(2, end):
-        data.cell(row=row, column=3).alignment = sheets.LEFT
+        cell = data.cell(row=row, column=3)
+        cell.alignment = sheets.LEFT
+        lines = -(-len(str(cell.value or "")) // 70)  # about 70 characters to a line
+        if lines > 1:
+            data.row_dimensions[row].height = 14 * lines
     _cell(data, end + 1, 1, "本页供转入学校导入(xueji transfer in --from-file),请勿改动;"
           "含完整身份证件号,注意保管。", span=3, border=False, size=9, align=sheets.LEFT)
     sheets.page_setup(data, landscape=False)
@@ -316,6 +322,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
     )
     certified = Certified(
         origin_case_no=get("case_no"),
+        route=get("route"),
         applied_on=get("applied_on", fields.parse_date),
         reason=get("reason", reason),
         reason_detail=get("reason_detail"),

@@ -49,9 +49,13 @@ ROUTES: dict[str, tuple[str, tuple[Step, ...]]] = {
     "A": ("A 乡镇→城区", (_SCHOOL_CHECK, _CENTRAL_ISSUES, _BUREAU)),
     "B": ("B 乡镇↔乡镇", (_SCHOOL_CHECK, _CENTRAL_ISSUES, Step("central", "in", "转入地中心校审批"))),
     "U": ("城区→县内其他学校", (_SCHOOL_CHECK, _BUREAU)),
-    "C": ("C 外地转入", (_BUREAU,)),
-    "D": ("D 转往外地", (Step("school", "out", "转出学校开具转学证明"), _BUREAU)),
+    # Across the county line each side has its own bureau: ours approves.
+    "C": ("C 外地转入", (Step("bureau", "in", "转入地县教育局(教育科)审批"),)),
+    "D": ("D 转往外地", (Step("school", "out", "转出学校开具转学证明"),
+                       Step("bureau", "out", "转出地县教育局(教育科)审批"))),
 }
+# The same transfer as the other directory sees it (its certificate names its route).
+OTHER_SIDE = {"C": "D", "D": "C"}
 
 # The out-school's step comes before any certificate is issued (TRF-2: a student who does
 # not meet the conditions gets no certificate).
