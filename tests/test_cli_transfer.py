@@ -177,3 +177,14 @@ def test_unknown_level_and_student_key_forms(pupil, xueji):
     ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
     refused(xueji("transfer", "approve", FIRST, "--level", "county"), "TRF-2")
     refused(xueji("transfer", "approve", "not-a-key", "--level", "central"))
+
+
+def test_a_student_key_finds_the_open_case_and_never_shows_the_id(pupil, xueji, as_json):
+    child = make_id("2020-03-05", seq=77)
+    assert "该生没有转学案件" in refused(xueji("transfer", "show", child)).stderr
+    nobody = make_id("2020-01-01", seq=60)
+    result = refused(xueji("transfer", "show", nobody))
+    assert nobody not in result.stderr and "没有找到该学生" in result.stderr
+    run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
+    assert "已办结或撤回的案件:ZX2026-0001" in refused(xueji("transfer", "approve", child,
+                                                         "--level", "central")).stderr

@@ -225,10 +225,13 @@ def get(session: Session, ref: str) -> CaseView:
         return views(session, [case])[0]
     if not case_no.startswith(CASE_PREFIX):
         try:
-            found = cases_of(session, [f.student.id for f in students.records_for(session, ref)])
+            records = students.records_for(session, ref)
         except InputError:
-            found = None
-        if found is not None:
+            records = None  # neither a case number nor a student: said below
+        if records == []:
+            raise NotFound("没有这个案件号,也没有找到该学生", "用 xueji transfer list 查看案件号(如 ZX2026-0001)")
+        if records:
+            found = cases_of(session, [f.student.id for f in records])
             open_ = [v for v in found if v.is_open]
             if len(open_) == 1:
                 return open_[0]
@@ -238,6 +241,7 @@ def get(session: Session, ref: str) -> CaseView:
             if found:
                 raise NotFound("该生没有未办结的转学案件",
                                "已办结或撤回的案件:" + "、".join(v.case.case_no for v in found))
+            raise NotFound("该生没有转学案件", "用 xueji transfer list 查看案件号(如 ZX2026-0001)")
     raise NotFound(f"没有转学案件 {case_no}", "用 xueji transfer list 查看案件号(如 ZX2026-0001)")
 
 

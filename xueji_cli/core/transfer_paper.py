@@ -52,7 +52,7 @@ LABELS = dict(FIELDS)
 # school, in school, its bureau or central school).
 BOXES = [
     ("转出学校(盖章)", ("school_out",)),
-    ("转出地教育局/中心校(盖章)", ("central_out", "bureau_out")),
+    ("转出地教育局/中心校(盖章)", ("central_out", "bureau_out", "central")),
     ("转入学校(盖章)", ()),
     ("转入地教育局/中心校(盖章)", ("central_in", "bureau_in", "bureau", "central")),
 ]
