@@ -47,6 +47,17 @@ def _done(ws, session, view, reveal: bool) -> dict:
     return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session), reveal)
 
 
+def _act(ctx, action, reveal: bool, write: bool = True):
+    """Run `action(session, workspace)` in one transaction: (its result, the case it
+    leaves as a document — None on a dry run)."""
+    ws = workspace(ctx)
+    with ws.store.session(write=write) as session:
+        result = action(session, ws)
+        view = getattr(result, "view", result)
+        document = None if view is None else _done(ws, session, view, reveal)
+    return result, document
+
+
 def _report(result, document: dict, json_out: bool, title: str, subject: str,
             steps: bool = True) -> None:
     from xueji_cli.cli.transfer_view import show_case
@@ -101,12 +112,9 @@ def out(
             raise InputError("to_region", str(exc)) from None
         app_ = _application(reason, reason_detail, evidence, special_reason, class_)
         effective = parse_date_option(date)
-        ws = workspace(ctx)
-        with ws.store.session(write=not dry_run) as session:
-            result = transfer.apply_out(session, ws.settings, key, app_, effective, dates.today(),
-                                        ws.operator, to_code=to, to_name=to_school,
-                                        to_region=region, dry_run=dry_run)
-            document = None if dry_run else _done(ws, session, result.view, show_id)
+        result, document = _act(ctx, lambda session, ws: transfer.apply_out(
+            session, ws.settings, key, app_, effective, dates.today(), ws.operator, to_code=to,
+            to_name=to_school, to_region=region, dry_run=dry_run), show_id, write=not dry_run)
         if dry_run:
             _dry(result, json_out, key)
             return
@@ -164,12 +172,9 @@ def in_(
         app_ = _application(reason or certified.reason, reason_detail or certified.reason_detail,
                             evidence, special_reason or certified.special_reason, class_, extra)
         effective = parse_date_option(date)
-        ws = workspace(ctx)
-        with ws.store.session(write=not dry_run) as session:
-            result = transfer.apply_in(session, ws.settings, person, school, app_, effective,
-                                       dates.today(), ws.operator, grade=grade_no,
-                                       certified=certified, dry_run=dry_run)
-            document = None if dry_run else _done(ws, session, result.view, show_id)
+        result, document = _act(ctx, lambda session, ws: transfer.apply_in(
+            session, ws.settings, person, school, app_, effective, dates.today(), ws.operator,
+            grade=grade_no, certified=certified, dry_run=dry_run), show_id, write=not dry_run)
         if dry_run:
             _dry(result, json_out, person.name or subject)
             return
@@ -193,12 +198,9 @@ def approve(
         from xueji_cli.core import dates, fields, transfer
 
         effective = parse_date_option(date)
-        ws = workspace(ctx)
-        with ws.store.session(write=True) as session:
-            view = transfer.approve(session, case, fields.text(level).lower(), effective,
-                                    dates.today(), ws.operator, fields.text(doc_no) or None,
-                                    fields.text(approver) or None)
-            document = _done(ws, session, view, show_id)
+        _view, document = _act(ctx, lambda session, ws: transfer.approve(
+            session, case, fields.text(level).lower(), effective, dates.today(), ws.operator,
+            fields.text(doc_no) or None, fields.text(approver) or None), show_id)
         if json_out:
             emit_json({"ok": True, **document})
             return
@@ -232,11 +234,9 @@ def complete(
         except ValueError as exc:
             raise InputError("class", str(exc)) from None
         effective = parse_date_option(date)
-        ws = workspace(ctx)
-        with ws.store.session(write=True) as session:
-            result = transfer.complete(session, ws.settings, case, effective, dates.today(),
-                                       ws.operator, class_no, fields.text(cap_decision) or None)
-            document = _done(ws, session, result.view, show_id)
+        result, document = _act(ctx, lambda session, ws: transfer.complete(
+            session, ws.settings, case, effective, dates.today(), ws.operator, class_no,
+            fields.text(cap_decision) or None), show_id)
         title = f"已办结 {document['case_no']}:{document['name']}"
         if document["local_number"]:
             title += f",原学籍 {document['local_number']} 已注销"
@@ -258,10 +258,8 @@ def cancel(
         from xueji_cli.core import dates, transfer
 
         effective = parse_date_option(date)
-        ws = workspace(ctx)
-        with ws.store.session(write=True) as session:
-            view = transfer.withdraw(session, case, reason, effective, dates.today(), ws.operator)
-            document = _done(ws, session, view, False)
+        _view, document = _act(ctx, lambda session, ws: transfer.withdraw(
+            session, case, reason, effective, dates.today(), ws.operator), False)
         if json_out:
             emit_json({"ok": True, **document})
             return
@@ -305,9 +303,8 @@ def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: 
         from xueji_cli.cli.transfer_view import show_case
         from xueji_cli.core import transfer_cases
 
-        ws = workspace(ctx)
-        with ws.store.session() as session:
-            document = _done(ws, session, transfer_cases.get(session, case), show_id)
+        _view, document = _act(ctx, lambda session, _ws: transfer_cases.get(session, case),
+                               show_id, write=False)
         if json_out:
             emit_json({"ok": True, **document})
             return

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stdnum.cn import ric
-
 from xueji_cli.core import fields, transfer_paper
-from xueji_cli.core.applicants import Collector
+from xueji_cli.core.applicants import Collector, from_options
 from xueji_cli.core.errors import InputError
 from xueji_cli.core.transfer_cases import Certified, Incoming
-from xueji_cli.rules.identity import check_id_number, gender_from_id
 
 IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number", "ethnicity",
             "from_school", "from_region")
@@ -44,23 +41,18 @@ def incoming_from(from_file: str | None, grade: str | None,
         person.problems += c.problems
         # The evidence the origin checked travels with the certificate, which is itself one.
         return person, certified, grade_no, certified.evidence + ["transfer_certificate"]
-    id_type = c.convert("id_type", fields.id_type, typed.get("id_type"), "1")
-    id_number = c.convert("id_number", fields.normalise_id_number, typed.get("id_number"), "")
-    gender = c.convert("gender", fields.gender, typed.get("gender"))
-    birth = c.convert("birth", fields.parse_date, typed.get("birth"))
-    if id_number and id_type == "1" and not any(v.is_error for v in check_id_number(id_number)):
-        birth = birth or ric.get_birth_date(id_number)
-        gender = gender or gender_from_id(id_number)
+    # Identity and family are read exactly as an enrollment reads them.
+    applicant = from_options(school="", **{k: typed.get(k) for k in (
+        "name", "gender", "birth", "id_number", "id_type", "national_number", "ethnicity",
+        *UPDATABLE)})
     person = Incoming(
-        name=fields.text(typed.get("name")).replace(" ", ""), gender=gender, birth=birth,
-        grade=None, from_name=fields.text(typed.get("from_school")),
+        name=applicant.name, gender=applicant.gender, birth=applicant.birth, grade=None,
+        from_name=fields.text(typed.get("from_school")),
         from_region=c.convert("from_region", fields.region, typed.get("from_region"), ""),
-        id_type=id_type, id_number=id_number,
-        national_number=c.convert("national_number", fields.normalise_national_number,
-                                  typed.get("national_number"), ""),
-        ethnicity=c.convert("ethnicity", fields.ethnicity, typed.get("ethnicity")),
-        **{key: c.convert(key, converter, typed.get(key)) or None
-           for key, converter in UPDATABLE.items()})
+        id_type=applicant.id_type, id_number=applicant.id_number,
+        national_number=applicant.national_number, ethnicity=applicant.ethnicity,
+        problems=list(applicant.problems),
+        **{key: getattr(applicant, key) or None for key in UPDATABLE})
     if not person.from_name:
         person.problems.append(_missing("from_school", "原学校名称", "--from-school"))
     person.problems += c.problems
