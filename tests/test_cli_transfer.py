@@ -188,3 +188,9 @@ def test_a_student_key_finds_the_open_case_and_never_shows_the_id(pupil, xueji, 
     run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
     assert "已办结或撤回的案件:ZX2026-0001" in refused(xueji("transfer", "approve", child,
                                                          "--level", "central")).stderr
+
+
+def test_unreadable_values_are_reported_with_the_rules(pupil, xueji):
+    result = refused(xueji("transfer", "out", FIRST, "--to", "003", "--class", "abc",
+                           "--evidence", "户口簿"), "INPUT", "TRF-1")
+    assert "班级「abc」" in result.stderr and "缺少转学原因" in result.stderr

@@ -186,3 +186,10 @@ def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
     junk.write_bytes(b"not a workbook")
     assert "无法读取" in refused(xueji_at(other, "transfer", "in", "--from-file", junk,
                                           "--school", "001", "--class", "1")).stderr
+
+
+def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", blocker / "c.xlsx"))
+    assert "无法写入" in result.stderr

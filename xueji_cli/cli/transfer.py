@@ -25,19 +25,17 @@ DryOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
     from xueji_cli.core import codes, fields
-    from xueji_cli.core.errors import InputError
+    from xueji_cli.core.applicants import Collector
     from xueji_cli.core.transfer import Application
 
     code = codes.parse_code("transfer_reason", reason) if reason else None
     if reason and not code:
         code = reason.strip()  # reported by TRF-1 with the choices
-    try:
-        class_no = fields.class_no(class_) if class_ else None
-    except ValueError as exc:
-        raise InputError("class", str(exc)) from None
+    c = Collector()
+    class_no = c.convert("class", fields.class_no, class_)
     shown = fields.evidence(list(evidence or []) + list(extra_evidence))
     return Application(code, fields.text(detail) or None, shown,
-                       fields.text(special) or None, class_no)
+                       fields.text(special) or None, class_no, c.problems)
 
 
 def _done(ws, session, view, reveal: bool) -> dict:
@@ -335,7 +333,8 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
-        from xueji_cli.core import transfer_paper, transfer_cases
+        from xueji_cli.core import transfer_cases, transfer_paper
+        from xueji_cli.core.errors import InputError
 
         issued = parse_date_option(date)
         ws = workspace(ctx)
@@ -344,7 +343,11 @@ def certificate(
             transfer_cases.check_certificate(view)
             values = transfer_paper.certificate_values(view, view.student, view.person,
                                                        ws.settings.name, issued)
-            written = transfer_paper.write(Path(xlsx), view, values, show_id)
+            try:
+                written = transfer_paper.write(Path(xlsx), view, values, show_id)
+            except OSError as exc:
+                raise InputError("xlsx", f"无法写入 {xlsx}:{exc.strerror or type(exc).__name__}",
+                                 "换一个可写入的文件夹或文件名") from None
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})
             return

@@ -14,7 +14,7 @@ unless all pass.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
@@ -44,6 +44,7 @@ class Application:
     evidence: list[str]
     special_reason: str | None = None
     to_class: int | None = None
+    problems: list[Violation] = field(default_factory=list)  # values that could not be read
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _next_case_no(session: Session, year: int) -> str:
 
 def _common_checks(settings: Settings, app: Application, day: dt.date, today: dt.date,
                    incoming: bool, window_day: dt.date | None = None) -> list[Violation]:
-    found: list[Violation] = []
+    found: list[Violation] = list(app.problems)
     if day > today:
         found.append(Violation("TRF-4", "date", f"申请日期 {day:%Y-%m-%d} 在今天({today:%Y-%m-%d})之后",
                                "按家长提出申请的实际日期填写 --date"))

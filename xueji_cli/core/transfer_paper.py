@@ -235,7 +235,8 @@ def read_values(path: Path) -> dict[str, tuple[int, str]]:
 
     path = Path(path)
     if not path.is_file():
-        raise InputError("from_file", f"找不到文件 {path}", "核对转学证明文件的路径")
+        raise InputError("from_file", f"{path} 不是文件" if path.exists() else f"找不到文件 {path}",
+                         "核对转学证明文件的路径")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if DATA_SHEET not in workbook.sheet_names:
