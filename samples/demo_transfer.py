@@ -1,6 +1,6 @@
 """Demo section: transfers (转学) in October 2026, one of each kind the demo can show.
 
-1. Inside the township (东村小学 → 示范镇中心小学): the central school approves, one
+1. Inside the township (西庄小学 → 示范镇中心小学): the central school approves, one
    command records both ends; first the refusals a registrar meets (mid-semester without
    a move, TRF-4; completing before the approval, TRF-9).
 2. Out to the urban area (西庄小学 → 迁安市第三实验小学, route A): the out-school checks,
@@ -26,6 +26,10 @@ from synth import id_number
 MOVE = ["--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明"]
 NEIGHBOUR_TOWN = "130227101"  # a town of the neighbouring county 迁西县 (synthetic children)
 URBAN_SCHOOL = ("迁安市第三实验小学", "130283001005")  # a street (街道) of the county town
+# Two children of 西庄小学 (003) from the September intake. 东村小学 (002) is left alone: the
+# suspension section counts its first grade of six.
+INSIDE = "02262600300002"
+TO_TOWN = "02262600300001"
 
 
 def _shown(path: Path) -> str:
@@ -67,10 +71,10 @@ def run(demo) -> None:
     demo.today("2026-10-12")
 
     # 1. inside the township
-    demo.xueji("transfer", "out", "02262600200001", "--to", "001", "--class", "1",
+    demo.xueji("transfer", "out", INSIDE, "--to", "001", "--class", "1",
                "--reason", "other", "--reason-detail", "想到中心校就读", "--evidence", "户口簿",
                expect=1, note="学期中途、非搬家或工作调动,且缺房产证明 (TRF-4, TRF-1)")
-    demo.xueji("transfer", "out", "02262600200001", "--to", "001", "--class", "1", *MOVE,
+    demo.xueji("transfer", "out", INSIDE, "--to", "001", "--class", "1", *MOVE,
                note="家庭搬到中心校服务范围:乡镇内转学,由中心校审批")
     demo.xueji("transfer", "complete", "ZX2026-0001", expect=1, note="中心校尚未审批 (TRF-9)")
     demo.xueji("transfer", "approve", "ZX2026-0001", "--level", "central", "--doc-no", "示中转〔2026〕1号")
@@ -79,7 +83,7 @@ def run(demo) -> None:
 
     # 2. out to the urban area (route A)
     name, region = URBAN_SCHOOL
-    demo.xueji("transfer", "out", "02262600300001", "--to-school", name, "--to-region", region,
+    demo.xueji("transfer", "out", TO_TOWN, "--to-school", name, "--to-region", region,
                *MOVE, note="迁往城区:线路A,转出学校认定、中心校开证明、教育科审批")
     certificate = directory / "转学证明-ZX2026-0002.xlsx"
     demo.xueji("transfer", "certificate", "ZX2026-0002", "--xlsx", _shown(certificate), expect=1,

@@ -111,7 +111,8 @@ def test_steps_go_forward_in_time():
 # -- TRF-1: reason and evidence ------------------------------------------------------------------
 
 @pytest.mark.parametrize("reason, detail, field", [
-    (None, None, "reason"), ("travel", None, "reason"), ("other", None, "reason_detail"),
+    (None, None, "transfer_reason"), ("travel", None, "transfer_reason"),
+    ("other", None, "reason_detail"),
 ])
 def test_reason_is_one_the_rules_accept(reason, detail, field):
     (problem,) = rules.check_reason(reason, detail, REASONS)

@@ -15,7 +15,7 @@ app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、�
 def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """学籍卡:个人信息、学籍(含已注销的)与全部变动记录。"""
     with guard(json_out):
-        from xueji_cli.cli.records import card_rows, entry_dict, entry_text, record_dict
+        from xueji_cli.cli.records import card_rows, entry_dict, record_dict
         from xueji_cli.core import students
 
         ws = workspace(ctx)
@@ -35,16 +35,16 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
                        "transfer_cases": cases})
             return
         table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
+        if cases:  # issue 4
+            table("转学案件", CASE_COLUMNS, case_table_rows(cases))
         if len(records) > 1:
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
                   [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",
                     f"{r['grade']}年级{r['class']}班", r["status_label"]] for r in records])
         table("学籍变动", ["生效日期", "类别", "内容", "原因", "证明材料", "经办人", "登记时间"],
-              [[e["effective_date"], e["kind_label"], entry_text(e),
+              [[e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["operator"], e["recorded_at"]]
                for e in entries])
-        if cases:
-            table("转学案件", CASE_COLUMNS, case_table_rows(cases))
 
 
 @app.command("list")

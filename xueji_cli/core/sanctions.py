@@ -95,7 +95,7 @@ def add(session: Session, key: str, kind: str, reason: str, doc_no: str | None, 
                                   f"该学籍状态为「{codes.label('status', found.student.status)}」,不在本校在籍",
                                   "只能给在籍学生登记处分"))
     if not reason.strip():
-        problems.append(Violation("CHG-3", "reason", "缺少处分事由", "用 --reason 写明事由"))
+        problems.append(Violation("CHG-3", "sanction_reason", "缺少处分事由", "用 --reason 写明事由"))
     if day < found.student.enrolled_on:
         problems.append(Violation("CHG-3", "date", f"处分日期早于入学日期 {found.student.enrolled_on}",
                                   "核对 --date"))
@@ -129,7 +129,7 @@ def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.dat
     sanction = current[0]
     problems = []
     if not reason.strip():
-        problems.append(Violation("CHG-3", "reason", "缺少撤销理由", "用 --reason 写明"))
+        problems.append(Violation("CHG-3", "sanction_reason", "缺少撤销理由", "用 --reason 写明"))
     if day < sanction.given_on:
         problems.append(Violation("CHG-3", "date",
                                   f"撤销日期早于处分日期 {sanction.given_on:%Y-%m-%d}", "核对 --date"))

@@ -486,7 +486,7 @@ def withdraw(session: Session, ref: str, reason: str, day: dt.date, today: dt.da
     _require_open(view)
     problems = []
     if not reason.strip():
-        problems.append(Violation("CHG-3", "reason", "缺少撤回原因", "用 --reason 写明(如 家长放弃转学)"))
+        problems.append(Violation("CHG-3", "withdraw_reason", "缺少撤回原因", "用 --reason 写明(如 家长放弃转学)"))
     problems += rules.check_step_date(day, view.last_step_on, "撤回")
     if day > today:
         problems.append(Violation("CHG-3", "date", f"日期 {day:%Y-%m-%d} 在今天之后", "按实际日期登记"))

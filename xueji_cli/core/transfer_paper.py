@@ -276,7 +276,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         row, text = found.get(key, (0, ""))
         if not text:
             if required:
-                problems.append(Violation("TRF-8", key, f"数据页缺少「{LABELS[key]}」",
+                problems.append(Violation("TRF-8", "from_file", f"数据页缺少「{LABELS[key]}」",
                                           "请原学校补全后重新开具"))
             return None
         if converter is None:
@@ -284,7 +284,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         try:
             return converter(text)
         except ValueError as exc:
-            problems.append(Violation("INPUT", key, f"数据页第{row}行「{LABELS[key]}」:{exc}",
+            problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「{LABELS[key]}」:{exc}",
                                       "请原学校改正后重新开具"))
             return None
 
@@ -353,7 +353,7 @@ def _approvals(found: dict, problems: list[Violation]) -> list[dict]:
                       "date": fields.parse_date(i["date"]), "doc_no": i.get("doc_no"),
                       "approver": i.get("approver")} for i in items]
     except (ValueError, TypeError, KeyError):
-        problems.append(Violation("INPUT", "approvals", f"数据页第{row}行「已登记的审批」无法读取",
+        problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「已登记的审批」无法读取",
                                   "请原学校重新开具"))
         return []
     return approvals

@@ -160,9 +160,9 @@ def check_reason(reason: str | None, detail: str | None, known: dict[str, str]) 
     special reason that is written down."""
     choices = "、".join(f"{k}({v})" for k, v in known.items())
     if not reason:
-        return [Violation("TRF-1", "reason", "缺少转学原因", f"用 --reason 填写:{choices}")]
+        return [Violation("TRF-1", "transfer_reason", "缺少转学原因", f"用 --reason 填写:{choices}")]
     if reason not in known:
-        return [Violation("TRF-1", "reason", f"转学原因「{reason}」不是认可的原因", f"可选:{choices}")]
+        return [Violation("TRF-1", "transfer_reason", f"转学原因「{reason}」不是认可的原因", f"可选:{choices}")]
     if reason == "other" and not detail:
         return [Violation("TRF-1", "reason_detail", "「其他特殊情况」须写明具体情况",
                           "用 --reason-detail 写明确需转学的特殊情况")]
