@@ -19,7 +19,7 @@ def log(
 ) -> None:
     """学籍变动日志(只增不改;更正以新记录体现)。"""
     with guard(json_out):
-        from xueji_cli.cli.records import entry_dict, entry_text
+        from xueji_cli.cli.records import entry_dict
         from xueji_cli.core import students
 
         ws = workspace(ctx)
@@ -40,5 +40,5 @@ def log(
             return
         table("学籍变动日志", ["序号", "生效日期", "类别", "学籍号", "姓名", "内容", "原因"],
               [[e["id"], e["effective_date"], e["kind_label"], e["local_number"] or "", e["name"] or "",
-                entry_text(e), e["reason"] or ""] for e in entries],
+                e["sets"], e["reason"] or ""] for e in entries],
               caption=f"共 {len(entries)} 条(经办人与登记时间见 xueji student show 或 --json)")

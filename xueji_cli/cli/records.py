@@ -97,13 +97,3 @@ def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = F
         "corrects": entry.corrects,
         "case_ref": entry.case_ref,
     }
-
-
-def entry_text(e: dict) -> str:
-    """What an entry did, in words: the fields it set; else, for a step of a case (a
-    transfer's application or approval, a sanction …), the case and the step."""
-    if e["sets"]:
-        return e["sets"]
-    step = "、".join(a.get("label") or a.get("decision") or "" for a in e["approvals"])
-    step = step or (f"→ {e['to_school']}" if e["to_school"] else e["remark"] or "")
-    return " ".join(part for part in (e.get("case_ref"), step) if part)

@@ -308,15 +308,8 @@ def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: 
             return
         show_case(document)
         table("办理记录", ["生效日期", "类别", "内容", "经办人", "登记时间"],
-              [[e["effective_date"], e["kind_label"], _what(e), e["operator"], e["recorded_at"]]
-               for e in document["history"]])
-
-
-def _what(entry: dict) -> str:
-    if entry["approvals"]:
-        a = entry["approvals"][0]
-        return f"{a.get('label', '')}" + (f" 文号 {a['doc_no']}" if a.get("doc_no") else "")
-    return entry["sets"] or entry["reason"] or entry["remark"] or ""
+              [[e["effective_date"], e["kind_label"], e["sets"] or e["remark"] or "", e["operator"],
+                e["recorded_at"]] for e in document["history"]])
 
 
 @app.command("certificate")

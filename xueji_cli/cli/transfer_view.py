@@ -45,7 +45,7 @@ def case_dict(view, policy, today, schools: dict, reveal: bool = False) -> dict:
         "special_reason": case.special_reason,
         "applied_on": case.applied_on.isoformat(),
         "approvals": [{**e.approvals[0], "date": e.effective_date.isoformat(),
-                       "source": e.remark} for e in view.approvals],
+                       "source": e.details.get("source")} for e in view.approvals],
         "missing": [{"step": s.key, "level": s.level, "label": s.label} for s in view.missing],
         "approved_on": view.approved_on.isoformat() if view.approved_on else None,
         "completed_on": view.completed.effective_date.isoformat() if view.completed else None,

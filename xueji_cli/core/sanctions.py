@@ -104,7 +104,7 @@ def add(session: Session, key: str, kind: str, reason: str, doc_no: str | None, 
     ref = _next_ref(session, day.year)
     journal.record(session, found.student, "sanction", day, operator, reason=reason.strip(),
                    case_ref=ref, details={"kind": kind, "doc_no": doc_no},
-                   remark=f"{codes.label('sanction_kind', kind)}" + (f"(文号 {doc_no})" if doc_no else ""))
+                   remark=f"{ref} {codes.label('sanction_kind', kind)}" + (f"(文号 {doc_no})" if doc_no else ""))
     return Sanction(ref, found.student.id, kind, day, reason.strip(), doc_no), found
 
 
@@ -137,7 +137,8 @@ def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.dat
         raise Refused(problems)
     student = session.get(Student, sanction.student_id)
     journal.record(session, student, "sanction_revoke", day, operator, reason=reason.strip(),
-                   case_ref=sanction.case_ref, details={"kind": sanction.kind})
+                   case_ref=sanction.case_ref, details={"kind": sanction.kind},
+                   remark=f"{sanction.case_ref} 撤销{codes.label('sanction_kind', sanction.kind)}")
     sanction.revoked_on, sanction.revoke_reason = day, reason.strip()
     return sanction, found
 

@@ -192,7 +192,9 @@ def _record_apply(session: Session, case: TransferCase, student: Student | None,
         evidence=[codes.evidence_label(k) for k in case.evidence], case_ref=case.case_no,
         details={"direction": case.direction, "route": case.route, "grade": case.grade,
                  "special_reason": case.special_reason, **(extra or {})},
-        remark="; ".join(f"{w.rule} {w.message}" for w in warnings) or None)
+        remark="; ".join([f"{case.case_no} " + (f"申请自 {case.from_name} 转入 {case.to_name}"
+                                                if case.direction == "in" else f"申请转往 {case.to_name}")]
+                         + [f"{w.rule} {w.message}" for w in warnings]))
 
 
 def _reason_text(case: TransferCase) -> str:
@@ -351,8 +353,9 @@ def _record_approval(session: Session, view: CaseView, step: rules.Step, day: dt
         session, view.student, "transfer_approve", day, operator,
         school_id=case.from_school_id if case.direction != "in" else case.to_school_id,
         from_school=case.from_name, to_school=case.to_name, approvals=[approval],
-        case_ref=case.case_no, details={"step": step.key, "route": case.route},
-        remark=source)
+        case_ref=case.case_no, details={"step": step.key, "route": case.route, "source": source},
+        remark=f"{case.case_no} {step.label}" + (f" 文号 {doc_no}" if doc_no else "")
+        + (f"({source})" if source else ""))
 
 
 def approve(session: Session, ref: str, level: str, day: dt.date, today: dt.date,
@@ -496,6 +499,7 @@ def withdraw(session: Session, ref: str, reason: str, day: dt.date, today: dt.da
     journal.record(session, view.student, "transfer_withdraw", day, operator,
                    school_id=case.from_school_id if case.direction != "in" else case.to_school_id,
                    from_school=case.from_name, to_school=case.to_name, reason=reason.strip(),
-                   case_ref=case.case_no, details={"route": case.route})
+                   case_ref=case.case_no, details={"route": case.route},
+                   remark=f"{case.case_no} 撤回转学申请")
     session.flush()
     return get(session, case.case_no)
