@@ -102,7 +102,7 @@ def out(
         from xueji_cli.core.errors import InputError
 
         if to and (to_school or to_region):
-            raise InputError("to", "--to 与 --to-school/--to-region 只能用一种",
+            raise InputError("to_code", "--to 与 --to-school/--to-region 只能用一种",
                              "本目录内的学校用 --to 学校代码;外校用 --to-school 与 --to-region")
         try:
             region = fields.region(to_region) if to_region else None

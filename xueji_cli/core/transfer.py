@@ -142,10 +142,10 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
     if to_code:
         target = schools.get(session, to_code)
         if target.id == origin.id:
-            problems.append(Violation("TRF-2", "to", f"该生已在 {school_label(origin)}",
+            problems.append(Violation("TRF-2", "to_code", f"该生已在 {school_label(origin)}",
                                       "同校换班不是转学;转班另行办理"))
         to_name = school_label(target)
-        to_region, bad = region_or_violation(session, target, "to")
+        to_region, bad = region_or_violation(session, target, "to_code")
         problems += bad
         problems += _class_checks(session, settings, target, found.student.grade, app.to_class,
                                   None, refuse=False)
@@ -159,7 +159,7 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
             problems.append(Violation("TRF-2", "to_school", f"「{to_name}」是本目录的学校",
                                       f"用 --to {mine.code} 办理,两端一并登记"))
         problems += rules.check_region(to_region or "", "to_region", "转入学校所在地")
-    if any(v.is_error and v.field in ("school", "to", "to_region") for v in problems) \
+    if any(v.is_error and v.field in ("school", "to_code", "to_region") for v in problems) \
             or origin_region is None or not to_region:
         raise Refused(*split(problems))
     route = rules.classify_route(origin_region, to_region, incoming=False)
