@@ -82,7 +82,7 @@ def test_there_and_back_keeps_numbers_and_checks_clean(pupil, xueji, as_json):
     run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
     back = run_case(xueji, as_json, "02262600300001", ["--to", "001", "--class", "1"], ["central"])
     assert back["new_local_number"] == "02262600100002"
-    card = as_json(ok(xueji("student", "show", FIRST, "--json")))
+    card = as_json(ok(xueji("student", "show", make_id("2020-03-05", seq=77), "--json")))
     assert card["local_number"] == "02262600100002" and card["status"] == "active"
     assert [r["status"] for r in card["records"]] == ["active", "transferred_out", "transferred_out"]
     assert [c["case_no"] for c in card["transfer_cases"]] == ["ZX2026-0001", "ZX2026-0002"]
