@@ -4,6 +4,8 @@ the register, and `renumber-check` / `check` staying clean through transfers bot
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from synthetic import make_id
@@ -194,3 +196,11 @@ def test_unreadable_values_are_reported_with_the_rules(pupil, xueji):
     result = refused(xueji("transfer", "out", FIRST, "--to", "003", "--class", "abc",
                            "--evidence", "户口簿"), "INPUT", "TRF-1")
     assert "班级「abc」" in result.stderr and "缺少转学原因" in result.stderr
+
+
+def test_each_end_carries_the_evidence_it_was_done_on(pupil, xueji, as_json, sql):
+    run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
+    rows = sql("SELECT kind, evidence FROM journal WHERE kind IN ('transfer_out', 'transfer_in') "
+               "ORDER BY id")
+    assert [(kind, json.loads(evidence)) for kind, evidence in rows] == [
+        ("transfer_out", ["户口簿", "房产证明"]), ("transfer_in", ["户口簿", "房产证明"])]

@@ -427,6 +427,7 @@ def _leave(session: Session, view: CaseView, day: dt.date, operator: str) -> Non
     journal.record(session, student, "transfer_out", day, operator,
                    sets={"status": "transferred_out"}, from_school=case.from_name,
                    to_school=case.to_name, reason=_reason_text(case), case_ref=case.case_no,
+                   evidence=[codes.evidence_label(k) for k in case.evidence],
                    details={"route": case.route, "direction": case.direction,
                             "to_region": case.to_region}, remark=remark)
 
