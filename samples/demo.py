@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 import demo_suspend  # noqa: E402
 import demo_borrow  # noqa: E402
 import demo_yearend  # noqa: E402
+import demo_transfer  # noqa: E402
 import demo_report  # noqa: E402
 from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
@@ -84,6 +85,7 @@ def main() -> int:
     # Later capabilities add their sections here, in the order of the school year:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
     demo_borrow.run(demo, directory)  # 借读, September–October 2026
+    demo_transfer.run(demo)  # 转学, 12–16 October 2026
     demo_suspend.run(demo)  # 休学, October 2026
     demo_report.run(demo, directory)  # month end: the October 2026 change report
     demo_yearend.run(demo, intake)  # the year's turn, July 2027

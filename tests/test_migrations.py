@@ -21,7 +21,8 @@ import xueji_cli.core.models  # noqa: F401  (registers the tables)
 from xueji_cli.core import store as store_mod
 from xueji_cli.core.store import Store
 
-TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version"}
+TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
+          "transfer_case"}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """reports: indexes for the monthly report's census and tallies
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-29
 
 Two indexes, nothing else: the census of the monthly report counts the journal's
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0007'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -55,6 +55,21 @@ OPTION.update({
     "to": "--to", "reason": "--reason", "approval": "--approval", "lawful_basis": "--lawful-basis",
     "hold": "--hold", "year": "--year", "cap_decision": "--cap-decision",
 })
+# --- transfer (issue 4) ---
+FIELD.update({
+    "transfer_reason": "转学原因", "reason_detail": "具体情况", "approvals": "审批",
+    "level": "审批级别", "case": "案件", "to_code": "转入学校", "to_school": "转入学校",
+    "to_region": "转入学校所在地", "from_school": "原学校", "from_region": "原学校所在地",
+    "from_file": "转学证明文件", "route": "转学线路", "xlsx": "文件", "sanction": "处分",
+    "sanction_kind": "处分种类", "sanction_reason": "处分事由", "withdraw_reason": "撤回原因",
+})
+OPTION.update({
+    "transfer_reason": "--reason", "reason_detail": "--reason-detail", "level": "--level",
+    "to_code": "--to", "to_school": "--to-school", "to_region": "--to-region",
+    "from_school": "--from-school", "from_region": "--from-region", "from_file": "--from-file",
+    "xlsx": "--xlsx", "sanction_kind": "--kind", "sanction_reason": "--reason",
+    "withdraw_reason": "--reason",
+})
 
 
 def field(name: str) -> str:

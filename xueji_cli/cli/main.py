@@ -10,7 +10,7 @@ import typer
 
 from xueji_cli import __version__
 from xueji_cli.cli import (borrow, check, corrections, db, enroll, init_cmd, leaving, log, renumber,
-                          report, school, student, suspend, yearend)
+                          report, sanction, school, student, suspend, transfer, yearend)
 
 app = typer.Typer(
     name="xueji",
@@ -66,6 +66,8 @@ app.command("leave-early")(leaving.leave_early)
 app.command("correct")(corrections.correct)
 app.command("undo")(corrections.undo)
 app.add_typer(report.app, name="report")
+app.add_typer(transfer.app, name="transfer")  # issue 4
+app.add_typer(sanction.app, name="sanction")  # issue 4
 
 
 def main() -> None:

@@ -96,4 +96,5 @@ def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = F
         "sets": describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
         "remark": entry.remark,
         "corrects": entry.corrects,
+        "case_ref": entry.case_ref,
     }

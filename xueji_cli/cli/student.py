@@ -32,11 +32,16 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
             loans = borrow_view.loans_for(session, ws.settings, ids, show_id)
+            from xueji_cli.cli.transfer_view import CASE_COLUMNS, case_table_rows, student_cases
+
+            cases = student_cases(session, ids)  # the transfer cases, step by step
         if json_out:
             emit_json({"ok": True, **records[0], "records": records, "history": entries,
-                       "borrowing": loans})
+                       "borrowing": loans, "transfer_cases": cases})
             return
         table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
+        if cases:  # issue 4
+            table("转学案件", CASE_COLUMNS, case_table_rows(cases))
         if len(records) > 1:
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
                   [[r["local_number"] or "(借读)", f"{r['school']} {r['school_name']}",

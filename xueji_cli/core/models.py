@@ -113,3 +113,35 @@ class JournalEntry(SQLModel, table=True):
 Index("ix_journal_kind_school_date", JournalEntry.kind, JournalEntry.school_id,
       JournalEntry.effective_date)
 Index("ix_student_tally", Student.school_id, Student.grade, Student.kind, Student.status)
+# --- transfer (issue 4) ---
+
+class TransferCase(SQLModel, table=True):
+    """A transfer case (转学): who, from where, to where, why, on which route. Written once
+    when the family applies; every later step (each approval, completion, withdrawal) is a
+    journal entry whose `case_ref` is `case_no`, so the case's state is read from the
+    journal and has nothing to drift from. For a student arriving from outside the
+    directory there is no record yet: `incoming` holds the data the record will be made
+    of (from the transfer certificate)."""
+
+    __tablename__ = "transfer_case"
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(unique=True)  # ZX2026-0001
+    direction: str  # out / in / internal
+    route: str  # internal / A / B / U / C / D (rules/transfer.py)
+    student_id: int | None = Field(default=None, foreign_key="student.id", index=True)
+    grade: int
+    from_school_id: int | None = Field(default=None, foreign_key="school.id")
+    from_name: str
+    from_region: str
+    to_school_id: int | None = Field(default=None, foreign_key="school.id")
+    to_name: str
+    to_region: str
+    to_class: int | None = None
+    reason: str  # transfer_reason code
+    reason_detail: str | None = None
+    evidence: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    special_reason: str | None = None  # TRF-6
+    applied_on: dt.date
+    incoming: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    origin_case_no: str | None = None  # the other directory's case number, from its certificate
+    created_at: dt.datetime

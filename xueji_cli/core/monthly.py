@@ -683,11 +683,14 @@ def _evidence_keys(items: list) -> set[str]:
     return {_evidence_key(str(item)) for item in items or []}
 
 
-def missing_evidence(kind: str, evidence: list) -> tuple[str, list[str]] | None:
+def missing_evidence(kind: str, evidence: list, details: dict | None = None
+                     ) -> tuple[str, list[str]] | None:
     """(rule, missing labels) when an entry of `kind` lacks evidence data/report.toml asks
-    for; None when complete or nothing is asked."""
+    for; None when complete or nothing is asked (or the entry's direction is exempt)."""
     spec = config().get("evidence", {}).get(kind)
     if not spec:
+        return None
+    if (details or {}).get("direction") in spec.get("unless_direction", []):
         return None
     shown = _evidence_keys(evidence)
     missing = []
@@ -716,7 +719,7 @@ def _flag(session: Session, report: Report, admit_days: int, today: dt.date) -> 
                     change.flags.append(f"TRF-3 批准后第{days}天才接收(应在{admit_days}天内)")
         if (entry.details or {}).get("late_admission"):
             change.flags.append("TRF-3 逾期接收")
-        gap = missing_evidence(change.step.kind, entry.evidence)
+        gap = missing_evidence(change.step.kind, entry.evidence, entry.details)
         if gap:
             change.flags.append(f"{gap[0]} 缺少证明材料:{'、'.join(gap[1])}")
         recorded = china_time(entry.recorded_at).date() if entry.recorded_at else None

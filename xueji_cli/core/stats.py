@@ -34,7 +34,8 @@ def admissions(session: Session, student_ids: list[int]) -> dict[int, object]:
     wanted = sorted(set(student_ids))
     out: dict[int, object] = {}
     query = (select(JournalEntry.student_id, JournalEntry.id, JournalEntry.kind,
-                    JournalEntry.evidence, JournalEntry.approvals, JournalEntry.effective_date)
+                    JournalEntry.evidence, JournalEntry.approvals, JournalEntry.effective_date,
+                    JournalEntry.details)
              .where(JournalEntry.kind.in_(ADMITTING)).order_by(JournalEntry.id))
     for start in range(0, len(wanted), 500):
         for row in session.connection().execute(
@@ -147,7 +148,7 @@ def build_stats(session: Session, settings: Settings, as_of: dt.date, reveal: bo
                 missing.append(dict(_person_line(row, reveal), kind=None, rule="ENR-7",
                                     missing=["入学记录"]))
             continue
-        gap = missing_evidence(entry.kind, entry.evidence)
+        gap = missing_evidence(entry.kind, entry.evidence, entry.details)
         if gap:
             missing.append(dict(_person_line(row, reveal), kind=entry.kind, rule=gap[0], missing=gap[1]))
     return Stats(as_of, headcounts, over_cap, share, borrowing, young, missing)
@@ -199,7 +200,7 @@ def build_verification(session: Session, settings: Settings, year: int, today: d
             if entry is None:
                 notes.append("无入学记录")
             else:
-                gap = missing_evidence(entry.kind, entry.evidence)
+                gap = missing_evidence(entry.kind, entry.evidence, entry.details)
                 if gap:
                     notes.append(f"{gap[0]} 缺{'、'.join(gap[1])}")
             info["students"].append(dict(

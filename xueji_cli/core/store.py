@@ -19,7 +19,7 @@ from xueji_cli.core.errors import DirectoryError
 DB_FILE = "xueji.db"
 # The revisions of migrations/versions, oldest first. tests/test_migrations.py checks
 # this against alembic's history, so that start-up need not load alembic.
-REVISIONS = ("0001", "0007")
+REVISIONS = ("0001", "0004", "0007")
 HEAD = REVISIONS[-1]
 RESTORE_HINT = "用最近的备份文件(xueji.db.bak-…)替换 xueji.db 后重试"
 

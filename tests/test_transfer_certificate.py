@@ -1,0 +1,195 @@
+"""The transfer certificate (TRF-8): four printable copies with the four stamp boxes and
+masked numbers, a data sheet that another directory imports with `transfer in
+--from-file` (exported by one directory, imported by another), and that import validated
+like any input."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from synthetic import make_id
+from transferkit import ELSEWHERE, MOVE, OTHER_TOWN, ok, out, pupil, refused, town  # noqa: F401
+
+FIRST = "02262600100001"
+CHILD = make_id("2020-03-05", seq=77)
+
+
+@pytest.fixture
+def other(tmp_path, template_dir, xueji_at):
+    """A second directory: the township of 130283106 (西山镇), its central school 001."""
+    path = tmp_path / "other"
+    path.mkdir()
+    for name in ("xueji.toml", "xueji.db"):
+        shutil.copy(template_dir / name, path / name)
+    ok(xueji_at(path, "school", "add", "--code", "001", "--name", "西山镇中心小学", "--central",
+                "--service-area", "130283106"))
+    return path
+
+
+@pytest.fixture
+def certificate(pupil, xueji, tmp_path):
+    """Route B out of 001 towards 西山镇中心小学, checked and issued by our side."""
+    ok(out(xueji, FIRST, "--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN))
+    ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "school", "--doc-no", "校证1号"))
+    ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central", "--doc-no", "中证2号"))
+    path = tmp_path / "转学证明.xlsx"
+    ok(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", path))
+    return path
+
+
+def data_sheet(path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(path)["数据"]
+    return {row[0]: row[2] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def test_no_certificate_before_the_out_school_check(pupil, xueji, tmp_path):
+    ok(out(xueji, FIRST, "--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN))
+    refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", tmp_path / "c.xlsx"), "TRF-2")
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_four_copies_with_four_stamp_boxes(certificate):
+    wb = openpyxl.load_workbook(certificate)
+    assert wb.sheetnames == ["转学证明", "数据"]
+    texts = [str(c.value) for row in wb["转学证明"].iter_rows() for c in row if c.value]
+    titles = [t for t in texts if t.startswith("第") and "联" in t]
+    assert len(titles) == 4 and "第四联 转入学校所在地教育局存" in titles[3]
+    for box in ("转出学校(盖章)", "转出地教育局/中心校(盖章)", "转入学校(盖章)", "转入地教育局/中心校(盖章)"):
+        assert sum(box in t for t in texts) == 4, box
+    assert sum("校证1号" in t for t in texts) == 4  # the recorded out-school check
+    joined = "\n".join(texts)
+    assert CHILD not in joined and CHILD[:6] + "********" + CHILD[-4:] in joined
+    assert "西山镇中心小学" in joined and "B 乡镇↔乡镇" in joined
+    ws = wb["转学证明"]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.page_setup.orientation == "portrait"
+    assert len(ws.row_breaks.brk) == 1  # two copies to a page
+    assert certificate.stat().st_mode & 0o777 == 0o600
+
+
+def test_data_sheet_carries_the_whole_record(certificate):
+    data = data_sheet(certificate)
+    assert data["format"] == "xueji-transfer-certificate" and data["case_no"] == "ZX2026-0001"
+    assert (data["id_number"], data["national_number"]) == (CHILD, "G" + CHILD)
+    assert (data["local_number"], data["grade"], data["route"]) == (FIRST, "1", "B")
+    assert data["from_school"] == "测试镇中心校"  # the school's name; its code is ours alone
+    assert len(data["checksum"]) == 16
+
+
+def test_show_id_prints_the_whole_number(pupil, certificate, xueji, tmp_path):
+    path = tmp_path / "shown.xlsx"
+    ok(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", path, "--show-id"))
+    texts = [str(c.value) for row in openpyxl.load_workbook(path)["转学证明"].iter_rows()
+             for c in row if c.value]
+    assert any(CHILD in t for t in texts)
+
+
+def test_exported_by_one_directory_imported_by_another(certificate, other, xueji, xueji_at,
+                                                       as_json, sql):
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
+                               "001", "--class", "3", "--json")))
+    assert (case["route"], case["direction"], case["origin_case_no"]) == ("B", "in", "ZX2026-0001")
+    assert [a["step"] for a in case["approvals"]] == ["school_out", "central_out"]
+    assert [m["step"] for m in case["missing"]] == ["central_in"]
+    assert case["evidence"] == ["户口簿", "房产证明", "转学证明"]
+    ok(xueji_at(other, "transfer", "approve", case["case_no"], "--level", "central",
+                "--doc-no", "西中字9号"))
+    # the origin learns of the destination's approval from the paper and cancels its record
+    ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central", "--doc-no", "西中字9号"))
+    ok(xueji("transfer", "complete", "ZX2026-0001"))
+    done = as_json(ok(xueji_at(other, "transfer", "complete", case["case_no"], "--json",
+                               "--show-id")))
+    assert done["new_local_number"] == "02262600100001"  # the receiving cohort's sequence
+    assert done["national_number"] == "G" + CHILD  # travels unchanged
+    card = as_json(ok(xueji_at(other, "student", "show", CHILD, "--json", "--show-id")))
+    assert (card["name"], card["id_number"], card["grade"], card["class"]) == ("赵小明", CHILD, 1, 3)
+    assert "自 测试镇中心校 转入" in card["remark"]
+    for directory in (None, other):
+        run = xueji if directory is None else (lambda *a: xueji_at(other, *a))
+        ok(run("renumber-check"))
+        ok(run("check"))
+
+
+def test_across_the_county_line_the_other_bureau_is_not_ours(pupil, other, xueji, xueji_at,
+                                                              as_json, tmp_path):
+    ok(xueji_at(other, "school", "set", "001", "--remove-area", "130283106",
+                "--service-area", ELSEWHERE))
+    ok(out(xueji, FIRST, "--to-school", "西山镇中心小学", "--to-region", ELSEWHERE))
+    for level in ("school", "bureau"):
+        ok(xueji("transfer", "approve", "ZX2026-0001", "--level", level))
+    path = tmp_path / "d.xlsx"
+    ok(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", path))
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", path, "--school", "001",
+                               "--class", "1", "--json")))
+    assert case["route"] == "C" and case["approvals"] == []
+    assert [m["step"] for m in case["missing"]] == ["bureau_in"]
+
+
+def test_a_changed_data_sheet_is_noticed(certificate, other, xueji_at, as_json):
+    wb = openpyxl.load_workbook(certificate)
+    ws = wb["数据"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "address":
+            row[2].value = "改过的地址"
+    wb.save(certificate)
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
+                               "001", "--class", "1", "--json")))
+    assert [w["rule"] for w in case["warnings"]] == ["TRF-8"]
+
+
+@pytest.mark.parametrize("key, value, rules", [
+    ("id_number", "130283202003050000", ["NUM-6"]),
+    ("birth_date", "2020-13-40", ["INPUT"]),
+    ("status", "suspended", ["SUS-2"]),
+    ("name", "", ["TRF-8"]),
+])
+def test_the_data_sheet_is_validated_like_any_input(certificate, other, xueji_at, key, value,
+                                                    rules):
+    wb = openpyxl.load_workbook(certificate)
+    for row in wb["数据"].iter_rows(min_row=2):
+        if row[0].value == key:
+            row[2].value = value
+    wb.save(certificate)
+    refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                     "--class", "1"), *rules)
+
+
+def test_grade_on_the_command_line_must_match_the_certificate(certificate, other, xueji_at):
+    refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                     "--class", "1", "--grade", "2"), "TRF-5")
+
+
+def test_identity_cannot_be_retyped_over_the_certificate(certificate, other, xueji_at):
+    result = refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
+                              "001", "--class", "1", "--name", "别的名字"))
+    assert "--name" in result.stderr
+
+
+def test_a_certificate_for_another_township_is_refused(certificate, other, xueji_at):
+    ok(xueji_at(other, "school", "set", "001", "--remove-area", "130283106",
+                "--service-area", "130283107"))
+    refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                     "--class", "1"), "TRF-8")
+
+
+def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
+    refused(xueji_at(other, "transfer", "in", "--from-file", tmp_path / "none.xlsx",
+                     "--school", "001", "--class", "1"))
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    result = refused(xueji_at(other, "transfer", "in", "--from-file", plain, "--school", "001",
+                              "--class", "1"))
+    assert "不是 xueji 开具的转学证明" in result.stderr
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    assert "无法读取" in refused(xueji_at(other, "transfer", "in", "--from-file", junk,
+                                          "--school", "001", "--class", "1")).stderr
+
+
+def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", blocker / "c.xlsx"))
+    assert "无法写入" in result.stderr

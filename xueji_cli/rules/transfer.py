@@ -1,0 +1,274 @@
+"""Transfer rules TRF-1…TRF-10 (RULES.md) as pure functions over plain values.
+
+The route (TRF-2) is derived from statistical region codes, never typed: digits 1–6 are
+the county (迁安市, a county-level city, is QA's 「我市」), digits 1–9 the township or
+street, and digits 7–9 tell its kind — 001–099 a street (街道, the urban area, 城区),
+100–199 a town (镇), 200–399 a township (乡); anything above 099 counts as rural here.
+
+Routes and the approvals each needs, in the order the paper goes round (QA 转学手续):
+  internal  same township: its central school approves
+  A         township → urban school of the county: out-school checks, the origin's central
+            school issues the certificate, the bureau (教育科) approves
+  B         township ↔ another township: out-school checks, the origin's central school
+            issues the certificate, the destination's central school approves
+  U         from an urban school to another school of the county (QA names no route for
+            it; read like A without a central school): out-school checks, bureau approves
+  C         from outside the county: the bureau approves
+  D         to outside the county: out-school issues the certificate, the bureau approves
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from xueji_cli.rules import Violation, warning
+from xueji_cli.rules.enrollment import check_class_cap as _enrollment_class_cap
+
+LEVELS = {"school": "转出学校", "central": "乡镇中心校", "bureau": "县教育局(教育科)"}
+
+
+@dataclass(frozen=True)
+class Step:
+    level: str  # school / central / bureau
+    side: str  # "out" (origin's), "in" (destination's) or "" (shared)
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.level}_{self.side}" if self.side else self.level
+
+
+_SCHOOL_CHECK = Step("school", "out", "转出学校初步认定")
+_CENTRAL_ISSUES = Step("central", "out", "转出地中心校开具正式转学证明")
+_BUREAU = Step("bureau", "", "县教育局(教育科)审批")
+
+ROUTES: dict[str, tuple[str, tuple[Step, ...]]] = {
+    "internal": ("乡镇内转学", (Step("central", "", "乡镇中心校审批"),)),
+    "A": ("A 乡镇→城区", (_SCHOOL_CHECK, _CENTRAL_ISSUES, _BUREAU)),
+    "B": ("B 乡镇↔乡镇", (_SCHOOL_CHECK, _CENTRAL_ISSUES, Step("central", "in", "转入地中心校审批"))),
+    "U": ("城区→县内其他学校", (_SCHOOL_CHECK, _BUREAU)),
+    # Across the county line each side has its own bureau: ours approves.
+    "C": ("C 外地转入", (Step("bureau", "in", "转入地县教育局(教育科)审批"),)),
+    "D": ("D 转往外地", (Step("school", "out", "转出学校开具转学证明"),
+                       Step("bureau", "out", "转出地县教育局(教育科)审批"))),
+}
+# The same transfer as the other directory sees it (its certificate names its route).
+OTHER_SIDE = {"C": "D", "D": "C"}
+
+# The out-school's step comes before any certificate is issued (TRF-2: a student who does
+# not meet the conditions gets no certificate).
+CERTIFICATE_AFTER = {"A": "school_out", "B": "school_out", "U": "school_out", "D": "school_out"}
+
+REASONS_OUTSIDE_WINDOW = ("move", "job")  # TRF-4: 工作调动或住址迁移
+
+
+def route_label(route: str) -> str:
+    return ROUTES[route][0]
+
+
+def steps(route: str) -> tuple[Step, ...]:
+    return ROUTES[route][1]
+
+
+# -- regions and routes ---------------------------------------------------------------------
+
+def check_region(code: str, field: str, what: str) -> list[Violation]:
+    """A region that can place a school: 9 or 12 digits, the township part not 000."""
+    if not code:
+        return [Violation("TRF-2", field, f"缺少{what}的区划代码,无法判定转学线路",
+                          "填写12位统计用区划代码(见户口簿或当地统计用区划代码表)")]
+    if not (code.isdigit() and len(code) in (9, 12)) or code[6:9] == "000":
+        return [Violation("TRF-2", field, f"{what}区划代码「{code}」应为12位(或前9位),并精确到乡镇或街道",
+                          "如 130283001005(第7–9位为乡镇街道代码)")]
+    return []
+
+
+def is_urban(code: str) -> bool:
+    """Digits 7–9 from 001 to 099: a street (街道) of the urban area."""
+    return 1 <= int(code[6:9]) <= 99
+
+
+def area_label(code: str) -> str:
+    return "城区" if is_urban(code) else "乡镇"
+
+
+def classify_route(origin: str, destination: str, incoming: bool) -> str:
+    """The route between two valid region codes (check_region). `incoming` says which end
+    is ours when the other lies outside the county."""
+    if origin[:9] == destination[:9]:
+        return "internal"
+    if origin[:6] != destination[:6]:
+        return "C" if incoming else "D"
+    if is_urban(origin):
+        return "U"
+    return "A" if is_urban(destination) else "B"
+
+
+# -- approvals (TRF-2, TRF-9) ------------------------------------------------------------------
+
+def missing_steps(route: str, done: list[str]) -> list[Step]:
+    return [s for s in steps(route) if s.key not in done]
+
+
+def next_step(route: str, done: list[str], level: str) -> tuple[Step | None, list[Violation]]:
+    """The step an approval at `level` records: the first missing one of that level, and
+    only when every earlier step of the route is done (the paper goes round in order)."""
+    if level not in LEVELS:
+        return None, [Violation("TRF-2", "level", f"审批级别「{level}」应为 school、central 或 bureau",
+                                "school 转出学校,central 乡镇中心校,bureau 县教育局")]
+    missing = missing_steps(route, done)
+    for index, step in enumerate(missing):
+        if step.level != level:
+            continue
+        earlier = [s for s in missing[:index]]
+        if earlier:
+            return None, [Violation(
+                "TRF-2", "level", f"「{step.label}」之前还缺:{'、'.join(s.label for s in earlier)}",
+                f"先登记 --level {earlier[0].level}({earlier[0].label})")]
+        return step, []
+    needed = "、".join(f"{s.label}(--level {s.level})" for s in missing) or "无(审批已齐)"
+    wanted = [s.label for s in steps(route) if s.level == level]
+    message = (f"{route_label(route)}线路不需要{LEVELS[level]}审批" if not wanted
+               else f"{LEVELS[level]}的审批已经登记过")
+    return None, [Violation("TRF-2", "level", message, f"尚缺:{needed}")]
+
+
+def check_approved(route: str, done: list[str]) -> list[Violation]:
+    """TRF-2/TRF-9: no school takes (or lets go) a student without the route's approvals."""
+    missing = missing_steps(route, done)
+    if not missing:
+        return []
+    return [Violation(
+        "TRF-9", "approvals", f"{route_label(route)}线路尚缺审批:{'、'.join(s.label for s in missing)}",
+        "审批齐全前不得办理转出注销或接收入学;审批后用 xueji transfer approve 登记 "
+        + "、".join(f"--level {s.level}" for s in missing))]
+
+
+def check_step_date(day: dt.date, not_before: dt.date, what: str) -> list[Violation]:
+    if day >= not_before:
+        return []
+    return [Violation("TRF-2", "date", f"{what}日期 {day:%Y-%m-%d} 早于上一步的日期 {not_before:%Y-%m-%d}",
+                      "核对 --date:转学各步按先后顺序办理")]
+
+
+# -- conditions (TRF-1, TRF-4 … TRF-7) -----------------------------------------------------
+
+def check_reason(reason: str | None, detail: str | None, known: dict[str, str]) -> list[Violation]:
+    """TRF-1: a move of household registration or home, a parent's job transfer, or another
+    special reason that is written down."""
+    choices = "、".join(f"{k}({v})" for k, v in known.items())
+    if not reason:
+        return [Violation("TRF-1", "transfer_reason", "缺少转学原因", f"用 --reason 填写:{choices}")]
+    if reason not in known:
+        return [Violation("TRF-1", "transfer_reason", f"转学原因「{reason}」不是认可的原因", f"可选:{choices}")]
+    if reason == "other" and not detail:
+        return [Violation("TRF-1", "reason_detail", "「其他特殊情况」须写明具体情况",
+                          "用 --reason-detail 写明确需转学的特殊情况")]
+    return []
+
+
+def check_evidence(shown: list[str], required: dict[str, str], rule: str = "TRF-1") -> list[Violation]:
+    missing = [label for key, label in required.items() if key not in shown]
+    if not missing:
+        return []
+    return [Violation(rule, "evidence", f"未登记证明材料:{'、'.join(missing)}",
+                      "查验原件后用 --evidence 逐项登记,如 "
+                      + " ".join(f"--evidence {m}" for m in missing))]
+
+
+def check_job_evidence(reason: str | None, shown: list[str], label: str) -> list[Violation]:
+    if reason != "job" or "job_transfer" in shown:
+        return []
+    return [warning("TRF-1", "evidence", f"以父母工作调动为由,未登记{label}",
+                    f"查验调令后用 --evidence {label} 登记")]
+
+
+def check_window(day: dt.date, semester_name: str, semester_start: dt.date, window_days: int,
+                 reason: str | None) -> list[Violation]:
+    """TRF-4: handled in the first `window_days` days of a semester (its start day is day 1);
+    mid-semester only for a parent's job transfer or a home move."""
+    offset = (day - semester_start).days
+    if 0 <= offset < window_days or reason in REASONS_OUTSIDE_WINDOW:
+        return []
+    last = semester_start + dt.timedelta(days=window_days - 1)
+    return [Violation(
+        "TRF-4", "date",
+        f"{day:%Y-%m-%d} 不在{semester_name}开学后{window_days}天内({semester_start:%m月%d日}至{last:%m月%d日})",
+        "学期中途只为父母工作调动或住址迁移办理转学(--reason job 或 move);否则请在下学期开学两周内办理")]
+
+
+def check_grade_unchanged(origin: int, target: int) -> list[Violation]:
+    """TRF-5: the grade never changes on transfer."""
+    if origin == target:
+        return []
+    return [Violation("TRF-5", "grade", f"原学校为{origin}年级,转入{target}年级:转学一律不得变更年级",
+                      f"按{origin}年级转入;跳级、留级另按规定办理")]
+
+
+def check_grade_exists(grade: int, first: int, last: int, school_label: str) -> list[Violation]:
+    if first <= grade <= last:
+        return []
+    return [Violation("TRF-5", "grade", f"{school_label}没有{grade}年级(应为{first}–{last})",
+                      "转学不变更年级:只能转入有该年级的学校")]
+
+
+def check_graduating(grade: int, last: int, special_reason: str | None) -> list[Violation]:
+    """TRF-6: graduating-grade students transfer only in special cases, recorded."""
+    if grade != last:
+        return []
+    message = f"{grade}年级是毕业年级,无特殊情况不得转学"
+    if special_reason:
+        return [warning("TRF-6", "grade", message + f";特殊情况:{special_reason}",
+                        "特殊情况的证明材料归入学籍档案")]
+    return [Violation("TRF-6", "grade", message, "确有特殊情况的,用 --special-reason 写明并留存证明")]
+
+
+def check_sanctions(active: list[str]) -> list[Violation]:
+    """TRF-7: no transfer while a disciplinary sanction is in force."""
+    if not active:
+        return []
+    return [Violation("TRF-7", "sanction", f"该生受处分期间:{'、'.join(active)}",
+                      "受处分期间一般不予办理转学;处分撤销后再办理(xueji sanction revoke)")]
+
+
+def check_status(status: str, status_label: str) -> list[Violation]:
+    """Only a student at school can transfer: a suspended one may study nowhere else
+    (SUS-2); a borrowed-out one comes back first; a cancelled record is gone."""
+    if status == "active":
+        return []
+    if status == "suspended":
+        return [Violation("SUS-2", "status", "该生正在休学,休学期间不得到其他学校就读",
+                          "复学后再办理转学(xueji resume)")]
+    if status == "borrowed_out":
+        return [Violation("TRF-9", "status", "该生正在外出借读,学籍仍在本校",
+                          "先结束借读(xueji borrow),再办理转学")]
+    return [Violation("TRF-9", "status", f"该学籍的状态为「{status_label}」,不能办理转学",
+                      "只有在校生可以转学;用 xueji student show 查看该生现状")]
+
+
+def check_class_cap(in_class: int, cap: int, decision: str | None, where: str) -> list[Violation]:
+    """TRF-10: taking a student depends on a free place in the class (the ENR-5 cap)."""
+    return [dataclasses.replace(v, rule="TRF-10")
+            for v in _enrollment_class_cap(in_class, 1, cap, decision, where)]
+
+
+def admission_days(approved_on: dt.date, admitted_on: dt.date) -> int:
+    return (admitted_on - approved_on).days
+
+
+def check_admission(approved_on: dt.date, admitted_on: dt.date, within: int) -> list[Violation]:
+    """TRF-3: the receiving school admits within `within` days of the last approval. Late
+    admission is recorded and flagged, not refused: the child must go to school."""
+    days = admission_days(approved_on, admitted_on)
+    if days < 0:
+        return [Violation("TRF-9", "date",
+                          f"接收日期 {admitted_on:%Y-%m-%d} 早于最后审批日期 {approved_on:%Y-%m-%d}",
+                          "未经审批不得接收;核对 --date")]
+    if days <= within:
+        return []
+    return [warning("TRF-3", "date",
+                    f"最后审批于 {approved_on:%Y-%m-%d},{admitted_on:%Y-%m-%d} 才接收入学,"
+                    f"超过{within}天(第{days}天)",
+                    "已记为逾期接收,月报中标出;在备注中写明原因")]
