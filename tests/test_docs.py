@@ -20,10 +20,22 @@ def test_docs_cli_md_is_current():
 
 
 def test_every_command_has_help():
-    def walk(command, path):
+    def walk(command, path, parent=None):
+        ctx = typer.Context(command, info_name=path[-1], parent=parent)
         yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, path + [name])
+        for name in getattr(command, "list_commands", lambda _ctx: [])(ctx):
+            yield from walk(command.get_command(ctx, name), path + [name], ctx)
 
     for path, command in walk(typer.main.get_command(app), ["xueji"]):
         assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
+
+
+def test_help_lists_every_command_without_building_them():
+    from typer.testing import CliRunner
+
+    from xueji_cli.cli.main import COMMANDS
+
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == list(COMMANDS)
