@@ -7,7 +7,6 @@ are."""
 from __future__ import annotations
 
 import importlib
-import inspect
 from typing import Annotated
 
 import typer
@@ -15,40 +14,41 @@ from typer.core import TyperGroup
 
 from xueji_cli import __version__
 
-# name -> (module under xueji_cli.cli, attribute): a function is one command, a
-# typer.Typer is a group of commands. The order is the order of `xueji --help`.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("init_cmd", "init"),
-    "school": ("school", "app"),
-    "enroll": ("enroll", "enroll"),
-    "student": ("student", "app"),
-    "log": ("log", "log"),
-    "transfer": ("transfer", "app"),
-    "sanction": ("sanction", "app"),
-    "borrow": ("borrow", "app"),
-    "suspend": ("suspend", "app"),
-    "resume": ("suspend", "resume"),
-    "promote": ("yearend", "promote"),
-    "graduates": ("yearend", "graduates_cmd"),
-    "repeat": ("yearend", "repeat"),
-    "skip-grade": ("yearend", "skip_grade"),
-    "class-change": ("yearend", "class_change"),
-    "withdraw": ("leaving", "withdraw"),
-    "death": ("leaving", "death"),
-    "abroad": ("leaving", "abroad"),
-    "complete": ("leaving", "complete"),
-    "leave-early": ("leaving", "leave_early"),
-    "correct": ("corrections", "correct"),
-    "undo": ("corrections", "undo"),
-    "report": ("report", "app"),
-    "renumber-check": ("renumber", "renumber_check"),
-    "check": ("check", "check"),
-    "db": ("db", "app"),
+# name -> (module under xueji_cli.cli, attribute, one line for `xueji --help`): a function
+# is one command, a typer.Typer a group of commands. The order is the order of the help;
+# the one-liners spare `xueji --help` importing every command module (start-up, issue 2).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("init_cmd", "init", "新建学籍目录(xueji.toml 与 xueji.db)"),
+    "school": ("school", "app", "学校:登记、修改、列出,服务范围"),
+    "enroll": ("enroll", "enroll", "新生入学:逐个登记或导入新生花名册,编学籍号"),
+    "student": ("student", "app", "学生:学籍卡、名单、学生登记表"),
+    "log": ("log", "log", "学籍变动日志"),
+    "transfer": ("transfer", "app", "转学:申请、审批、办结、撤回、转学证明"),
+    "sanction": ("sanction", "app", "处分:登记、撤销、列出(处分期间不予转学)"),
+    "borrow": ("borrow", "app", "借读:来本校借读、外出借读、借读生登记册"),
+    "suspend": ("suspend", "app", "休学:办理、续办、名单、休学证明"),
+    "resume": ("suspend", "resume", "复学:休学期满凭康复证明复学"),
+    "promote": ("yearend", "promote", "学年升级与毕业(学年末)"),
+    "graduates": ("yearend", "graduates_cmd", "毕业生花名册"),
+    "repeat": ("yearend", "repeat", "留级(升级之后决定的)"),
+    "skip-grade": ("yearend", "skip_grade", "跳级(须教育局批准)"),
+    "class-change": ("yearend", "class_change", "转班级"),
+    "withdraw": ("leaving", "withdraw", "退学"),
+    "death": ("leaving", "death", "死亡"),
+    "abroad": ("leaving", "abroad", "出国"),
+    "complete": ("leaving", "complete", "结业(高中)"),
+    "leave-early": ("leaving", "leave_early", "肄业(高中)"),
+    "correct": ("corrections", "correct", "信息更正:姓名、身份证号、出生日期、性别"),
+    "undo": ("corrections", "undo", "撤销一条办错的学籍变动(另记一条,不删除)"),
+    "report": ("report", "app", "报表:月报、统计、花名册、验章名册"),
+    "renumber-check": ("renumber", "renumber_check", "核对学籍号:格式、重号、空号"),
+    "check": ("check", "check", "按变动日志核对学籍现状"),
+    "db": ("db", "app", "数据库:结构版本与升级"),
 }
 
 
 def _target(name: str):
-    module, attribute = COMMANDS[name]
+    module, attribute, _summary = COMMANDS[name]
     return getattr(importlib.import_module(f"xueji_cli.cli.{module}"), attribute)
 
 
@@ -74,31 +74,8 @@ class LazyGroup(TyperGroup):
         return self.commands[name]
 
     def format_commands(self, ctx, formatter) -> None:
-        names = self.list_commands(ctx)
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            target = _target(name)
-            text = target.info.help if isinstance(target, typer.Typer) else inspect.getdoc(target)
-            rows.append((name, _short_help(text or "", limit)))
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-def _short_help(text: str, limit: int) -> str:
-    """The first sentence, cut to `limit` display columns (a Chinese character takes two;
-    click's own cutting works on spaces, which Chinese text has none of)."""
-    import unicodedata
-
-    sentence = "".join(text.split("\n\n")[0].splitlines())
-    sentence = sentence.split("。")[0] + ("。" if "。" in sentence else "")
-    out, width = "", 0
-    for char in sentence:
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        if width > limit - 1:
-            return out + "…"
-        out += char
-    return out
+            formatter.write_dl([(name, summary) for name, (_m, _a, summary) in COMMANDS.items()])
 
 
 app = typer.Typer(
