@@ -123,20 +123,21 @@ def test_unknown_newer_revision_is_exit_3(ws_dir, xueji, sql):
 
 
 def test_older_revision_is_exit_3_and_names_the_upgrade(ws_dir, xueji, monkeypatch):
-    # This program pretends to know a newer revision 0002; the file is at 0001.
-    monkeypatch.setattr(store_mod, "REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(store_mod, "HEAD", "0002")
+    # This program pretends to know a newer revision; the file is at the real head.
+    at = store_mod.HEAD
+    monkeypatch.setattr(store_mod, "REVISIONS", store_mod.REVISIONS + ("zzzz",))
+    monkeypatch.setattr(store_mod, "HEAD", "zzzz")
     result = xueji("school", "list")
     assert result.exit_code == 3
     assert "较旧" in result.stderr and "xueji db upgrade" in result.stderr
     result = xueji("db", "status", "--json")
     assert result.exit_code == 3
     assert json.loads(result.stdout) | {"database": None} == {
-        "ok": False, "revision": "0001", "head": "0002", "database": None}
+        "ok": False, "revision": at, "head": "zzzz", "database": None}
     result = xueji("db", "upgrade", "--json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["from"] == "0001" and document["backup"]
+    assert document["from"] == at and document["backup"]
     backups = list(ws_dir.glob("xueji.db.bak-*"))
     assert [str(b) for b in backups] == [document["backup"]]
 

@@ -4,12 +4,13 @@ that use them, so `xueji --help` and `xueji --version` start as fast as Typer it
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from xueji_cli import __version__
-from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
+from xueji_cli.cli import backup, check, db, enroll, init_cmd, log, renumber, school, student
 
 app = typer.Typer(
     name="xueji",
@@ -48,7 +49,13 @@ app.command("log")(log.log)
 app.command("renumber-check")(renumber.renumber_check)
 app.command("check")(check.check)
 app.add_typer(db.app, name="db")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 
 def main() -> None:
+    from xueji_cli.cli.startup import check_argv, tolerant_streams
+
+    tolerant_streams()
+    check_argv(sys.argv[1:])
     app()

@@ -27,6 +27,10 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
+        if show_id:
+            from xueji_cli.core import access
+
+            access.note(ws, "student show", [f.student for f in everything])
         if json_out:
             emit_json({"ok": True, **records[0], "records": records, "history": entries})
             return
@@ -67,6 +71,10 @@ def list_(
                 schools_mod.get(session, code)
             found = students.listing(session, code, grade_no, class_no, status_key)
             rows = [record_dict(f.student, f.person, f.school, show_id) for f in found]
+        if show_id and found:
+            from xueji_cli.core import access
+
+            access.note(ws, "student list", [f.student for f in found])
         if json_out:
             emit_json({"ok": True, "count": len(rows), "students": rows})
             return
