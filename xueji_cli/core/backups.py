@@ -9,6 +9,7 @@ journal's append-only guards."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -54,9 +55,11 @@ def describe(path: Path, city: str | None = None, county: str | None = None) -> 
     directory's codes, that its numbers are this directory's), and say what it holds.
     Raises InputError (exit 1) with the reason otherwise. The file is only read."""
     path = Path(path)
-    if not path.exists():
+    with _path_errors(path):
+        exists, is_dir = path.exists(), path.is_dir()
+    if not exists:
         raise _refuse(path, "不存在", "核对文件路径")
-    if path.is_dir():
+    if is_dir:
         raise _refuse(path, "是文件夹,不是备份文件", "指定备份文件本身,如 xueji.db.bak-20260901-120000")
     if not sqlite.is_database_file(path):
         with open(path, "rb") as handle:
@@ -124,13 +127,14 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
     store.check_exists()
     if target is not None:
         target = Path(target).expanduser()
-        if target.is_dir():
-            target = Store.backup_name(target.resolve())
-        elif target.exists():
-            raise _refuse(target, "已存在,不会覆盖", "换一个文件名,或指定一个文件夹(自动按时间命名)")
-        elif not target.parent.is_dir():
-            raise _refuse(target, "所在的文件夹不存在", "先建立文件夹,或换一个路径")
-        target = target.resolve()
+        with _path_errors(target):
+            if target.is_dir():
+                target = Store.backup_name(target.resolve())
+            elif target.exists():
+                raise _refuse(target, "已存在,不会覆盖", "换一个文件名,或指定一个文件夹(自动按时间命名)")
+            elif not target.parent.is_dir():
+                raise _refuse(target, "所在的文件夹不存在", "先建立文件夹,或换一个路径")
+            target = target.resolve()
         if target == store.path.resolve():
             raise _refuse(target, "就是数据库本身", "换一个文件名")
     try:
@@ -139,7 +143,21 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
         raise _refuse(target, "已存在,不会覆盖", "换一个文件名") from None
     except PermissionError:
         raise _refuse(target, "无法写入(没有权限)", "换一个可写入的文件夹") from None
+    except OSError as exc:  # a name too long for the file system, a full or vanished disk …
+        raise _refuse(target, f"无法写入({exc.strerror or type(exc).__name__})",
+                      "换一个较短的文件名或另一个文件夹") from None
     return describe(made)
+
+
+@contextlib.contextmanager
+def _path_errors(path: Path):
+    """A path the file system cannot even look at (too long, a NUL byte) is bad input."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or "路径无效"
+        raise _refuse(Path(str(path)[:80] + ("…" if len(str(path)) > 80 else "")),
+                      f"无法使用({why})", "换一个较短、只含普通字符的文件名") from None
 
 
 @dataclass
@@ -156,8 +174,11 @@ def restore(store: Store, source: Path, operator: str, city: str, county: str) -
     SQLite's backup API (one transaction: others see the old or the new, a crash leaves
     the old); a damaged or missing one is set aside and the checked copy renamed in."""
     _require_sqlite(store)
-    source = Path(source).expanduser().resolve()
-    if store.path.exists() and source.exists() and source.samefile(store.path):
+    source = Path(source).expanduser()
+    with _path_errors(source):
+        source = source.resolve()
+        same = store.path.exists() and source.exists() and source.samefile(store.path)
+    if same:
         raise _refuse(source, "就是正在使用的数据库", "指定一个备份文件")
     snapshot = describe(source, city, county)
     staged = store.directory / f".{DB_FILE}.restore-{os.getpid()}"
