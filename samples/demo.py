@@ -80,6 +80,10 @@ def main() -> int:
     # Later capabilities add their sections here, in the order of the school year:
     # transfers, borrowing, suspension (October), the October monthly report, the year's turn.
 
+    import demo_safety  # noqa: E402  (issue 9: backups, restore, --show-id in the journal)
+
+    demo_safety.run(demo, directory)
+
     demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")
     demo.xueji("check")
