@@ -28,10 +28,14 @@ from pathlib import Path
 
 @dataclass
 class Victim:
+    """`ready` starts the clock: a line the victim prints, or a test of trial n that turns
+    true once it is at work (a temporary file appearing …); without it, the start."""
+
     name: str
     argv: Callable[[int], list[str]]  # the command line of trial n
-    window: float  # seconds: the kill falls uniformly in [0, window) after the clock starts
-    ready: str | None = None  # start the clock at this stdout line, else at the start
+    window: float  # seconds: the kill falls uniformly in [start, start + window)
+    ready: str | Callable[[int], bool] | None = None
+    start: float = 0.0
     env: dict = field(default_factory=dict)
 
 
@@ -55,11 +59,14 @@ def kill_at_random(victim: Victim, trials: int, seed: int,
         proc = subprocess.Popen(victim.argv(number), stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                                 text=True, env=env)
-        if victim.ready:
+        if isinstance(victim.ready, str):
             for line in proc.stdout:
                 if line.strip() == victim.ready:
                     break
-        delay = rng.uniform(0, victim.window)
+        elif victim.ready is not None:
+            while proc.poll() is None and not victim.ready(number):
+                time.sleep(0.002)
+        delay = victim.start + rng.uniform(0, victim.window)
         time.sleep(delay)
         killed = proc.poll() is None
         if killed:
@@ -71,6 +78,24 @@ def kill_at_random(victim: Victim, trials: int, seed: int,
         if after is not None:
             after(trial)
     return done
+
+
+def lifetime(argv: list[str], present: Callable[[], bool], env: dict | None = None) -> float:
+    """How long `present()` stays true while `argv` runs uninterrupted (a phase of the
+    command's work, such as the life of its temporary file), polled every 2 ms."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL,
+                            env={**os.environ, "XUEJI_TODAY": "2026-09-01", **(env or {})})
+    began = ended = None
+    while proc.poll() is None:
+        now, there = time.monotonic(), present()
+        if there and began is None:
+            began = now
+        if began is not None and not there and ended is None:
+            ended = now
+        time.sleep(0.002)
+    assert proc.wait() == 0 and began is not None, "the phase was never seen"
+    return (ended or time.monotonic()) - began
 
 
 def sql(directory: Path, statement: str, *params):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import settle
-from crashkit import Victim, assert_sound, kill_at_random, sql, students
+from crashkit import Victim, assert_sound, kill_at_random, lifetime, sql, students
 from populate import populate
 from safety_worker import child
 from test_safety_concurrency import enroll_argv
@@ -117,8 +117,8 @@ def test_cli_enroll_killed_at_random_moments(township, xueji):
 
 @pytest.fixture
 def big(township):
-    """A township of 2,000 records (about 5 MB), so that copying takes a while."""
-    populate(township / "xueji.db", per_cohort=500, padding=1500)
+    """A township of 2,000 records (about 25 MB), so that copying takes a while."""
+    populate(township / "xueji.db", per_cohort=500, padding=12000)
     settle(township)
     return township
 
@@ -128,9 +128,9 @@ def test_backup_killed_at_random_moments(big, xueji, tmp_path):
     before = students(big)
     argv = lambda n: [sys.executable, "-m", "xueji_cli", "--dir", str(big), "backup",  # noqa: E731
                       str(tmp_path / f"backup-{n}.db")]
-    begin = startup(big)
-    length = timed(argv(99)) - begin
-    victim = Victim("xueji backup", argv=argv, window=begin + 1.5 * length)
+    copying = lambda n: any(tmp_path.glob(f".backup-{n}.db.partial-*"))  # noqa: E731
+    length = lifetime(argv(99), lambda: copying(99))
+    victim = Victim("xueji backup", argv=argv, ready=copying, window=1.6 * length)
     complete = partial = 0
 
     def after(trial):
@@ -141,9 +141,10 @@ def test_backup_killed_at_random_moments(big, xueji, tmp_path):
         if target.exists():  # never a partial copy under the backup's name
             assert backups.describe(target).students == before
             complete += 1
-        for left in tmp_path.glob(f".backup-{trial.number}.db.partial-*"):
+        leftovers = list(tmp_path.glob(f".backup-{trial.number}.db.partial-*"))
+        for left in leftovers:  # the temporary copy (and its rollback journal)
             assert left.stat().st_mode & 0o777 == 0o600  # a leftover is private too
-            partial += 1  # this kill fell in the middle of the copy
+        partial += bool(leftovers)  # this kill fell in the middle of the copy
 
     outcome = kill_at_random(victim, trials, SEED, after)
     assert any(t.killed for t in outcome)
@@ -153,30 +154,38 @@ def test_backup_killed_at_random_moments(big, xueji, tmp_path):
 
 def test_restore_killed_at_random_moments(township, xueji, tmp_path):
     """Restores killed part-way, alternating between a backup of 3 records and one of
-    2,003: the database is always the one or the other, whole."""
+    2,003 (about 25 MB): the database is always the one or the other, whole."""
     trials = 6
     for i in range(3):
         assert xueji(*enroll_argv(township, i)[5:]).exit_code == 0
     smaller = backups.make_backup(_store(township), tmp_path / "smaller.db")
-    populate(township / "xueji.db", per_cohort=500, cohorts=(2024, 2025), padding=1500)
+    populate(township / "xueji.db", per_cohort=500, cohorts=(2024, 2025), padding=12000)
     larger = backups.make_backup(_store(township), tmp_path / "larger.db")
     sources = [smaller, larger]
     argv = lambda n: [sys.executable, "-m", "xueji_cli", "--dir", str(township), "restore",  # noqa: E731
                       str(sources[n % 2].path)]
-    begin = startup(township)
-    length = timed(argv(0)) - begin
-    victim = Victim("xueji restore", argv=argv, window=begin + 1.5 * length)
-    states = []
+    staging = lambda _n=0: any(township.glob(".xueji.db.restore-*"))  # noqa: E731
+    length = lifetime(argv(1), staging)  # the larger one: the longer copy
+    assert students(township) == larger.students
+    victim = Victim("xueji restore", argv=argv, ready=staging, window=1.0 * length)
+    states, midway = [], 0
 
     def after(_trial):
+        nonlocal midway
         states.append(students(township))
         assert states[-1] in (smaller.students, larger.students)  # the old or the new, whole
         assert_sound(township, xueji)
         for old in township.glob("xueji.db.bak-*"):  # pre-restore backups take room: tidy up
             old.unlink()
+        staged = list(township.glob(".xueji.db.restore-*"))
+        for left in staged:  # killed while copying in or replacing
+            assert left.stat().st_mode & 0o777 == 0o600
+            left.unlink()
+        midway += bool(staged)
 
     kill_at_random(victim, trials, SEED + 1, after)
-    print(f"\nrestore kill trials: {trials}; records after each: {states}")
+    print(f"\nrestore kill trials: {trials}; records after each: {states}; "
+          f"killed while staging or replacing: {midway}")
 
 
 def _store(directory: Path):
