@@ -42,6 +42,19 @@ def child(i: int) -> dict:
             "evidence": ["户口簿", "房产证明"]}
 
 
+def cli_argv(directory: Path, i: int) -> list[str]:
+    """The whole `xueji enroll` command line for child i, as a registrar would type it."""
+    c = child(i)
+    argv = [sys.executable, "-m", "xueji_cli", "--dir", str(directory), "enroll"]
+    for key in ("school", "name", "gender", "birth", "id_number", "grade", "hukou_region",
+                "guardian_hukou_region", "residence_region"):
+        argv += [f"--{key.replace('_', '-')}", c[key]]
+    argv += ["--class", c["class_no"], "--date", DAY.isoformat()]
+    for item in c["evidence"]:
+        argv += ["--evidence", item]
+    return argv
+
+
 def main(argv: list[str]) -> int:
     from xueji_cli.core import enrollment
     from xueji_cli.core.applicants import from_options

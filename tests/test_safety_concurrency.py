@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULTS
-from safety_worker import child
+from safety_worker import cli_argv as enroll_argv
 
 WORKER = Path(__file__).with_name("safety_worker.py")
 RAW_LOCK_WORDS = ("database is locked", "OperationalError", "Traceback")
@@ -75,18 +75,6 @@ def test_four_processes_enroll_250_each(township, xueji, as_json):
     assert raw(township, "PRAGMA integrity_check") == [("ok",)]
     assert xueji("check").exit_code == 0
     assert as_json(xueji("renumber-check", "--json")) == {"ok": True, "checked": total, "problems": []}
-
-
-def enroll_argv(directory: Path, i: int) -> list[str]:
-    c = child(i)
-    argv = [sys.executable, "-m", "xueji_cli", "--dir", str(directory), "enroll"]
-    for key in ("school", "name", "gender", "birth", "id_number", "grade", "hukou_region",
-                "guardian_hukou_region", "residence_region"):
-        argv += [f"--{key.replace('_', '-')}", c[key]]
-    argv += ["--class", c["class_no"], "--date", "2026-09-01"]
-    for item in c["evidence"]:
-        argv += ["--evidence", item]
-    return argv
 
 
 @pytest.mark.slow

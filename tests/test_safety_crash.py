@@ -25,7 +25,7 @@ from conftest import settle
 from crashkit import Victim, assert_sound, kill_at_random, lifetime, sql, students
 from populate import populate
 from safety_worker import child
-from test_safety_concurrency import enroll_argv
+from safety_worker import cli_argv as enroll_argv
 from xueji_cli.core import backups
 
 WORKER = Path(__file__).with_name("safety_worker.py")
