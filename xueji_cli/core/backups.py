@@ -205,8 +205,7 @@ def restore(store: Store, source: Path, operator: str, city: str, county: str) -
             sqlite.enable_wal(store.path)
         finally:
             staged.unlink(missing_ok=True)
-    for engine in store._engines.values():
-        engine.dispose()  # connections opened before the restore must not be reused
+    store.dispose()  # connections opened before the restore must not be reused
     needs_upgrade = snapshot.revision != REVISIONS[-1]
     if not needs_upgrade:
         _note(store, operator, source, saved, damaged, snapshot)

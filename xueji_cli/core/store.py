@@ -42,6 +42,11 @@ class Store:
             self._engines[write] = engine
         return self._engines[write]
 
+    def dispose(self) -> None:
+        """Close pooled connections (after the file was replaced under them)."""
+        for engine in self._engines.values():
+            engine.dispose()
+
     @contextlib.contextmanager
     def errors(self) -> Iterator[None]:
         """Database errors become DirectoryError (exit 3) with a registrar's message."""
