@@ -91,6 +91,10 @@ def main() -> int:
     demo_yearend.run(demo, intake)  # the year's turn, July 2027
     demo_suspend.run_resume(demo)  # 复学, October 2027: after the year's turn
 
+    import demo_safety  # noqa: E402  (issue 9: backups, restore, --show-id in the journal)
+
+    demo_safety.run(demo, directory)
+
     demo.heading("核对:学籍号无空号重号,现状与日志一致")
     demo.xueji("renumber-check")
     demo.xueji("check")

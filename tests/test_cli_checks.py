@@ -121,7 +121,7 @@ def test_filters(three, xueji, sql, as_json):
 
 @pytest.mark.parametrize("args, code, field", [
     (("--year", "202"), 1, "year"), (("--year", "二六"), 1, "year"),
-    (("--school", "009"), 1, None), (("--school", "abcd"), 1, "code"),
+    (("--school", "009"), 1, "school"), (("--school", "abcd"), 1, "code"),
 ])
 def test_bad_filters(three, xueji, as_json, args, code, field):
     result = xueji("renumber-check", *args, "--json")

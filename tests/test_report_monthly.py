@@ -100,6 +100,10 @@ def every_kind(kit: Kit) -> set[str]:
     for kind in ("transfer_apply", "transfer_approve", "transfer_withdraw"):
         used.add(kind)
         kit.case_step(kind, "2026-10-07", "T-1", student_id=case)
+    # -- notes about the directory itself: an ID number shown, a database restored
+    for kind in ("access", "db_restore"):
+        used.add(kind)
+        kit.case_step(kind, "2026-10-08", None, details={"command": "student show"})
     # -- borrowing
     used.add("borrow_in")
     guest = kit.arrive("001", "borrow_in", "2026-10-05", grade=2, regular=False,

@@ -19,7 +19,8 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             checked, differences = journal.recompute(session)
             differences += corrections.verify_people(session)  # person corrections (issue 8)
         rows = [{"student_id": d.student_id, "local_number": d.local_number, "field": d.field,
-                 "stored": d.stored, "from_journal": d.from_journal} for d in differences]
+                 "stored": _shown(d.field, d.stored), "from_journal": _shown(d.field, d.from_journal)}
+                for d in differences]
         if json_out:
             emit_json({"ok": not rows, "checked": checked, "differences": rows})
         elif not rows:
@@ -32,3 +33,12 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
                   caption="现状被直接改动过或日志缺失;请查明原因,用更正记录恢复一致,不可删改日志")
         if rows:
             raise typer.Exit(1)
+
+
+def _shown(field: str, value):
+    """National numbers hold the ID number: masked here too (personal data)."""
+    from xueji_cli.core.privacy import mask_national
+
+    if field == "national_number" and isinstance(value, str) and len(value) >= 15:
+        return mask_national(value)
+    return value

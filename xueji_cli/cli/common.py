@@ -20,7 +20,35 @@ import typer
 from xueji_cli.cli.labels import OPTION, field
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
-ShowIdOpt = Annotated[bool, typer.Option("--show-id", help="显示完整身份证号(默认只显示前6位和后4位)")]
+def note_show_id(ctx: typer.Context) -> None:
+    """--show-id is noted in the journal before the command shows anything (issue 9: no
+    note, no numbers). enroll and student show/list note each student they show
+    (core/access.py PRECISE); every other command is noted here — called by the command
+    group (cli/main.py) once the arguments are parsed — by command and arguments, ID
+    numbers masked."""
+    if not ctx.params.get("show_id"):
+        return
+    from xueji_cli.core import access
+    from xueji_cli.core.errors import DirectoryError, XuejiError
+
+    command = ctx.command_path.partition(" ")[2] or ctx.command_path
+    if command in access.PRECISE:
+        return
+    try:
+        ws = workspace(ctx)
+    except XuejiError:
+        return  # the command meets the same problem, says so, and shows nothing
+    try:
+        access.note_command(ws, command, ctx.params)
+    except DirectoryError as exc:  # e.g. locked past the wait: no note, no numbers
+        say(f"错误:{exc.message}", "bold red")
+        if exc.hint:
+            say(f"  → {exc.hint}", "dim")
+        raise typer.Exit(exc.exit_code) from None
+
+
+ShowIdOpt = Annotated[bool, typer.Option(
+    "--show-id", help="显示完整身份证号(默认只显示前6位和后4位);每次使用都记入变动日志")]
 DateOpt = Annotated[str | None, typer.Option(
     "--date", help="生效日期 YYYY-MM-DD(默认今天),补录纸质记录时填写实际日期")]
 KeyArg = Annotated[str, typer.Argument(

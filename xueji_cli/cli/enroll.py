@@ -66,6 +66,10 @@ def enroll(
         with ws.store.session(write=not dry_run) as session:
             result = enrollment.enroll_one(session, ws.settings, applicant, effective,
                                            dates.today(), ws.operator, dry_run=dry_run)
+            if show_id and not dry_run:
+                from xueji_cli.core import access
+
+                access.note_in(session, ws.operator, "enroll", [result.student])
         if dry_run:
             document = {"ok": True, "dry_run": True, "entry_year": result.entry_year,
                         "warnings": [w.as_dict() for w in result.warnings]}

@@ -9,7 +9,7 @@ FIELD = {
     "residence_region": "现住地", "evidence": "证明材料", "date": "日期", "key": "学生",
     "ethnicity": "民族", "service_area": "服务范围", "type": "学校类型", "status": "学籍状态",
     "month": "月份", "central": "中心校", "year": "年份", "city": "市代码", "county": "县代码",
-    "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类",
+    "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类", "file": "文件",
 }
 
 OPTION = {

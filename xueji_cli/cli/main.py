@@ -7,6 +7,7 @@ are."""
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Annotated
 
 import typer
@@ -43,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("report", "app", "报表:月报、统计、花名册、验章名册"),
     "renumber-check": ("renumber", "renumber_check", "核对学籍号:格式、重号、空号"),
     "check": ("check", "check", "按变动日志核对学籍现状"),
+    "backup": ("backup", "backup", "备份数据库(可在他人使用时进行)"),
+    "restore": ("backup", "restore", "从备份恢复数据库(先备份当前的)"),
     "db": ("db", "app", "数据库:结构版本与升级"),
 }
 
@@ -70,12 +73,30 @@ class LazyGroup(TyperGroup):
                 holder.add_typer(target, name=name)
             else:
                 holder.command(name)(target)
-            self.commands[name] = typer.main.get_command(holder).commands[name]
+            self.commands[name] = _noting_show_id(typer.main.get_command(holder).commands[name])
         return self.commands[name]
 
     def format_commands(self, ctx, formatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_m, _a, summary) in COMMANDS.items()])
+
+
+def _noting_show_id(command):
+    """Every command that takes --show-id notes its use before it runs (issue 9)."""
+    if hasattr(command, "commands"):
+        for sub in command.commands.values():
+            _noting_show_id(sub)
+    elif any(getattr(p, "name", None) == "show_id" for p in command.params):
+        run = command.invoke
+
+        def invoke(ctx, _run=run):
+            from xueji_cli.cli.common import note_show_id
+
+            note_show_id(ctx)
+            return _run(ctx)
+
+        command.invoke = invoke
+    return command
 
 
 app = typer.Typer(
@@ -109,4 +130,8 @@ def root(
 
 
 def main() -> None:
+    from xueji_cli.cli.startup import check_argv, tolerant_streams
+
+    tolerant_streams()
+    check_argv(sys.argv[1:])
     app()

@@ -35,6 +35,10 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             from xueji_cli.cli.transfer_view import CASE_COLUMNS, case_table_rows, student_cases
 
             cases = student_cases(session, ids)  # the transfer cases, step by step
+        if show_id:
+            from xueji_cli.core import access
+
+            access.note(ws, "student show", [f.student for f in everything])
         if json_out:
             emit_json({"ok": True, **records[0], "records": records, "history": entries,
                        "borrowing": loans, "transfer_cases": cases})
@@ -79,6 +83,10 @@ def list_(
                 schools_mod.get(session, code)
             found = students.listing(session, code, grade_no, class_no, status_key)
             rows = [record_dict(f.student, f.person, f.school, show_id) for f in found]
+        if show_id and found:
+            from xueji_cli.core import access
+
+            access.note(ws, "student list", [f.student for f in found])
         if json_out:
             emit_json({"ok": True, "count": len(rows), "students": rows})
             return

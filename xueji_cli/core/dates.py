@@ -49,7 +49,7 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, bool) or value is None:
         raise ValueError("缺少日期")
     if isinstance(value, (int, float)):
-        if float(value).is_integer() and 19000101 <= value <= 29991231:
+        if 19000101 <= value <= 29991231 and float(value).is_integer():
             return parse_date(str(int(value)))
         if 1 <= value < 2958466:  # an Excel serial day number
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))

@@ -30,7 +30,11 @@ class InputError(XuejiError):
 
 
 class NotFound(XuejiError):
-    """No student, school or entry answers to the key given."""
+    """No student, school or entry answers to the key given (`field`: what was given)."""
+
+    def __init__(self, message: str, hint: str = "", field: str | None = None):
+        super().__init__(message, hint)
+        self.field = field
 
 
 class Refused(XuejiError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_id(number: str | None) -> str:
     """`130283202003051234` -> `130283********1234`. Short or foreign numbers keep
@@ -24,3 +26,11 @@ def show(number: str | None, reveal: bool, national: bool = False) -> str:
     if reveal:
         return number or ""
     return mask_national(number) if national else mask_id(number)
+
+
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([GJLgjl]?)(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+
+
+def mask_text(text: str) -> str:
+    """Every 18-character ID number (or national number) inside a text, masked."""
+    return _ID_LIKE.sub(lambda m: m.group(1) + m.group(2) + "********" + m.group(3)[-4:], text)

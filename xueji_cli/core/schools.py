@@ -25,7 +25,8 @@ def get(session: Session, code: str) -> School:
     if school is None:
         known = "、".join(f"{s.code} {s.name}" for s in session.exec(select(School).order_by(School.code)))
         raise NotFound(f"没有代码为 {normalise_code(code)} 的学校",
-                       f"本目录的学校:{known}" if known else "先用 xueji school add 登记学校")
+                       f"本目录的学校:{known}" if known else "先用 xueji school add 登记学校",
+                       field="school")
     return school
 
 

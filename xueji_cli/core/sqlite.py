@@ -1,17 +1,21 @@
 """Everything SQLite-specific in one place: connection pragmas, BEGIN IMMEDIATE for
-writers, the online backup, and turning SQLite's errors into registrar messages.
-A PostgreSQL deployment (database_url) skips this module."""
+writers, the online backup and restore, and turning SQLite's errors into registrar
+messages. A PostgreSQL deployment (database_url) skips this module."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from xueji_cli.core.errors import DirectoryError
+
+HEADER = b"SQLite format 3\x00"
+DAMAGE_WORDS = ("file is not a database", "malformed", "integrity")
 
 
 def configure(engine: Engine, *, write: bool, timeout: float) -> None:
@@ -41,22 +45,144 @@ def enable_wal(path: Path) -> None:
 
 
 def create_private(path: Path) -> None:
-    """An empty database file readable by its owner only (personal data)."""
+    """An empty file readable by its owner only (personal data). The mode is given at
+    creation, so no umask can widen it; SQLite gives its -wal and -shm files the mode of
+    the database file."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
 
 
-def backup(source: Path, target: Path) -> None:
-    """SQLite's online backup: a consistent copy even while others write."""
-    create_private(target)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
+def is_database_file(path: Path) -> bool:
+    """True when the file starts with SQLite's header (an empty file is not a database)."""
     try:
-        with dst:
-            src.backup(dst)
+        with open(path, "rb") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def is_damage(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", error) or error).lower()
+    return any(word in text for word in DAMAGE_WORDS)
+
+
+def open_readonly(path: Path, timeout: float = 15.0) -> sqlite3.Connection:
+    """A connection that cannot change the file (a backup being inspected stays as it is)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
+def integrity(conn: sqlite3.Connection, quick: bool = True) -> str:
+    """'ok', or SQLite's first complaint about the file."""
+    rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+    return "ok" if rows == [("ok",)] else str(rows[0][0] if rows else "no answer")
+
+
+def _within(timeout: float):
+    """A backup progress callback that gives up when the other side stays locked past the
+    wait (Python's backup would otherwise retry for ever)."""
+    limit = time.monotonic() + timeout
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > limit:
+            raise sqlite3.OperationalError("database is locked")
+
+    return progress
+
+
+def _copy(source: Path, target: Path, timeout: float, page_size: int | None = None) -> None:
+    """The online backup API from `source` into the new file `target`, in one step (one
+    consistent snapshot, even while others write), as a self-contained file (rollback
+    journal, no -wal beside it), checked, and flushed to disk. The source is only read."""
+    src = open_readonly(source, timeout)
+    dst = sqlite3.connect(target, timeout=timeout, isolation_level=None)
+    try:
+        src.backup(dst, progress=_within(timeout))
+        dst.execute("PRAGMA journal_mode = DELETE")
+        if page_size and dst.execute("PRAGMA page_size").fetchone()[0] != page_size:
+            dst.execute(f"PRAGMA page_size = {int(page_size)}")
+            dst.execute("VACUUM")
+        problem = integrity(dst)
+        if problem != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed: integrity {problem}")
     finally:
         dst.close()
         src.close()
+    _fsync(target)
+
+
+def backup(source: Path, target: Path, timeout: float = 15.0) -> None:
+    """A consistent copy of `source` at `target` (which must not exist), made atomically:
+    written to a private temporary file beside it, checked, then renamed, so that a copy
+    interrupted by a crash or a full disk never stands as a backup."""
+    target = Path(target)
+    temp = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    temp.unlink(missing_ok=True)
+    create_private(temp)
+    try:
+        _copy(source, temp, timeout)
+        if target.exists():
+            raise FileExistsError(target)
+        os.replace(temp, target)
+        _fsync_directory(target.parent)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def stage(source: Path, temp: Path, page_size: int | None, timeout: float = 15.0) -> None:
+    """A private, checked copy of a backup file to restore from, with the page size of
+    the database it will replace (SQLite cannot back up across page sizes into WAL)."""
+    temp.unlink(missing_ok=True)
+    create_private(temp)
+    try:
+        _copy(source, temp, timeout, page_size)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def page_size(path: Path) -> int:
+    conn = open_readonly(path)
+    try:
+        return conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def replace_contents(source: Path, target: Path, timeout: float = 15.0) -> None:
+    """Replace the whole content of the live database `target` with `source` through the
+    backup API: one write transaction of `target` (taken like any writer's, after the busy
+    wait), so other processes see the old or the new database, never a mixture, and a
+    crash part-way leaves the old one. The file keeps its mode and its WAL journal."""
+    src = sqlite3.connect(source, timeout=timeout)
+    dst = sqlite3.connect(target, timeout=timeout)
+    try:
+        src.backup(dst, progress=_within(timeout))
+    finally:
+        dst.close()
+        src.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: Path) -> None:
+    """Make a rename durable (not every file system lets a folder be opened: skip then)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def translate(exc: BaseException, path: Path, timeout: float) -> DirectoryError | None:
@@ -66,12 +192,14 @@ def translate(exc: BaseException, path: Path, timeout: float) -> DirectoryError 
         return DirectoryError(
             f"数据库 {path.name} 正被另一个程序写入,已等待 {timeout:g} 秒仍未释放",
             "等对方完成后再试;若确认无人使用,关闭其他打开该目录的 xueji 或表格程序")
-    if "file is not a database" in text or "malformed" in text:
+    if is_damage(exc):
         return DirectoryError(
             f"{path} 不是完好的 xueji 数据库(文件已损坏或不是数据库)",
-            "用最近的备份文件(xueji.db.bak-…)替换 xueji.db 后重试")
+            "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢复")
     if "readonly" in text or "read-only" in text:
         return DirectoryError(f"数据库 {path} 只读,无法写入", "检查文件权限或磁盘是否写保护")
     if "unable to open" in text or "disk i/o" in text:
         return DirectoryError(f"无法打开数据库 {path}", "检查文件是否存在、磁盘是否可用")
+    if "database or disk is full" in text:
+        return DirectoryError(f"磁盘已满,无法写入 {path}", "清理磁盘空间后重试;本次操作未写入任何内容")
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3 as sqlite3_module
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -19,9 +20,9 @@ from xueji_cli.core.errors import DirectoryError
 DB_FILE = "xueji.db"
 # The revisions of migrations/versions, oldest first. tests/test_migrations.py checks
 # this against alembic's history, so that start-up need not load alembic.
-REVISIONS = ("0001", "0004", "0007")
+REVISIONS = ("0001", "0004", "0007", "0009")
 HEAD = REVISIONS[-1]
-RESTORE_HINT = "用最近的备份文件(xueji.db.bak-…)替换 xueji.db 后重试"
+RESTORE_HINT = "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢复"
 
 
 class Store:
@@ -41,12 +42,17 @@ class Store:
             self._engines[write] = engine
         return self._engines[write]
 
+    def dispose(self) -> None:
+        """Close pooled connections (after the file was replaced under them)."""
+        for engine in self._engines.values():
+            engine.dispose()
+
     @contextlib.contextmanager
     def errors(self) -> Iterator[None]:
         """Database errors become DirectoryError (exit 3) with a registrar's message."""
         try:
             yield
-        except exc.DBAPIError as error:
+        except (exc.DBAPIError, sqlite3_module.Error) as error:
             translated = sqlite.translate(error, self.path, self.timeout) if self.is_sqlite else None
             if translated is None:
                 raise
@@ -142,10 +148,22 @@ class Store:
         return current, backup
 
     def backup(self, target: Path | None = None) -> Path:
+        """A consistent copy (SQLite's online backup, atomic, owner-only), by default
+        `xueji.db.bak-YYYYmmdd-HHMMSS` beside the database."""
         if not self.is_sqlite:
             raise DirectoryError("服务器数据库请用其自身的备份工具", "")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = target or self.directory / f"{DB_FILE}.bak-{stamp}"
+        target = target or self.backup_name(self.directory)
         with self.errors():
-            sqlite.backup(self.path, target)
+            sqlite.backup(self.path, target, self.timeout)
+        return target
+
+    @staticmethod
+    def backup_name(folder: Path, kind: str = "bak") -> Path:
+        """A new name `xueji.db.<kind>-YYYYmmdd-HHMMSS` in `folder` (-2, -3 … when taken)."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{DB_FILE}.{kind}-{stamp}"
+        counter = 2
+        while target.exists():
+            target = folder / f"{DB_FILE}.{kind}-{stamp}-{counter}"
+            counter += 1
         return target

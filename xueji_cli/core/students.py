@@ -63,7 +63,7 @@ def find(session: Session, key: str) -> Found:
         kind, value = classify_key(key)
         shown = value if kind == "local" else mask_id(value[1:] if kind == "national" else value)
         raise NotFound(f"没有找到学生 {shown}",
-                       "核对号码;用 xueji student list 查看在籍学生")
+                       "核对号码;用 xueji student list 查看在籍学生", field="key")
     return rows[0]
 
 

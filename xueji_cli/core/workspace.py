@@ -51,8 +51,8 @@ class Workspace:
     @property
     def operator(self) -> str:
         """Who records a change: the setting, else the OS user (audit, issue 9)."""
-        if self.settings.operator:
-            return self.settings.operator
+        if self.settings.operator.strip():
+            return self.settings.operator.strip()
         try:
             return getpass.getuser()
         except (KeyError, OSError):
@@ -87,8 +87,9 @@ def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> 
             raise InputError(field, f"{field} 代码应为2位数字,现为「{value}」", "如 --city-code 02")
     text = settings_mod.render_new(name.strip(), kind, city, county)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)  # a folder of personal data
         (path / SETTINGS_FILE).write_text(text, "utf-8")
+        os.chmod(path / SETTINGS_FILE, 0o600)  # nobody else may change the policy
     except OSError as exc:
         raise DirectoryError(f"无法在 {path} 建立目录:{exc.strerror}",
                              "检查路径是否正确、是否有写入权限") from None

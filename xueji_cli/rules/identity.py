@@ -26,7 +26,13 @@ def normalise_id_number(text: object) -> str:
     """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
     if text is None:
         return ""
-    return ric.compact(unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("-", ""))
+    result = str(text)
+    for _ in range(4):  # until stable: NFKC can bring out a space (¨ -> space + diaeresis)
+        step = ric.compact(unicodedata.normalize("NFKC", result).replace(" ", "").replace("-", ""))
+        if step == result:
+            break
+        result = step
+    return result
 
 
 def check_id_number(

@@ -1,0 +1,53 @@
+"""What `xueji` checks before Typer parses anything (issue 9: no input ends in a
+traceback).
+
+- An argument that is not valid text: on Linux, bytes that are not UTF-8 (a script saved
+  in GBK, a mis-set terminal) reach Python as lone surrogates, which no database, file or
+  JSON document can hold. Refused here as invalid input (exit 1), naming the option and
+  never echoing the value (it may be an ID number).
+- Output streams that cannot encode Chinese (a non-UTF-8 locale) replace what they
+  cannot show instead of failing half-way through a message.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def undecodable(argv: list[str]) -> tuple[int, str] | None:
+    """(position, option) of the first argument that is not valid text, or None."""
+    for index, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if arg.startswith("--") and "=" in arg:
+                option = arg.split("=", 1)[0]
+            elif index and argv[index - 1].startswith("-"):
+                option = argv[index - 1]
+            else:
+                option = f"第{index + 1}个参数"
+            return index, option.encode("utf-8", "replace").decode("utf-8")
+    return None
+
+
+def check_argv(argv: list[str]) -> None:
+    found = undecodable(argv)
+    if found is None:
+        return
+    _index, option = found
+    message = f"{option} 的值含有无法识别的字符(不是 UTF-8 编码的文字),未执行任何操作"
+    hint = "检查终端或脚本文件的字符编码是否为 UTF-8,重新输入该值"
+    if "--json" in argv:
+        sys.stdout.write(json.dumps({"ok": False, "errors": [
+            {"rule": "INPUT", "field": option, "row": None, "message": message, "hint": hint}]},
+            ensure_ascii=False, indent=2) + "\n")
+    sys.stderr.write(f"错误:{message}\n  → {hint}\n")
+    raise SystemExit(1)
+
+
+def tolerant_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
