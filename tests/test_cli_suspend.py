@@ -243,3 +243,21 @@ def test_meaningless_policy_is_refused(ws_dir, xueji, set_setting, old, new, wor
     set_setting(old, new)
     result = xueji("suspend", "list")
     assert result.exit_code == 3 and words in result.stderr
+
+
+# -- a suspension entered in error and undone ------------------------------------------------
+
+def test_an_undone_suspension_is_no_case(pupil, xueji, as_json, sql, tmp_path):
+    assert xueji(*suspend_args(pupil)).exit_code == 0
+    [entry] = [row[0] for row in sql("SELECT id FROM journal WHERE kind = 'suspend'")]
+    result = xueji("undo", str(entry), "--reason", "误办休学")
+    assert result.exit_code == 0, result.stderr
+    # no certificate for a suspension that stands undone
+    paper = xueji("suspend", "certificate", pupil, "--xlsx", tmp_path / "x.xlsx")
+    assert paper.exit_code == 1 and not (tmp_path / "x.xlsx").exists()
+    # a new suspension starts a case of its own, with nothing carried over
+    again = xueji(*suspend_args(pupil, "--json"))
+    assert again.exit_code == 0, again.stderr
+    case = as_json(again)["suspension"]
+    assert case["from"] == OCTOBER and case["extensions"] == []
+    assert xueji("check").exit_code == 0

@@ -140,10 +140,16 @@ def fold(entries: list[JournalEntry]) -> list[Case]:
 
 
 def cases_of(session: Session, student_ids: list[int]) -> dict[int, list[Case]]:
+    """The cases of each record; entries that stand undone (`xueji undo`) do not count."""
+    from xueji_cli.core.undo import undone_ids
+
+    undone = undone_ids(session)
     entries = session.exec(select(JournalEntry).where(
         JournalEntry.student_id.in_(student_ids), JournalEntry.kind.in_(KINDS)))
     by_student: dict[int, list[JournalEntry]] = {}
     for entry in entries:
+        if entry.id in undone:
+            continue
         by_student.setdefault(entry.student_id, []).append(entry)
     return {sid: fold(found) for sid, found in by_student.items()}
 
