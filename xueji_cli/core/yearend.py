@@ -170,7 +170,9 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
         student = found.student
         name = f"{found.person.name}({student.local_number or '借读'})"
         if student.kind != "regular":
-            result.not_ours.append(Aside(found, "借读生,学籍在原学校(BOR-5)"))
+            result.not_ours.append(Aside(
+                found, "借读生,学籍在原学校(BOR-5);借读到学年末的用 xueji borrow end 结束,"
+                       "新学年继续借读的按原学校升入的年级重新登记"))
             continue
         if settings.school_year(student.enrolled_on) > year:
             result.later.append(Aside(found, f"{student.enrolled_on:%Y-%m-%d} 入学,编入 {year + 1}—{year + 2}学年"))
