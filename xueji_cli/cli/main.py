@@ -10,6 +10,7 @@ import typer
 
 from xueji_cli import __version__
 from xueji_cli.cli import check, db, enroll, init_cmd, log, renumber, school, student
+from xueji_cli.cli import report  # issue 3: report group (roster)
 
 app = typer.Typer(
     name="xueji",
@@ -48,6 +49,7 @@ app.command("log")(log.log)
 app.command("renumber-check")(renumber.renumber_check)
 app.command("check")(check.check)
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from xueji_cli.core import codes, journal, schools
@@ -19,6 +19,7 @@ from xueji_cli.core.errors import Refused
 from xueji_cli.core.models import Person, School, ServiceArea, Student
 from xueji_cli.core.numbering import Sequencer, prefix_for
 from xueji_cli.core.settings import Settings
+from xueji_cli.core.store import insert_many
 from xueji_cli.core.dates import now
 from xueji_cli.rules import Violation, split
 from xueji_cli.rules import enrollment as rules
@@ -274,9 +275,10 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
                 underage_entry=settings.policy.underage_entry,
                 commitment=applicant.underage_commitment)
         if applicant.hukou_region and not rules.check_region_format(applicant.hukou_region, "hukou_region"):
-            found += rules.check_service_area(
-                applicant.hukou_region, label, roster.areas().get(school.id, []),
-                roster.serving(applicant.hukou_region, school.id))
+            areas = roster.areas().get(school.id, [])
+            serving = [] if rules.within(applicant.hukou_region, areas) \
+                else roster.serving(applicant.hukou_region, school.id)  # only to explain a refusal
+            found += rules.check_service_area(applicant.hukou_region, label, areas, serving)
         found += rules.check_class_cap(
             roster.in_class(school.id, applicant.grade, applicant.class_no), 1,
             settings.class_cap[school.type], applicant.cap_decision,
@@ -312,9 +314,8 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
         "guardian_hukou_region": a.guardian_hukou_region or None,
         "guardian_phone": a.guardian_phone, "residence_region": a.residence_region or None,
         "address": a.address, "details": a.details, "created_at": stamp} for a, _, _ in items]
-    table = Person.__table__
-    person_ids = list(session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), people).scalars())
+    person_ids = insert_many(session, Person.__table__, people, return_ids=True)
+    labels = codes.table("evidence")
     records = []
     for person_id, (applicant, assessment, number) in zip(person_ids, items):
         school = assessment.school
@@ -324,7 +325,7 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
                 "national_number": assessment.national_number,
                 "entry_year": assessment.entry_year, "grade": applicant.grade,
                 "class_no": applicant.class_no, "status": "active"}
-        evidence = [codes.evidence_label(key) for key in applicant.evidence]
+        evidence = [labels.get(key) or codes.evidence_label(key) for key in applicant.evidence]
         if applicant.underage_commitment:
             evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
         approvals = []

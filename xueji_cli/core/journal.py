@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from xueji_cli.core import codes
 from xueji_cli.core.dates import now
 from xueji_cli.core.models import PROJECTED, JournalEntry, Student
+from xueji_cli.core.store import insert_many
 
 
 def record(
@@ -71,9 +71,7 @@ def create_records(session: Session, kind: str, effective_date: dt.date, operato
         if unknown:
             raise ValueError(f"not projected fields: {sorted(unknown)}")
         records.append({**own, **sets})
-    table = Student.__table__
-    ids = list(session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), records).scalars())
+    ids = insert_many(session, Student.__table__, records, return_ids=True)
     entries = []
     for student_id, record_fields, (_own, sets, fields) in zip(ids, records, items):
         entry = dict(_ENTRY_DEFAULTS)
@@ -82,7 +80,7 @@ def create_records(session: Session, kind: str, effective_date: dt.date, operato
                      effective_date=effective_date, recorded_at=stamp, operator=operator,
                      school_id=fields.get("school_id", record_fields["school_id"]), sets=sets)
         entries.append(entry)
-    session.execute(insert(JournalEntry.__table__), entries)
+    insert_many(session, JournalEntry.__table__, entries)
     return ids
 
 

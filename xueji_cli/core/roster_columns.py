@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable
@@ -101,7 +102,8 @@ def month6(value: object) -> str:
 
 
 def region(value: object) -> str:
-    return fields.region(value)
+    # One copy of each code: a roster repeats a few village codes thousands of times.
+    return sys.intern(fields.region(value))
 
 
 def _date(value: object) -> dt.date:

@@ -119,6 +119,7 @@ class Sheet:
     unknown: list[str] = field(default_factory=list)
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     notes_from: int | None = None  # the row where notes below the data begin
+    data: object = None  # calamine's sheet while it is being read (parsing it again is slow)
 
     @property
     def label(self) -> str:
@@ -182,7 +183,7 @@ def _score(cells: list[str]) -> int:
 
 def layout(path: Path, workbook, name: str) -> Sheet | None:
     """The sheet's header and column map; None when it holds no data at all."""
-    sheet = workbook.get_sheet_by_name(name)
+    sheet = _load(path, workbook, name)
     start_row, start_col = sheet.start or (0, 0)
     merges = sheet.merged_cell_ranges or []
     rows: list[list] = []
@@ -223,7 +224,18 @@ def layout(path: Path, workbook, name: str) -> Sheet | None:
                 f"{column.label}", "删去其中一列(或改掉列名)后再导入")
         seen[column.key] = text
         mapped[col] = column
-    return Sheet(path, name, best + 1, first_data, start_col, headers, mapped, unknown, merges)
+    return Sheet(path, name, best + 1, first_data, start_col, headers, mapped, unknown, merges,
+                 data=sheet)
+
+
+def _load(path: Path, workbook, name: str):
+    import python_calamine as pc
+
+    try:
+        return workbook.get_sheet_by_name(name)
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+        raise _error(path, f"工作表「{name}」已损坏,无法读取({type(exc).__name__})",
+                     "用 Excel 或 WPS 打开检查;能打开的,「另存为」.xlsx 后再导入") from None
 
 
 def missing_columns(sheet: Sheet, school_given: bool) -> list[str]:
@@ -284,16 +296,18 @@ def _is_note(values: list) -> bool:
         or (len(distinct) == 1 and len(first) > 12)
 
 
-def rows(sheet: Sheet, workbook) -> Iterator[tuple[int, list]]:
+def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
     """(Excel row number, cells) of every data row: merged cells filled, blank rows and
-    rows that only carry a 序号 skipped, stopping at notes below the data."""
+    rows that only carry a 序号 skipped, stopping at notes below the data. Reads the
+    sheet loaded by layout(), or loads it again from `workbook`."""
+    data = sheet.data if sheet.data is not None else _load(sheet.path, workbook, sheet.name)
     data_cols = [c for c, col in sheet.mapped.items() if col.key != "ignored"]
     fill = _merge_fill(sheet.merges, sheet.first_data_row)
     tops: dict[tuple[int, int], object] = {}
     wanted_tops = {(t, l) for cells in fill.values() for _c, t, l in cells}
     start_col = sheet.start_col
     width = max(sheet.headers) + 1
-    for index, row in enumerate(workbook.get_sheet_by_name(sheet.name).iter_rows()):
+    for index, row in enumerate(data.iter_rows()):
         if index < sheet.first_data_row:
             continue
         if wanted_tops:

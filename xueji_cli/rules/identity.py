@@ -71,14 +71,28 @@ def check_id_number(
             "NUM-6", "gender",
             f"性别「{GENDER_LABEL[gender]}」与身份证号(第17位{'奇数为男' if encoded_gender == '1' else '偶数为女'})不一致",
             "以户口簿为准,改正性别或身份证号"))
-    if not problems:
+    if not problems and not _known_place(number):
+        problems.append(warning(
+            "NUM-6", field, f"身份证号前6位地区码「{number[:6]}」不在已知的行政区划表中",
+            "新设区县的号码可能如此;请对照户口簿确认"))
+    return problems
+
+
+_PLACES: dict[tuple[str, str], bool] = {}
+
+
+def _known_place(number: str) -> bool:
+    """Whether stdnum knows the region of the number in its birth year. Its look-up scans a
+    table (about 1 ms); a roster repeats a few regions, so each (region, year) is looked up
+    once."""
+    key = (number[:6], number[6:10])
+    if key not in _PLACES:
         try:
             ric.get_birth_place(number)
+            _PLACES[key] = True
         except (InvalidComponent, KeyError):  # stdnum: KeyError for a known province's unknown county
-            problems.append(warning(
-                "NUM-6", field, f"身份证号前6位地区码「{number[:6]}」不在已知的行政区划表中",
-                "新设区县的号码可能如此;请对照户口簿确认"))
-    return problems
+            _PLACES[key] = False
+    return _PLACES[key]
 
 
 def gender_from_id(number: str) -> str:

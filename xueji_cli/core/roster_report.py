@@ -1,0 +1,171 @@
+"""The numbered roster (花名册): the school's records as the registrar stamps them (验章)
+and sends them to the national system.
+
+Two layouts: the plain roster (学籍号, 姓名, 性别 … the columns `enroll --from` reads) and
+the national system's template (data/national_template.toml) followed by the columns
+xueji needs to enroll the child again. Either imports into a fresh directory and yields
+the same students. Rows are read with SQLAlchemy Core (a roster may hold 100 000 rows).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from xueji_cli.core import codes
+from xueji_cli.core import roster_columns as rc
+from xueji_cli.core.models import JournalEntry, Person, School, Student
+
+PLAIN = (  # header, key: the plain roster, in the order written
+    ("学籍号", "record.local_number"), ("姓名", "name"), ("性别", "gender"),
+    ("出生日期", "birth"), ("民族", "ethnicity"), ("身份证件类型", "id_type"),
+    ("身份证号", "id_number"), ("全国学籍号", "national_number"), ("学校代码", "record.school"),
+    ("学校名称", "record.school_name"), ("年级", "grade"), ("班级", "class_no"),
+    ("户口所在地", "hukou_region"), ("监护人", "guardian_name"),
+    ("监护人户口所在地", "guardian_hukou_region"), ("现住地", "residence_region"),
+    ("监护人电话", "guardian_phone"), ("现住址", "address"), ("证明材料", "evidence"),
+    ("备注", "remark"),
+)
+# Columns written as text cells (number format @): numbers that must keep every digit.
+TEXT_KEYS = {"record.local_number", "id_number", "national_number", "hukou_region",
+             "guardian_hukou_region", "residence_region", "guardian_phone", "details.phone",
+             "details.birthplace_region", "details.school_identifier", "record.school",
+             "member.id_number", "member.hukou_region", "member.phone", "details.postcode"}
+WIDTHS = {"name": 10, "gender": 5, "birth": 11, "ethnicity": 7, "id_number": 20,
+          "national_number": 21, "record.local_number": 16, "grade": 5, "class_no": 5,
+          "evidence": 18, "address": 22, "remark": 16}
+
+
+@dataclass(frozen=True)
+class Layout:
+    title: str
+    headers: list[str]
+    keys: list[str]
+
+    @property
+    def text_columns(self) -> set[int]:
+        return {i for i, key in enumerate(self.keys)
+                if key in TEXT_KEYS or (key.startswith("member") and f"member.{key[8:]}" in TEXT_KEYS)}
+
+    @property
+    def widths(self) -> list[float]:
+        out = []
+        for header, key in zip(self.headers, self.keys):
+            base = key.split(".", 1)[-1] if key.startswith("member") else key
+            out.append(WIDTHS.get(base, WIDTHS.get(key, max(8, min(len(header) * 2 + 2, 18)))))
+        return out
+
+
+def layout(template: str) -> Layout:
+    if template == "plain":
+        return Layout("花名册", ["序号"] + [h for h, _ in PLAIN], ["seq"] + [k for _, k in PLAIN])
+    spec = rc.template()
+    headers, keys = [], []
+    for item in spec["column"]:
+        headers.append(item["header"])
+        keys.append(item["key"])
+    for number in rc.MEMBERS:
+        for item in spec["member"]:
+            headers.append(f"成员{number}{item['header']}")
+            keys.append(f"member{number}.{item['key']}")
+    for item in spec["local"]:
+        headers.append(item["header"])
+        keys.append(item["key"])
+    return Layout("学生信息(全国学籍系统模板列)", headers, keys)
+
+
+def _specs() -> dict[str, dict]:
+    spec = rc.template()
+    out = {item["key"]: item for item in spec["column"] + spec["local"]}
+    out.update({f"member.{item['key']}": item for item in spec["member"]})
+    return out
+
+
+def _label(table: str, code) -> str:
+    if code is None or code == "":
+        return ""
+    label = codes.label(table, str(code))
+    if table == "ethnicity" and code not in ("97", "98"):
+        return label + "族"
+    return label
+
+
+def query(session: Session, school: str | None = None, grade: int | None = None,
+          class_no: int | None = None):
+    """The rows of the roster: regular records at school (在校), numbered, in the order
+    school, grade, class, number. Tuples, not ORM objects (speed)."""
+    s, p, sc, j = Student.__table__, Person.__table__, School.__table__, JournalEntry.__table__
+    statement = (
+        select(s.c.local_number, s.c.national_number, s.c.grade, s.c.class_no, s.c.enrolled_on,
+               s.c.remark, sc.c.code, sc.c.name.label("school_name"), p.c.name, p.c.gender,
+               p.c.birth_date, p.c.id_type, p.c.id_number, p.c.ethnicity, p.c.hukou_region,
+               p.c.guardian_name, p.c.guardian_hukou_region, p.c.guardian_phone,
+               p.c.residence_region, p.c.address, p.c.details, j.c.evidence)
+        .join(p, p.c.id == s.c.person_id).join(sc, sc.c.id == s.c.school_id)
+        .join(j, and_(j.c.student_id == s.c.id, j.c.kind.in_(("enroll", "transfer_in"))),
+              isouter=True)
+        .where(s.c.kind == "regular", s.c.status == "active")
+        .order_by(sc.c.code, s.c.grade, s.c.class_no, s.c.local_number))
+    if school:
+        statement = statement.where(sc.c.code == school)
+    if grade is not None:
+        statement = statement.where(s.c.grade == grade)
+    if class_no is not None:
+        statement = statement.where(s.c.class_no == class_no)
+    return session.execute(statement)
+
+
+def rows(result, chosen: Layout) -> Iterator[list]:
+    """One list of cell values per record, in the layout's column order."""
+    specs = _specs()
+    keys = chosen.keys
+    plain = keys[0] == "seq"
+    for seq, r in enumerate(result, start=1):
+        details = r.details if isinstance(r.details, dict) else json.loads(r.details or "{}")
+        evidence = r.evidence if isinstance(r.evidence, list) else json.loads(r.evidence or "[]")
+        guardian_member = str(details.get("guardian_member", 1))
+        out = []
+        for key in keys:
+            out.append(_value(key, r, details, evidence, seq, plain, specs, guardian_member))
+        yield out
+
+
+def _value(key, r, details, evidence, seq, plain, specs, guardian_member):
+    if key == "seq":
+        return seq
+    if key == "birth":
+        return r.birth_date.isoformat() if plain else f"{r.birth_date:%Y%m%d}"
+    if key in ("gender", "ethnicity", "id_type"):
+        return _label(key, getattr(r, key))
+    if key == "evidence":
+        return "、".join(evidence or [])
+    if key.startswith("record."):
+        return {"record.local_number": r.local_number, "record.school": r.code,
+                "record.school_name": r.school_name,
+                "record.entry_month": f"{r.enrolled_on:%Y%m}"}[key]
+    if key.startswith("details."):
+        name = key[8:]
+        value = details.get(name, "")
+        if name == "source" and not value:
+            value = "1"  # a regular record: 正常入学
+        spec = specs.get(key, {})
+        return _label(spec["codes"], value) if "codes" in spec else value
+    if key.startswith("member"):
+        number, name = key[6], key[8:]
+        member = details.get(f"member{number}", {})
+        if number == guardian_member:
+            own = {"name": r.guardian_name, "hukou_region": r.guardian_hukou_region,
+                   "phone": r.guardian_phone}
+            if name in own:
+                return own[name] or ""
+            if name == "is_guardian" and (r.guardian_name or member):
+                return "是"
+        value = member.get(name, "")
+        spec = specs.get(f"member.{name}", {})
+        return _label(spec["codes"], value) if "codes" in spec and value != "" else value
+    value = getattr(r, key)
+    return "" if value is None else value
