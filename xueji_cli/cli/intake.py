@@ -137,7 +137,7 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
         _show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
     if any(row.warnings for row in new):
         _show_problems(new, "请注意(不影响入学)", "yellow", warnings_only=True)
-    if already:
+    if already and len(already) <= LIST_LIMIT:
         table(f"已在籍,不重复登记:{len(already)} 人", STUDENT_COLUMNS,
               [_student_row(r, show_id) for r in already])
     if outcome == "refused":

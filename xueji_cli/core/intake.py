@@ -108,6 +108,8 @@ def _convert(plan, cells: list, school_option: str | None) -> tuple[Applicant, s
         raw = cells[index]
         if raw == "" or raw is None:
             continue
+        if raw.__class__ is float and raw.is_integer():
+            raw = int(raw)  # a whole number cell reads like the digits typed
         value = memo.get(raw, _MISSING) if raw.__class__ is not bool else _MISSING
         if value is _MISSING:
             try:

@@ -65,7 +65,7 @@ def id_number(value: object) -> str:
     15 significant digits): say so, never guess the rest."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if abs(value) >= 1e15 or not float(value).is_integer():
-            shown = f"{value:.5E}" if isinstance(value, float) else str(value)
+            shown = f"{float(value):.5E}"  # as Excel shows it: 1.30283E+17
             raise Unreadable(
                 f"身份证号在表格里存成了数字({shown}):Excel 的数字只保留15位有效数字,"
                 "后几位已经丢失,无法还原",

@@ -318,11 +318,11 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
                 rel = col - start_col
                 if 0 <= rel < len(row) and row[rel] == "":
                     row[rel] = tops.get((top, left), "")
-        if not any(row[c] != "" for c in data_cols if c < len(row)):
-            continue
         if _is_note(row):
             sheet.notes_from = index + 1
             break
+        if not any(row[c] != "" for c in data_cols if c < len(row)):
+            continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
         yield index + 1, row

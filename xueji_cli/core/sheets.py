@@ -43,7 +43,7 @@ def set_value(cell, value) -> None:
 def page_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None = None,
                fit_width: bool = True) -> None:
     """A4, optionally landscape, fitted to the page width, header rows repeated."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # (also for write-only sheets)
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     if fit_width:
         ws.page_setup.fitToWidth = 1
