@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -257,6 +257,25 @@ def _resolve_school(applicant: Applicant, cell: str | None, names: dict[str, str
                 "核对该行是否属于这所学校;不同学校的学生分开导入,或去掉 --school 按表中学校导入"))
 
 
+# The rules' hints name the options of one-student enrollment; in a roster the same value
+# is a column.
+ROSTER_HINTS = (
+    (re.compile(r"用 --evidence 逐项登记,如((?: --evidence \S+)+)"),
+     lambda m: "在「证明材料」列填写查验过的材料,如「"
+     + "、".join(re.findall(r"--evidence (\S+)", m.group(1))) + "」"),
+    (re.compile(r"用 --underage-commitment 记录"), lambda m: "在「不足龄承诺书」列填写"),
+    (re.compile(r"用 --cap-decision 记录"), lambda m: "在「超额决定」列填写"),
+    (re.compile(r"用 --national-number 补录"), lambda m: "在「全国学籍号」列填写"),
+)
+
+
+def _roster_hint(violation: Violation) -> Violation:
+    hint = violation.hint
+    for pattern, replacement in ROSTER_HINTS:
+        hint = pattern.sub(replacement, hint)
+    return violation if hint == violation.hint else replace(violation, hint=hint)
+
+
 def _differences(applicant: Applicant, held: dict) -> list[str]:
     out = []
     for key, label in COMPARED:
@@ -304,6 +323,8 @@ def check(session: Session, settings: Settings, batch: Batch, effective: dt.date
                 f"该生已在 {same[0]['school']} 登记(学籍号 {same[0]['local_number']}),"
                 f"但与本行不一致:{';'.join(differences)}",
                 "本行有误的,改正本行;已登记的有误,按更正手续改正;不要重复登记")]
+        assessment.errors = [_roster_hint(v) for v in assessment.errors]
+        assessment.warnings = [_roster_hint(v) for v in assessment.warnings]
         row.assessment = assessment
         if assessment.errors:
             row.status, row.errors = "invalid", assessment.errors

@@ -35,9 +35,17 @@ TEXT_KEYS = {"record.local_number", "id_number", "national_number", "hukou_regio
              "guardian_hukou_region", "residence_region", "guardian_phone", "details.phone",
              "details.birthplace_region", "details.school_identifier", "record.school",
              "member.id_number", "member.hukou_region", "member.phone", "details.postcode"}
-WIDTHS = {"name": 10, "gender": 5, "birth": 11, "ethnicity": 7, "id_number": 20,
-          "national_number": 21, "record.local_number": 16, "grade": 5, "class_no": 5,
-          "evidence": 18, "address": 22, "remark": 16}
+WIDTHS = {"seq": 5, "name": 9, "gender": 5, "birth": 11, "ethnicity": 7, "id_type": 11,
+          "id_number": 20, "national_number": 21, "record.local_number": 16, "grade": 5,
+          "class_no": 5, "hukou_region": 14, "guardian_hukou_region": 14, "residence_region": 14,
+          "guardian_name": 9, "guardian_phone": 13, "evidence": 18, "address": 20, "remark": 14,
+          "record.school": 8, "record.school_name": 14}
+
+
+def width(key: str, header: str) -> float:
+    """A column's width in characters: from its content where known, else its header."""
+    base = key.split(".", 1)[-1] if key.startswith("member") else key
+    return WIDTHS.get(key, WIDTHS.get(base, max(8, min(len(header) * 2 + 2, 18))))
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,7 @@ class Layout:
 
     @property
     def widths(self) -> list[float]:
-        out = []
-        for header, key in zip(self.headers, self.keys):
-            base = key.split(".", 1)[-1] if key.startswith("member") else key
-            out.append(WIDTHS.get(base, WIDTHS.get(key, max(8, min(len(header) * 2 + 2, 18)))))
-        return out
+        return [width(key, header) for header, key in zip(self.headers, self.keys)]
 
 
 def layout(template: str) -> Layout:

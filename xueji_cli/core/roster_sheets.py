@@ -81,11 +81,15 @@ def write_errors(path: Path, batch, only_invalid: bool) -> Path:
                 row = picked[number]
                 values.append([_problem_text(row), number] + [_cell(v) for v in cells[:width]])
         text_columns = {i + 2 for i, c in layout.mapped.items()}  # read columns stay text
-        sheets.table(ws, 2, headers, values, widths=[60, 8] + [14] * width,
-                     text_columns=text_columns)
+        widths = [PROBLEM_WIDTH, 8] + [
+            _width(layout.mapped.get(c), layout.headers.get(c, "")) for c in range(width)]
+        sheets.table(ws, 2, headers, values, widths=widths, text_columns=text_columns)
         for r, row_values in enumerate(values, start=3):
             problem = ws.cell(row=r, column=1)
             problem.alignment = sheets.LEFT
+            lines = sum(1 + len(line) // (PROBLEM_WIDTH // 2 - 2)
+                        for line in (row_values[0] or "").splitlines())
+            ws.row_dimensions[r].height = max(15, 13.5 * lines)
             if picked[row_values[1]].status == "invalid":
                 problem.font, problem.fill = red, flagged
             for c, value in enumerate(row_values, start=1):
@@ -94,6 +98,15 @@ def write_errors(path: Path, batch, only_invalid: bool) -> Path:
         ws.freeze_panes = "C3"
         sheets.page_setup(ws, landscape=True, title_rows="1:2")
     return sheets.save(wb, path)
+
+
+PROBLEM_WIDTH = 60
+
+
+def _width(column, header: str) -> float:
+    from xueji_cli.core.roster_report import width
+
+    return width(column.key if column else "", header)
 
 
 def _cell(value):
@@ -126,7 +139,7 @@ def write_roster(path: Path, title: str, subtitle: str, headers: list[str],
     ws.row_dimensions[1].height = 28
     ws.append([heading])
     if count > 1:
-        ws.merged_cells.add(f"A1:{get_column_letter(min(count, 20))}1")
+        ws.merged_cells.add(f"A1:{get_column_letter(count)}1")
     header_cells = []
     for text in headers:
         cell = WriteOnlyCell(ws, text)
