@@ -161,8 +161,10 @@ def test_national_template_values_go_to_details(tmp_path):
                         出生地行政区划代码=VILLAGE_001, 入学年月="202609", 血型="A")
     applicant = only(rosters.write(tmp_path / "r.xlsx", [row]))
     assert applicant.details == {"health": "1", "hukou_nature": "1", "only_child": "0",
-                                 "source": "1", "birthplace_region": VILLAGE_001,
-                                 "blood_type": "A"}
+                                 "birthplace_region": VILLAGE_001, "blood_type": "A"}
+    # 学生来源 1 正常入学 is what enrolling means; 2 借读 is not enrolled as a new student
+    borrowing = only(rosters.write(tmp_path / "b.xlsx", [rosters.child(2, 学生来源="借读")]))
+    assert [(p.rule, p.field) for p in borrowing.problems] == [("BOR-3", "details.source")]
 
 
 # -- broken files: one clear message each, exit 1 -----------------------------------------------

@@ -132,6 +132,13 @@ def _convert(plan, cells: list, school_option: str | None) -> tuple[Applicant, s
             members.setdefault(column.key[6], {})[column.key[8:]] = value
     if members:
         _guardian_from_members(values, details, members)
+    source = details.pop("source", None)  # 学生来源: 1 正常入学 is what enrolling means
+    if source == "2":
+        problems.append(Violation(
+            "BOR-3", "details.source", "学生来源为「借读」:借读生不按新生入学建立学籍",
+            "借读生用 xueji borrow 办理(临时借读学籍);本行若填错,改为「正常入学」"))
+    elif source not in (None, "1"):
+        details["source"] = source
     evidence = values.get("evidence", [])
     for item in [e for e in evidence if e.startswith("承诺书:")]:
         evidence.remove(item)
@@ -177,6 +184,7 @@ def _guardian_from_members(values: dict, details: dict, members: dict[str, dict]
         chosen = "1"
     if chosen is not None:
         member = members[chosen]
+        member.pop("is_guardian", None)  # said by guardian_member
         for member_key, field_key in GUARDIAN_FIELDS:
             if field_key not in values and member_key in member:
                 values[field_key] = member.pop(member_key)
