@@ -228,6 +228,7 @@ def test_rerun_enrolls_nobody_twice(township, xueji, as_json, sql, tmp_path):
     assert counts(sql) == (3, 3, 3)
     screen = xueji("enroll", "--from", path, "--school", "001")
     assert "已在籍,不重复登记:3 人" in screen.stdout
+    assert "没有需要新登记的学生;已在籍 3 人" in screen.stderr
 
 
 def test_rerun_with_new_rows_adds_them_after(township, xueji, sql, tmp_path):

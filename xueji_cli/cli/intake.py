@@ -152,11 +152,13 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
         say(f"检查完毕(未写入):将入学 {len(new)} 人,已在籍 {len(already)} 人,"
             f"有问题 {len(invalid)} 行。学籍号编排顺序:{NUMBER_ORDER}。")
     else:
+        rest = f"已在籍 {len(already)} 人" + (f";有问题 {len(invalid)} 行未导入" if invalid else "")
         if new:
             table(f"已入学:{len(new)} 人", ["学校", "年级", "班级", "人数", "学籍号"], _classes(new))
-        say(f"已导入 {len(new)} 人(批次 {batch.batch_id});已在籍 {len(already)} 人"
-            + (f";有问题 {len(invalid)} 行未导入" if invalid else "") + "。"
-            + ("用 xueji report roster 查看或导出花名册。" if new else ""))
+            say(f"已导入 {len(new)} 人(批次 {batch.batch_id});{rest}。"
+                "用 xueji report roster 查看或导出花名册。")
+        else:
+            say(f"没有需要新登记的学生;{rest}。")
     if errors_file:
         say(f"问题行已写入 {errors_file}(原样保留各列,另加「问题」列):改正后可直接重新导入。")
     elif errors_out and not invalid:

@@ -331,8 +331,10 @@ def check(session: Session, settings: Settings, batch: Batch, effective: dt.date
                 f"该生已在 {same[0]['school']} 登记(学籍号 {same[0]['local_number']}),"
                 f"但与本行不一致:{';'.join(differences)}",
                 "本行有误的,改正本行;已登记的有误,按更正手续改正;不要重复登记")]
+        unreadable_id = any(p.field == "id_number" for p in applicant.problems)
         assessment.errors = [_roster_hint(v) for v in assessment.errors]
-        assessment.warnings = [_roster_hint(v) for v in assessment.warnings]
+        assessment.warnings = [_roster_hint(v) for v in assessment.warnings
+                               if not (unreadable_id and v.field == "national_number")]
         row.assessment = assessment
         if assessment.errors:
             row.status, row.errors = "invalid", assessment.errors
@@ -360,11 +362,13 @@ def number(session: Session, settings: Settings, batch: Batch) -> None:
 
 
 def write(session: Session, settings: Settings, batch: Batch, effective: dt.date,
-          operator: str, tick: Tick | None = None) -> str:
+          operator: str, tick: Tick | None = None) -> str | None:
     """Write the numbered rows (persons, records, journal entries) in chunks, inside the
     caller's one transaction. Returns the batch id the journal entries carry."""
-    batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     rows = _in_number_order(batch.having("new"))
+    if not rows:
+        return None
+    batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     for start in range(0, len(rows), WRITE_CHUNK):
         chunk = rows[start:start + WRITE_CHUNK]
         write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
