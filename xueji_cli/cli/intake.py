@@ -118,13 +118,26 @@ def _student_row(row, show_id: bool) -> list:
 STUDENT_COLUMNS = ["学籍号", "姓名", "性别", "出生日期", "身份证号", "学校", "年级", "班级", "来源(文件:行)"]
 
 
-def _classes(rows) -> list[list]:
-    groups: dict[tuple, list] = {}
+CLASS_ROWS = 60  # above this many classes the summary is by school and grade
+
+
+def _summary(rows) -> tuple[list[str], list[list]]:
+    """Children and their numbers by class (by school and grade for a large intake)."""
+    classes: dict[tuple, list] = {}
     for row in rows:
         a = row.applicant
-        groups.setdefault((a.school_code, a.grade, a.class_no), []).append(row.local_number)
-    return [[school, grade, class_no, len(numbers), f"{min(numbers)}–{max(numbers)[-4:]}"]
-            for (school, grade, class_no), numbers in sorted(groups.items())]
+        classes.setdefault((a.school_code, a.grade, a.class_no), []).append(row.local_number)
+    if len(classes) <= CLASS_ROWS:
+        return (["学校", "年级", "班级", "人数", "学籍号"],
+                [[school, grade, class_no, len(numbers), f"{min(numbers)}–{max(numbers)[-4:]}"]
+                 for (school, grade, class_no), numbers in sorted(classes.items())])
+    grades: dict[tuple, list] = {}
+    for (school, grade, _class_no), numbers in classes.items():
+        grades.setdefault((school, grade), []).append(numbers)
+    return (["学校", "年级", "班数", "人数", "学籍号"],
+            [[school, grade, len(parts), sum(map(len, parts)),
+              f"{min(map(min, parts))}–{max(map(max, parts))[-4:]}"]
+             for (school, grade), parts in sorted(grades.items())])
 
 
 def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: bool) -> None:
@@ -148,13 +161,13 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
             table(f"将入学:{len(new)} 人(学籍号为现在导入时将编的号)", STUDENT_COLUMNS,
                   [_student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
         if new:
-            table("按班汇总", ["学校", "年级", "班级", "人数", "学籍号"], _classes(new))
+            table("汇总", *_summary(new))
         say(f"检查完毕(未写入):将入学 {len(new)} 人,已在籍 {len(already)} 人,"
             f"有问题 {len(invalid)} 行。学籍号编排顺序:{NUMBER_ORDER}。")
     else:
         rest = f"已在籍 {len(already)} 人" + (f";有问题 {len(invalid)} 行未导入" if invalid else "")
         if new:
-            table(f"已入学:{len(new)} 人", ["学校", "年级", "班级", "人数", "学籍号"], _classes(new))
+            table(f"已入学:{len(new)} 人", *_summary(new))
             say(f"已导入 {len(new)} 人(批次 {batch.batch_id});{rest}。"
                 "用 xueji report roster 查看或导出花名册。")
         else:

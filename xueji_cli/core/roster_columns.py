@@ -72,7 +72,12 @@ def id_number(value: object) -> str:
                 "把身份证号这一列设置为「文本」格式,再按户口簿重新输入这些号码"
                 "(先设格式再输入,或在号码前加英文单引号 ')")
         value = str(int(value))
+    if value.__class__ is str and _PLAIN_ID.fullmatch(value):
+        return value.upper()  # already what normalising would give (most cells are)
     return fields.normalise_id_number(cell_text(value))
+
+
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")  # ASCII only: \d also matches ０–９
 
 
 def plain_text(value: object) -> str | None:

@@ -54,7 +54,8 @@ def insert_many(session: Session, table, rows: list[dict], return_ids: bool = Fa
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     order = list(compiled.positiontup) if compiled.positional else keys
     processors = [(index, process) for index, name in enumerate(order)
-                  if (process := table.c[name].type.bind_processor(dialect)) is not None]
+                  if (process := table.c[name].type.dialect_impl(dialect)
+                      .bind_processor(dialect)) is not None]
     params = []
     last: list[tuple[object, object]] = [(_NOTHING, None)] * len(processors)
     for row in rows:
