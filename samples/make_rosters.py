@@ -92,20 +92,23 @@ def _plain_row(seq: int, child: dict, birth) -> list:
             evidence]
 
 
-def _fixed(wb) -> None:
-    wb.properties.created = wb.properties.modified = STAMP
-    wb.properties.creator = wb.properties.lastModifiedBy = "示范镇"
-
-
-def write_001(children: list[dict]) -> None:
+def _workbook(sheet: str, title: str | None = None):
+    """A workbook with fixed document properties and, optionally, a merged title row."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    _fixed(wb)
+    wb.properties.created = wb.properties.modified = STAMP
+    wb.properties.creator = wb.properties.lastModifiedBy = "示范镇"
     ws = wb.active
-    ws.title = "一年级新生"
-    ws.append(["示范镇中心小学2026年秋季一年级新生花名册"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PLAIN))
+    ws.title = sheet
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PLAIN))
+    return wb, ws
+
+
+def write_001(children: list[dict]) -> None:
+    wb, ws = _workbook("一年级新生", "示范镇中心小学2026年秋季一年级新生花名册")
     ws.append(["填报日期:2026年8月28日"])
     ws.append(PLAIN)
     for seq, child in enumerate(children, start=1):
@@ -136,18 +139,13 @@ def write_002(children: list[dict]) -> None:
 def write_003(children: list[dict]) -> None:
     import tomllib
 
-    from openpyxl import Workbook
-
     spec = tomllib.loads((HERE.parent / "xueji_cli" / "data" / "national_template.toml")
                          .read_text("utf-8"))
     headers = [c["header"] for c in spec["column"]]
     headers += [f"成员{n}{m['header']}" for n in (1, 2) for m in spec["member"]]
     headers += ["现住地行政区划", "证明材料", "学校代码"]  # added by the central school
     ethnicity = ["汉族", "01", "01-汉族", "满", "汉族", "03-回族", "汉族"]
-    wb = Workbook()
-    _fixed(wb)
-    ws = wb.active
-    ws.title = "学生信息"
+    wb, ws = _workbook("学生信息")
     ws.append(headers)
     for index, child in enumerate(children):
         birth = dt.date.fromisoformat(child["birth"])
@@ -169,14 +167,7 @@ def write_003(children: list[dict]) -> None:
 
 
 def write_004(children: list[dict]) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    _fixed(wb)
-    ws = wb.active
-    ws.title = "花名册"
-    ws.append(["南岭小学 2026级 新生花名册"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PLAIN))
+    wb, ws = _workbook("花名册", "南岭小学 2026级 新生花名册")
     ws.append(PLAIN)
     for seq, child in enumerate(children, start=1):
         birth = dt.date.fromisoformat(child["birth"])
