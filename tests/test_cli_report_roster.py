@@ -81,9 +81,11 @@ def test_workbook_is_printable_with_text_ids(enrolled, xueji, tmp_path):
     assert ws["A1"].value.startswith("花名册") and "A1:U1" in {str(r) for r in ws.merged_cells.ranges}
     headers = [c.value for c in ws[2]]
     assert headers[:4] == ["序号", "学籍号", "姓名", "性别"]
-    for column in ("学籍号", "身份证号", "全国学籍号", "户口所在地"):
+    for column in ("学籍号", "身份证号", "全国学籍号"):
         cell = ws.cell(row=3, column=headers.index(column) + 1)
         assert cell.data_type == "s" and cell.number_format == "@", column
+    for column in ("户口所在地", "监护人电话"):  # digits, but as strings
+        assert ws.cell(row=3, column=headers.index(column) + 1).data_type in ("s", "inlineStr")
     ids = [ws.cell(row=r, column=headers.index("身份证号") + 1).value for r in range(3, 9)]
     assert sorted(ids) == sorted(r["身份证号"] for r in enrolled)  # full numbers in the file
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"

@@ -30,11 +30,10 @@ PLAIN = (  # header, key: the plain roster, in the order written
     ("监护人电话", "guardian_phone"), ("现住址", "address"), ("证明材料", "evidence"),
     ("备注", "remark"),
 )
-# Columns written as text cells (number format @): numbers that must keep every digit.
-TEXT_KEYS = {"record.local_number", "id_number", "national_number", "hukou_region",
-             "guardian_hukou_region", "residence_region", "guardian_phone", "details.phone",
-             "details.birthplace_region", "details.school_identifier", "record.school",
-             "member.id_number", "member.hukou_region", "member.phone", "details.postcode"}
+# Columns whose cells get the Text number format (@) on top of being text cells: the
+# numbers that lose digits if Excel ever turns them into numbers (every value is written
+# as a string anyway; these stay text even when a registrar edits them).
+TEXT_KEYS = {"record.local_number", "id_number", "national_number", "member.id_number"}
 WIDTHS = {"seq": 5, "name": 9, "gender": 5, "birth": 11, "ethnicity": 7, "id_type": 11,
           "id_number": 20, "national_number": 21, "record.local_number": 16, "grade": 5,
           "class_no": 5, "hukou_region": 14, "guardian_hukou_region": 14, "residence_region": 14,
@@ -120,56 +119,93 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
         statement = statement.where(s.c.grade == grade)
     if class_no is not None:
         statement = statement.where(s.c.class_no == class_no)
-    return session.execute(statement)
+    # Run as the driver's own query: values come back as stored (dates as YYYY-MM-DD,
+    # JSON as text), without SQLAlchemy's per-row result processing.
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect,
+                                 compile_kwargs={"literal_binds": True})
+    return connection.exec_driver_sql(compiled.string)
 
 
 def rows(result, chosen: Layout) -> Iterator[list]:
-    """One list of cell values per record, in the layout's column order."""
+    """One list of cell values per record, in the layout's column order. Each column's
+    getter is made once (a roster may have 100 000 rows of 75 columns)."""
+    index = {name: i for i, name in enumerate(result.keys())}
     specs = _specs()
-    keys = chosen.keys
-    plain = keys[0] == "seq"
+    plain = chosen.keys[0] == "seq"
+    getters = [_getter(key, index, specs, plain) for key in chosen.keys]
+    at_details, at_evidence = index["details"], index["evidence"]
     for seq, r in enumerate(result, start=1):
-        details = r.details if isinstance(r.details, dict) else json.loads(r.details or "{}")
-        evidence = r.evidence if isinstance(r.evidence, list) else json.loads(r.evidence or "[]")
-        guardian_member = str(details.get("guardian_member", 1))
-        out = []
-        for key in keys:
-            out.append(_value(key, r, details, evidence, seq, plain, specs, guardian_member))
-        yield out
+        details = r[at_details]
+        if not isinstance(details, dict):
+            details = json.loads(details or "{}")
+        evidence = r[at_evidence]
+        if not isinstance(evidence, list):
+            evidence = json.loads(evidence or "[]")
+        context = (details, evidence, seq, str(details.get("guardian_member", 1)))
+        yield [get(r, context) for get in getters]
 
 
-def _value(key, r, details, evidence, seq, plain, specs, guardian_member):
-    if key == "seq":
-        return seq
-    if key == "birth":
-        return r.birth_date.isoformat() if plain else f"{r.birth_date:%Y%m%d}"
-    if key in ("gender", "ethnicity", "id_type"):
-        return _label(key, getattr(r, key))
-    if key == "evidence":
-        return "、".join(evidence or [])
-    if key.startswith("record."):
-        return {"record.local_number": r.local_number, "record.school": r.code,
-                "record.school_name": r.school_name,
-                "record.entry_month": f"{r.enrolled_on:%Y%m}"}[key]
-    if key.startswith("details."):
-        name = key[8:]
-        value = details.get(name, "")
-        if name == "source" and not value:
-            value = "1"  # a regular record: 正常入学
-        spec = specs.get(key, {})
-        return _label(spec["codes"], value) if "codes" in spec else value
-    if key.startswith("member"):
-        number, name = key[6], key[8:]
-        member = details.get(f"member{number}", {})
-        if number == guardian_member:
-            own = {"name": r.guardian_name, "hukou_region": r.guardian_hukou_region,
-                   "phone": r.guardian_phone}
-            if name in own:
-                return own[name] or ""
-            if name == "is_guardian" and (r.guardian_name or member):
-                return "是"
-        value = member.get(name, "")
-        spec = specs.get(f"member.{name}", {})
-        return _label(spec["codes"], value) if "codes" in spec and value != "" else value
-    value = getattr(r, key)
+def _iso(value) -> str:
+    """A stored date as YYYY-MM-DD (SQLite gives the text, other databases a date)."""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _text(value) -> object:
     return "" if value is None else value
+
+
+def _getter(key: str, index: dict[str, int], specs: dict, plain: bool):
+    """A function (row, (details, evidence, seq, guardian member)) -> the cell value."""
+    if key == "seq":
+        return lambda r, c: c[2]
+    if key == "birth":
+        at = index["birth_date"]
+        if plain:
+            return lambda r, c: _iso(r[at])
+        return lambda r, c: _iso(r[at]).replace("-", "")
+    if key in ("gender", "ethnicity", "id_type"):
+        at = index[key]
+        return lambda r, c: _label(key, r[at])
+    if key == "evidence":
+        return lambda r, c: "、".join(c[1])
+    if key.startswith("record."):
+        if key == "record.entry_month":
+            at = index["enrolled_on"]
+            return lambda r, c: _iso(r[at])[:7].replace("-", "")
+        at = index[{"record.local_number": "local_number", "record.school": "code",
+                    "record.school_name": "school_name"}[key]]
+        return lambda r, c: _text(r[at])
+    if key.startswith("details."):
+        name, table = key[8:], specs.get(key, {}).get("codes")
+        default = "1" if name == "source" else ""  # a regular record: 正常入学
+
+        def detail(r, c):
+            value = c[0].get(name) or default
+            return _label(table, value) if table else value
+        return detail
+    if key.startswith("member"):
+        return _member_getter(key, index, specs)
+    at = index[key]
+    return lambda r, c: _text(r[at])
+
+
+def _member_getter(key: str, index: dict[str, int], specs: dict):
+    number, name = key[6], key[8:]
+    table = specs.get(f"member.{name}", {}).get("codes")
+    own = {"name": "guardian_name", "hukou_region": "guardian_hukou_region",
+           "phone": "guardian_phone"}
+    at = index[own[name]] if name in own else None
+    at_guardian = index["guardian_name"]
+
+    def member(r, c):
+        details = c[0]
+        held = details.get(f"member{number}", {})
+        if number == c[3]:  # the guardian: name, household and phone are the record's
+            if at is not None:
+                return _text(r[at])
+            if name == "is_guardian" and (r[at_guardian] or held):
+                return "是"
+        value = held.get(name, "")
+        return _label(table, value) if table and value != "" else value
+    return member
