@@ -326,3 +326,19 @@ def test_under_age_with_commitment_column(township, xueji, sql, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "ENR-1(提醒)" in result.stderr
     assert ("承诺书:承诺书2026-007" in json.loads(sql("SELECT evidence FROM journal")[0][0]))
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    import sys
+
+    from xueji_cli.cli import intake as cli_intake
+
+    with cli_intake._progress(True) as tick:
+        assert tick is None  # the test runner's stderr is not a terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with cli_intake._progress(False) as tick:
+        assert tick is None  # --no-progress, --json
+    with cli_intake._progress(True) as tick:
+        tick("检查", 10, 200)  # a small roster: no bar
+        tick("检查", 100, 5000)
+        assert callable(tick)
