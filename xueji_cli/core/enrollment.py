@@ -9,6 +9,7 @@ already accepted, so one student and a whole September roster go through the sam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -212,7 +213,12 @@ def _person_key(applicant: Applicant) -> tuple:
 
 
 def required_evidence(settings: Settings) -> dict[str, str]:
-    keys = ["hukou", "property"] + (["vaccination"] if settings.policy.require_vaccination else [])
+    return _required_evidence(settings.policy.require_vaccination)
+
+
+@functools.cache
+def _required_evidence(vaccination: bool) -> dict[str, str]:
+    keys = ["hukou", "property"] + (["vaccination"] if vaccination else [])
     return {key: codes.evidence_label(key) for key in keys}
 
 
@@ -316,6 +322,7 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
         "address": a.address, "details": a.details, "created_at": stamp} for a, _, _ in items]
     person_ids = insert_many(session, Person.__table__, people, return_ids=True)
     labels = codes.table("evidence")
+    shared: dict[tuple, list] = {}  # rows with the same evidence share one list (written once)
     records = []
     for person_id, (applicant, assessment, number) in zip(person_ids, items):
         school = assessment.school
@@ -325,18 +332,24 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
                 "national_number": assessment.national_number,
                 "entry_year": assessment.entry_year, "grade": applicant.grade,
                 "class_no": applicant.class_no, "status": "active"}
-        evidence = [labels.get(key) or codes.evidence_label(key) for key in applicant.evidence]
-        if applicant.underage_commitment:
-            evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
-        approvals = []
-        if applicant.cap_decision:
-            approvals.append({"for": "ENR-5", "decision": applicant.cap_decision})
+        shown = (tuple(applicant.evidence), applicant.underage_commitment)
+        evidence = shared.get(shown)
+        if evidence is None:
+            evidence = [labels.get(key) or codes.evidence_label(key) for key in applicant.evidence]
+            if applicant.underage_commitment:
+                evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
+            shared[shown] = evidence
+        approvals = [{"for": "ENR-5", "decision": applicant.cap_decision}] \
+            if applicant.cap_decision else _NO_APPROVALS
         entry = {"to_school": f"{school.code} {school.name}", "evidence": evidence,
                  "approvals": approvals, "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None}
         records.append((own, sets, entry))
     student_ids = journal.create_records(session, "enroll", effective, operator, records)
     return list(zip(person_ids, student_ids))
+
+
+_NO_APPROVALS: list = []  # shared by every entry without one; never changed
 
 
 def write(session: Session, applicant: Applicant, assessment: Assessment, sequencer: Sequencer,

@@ -85,16 +85,23 @@ MEMO_LIMIT = 4096
 _MISSING = object()
 
 
-def _plan(sheet: roster_reader.Sheet) -> list[tuple[int, rc.Column, int, dict]]:
-    """(column index, column, kind, memo): kind 0 an enrollment field, 1 details, 2 a
-    member. A roster repeats few values in most columns (性别, 民族, 班级, 户口所在地 …):
-    each column remembers what its converter made of a value (converters are pure)."""
+def _plan(sheet: roster_reader.Sheet) -> list[tuple]:
+    """What to do with each column, worked out once per sheet: (column index, converter,
+    kind, key, problem field, memo); kind 0 an enrollment field, 1 details, 2 a member.
+    A roster repeats few values in most columns (性别, 民族, 班级, 户口所在地 …): each column
+    remembers what its converter made of a value (converters are pure)."""
     plan = []
     for index, column in sorted(sheet.mapped.items()):
         if column.key == "ignored" or column.convert is None:
             continue
-        kind = 1 if column.key.startswith("details.") else 2 if column.key.startswith("member") else 0
-        plan.append((index, column, kind, {}))
+        key = column.key
+        if key.startswith("details."):
+            kind, key = 1, key[8:]
+        elif key.startswith("member"):
+            kind, key = 2, (key[6], key[8:])
+        else:
+            kind = 0
+        plan.append((index, column.convert, kind, key, column.problem_field, {}))
     return plan
 
 
@@ -104,32 +111,32 @@ def _convert(plan, cells: list, school_option: str | None) -> tuple[Applicant, s
     details: dict = {}
     members: dict[str, dict] = {}
     problems: list[Violation] = []
-    for index, column, kind, memo in plan:
+    for index, convert, kind, key, problem_field, memo in plan:
         raw = cells[index]
-        if raw == "" or raw is None:
+        if raw == "":
             continue
         if raw.__class__ is float and raw.is_integer():
             raw = int(raw)  # a whole number cell reads like the digits typed
         value = memo.get(raw, _MISSING) if raw.__class__ is not bool else _MISSING
         if value is _MISSING:
             try:
-                value = column.convert(raw)
+                value = convert(raw)
             except ValueError as exc:
-                problems.append(Violation("INPUT", column.problem_field, str(exc),
+                problems.append(Violation("INPUT", problem_field, str(exc),
                                           getattr(exc, "hint", "") or "改正该格后重新导入"))
                 continue
             if len(memo) < MEMO_LIMIT:
                 memo[raw] = value
-        if value is None or value == "" or value == []:
+        if not value:  # nothing there ("", None, []); no converter gives a 0
             continue
         if value.__class__ is list:
             value = list(value)  # the remembered list is shared
         if kind == 0:
-            values[column.key] = value
+            values[key] = value
         elif kind == 1:
-            details[column.key[8:]] = value
+            details[key] = value
         else:
-            members.setdefault(column.key[6], {})[column.key[8:]] = value
+            members.setdefault(key[0], {})[key[1]] = value
     if members:
         _guardian_from_members(values, details, members)
     source = details.pop("source", None)  # 学生来源: 1 正常入学 is what enrolling means
