@@ -10,7 +10,6 @@ FIELD = {
     "ethnicity": "民族", "service_area": "服务范围", "type": "学校类型", "status": "学籍状态",
     "month": "月份", "central": "中心校", "year": "年份", "city": "市代码", "county": "县代码",
     "entry_year": "入学年份", "school_id": "学校", "kind": "学籍种类",
-    "from": "花名册文件", "sheet": "工作表", "template": "花名册格式",
 }
 
 OPTION = {
@@ -19,9 +18,13 @@ OPTION = {
     "class": "--class", "hukou_region": "--hukou-region",
     "guardian_hukou_region": "--guardian-hukou-region", "residence_region": "--residence-region",
     "evidence": "--evidence", "date": "--date", "ethnicity": "--ethnicity", "id_type": "--id-type",
-    "from": "--from", "sheet": "--sheet", "template": "--template",
 }
 
 
 def field(name: str) -> str:
     return FIELD.get(name, name)
+
+
+# --- intake (issue 3) ---
+FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式"})
+OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template"})

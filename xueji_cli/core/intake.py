@@ -215,7 +215,7 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
             missing = roster_reader.missing_columns(layout, school is not None)
             if missing:
                 raise InputError(
-                    "from", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
+                    "roster_file", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
                     f"{'、'.join(missing)}",
                     _columns_hint(layout))
             plan = _plan(layout)
@@ -233,7 +233,7 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
                 notes.append(f"{layout.label} 未识别的列(未导入):{'、'.join(layout.unknown)}")
         del workbook
     if not rows:
-        raise InputError("from", "花名册的表头下面没有学生", "检查是否选错了文件或工作表")
+        raise InputError("roster_file", "花名册的表头下面没有学生", "检查是否选错了文件或工作表")
     return Batch(sheets, rows, notes)
 
 

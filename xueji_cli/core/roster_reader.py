@@ -30,20 +30,20 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 def _error(path: Path, message: str, hint: str = SAVE_AS) -> InputError:
-    return InputError("from", f"{path.name}:{message}", hint)
+    return InputError("roster_file", f"{path.name}:{message}", hint)
 
 
 def _sniff(path: Path) -> str:
     """What the file really is: xlsx, ods, xls; or an InputError saying what it is."""
     if not path.exists():
-        raise InputError("from", f"找不到文件 {path}", "检查文件名和所在文件夹")
+        raise InputError("roster_file", f"找不到文件 {path}", "检查文件名和所在文件夹")
     if path.is_dir():
-        raise InputError("from", f"{path} 是文件夹,不是表格文件", "指明文件夹中的花名册文件")
+        raise InputError("roster_file", f"{path} 是文件夹,不是表格文件", "指明文件夹中的花名册文件")
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 20)
     except OSError as exc:
-        raise InputError("from", f"无法读取 {path}:{exc.strerror}", "检查文件权限") from None
+        raise InputError("roster_file", f"无法读取 {path}:{exc.strerror}", "检查文件权限") from None
     if not head:
         raise _error(path, "文件是空的(0字节)", "重新保存或重新接收该文件")
     if head.startswith(_OLE):
@@ -201,7 +201,7 @@ def layout(path: Path, workbook, name: str) -> Sheet | None:
             best, best_score, best_cells = index, score, cells
     if best_score < MIN_HEADER_COLUMNS:
         raise InputError(
-            "from", f"{path.name}「{name}」:前{HEADER_SEARCH_ROWS}行中找不到花名册的表头",
+            "roster_file", f"{path.name}「{name}」:前{HEADER_SEARCH_ROWS}行中找不到花名册的表头",
             f"表头一行应有这些列:{rc.expected_headers()},以及性别、出生日期、民族、年级等;"
             "也可以用全国学籍系统的学生信息模板的列名")
     # A header cell merged downwards (two header rows): data starts below the merge.
@@ -220,7 +220,7 @@ def layout(path: Path, workbook, name: str) -> Sheet | None:
             continue
         if column.key != "ignored" and column.key in seen:
             raise InputError(
-                "from", f"{path.name}「{name}」:「{seen[column.key]}」和「{text}」两列都是"
+                "roster_file", f"{path.name}「{name}」:「{seen[column.key]}」和「{text}」两列都是"
                 f"{column.label}", "删去其中一列(或改掉列名)后再导入")
         seen[column.key] = text
         mapped[col] = column
