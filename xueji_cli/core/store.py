@@ -50,8 +50,12 @@ def insert_many(session: Session, table, rows: list[dict], return_ids: bool = Fa
         ids = list(sqlite.next_ids(connection, table.name, len(rows)))
         for new_id, row in zip(ids, rows):
             row["id"] = new_id
-    keys = list(rows[0])
+    # A column that is NULL in every row is left out (it is NULL without a parameter).
+    keys = [key for key in rows[0] if any(row[key] is not None for row in rows)]
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    if not set(compiled.positiontup or keys) <= set(keys):  # a column default took its place
+        keys = list(rows[0])
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     order = list(compiled.positiontup) if compiled.positional else keys
     processors = [(index, process) for index, name in enumerate(order)
                   if (process := table.c[name].type.dialect_impl(dialect)
