@@ -61,7 +61,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return f"{self.sheet.path.name} 第{self.number}行({self.applicant.name or '无姓名'})"
+        return f"{self.sheet.file_name} 第{self.number}行({self.applicant.name or '无姓名'})"
 
     @property
     def warnings(self) -> list[Violation]:
@@ -248,10 +248,13 @@ def _columns_hint(layout: roster_reader.Sheet) -> str:
 
 # -- checking -----------------------------------------------------------------------------
 
+_SCHOOL_CODE = re.compile(r"^(\d{1,3})(\s+\S.*)?$")
+
+
 def _resolve_school(applicant: Applicant, cell: str | None, names: dict[str, str]) -> None:
     """The school a row names (code, name, or `001 示范镇中心小学`) as its 3-digit code."""
     text = applicant.school_code.strip()
-    match = re.match(r"^(\d{1,3})(\s+\S.*)?$", text)
+    match = _SCHOOL_CODE.match(text)
     if match:
         applicant.school_code = match.group(1).zfill(3)
     elif text in names:
@@ -264,7 +267,7 @@ def _resolve_school(applicant: Applicant, cell: str | None, names: dict[str, str
         applicant.problems.append(Violation(
             "ORG-2", "school", "没有填写学校", "在学校代码一列填写学校代码,或用 --school 指定"))
     if cell is not None:
-        own = re.match(r"^(\d{1,3})(\s+\S.*)?$", cell.strip())
+        own = _SCHOOL_CODE.match(cell.strip())
         code = own.group(1).zfill(3) if own else names.get(cell.strip(), cell)
         if code != applicant.school_code:
             applicant.problems.append(Violation(

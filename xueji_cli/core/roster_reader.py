@@ -10,6 +10,7 @@ file named .xls/.xlsx, a password-protected workbook, an empty sheet.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -120,6 +121,10 @@ class Sheet:
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     notes_from: int | None = None  # the row where notes below the data begin
     data: object = None  # calamine's sheet while it is being read (parsing it again is slow)
+
+    @functools.cached_property
+    def file_name(self) -> str:
+        return self.path.name
 
     @property
     def label(self) -> str:
