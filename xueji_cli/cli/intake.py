@@ -28,13 +28,17 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
     with guard(json_out):
         from pathlib import Path
 
+        from xueji_cli.core import roster_reader
+
+        paths = [Path(f).expanduser() for f in files]
+        roster_reader.prefetch(paths, sheet)  # parse the files while the rest is imported
         from xueji_cli.core import dates, intake, schools
 
         effective = parse_date_option(date)
         code = schools.normalise_code(school) if school else None
         ws = workspace(ctx)
         with _progress(progress and not json_out) as tick:
-            batch = intake.read([Path(f).expanduser() for f in files], code, sheet, tick)
+            batch = intake.read(paths, code, sheet, tick)
             with ws.store.session(write=not dry_run) as session:
                 if code:
                     schools.get(session, code)  # an unknown --school is one message, not one a row

@@ -89,8 +89,55 @@ def _password(path: Path) -> InputError:
                   "用 Excel 或 WPS 输入密码打开,在「文件 → 信息 → 保护工作簿」中删除密码后保存,再导入")
 
 
+_prefetched: dict = {}  # path -> workbook, (path, sheet) -> calamine's parsed sheet
+_prefetching: list = []  # the thread loading them
+
+
+def prefetch(paths: list[Path], only: str | None = None) -> None:
+    """Start parsing the files in a thread while the caller imports the database layer:
+    calamine parses without holding the GIL, so on two cores the two overlap. Whatever
+    goes wrong here is left for open_workbook() and layout() to find and report."""
+    import threading
+
+    _wait()
+    _prefetched.clear()  # nothing left over from an earlier call (same process, tests)
+
+    def load() -> None:
+        for path in paths:
+            try:
+                workbook = _open(path)
+                _prefetched[path] = workbook
+                names = [only] if only is not None else _visible(workbook)
+                for name in names:
+                    _prefetched[(path, name)] = workbook.get_sheet_by_name(name)
+            except Exception:  # noqa: BLE001 - reported when read for real
+                continue
+
+    thread = threading.Thread(target=load, name="xueji-roster-prefetch", daemon=True)
+    _prefetching.append(thread)
+    thread.start()
+
+
+def _wait() -> None:
+    while _prefetching:
+        _prefetching.pop().join()
+
+
+def _visible(workbook) -> list[str]:
+    return [m.name for m in workbook.sheets_metadata
+            if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith(".Visible")] \
+        or workbook.sheet_names
+
+
 def open_workbook(path: Path):
     """A calamine workbook of the file, whatever its name says it is."""
+    _wait()
+    if path in _prefetched:
+        return _prefetched.pop(path)
+    return _open(path)
+
+
+def _open(path: Path):
     import python_calamine as pc
 
     kind = _sniff(path)
@@ -236,6 +283,8 @@ def layout(path: Path, workbook, name: str) -> Sheet | None:
 def _load(path: Path, workbook, name: str):
     import python_calamine as pc
 
+    if (path, name) in _prefetched:
+        return _prefetched.pop((path, name))
     try:
         return workbook.get_sheet_by_name(name)
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
@@ -264,10 +313,8 @@ def sheets(path: Path, workbook, only: str | None = None) -> tuple[list[Sheet], 
         if found is None:
             raise _error(path, f"工作表「{only}」是空的", "检查是否选错了工作表或文件")
         return [found], []
-    visible = [m.name for m in workbook.sheets_metadata
-               if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith(".Visible")]
     found, notes, problems = [], [], []
-    for name in visible or names:
+    for name in _visible(workbook):
         try:
             sheet = layout(path, workbook, name)
         except InputError as exc:
