@@ -84,7 +84,7 @@ def test_workbook_is_printable_with_text_ids(enrolled, xueji, tmp_path):
     for column in ("学籍号", "身份证号", "全国学籍号"):
         cell = ws.cell(row=3, column=headers.index(column) + 1)
         assert cell.data_type == "s" and cell.number_format == "@", column
-    for column in ("户口所在地", "监护人电话"):  # digits, but as strings
+    for column in ("户口所在地", "现住地"):  # digits, but as strings
         assert ws.cell(row=3, column=headers.index(column) + 1).data_type in ("s", "inlineStr")
     ids = [ws.cell(row=r, column=headers.index("身份证号") + 1).value for r in range(3, 9)]
     assert sorted(ids) == sorted(r["身份证号"] for r in enrolled)  # full numbers in the file

@@ -10,6 +10,7 @@ the same students. Rows are read with SQLAlchemy Core (a roster may hold 100 000
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -128,12 +129,16 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
 
 
 def rows(result, chosen: Layout) -> Iterator[list]:
-    """One list of cell values per record, in the layout's column order. Each column's
-    getter is made once (a roster may have 100 000 rows of 75 columns)."""
+    """One list of cell values per record, in the layout's column order. What each
+    column takes is worked out once: the columns copied from the record are picked in one
+    step (a roster may have 100 000 rows), the others computed; empty values are None
+    (an empty cell)."""
     index = {name: i for i, name in enumerate(result.keys())}
     specs = _specs()
     plain = chosen.keys[0] == "seq"
     getters = [_getter(key, index, specs, plain) for key in chosen.keys]
+    pick = operator.itemgetter(*[g if isinstance(g, int) else 0 for g in getters])
+    computed = [(position, g) for position, g in enumerate(getters) if not isinstance(g, int)]
     at_details, at_evidence = index["details"], index["evidence"]
     for seq, r in enumerate(result, start=1):
         details = r[at_details]
@@ -143,7 +148,10 @@ def rows(result, chosen: Layout) -> Iterator[list]:
         if not isinstance(evidence, list):
             evidence = json.loads(evidence or "[]")
         context = (details, evidence, seq, str(details.get("guardian_member", 1)))
-        yield [get(r, context) for get in getters]
+        out = list(pick(r))
+        for position, get in computed:
+            out[position] = get(r, context)
+        yield out
 
 
 def _iso(value) -> str:
@@ -156,7 +164,8 @@ def _text(value) -> object:
 
 
 def _getter(key: str, index: dict[str, int], specs: dict, plain: bool):
-    """A function (row, (details, evidence, seq, guardian member)) -> the cell value."""
+    """The index of a column copied from the row as it is, or a function
+    (row, (details, evidence, seq, guardian member)) -> the cell value."""
     if key == "seq":
         return lambda r, c: c[2]
     if key == "birth":
@@ -173,9 +182,8 @@ def _getter(key: str, index: dict[str, int], specs: dict, plain: bool):
         if key == "record.entry_month":
             at = index["enrolled_on"]
             return lambda r, c: _iso(r[at])[:7].replace("-", "")
-        at = index[{"record.local_number": "local_number", "record.school": "code",
-                    "record.school_name": "school_name"}[key]]
-        return lambda r, c: _text(r[at])
+        return index[{"record.local_number": "local_number", "record.school": "code",
+                      "record.school_name": "school_name"}[key]]
     if key.startswith("details."):
         name, table = key[8:], specs.get(key, {}).get("codes")
         default = "1" if name == "source" else ""  # a regular record: 正常入学
@@ -186,8 +194,7 @@ def _getter(key: str, index: dict[str, int], specs: dict, plain: bool):
         return detail
     if key.startswith("member"):
         return _member_getter(key, index, specs)
-    at = index[key]
-    return lambda r, c: _text(r[at])
+    return index[key]  # copied as it is
 
 
 def _member_getter(key: str, index: dict[str, int], specs: dict):
