@@ -1,8 +1,9 @@
 """The main job on the bundled samples, as a registrar would type it (`make demo`).
 
 Builds the demo township 示范镇 in a scratch folder (default build/demo, recreated each
-run) and runs: the schools, the September 2026 intake one child at a time with the
-refusals a tired registrar meets, the roster, a record card, the journal,
+run) and runs: the schools, the September 2026 intake from the schools' rosters (dry
+run, errors workbook, corrected import, the numbered roster), the refusals a tired
+registrar meets enrolling one child at a time, the roster, a record card, the journal,
 renumber-check and check. Each step states the exit code it expects; the demo stops
 with exit 1 if any step behaves otherwise, so `make demo` is also a smoke test.
 
@@ -25,6 +26,7 @@ import demo_borrow  # noqa: E402
 import demo_yearend  # noqa: E402
 import demo_transfer  # noqa: E402
 import demo_report  # noqa: E402
+import demo_intake  # noqa: E402
 from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
@@ -44,10 +46,7 @@ def main() -> int:
         demo.xueji("school", "add", "--code", code, "--name", name, *flags, *areas)
     demo.xueji("school", "list")
 
-    demo.heading("2. 2026年秋季新生入学(逐个登记)")
-    for child in intake:
-        demo.xueji(*enroll_args(child, child["school"]), "--guardian-phone", child["guardian_phone"],
-                   "--address", child["address"])
+    demo_intake.run(demo, directory)  # 2. the September rosters (issue 3)
 
     demo.heading("3. 有问题的报名:每条拒绝都写明规则、字段和解决办法")
     base = {"name": "陈小雨", "gender": "女", "guardian_name": "陈国强",

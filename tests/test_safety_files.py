@@ -287,3 +287,35 @@ def test_no_openpyxl_write_bypasses_sheets():
             if any(p.search(line) for p in WRITES):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == [], "write cells with core/sheets.py:\n" + "\n".join(offenders)
+
+
+def test_write_only_rows_keep_formulas_as_text(tmp_path):
+    """The fast (write-only) roster path: a name beginning with = stays text."""
+    from openpyxl import Workbook, load_workbook
+
+    from xueji_cli.core import sheets
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    sheets.append_row(ws, ["=1+1", "+1", "-2", "@SUM(A1)", "张三", 7])
+    sheets.append_row(ws, [sheets.write_only_cell(ws, "=HYPERLINK(\"http://x\")")])
+    path = sheets.save(wb, tmp_path / "w.xlsx")
+    cells = [[c for c in row] for row in load_workbook(path).active.iter_rows()]
+    assert [(c.value, c.data_type) for c in cells[0]] == [
+        ("=1+1", "s"), ("+1", "s"), ("-2", "s"), ("@SUM(A1)", "s"), ("张三", "s"), (7, "n")]
+    assert (cells[1][0].value, cells[1][0].data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+def test_the_roster_import_refuses_bombs_before_calamine_opens_them(good, tmp_path, township,
+                                                                    xueji, as_json):
+    """`xueji enroll --from` runs the guard first: a bomb is a clear refusal (exit 1,
+    field "file"), nothing written, never a traceback or a machine brought to its knees."""
+    xml_bomb = rewrite(good, tmp_path / "xml.xlsx", "xl/worksheets/sheet1.xml",
+                       lambda text: BILLION_LAUGHS + text)
+    zip_bomb = bomb(tmp_path, {"xl/worksheets/sheet1.xml": b"\x00" * (24 * MIB)}, "zip.xlsx")
+    for path, words in ((xml_bomb, "DTD 或实体"), (zip_bomb, "压缩炸弹")):
+        result = xueji("enroll", "--from", path, "--school", "001", "--json")
+        assert result.exit_code == 1, result.stderr
+        [error] = as_json(result)["errors"]
+        assert error["field"] == "file" and words in error["message"]
+    assert as_json(xueji("student", "list", "--json"))["count"] == 0

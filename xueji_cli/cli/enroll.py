@@ -1,4 +1,5 @@
-"""xueji enroll — enroll one student (the September roster import builds on the same core)."""
+"""xueji enroll — enroll one student, or a whole September roster with --from (cli/intake.py);
+both go through the same core."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ Opt = typer.Option
 
 def enroll(
     ctx: typer.Context,
-    school: Annotated[str, Opt("--school", help="学校代码,如 001")],
-    name: Annotated[str, Opt("--name", help="姓名(以户口簿为准)")],
+    school: Annotated[str | None, Opt("--school", help="学校代码,如 001(用 --from 时:表中各行的学校)")] = None,
+    name: Annotated[str | None, Opt("--name", help="姓名(以户口簿为准)")] = None,
     gender: Annotated[str | None, Opt("--gender", help="性别:男/女(不填则按身份证号)")] = None,
     birth: Annotated[str | None, Opt("--birth", help="出生日期(不填则按身份证号)")] = None,
     id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
-    grade: Annotated[str, Opt("--grade", help="年级,新生为1")] = "1",
-    class_: Annotated[str, Opt("--class", help="班号")] = "1",
+    grade: Annotated[str | None, Opt("--grade", help="年级,新生为1  [默认: 1]")] = None,
+    class_: Annotated[str | None, Opt("--class", help="班号  [默认: 1]")] = None,
     hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R",
                                             help="学生户口所在地区划代码 (ENR-2)")] = None,
     guardian_hukou_region: Annotated[str | None, Opt("--guardian-hukou-region", metavar="R",
@@ -35,19 +36,56 @@ def enroll(
                                             help="班额已满仍接收的批准决定(文号)")] = None,
     national_number: Annotated[str | None, Opt("--national-number",
                                                help="全国学籍号(无身份证号者填 L/J 字头号)")] = None,
-    id_type: Annotated[str, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = "1",
+    id_type: Annotated[str | None, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = None,
     ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族,如 汉族 或 01")] = None,
     guardian_name: Annotated[str | None, Opt("--guardian-name", help="监护人姓名")] = None,
     guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
     address: Annotated[str | None, Opt("--address", help="现住址")] = None,
     remark: Annotated[str | None, Opt("--remark", help="备注")] = None,
+    from_: Annotated[list[str] | None, Opt(
+        "--from", metavar="FILE",
+        help="从花名册批量入学(.xlsx/.xls/.ods,可重复);每行按单个入学的全部规则核对")] = None,
+    sheet: Annotated[str | None, Opt("--sheet", help="只读该工作表(默认:所有有表头的工作表)")] = None,
+    errors_out: Annotated[str | None, Opt(
+        "--errors-out", metavar="FILE.xlsx", help="把有问题的行(原样,加「问题」列)写入该表格")] = None,
+    skip_invalid: Annotated[bool, Opt(
+        "--skip-invalid", help="导入没有问题的行,跳过有问题的行(默认:有一行有问题就全部不导入)")] = False,
+    no_progress: Annotated[bool, Opt("--no-progress", help="不显示进度条")] = False,
     date: DateOpt = None,
     dry_run: Annotated[bool, Opt("--dry-run", help="只检查,不写入")] = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """新生入学:核对入学年龄、两个统一与服务范围、证明材料、班额、身份证号和一人一籍,
-    然后编学籍号(CCKKYYSSSTNNNN)与全国学籍号。"""
+    然后编学籍号(CCKKYYSSSTNNNN)与全国学籍号。用 --from 从花名册批量入学。"""
+    one_student = {"--name": name, "--gender": gender, "--birth": birth, "--id-number": id_number,
+                   "--grade": grade, "--class": class_, "--hukou-region": hukou_region,
+                   "--guardian-hukou-region": guardian_hukou_region,
+                   "--residence-region": residence_region, "--evidence": evidence,
+                   "--underage-commitment": underage_commitment, "--cap-decision": cap_decision,
+                   "--national-number": national_number, "--id-type": id_type,
+                   "--ethnicity": ethnicity, "--guardian-name": guardian_name,
+                   "--guardian-phone": guardian_phone, "--address": address, "--remark": remark}
+    if from_:
+        given = [option for option, value in one_student.items() if value]
+        if given:
+            _usage(ctx, f"--from 从花名册导入时不能同时给出单个学生的选项:{' '.join(given)}"
+                        "(这些内容写在花名册的列中)")
+        from xueji_cli.cli.intake import run_import
+
+        run_import(ctx, from_, school, sheet, errors_out, skip_invalid, date, dry_run,
+                   json_out, show_id, progress=not no_progress)
+        return
+    batch_only = [o for o, v in (("--sheet", sheet), ("--errors-out", errors_out),
+                                 ("--skip-invalid", skip_invalid)) if v]
+    if batch_only:
+        _usage(ctx, f"{' '.join(batch_only)} 只用于 --from 花名册导入")
+    # Not given at all is wrong usage (exit 2); given but blank is invalid input, which the
+    # rules report with the field (exit 1) like any other bad value.
+    missing = [o for o, v in (("--school", school), ("--name", name)) if v is None]
+    if missing:
+        _usage(ctx, f"缺少 {' 和 '.join(missing)}:登记一名学生要给出 --school 和 --name 等选项,"
+                    "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
         from xueji_cli.cli.records import card_rows, record_dict
         from xueji_cli.core import dates, enrollment
@@ -55,10 +93,10 @@ def enroll(
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
-            grade=grade, class_no=class_, hukou_region=hukou_region,
+            grade=grade or "1", class_no=class_ or "1", hukou_region=hukou_region,
             guardian_hukou_region=guardian_hukou_region, residence_region=residence_region,
             evidence=evidence or [], underage_commitment=underage_commitment,
-            cap_decision=cap_decision, national_number=national_number, id_type=id_type,
+            cap_decision=cap_decision, national_number=national_number, id_type=id_type or "1",
             ethnicity=ethnicity, guardian_name=guardian_name, guardian_phone=guardian_phone,
             address=address, remark=remark)
         effective = parse_date_option(date)
@@ -86,3 +124,10 @@ def enroll(
         show_warnings(result.warnings, name)
         table(f"已入学:{name}", ["项目", "内容"], card_rows(record)[:11])
 
+
+
+def _usage(ctx: typer.Context, message: str) -> None:
+    """Wrong usage: exit 2 with the usage line (PRODUCT.md). Typer exports only the
+    BadParameter subclass of click's UsageError (it vendors click)."""
+    usage_error = typer.BadParameter.__bases__[0]
+    raise usage_error(message, ctx)

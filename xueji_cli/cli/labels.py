@@ -74,3 +74,8 @@ OPTION.update({
 
 def field(name: str) -> str:
     return FIELD.get(name, name)
+
+
+# --- intake (issue 3) ---
+FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式"})
+OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template"})

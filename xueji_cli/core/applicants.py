@@ -6,6 +6,7 @@ anyway); an Excel roster row goes through the same converters (core/fields.py)."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from stdnum.cn import ric
@@ -30,6 +31,17 @@ class Collector:
             return default
 
 
+def complete_from_id(id_type: str, id_number: str, gender: str | None,
+                     birth: dt.date | None) -> tuple[str | None, dt.date | None]:
+    """Gender and birth date left out are taken from a valid ID number (an unknown region
+    is only a warning); NUM-6 makes them agree anyway."""
+    if (gender is None or birth is None) and id_number and id_type == "1" \
+            and not any(v.is_error for v in check_id_number(id_number)):
+        birth = birth or ric.get_birth_date(id_number)
+        gender = gender or gender_from_id(id_number)
+    return gender, birth
+
+
 def from_options(**raw) -> Applicant:
     """An Applicant from command-line values; values that cannot be read are left empty
     and listed in `applicant.problems`, to be reported with the rules' findings."""
@@ -38,10 +50,7 @@ def from_options(**raw) -> Applicant:
     id_number = c.convert("id_number", fields.normalise_id_number, raw.get("id_number"), "")
     gender = c.convert("gender", fields.gender, raw.get("gender"))
     birth = c.convert("birth", fields.parse_date, raw.get("birth"))
-    # A valid number (an unknown region is only a warning) supplies what was left out.
-    if id_number and id_type == "1" and not any(v.is_error for v in check_id_number(id_number)):
-        birth = birth or ric.get_birth_date(id_number)
-        gender = gender or gender_from_id(id_number)
+    gender, birth = complete_from_id(id_type, id_number, gender, birth)
     applicant = Applicant(
         school_code=fields.text(raw["school"]),
         name=fields.text(raw.get("name")).replace(" ", ""),

@@ -9,6 +9,7 @@ already accepted, so one student and a whole September roster go through the sam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -19,6 +20,7 @@ from xueji_cli.core.errors import Refused
 from xueji_cli.core.models import Person, School, ServiceArea, Student
 from xueji_cli.core.numbering import Sequencer, prefix_for
 from xueji_cli.core.settings import Settings
+from xueji_cli.core.store import insert_many
 from xueji_cli.core.dates import now
 from xueji_cli.rules import Violation, split
 from xueji_cli.rules import enrollment as rules
@@ -27,7 +29,7 @@ from xueji_cli.rules import identity
 FUTURE_LIMIT_DAYS = 31  # registration for September may be made in August
 
 
-@dataclass
+@dataclass(slots=True)  # a roster holds thousands of them
 class Applicant:
     """One child to enroll, with values already converted (core/fields.py)."""
 
@@ -55,7 +57,7 @@ class Applicant:
     problems: list[Violation] = field(default_factory=list)  # values that could not be read
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     errors: list[Violation]
     warnings: list[Violation]
@@ -74,8 +76,39 @@ class Roster:
         self._class_counts: dict[tuple[int, int, int], int] = {}
         self.pending_ids: dict[str, str] = {}  # id number -> what this batch calls the child
         self.pending_people: dict[tuple, str] = {}
+        self._all_schools = False
+        self._all_counts = False
+        self._found: dict[tuple, list[dict]] | None = None  # preloaded matches (NUM-7)
+
+    def preload(self, applicants: list[Applicant]) -> None:
+        """Load in a few queries what assessing a whole roster would otherwise ask once per
+        child: the schools, every class's count, and the records already held for the
+        children of the batch (by ID number, national number, name and birth date)."""
+        self._schools = {s.code: s for s in self.session.exec(select(School))}
+        self._all_schools = True
+        self.areas()
+        rows = self.session.exec(
+            select(Student.school_id, Student.grade, Student.class_no, func.count())
+            .where(Student.status == "active")
+            .group_by(Student.school_id, Student.grade, Student.class_no))
+        self._class_counts = {(s, g, c): n for s, g, c, n in rows}
+        self._all_counts = True
+        ids = {a.id_number for a in applicants if a.id_number}
+        nationals = {a.national_number for a in applicants if not a.id_number and a.national_number}
+        names = {a.name for a in applicants if not a.id_number and not a.national_number and a.name}
+        self._found = {}
+        for column, values in ((Person.id_number, ids), (Student.national_number, nationals),
+                               (Person.name, names)):
+            values = sorted(values)
+            for start in range(0, len(values), 500):
+                for student, person, school in self.session.exec(
+                        _MATCH_QUERY.where(column.in_(values[start:start + 500]))):
+                    for key in _match_keys(person, student):
+                        self._found.setdefault(key, []).append(_match(student, person, school))
 
     def school(self, code: str) -> School | None:
+        if self._all_schools:
+            return self._schools.get(code)
         if code not in self._schools:
             self._schools[code] = self.session.exec(
                 select(School).where(School.code == code)).first()
@@ -98,6 +131,8 @@ class Roster:
 
     def in_class(self, school_id: int, grade: int, class_no: int) -> int:
         key = (school_id, grade, class_no)
+        if self._all_counts:
+            return self._class_counts.get(key, 0)
         if key not in self._class_counts:
             self._class_counts[key] = self.session.exec(
                 select(func.count()).select_from(Student).where(
@@ -107,9 +142,16 @@ class Roster:
 
     def matches(self, applicant: Applicant) -> list[dict]:
         """Records already held for the same person (NUM-7)."""
+        if self._found is not None:
+            by, by_label = _match_by(applicant)
+            key = {"id_number": ("id", applicant.id_number),
+                   "national_number": ("national", applicant.national_number)}.get(
+                by, ("name", applicant.name, applicant.birth))
+            return [{**m, "by": by, "by_label": by_label} for m in self._found.get(key, [])
+                    if by != "name" or not applicant.guardian_name
+                    or m["guardian_name"] == applicant.guardian_name]
         found = []
-        query = select(Student, Person, School).join(Person, Person.id == Student.person_id) \
-            .join(School, School.id == Student.school_id)
+        query = _MATCH_QUERY
         if applicant.id_number:
             where, by, by_label = Person.id_number == applicant.id_number, "id_number", "身份证号"
         elif applicant.national_number:
@@ -123,10 +165,7 @@ class Roster:
             where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth)
             by, by_label = "name", "姓名和出生日期"
         for student, person, school in self.session.exec(query.where(where)):
-            found.append({"by": by, "by_label": by_label, "school": f"{school.code} {school.name}",
-                          "local_number": student.local_number, "status": student.status,
-                          "status_label": codes.label("status", student.status),
-                          "name": person.name})
+            found.append({"by": by, "by_label": by_label, **_match(student, person, school)})
         return found
 
     def accept(self, applicant: Applicant, school: School, label: str) -> None:
@@ -138,12 +177,48 @@ class Roster:
         self.pending_people[_person_key(applicant)] = label
 
 
+_MATCH_QUERY = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
+                .join(School, School.id == Student.school_id))
+
+
+def _match(student: Student, person: Person, school: School) -> dict:
+    return {"school": f"{school.code} {school.name}", "school_code": school.code,
+            "local_number": student.local_number, "status": student.status,
+            "status_label": codes.label("status", student.status), "name": person.name,
+            "gender": person.gender, "birth": person.birth_date, "grade": student.grade,
+            "class_no": student.class_no, "guardian_name": person.guardian_name}
+
+
+def _match_by(applicant: Applicant) -> tuple[str, str]:
+    if applicant.id_number:
+        return "id_number", "身份证号"
+    if applicant.national_number:
+        return "national_number", "全国学籍号"
+    if applicant.guardian_name:
+        return "name", "姓名、出生日期和监护人"
+    return "name", "姓名和出生日期"
+
+
+def _match_keys(person: Person, student: Student) -> list[tuple]:
+    keys = [("name", person.name, person.birth_date)]
+    if person.id_number:
+        keys.append(("id", person.id_number))
+    if student.national_number:
+        keys.append(("national", student.national_number))
+    return keys
+
+
 def _person_key(applicant: Applicant) -> tuple:
     return (applicant.name, applicant.birth, applicant.guardian_name or "")
 
 
 def required_evidence(settings: Settings) -> dict[str, str]:
-    keys = ["hukou", "property"] + (["vaccination"] if settings.policy.require_vaccination else [])
+    return _required_evidence(settings.policy.require_vaccination)
+
+
+@functools.cache
+def _required_evidence(vaccination: bool) -> dict[str, str]:
+    keys = ["hukou", "property"] + (["vaccination"] if vaccination else [])
     return {key: codes.evidence_label(key) for key in keys}
 
 
@@ -206,9 +281,10 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
                 underage_entry=settings.policy.underage_entry,
                 commitment=applicant.underage_commitment)
         if applicant.hukou_region and not rules.check_region_format(applicant.hukou_region, "hukou_region"):
-            found += rules.check_service_area(
-                applicant.hukou_region, label, roster.areas().get(school.id, []),
-                roster.serving(applicant.hukou_region, school.id))
+            areas = roster.areas().get(school.id, [])
+            serving = [] if rules.within(applicant.hukou_region, areas) \
+                else roster.serving(applicant.hukou_region, school.id)  # only to explain a refusal
+            found += rules.check_service_area(applicant.hukou_region, label, areas, serving)
         found += rules.check_class_cap(
             roster.in_class(school.id, applicant.grade, applicant.class_no), 1,
             settings.class_cap[school.type], applicant.cap_decision,
@@ -228,39 +304,62 @@ class Enrolled:
     warnings: list[Violation]
 
 
+def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
+               settings: Settings, effective: dt.date, operator: str,
+               batch: str | None = None) -> list[tuple[int, int]]:
+    """Create the people, their records with the numbers given and the journal entries, for
+    children already assessed (one child, or a chunk of a roster), with SQLAlchemy Core
+    executemany. Returns (person id, record id) of each, in order."""
+    if not items:
+        return []
+    stamp = now()
+    people = [{
+        "name": a.name, "gender": a.gender, "birth_date": a.birth, "id_type": a.id_type,
+        "id_number": a.id_number or None, "ethnicity": a.ethnicity,
+        "hukou_region": a.hukou_region or None, "guardian_name": a.guardian_name,
+        "guardian_hukou_region": a.guardian_hukou_region or None,
+        "guardian_phone": a.guardian_phone, "residence_region": a.residence_region or None,
+        "address": a.address, "details": a.details, "created_at": stamp} for a, _, _ in items]
+    person_ids = insert_many(session, Person.__table__, people, return_ids=True)
+    labels = codes.table("evidence")
+    shared: dict[tuple, list] = {}  # rows with the same evidence share one list (written once)
+    records = []
+    for person_id, (applicant, assessment, number) in zip(person_ids, items):
+        school = assessment.school
+        own = {"person_id": person_id, "enrolled_on": effective, "remark": applicant.remark,
+               "created_at": stamp}
+        sets = {"school_id": school.id, "kind": "regular", "local_number": number,
+                "national_number": assessment.national_number,
+                "entry_year": assessment.entry_year, "grade": applicant.grade,
+                "class_no": applicant.class_no, "status": "active"}
+        shown = (tuple(applicant.evidence), applicant.underage_commitment)
+        evidence = shared.get(shown)
+        if evidence is None:
+            evidence = [labels.get(key) or codes.evidence_label(key) for key in applicant.evidence]
+            if applicant.underage_commitment:
+                evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
+            shared[shown] = evidence
+        approvals = [{"for": "ENR-5", "decision": applicant.cap_decision}] \
+            if applicant.cap_decision else _NO_APPROVALS
+        entry = {"to_school": f"{school.code} {school.name}", "evidence": evidence,
+                 "approvals": approvals, "batch": batch,
+                 "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None}
+        records.append((own, sets, entry))
+    student_ids = journal.create_records(session, "enroll", effective, operator, records)
+    return list(zip(person_ids, student_ids))
+
+
+_NO_APPROVALS: list = []  # shared by every entry without one; never changed
+
+
 def write(session: Session, applicant: Applicant, assessment: Assessment, sequencer: Sequencer,
           settings: Settings, effective: dt.date, operator: str, batch: str | None = None) -> Enrolled:
-    """Create the person, the record with its numbers, and the journal entry."""
-    school = assessment.school
-    stamp = now()
-    person = Person(
-        name=applicant.name, gender=applicant.gender, birth_date=applicant.birth,
-        id_type=applicant.id_type, id_number=applicant.id_number or None,
-        ethnicity=applicant.ethnicity, hukou_region=applicant.hukou_region or None,
-        guardian_name=applicant.guardian_name, guardian_hukou_region=applicant.guardian_hukou_region or None,
-        guardian_phone=applicant.guardian_phone, residence_region=applicant.residence_region or None,
-        address=applicant.address, details=applicant.details, created_at=stamp)
-    session.add(person)
-    session.flush()
-    number = sequencer.next(prefix_for(settings, school, assessment.entry_year))
-    student = Student(person_id=person.id, school_id=school.id, entry_year=assessment.entry_year,
-                      grade=applicant.grade, class_no=applicant.class_no, enrolled_on=effective,
-                      remark=applicant.remark, created_at=stamp)
-    evidence = [codes.evidence_label(key) for key in applicant.evidence]
-    if applicant.underage_commitment:
-        evidence.append(f"{codes.evidence_label('commitment')}:{applicant.underage_commitment}")
-    approvals = []
-    if applicant.cap_decision:
-        approvals.append({"for": "ENR-5", "decision": applicant.cap_decision})
-    journal.record(
-        session, student, "enroll", effective, operator,
-        sets={"school_id": school.id, "kind": "regular", "local_number": number,
-              "national_number": assessment.national_number, "entry_year": assessment.entry_year,
-              "grade": applicant.grade, "class_no": applicant.class_no, "status": "active"},
-        to_school=f"{school.code} {school.name}", evidence=evidence, approvals=approvals,
-        remark="; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None,
-        batch=batch)
-    return Enrolled(student, person, school, assessment.warnings)
+    """Create the person, the record with its next number, and the journal entry."""
+    number = sequencer.next(prefix_for(settings, assessment.school, assessment.entry_year))
+    [(person_id, student_id)] = write_many(session, [(applicant, assessment, number)], settings,
+                                           effective, operator, batch)
+    return Enrolled(session.get(Student, student_id), session.get(Person, person_id),
+                    assessment.school, assessment.warnings)
 
 
 def enroll_one(session: Session, settings: Settings, applicant: Applicant, effective: dt.date,

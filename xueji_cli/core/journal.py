@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from xueji_cli.core import codes
 from xueji_cli.core.dates import now
 from xueji_cli.core.models import PROJECTED, JournalEntry, Student
+from xueji_cli.core.store import insert_many
 
 
 def record(
@@ -52,6 +53,42 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def create_records(session: Session, kind: str, effective_date: dt.date, operator: str,
+                   items: list[tuple[dict, dict, dict]]) -> list[int]:
+    """The bulk form of record() for records created by their first entry (a September
+    roster): each item is (the record's own fields, `sets`, the entry's other fields). Each
+    record is inserted with its `sets` applied and each entry appended, in the caller's
+    transaction, with SQLAlchemy Core executemany. Returns the new records' ids, in order.
+    The entries are the ones record() would append."""
+    if not items:
+        return []
+    change = codes.change_kind(kind)
+    stamp = now()
+    records = []
+    for own, sets, _fields in items:
+        unknown = set(sets) - set(PROJECTED)
+        if unknown:
+            raise ValueError(f"not projected fields: {sorted(unknown)}")
+        records.append({**own, **sets})
+    ids = insert_many(session, Student.__table__, records, return_ids=True)
+    entries = []
+    for student_id, record_fields, (_own, sets, fields) in zip(ids, records, items):
+        entry = dict(_ENTRY_DEFAULTS)
+        entry.update(fields)
+        entry.update(student_id=student_id, kind=kind, national_code=change.code,
+                     effective_date=effective_date, recorded_at=stamp, operator=operator,
+                     school_id=fields.get("school_id", record_fields["school_id"]), sets=sets)
+        entries.append(entry)
+    insert_many(session, JournalEntry.__table__, entries)
+    return ids
+
+
+# Every column of an entry, so that all the rows of one executemany have the same keys.
+_ENTRY_DEFAULTS = {"from_school": None, "to_school": None, "reason": None, "evidence": [],
+                   "approvals": [], "remark": None, "details": {}, "case_ref": None,
+                   "corrects": None, "batch": None}
 
 
 def fold(entries: list[dict]) -> dict:

@@ -40,10 +40,31 @@ def set_value(cell, value) -> None:
         cell.value = value
 
 
+def write_only_cell(ws, value, style=None):
+    """A cell for a write-only sheet, text kept as text (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if style is not None:
+        cell._style = style
+    return cell
+
+
+def append_row(ws, values: list) -> None:
+    """Append a row to a write-only sheet. Plain values are fast; a string that openpyxl
+    would take for a formula (it begins with =) is written as a text cell instead."""
+    for index, value in enumerate(values):
+        if isinstance(value, str) and value[:1] == "=":
+            values[index] = write_only_cell(ws, value)
+    ws.append(values)
+
+
 def page_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None = None,
                fit_width: bool = True) -> None:
     """A4, optionally landscape, fitted to the page width, header rows repeated."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # (also for write-only sheets)
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     if fit_width:
         ws.page_setup.fitToWidth = 1

@@ -37,6 +37,14 @@ def configure(engine: Engine, *, write: bool, timeout: float) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def next_ids(connection, table: str, count: int) -> range:
+    """Ids for `count` new rows of `table`. SQLite gives a new row max(rowid) + 1; a writer
+    holds the write lock from BEGIN IMMEDIATE to its commit, so no one else can take
+    these ids meanwhile."""
+    last = connection.exec_driver_sql(f'SELECT coalesce(max(id), 0) FROM "{table}"').scalar()
+    return range(last + 1, last + 1 + count)
+
+
 def enable_wal(path: Path) -> None:
     """WAL lets readers go on while one registrar writes; set once, kept in the file."""
     with sqlite3.connect(path) as conn:

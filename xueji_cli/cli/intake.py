@@ -1,0 +1,219 @@
+"""xueji enroll --from FILE … — the September roster import (core/intake.py): read, check
+every row, then all or nothing (or --skip-invalid), the errors workbook, and what was (or
+in a dry run would be) enrolled and numbered.
+
+Problems and messages go to stderr, the lists of students to stdout; --json prints one
+document. A progress bar shows on a terminal for rosters over a few hundred rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import typer
+
+from xueji_cli.cli.common import (console, emit_json, guard, parse_date_option, say, table,
+                                  workspace)
+from xueji_cli.cli.labels import field as field_label
+
+PROGRESS_FROM_ROWS = 300
+LIST_LIMIT = 1000  # a dry run lists each child up to this many rows (all in --json)
+
+
+def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: str | None,
+               errors_out: str | None, skip_invalid: bool, date: str | None, dry_run: bool,
+               json_out: bool, show_id: bool, progress: bool = True) -> None:
+    with guard(json_out):
+        from pathlib import Path
+
+        from xueji_cli.core import roster_reader
+
+        paths = [Path(f).expanduser() for f in files]
+        roster_reader.prefetch(paths, sheet)  # parse the files while the rest is imported
+        from xueji_cli.core import dates, intake, schools
+
+        effective = parse_date_option(date)
+        code = schools.normalise_code(school) if school else None
+        ws = workspace(ctx)
+        with _progress(progress and not json_out) as tick:
+            batch = intake.read(paths, code, sheet, tick)
+            with ws.store.session(write=not dry_run) as session:
+                if code:
+                    schools.get(session, code)  # an unknown --school is one message, not one a row
+                intake.check(session, ws.settings, batch, effective, dates.today(), tick)
+                invalid = batch.having("invalid")
+                refused = bool(invalid) and not skip_invalid
+                intake.number(session, ws.settings, batch)
+                if not (dry_run or refused):
+                    intake.write(session, ws.settings, batch, effective, ws.operator, tick)
+        errors_file = None
+        if errors_out and invalid:
+            from xueji_cli.core import roster_sheets
+
+            errors_file = roster_sheets.write_errors(Path(errors_out), batch,
+                                                     only_invalid=skip_invalid)
+        outcome = "dry_run" if dry_run else "refused" if refused else "imported"
+        if json_out:
+            emit_json(_document(batch, outcome, effective, errors_file, show_id))
+        else:
+            _render(batch, outcome, errors_file, errors_out, show_id)
+        if invalid:
+            raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator:
+    """A transient progress bar on stderr, on a terminal only, for large rosters."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def tick(phase: str, done: int, total: int) -> None:
+            if total < PROGRESS_FROM_ROWS:
+                return
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done)
+
+        yield tick
+
+
+# -- what the registrar sees --------------------------------------------------------------
+
+def _where(row, violation) -> str:
+    header = row.sheet.header_for_field().get(violation.field)
+    return f"{header}" if header else field_label(violation.field)
+
+
+def _show_problems(rows, title: str, style: str, warnings_only: bool = False) -> None:
+    err = console(stderr=True)
+    err.print(title, style=style, markup=False)
+    for row in rows:
+        found = row.warnings if warnings_only else row.errors + row.warnings
+        if not found:
+            continue
+        err.print(f"{row.sheet.label} 第{row.number}行 {row.applicant.name or '(无姓名)'}",
+                  markup=False, style="bold")
+        for v in found:
+            tag = "" if v.is_error else "(提醒)"
+            err.print(f"  {v.rule}{tag} [{_where(row, v)}] {v.message}", markup=False,
+                      style=None if v.is_error else "yellow")
+            if v.hint:
+                err.print(f"      → {v.hint}", markup=False, style="dim")
+
+
+def _student_row(row, show_id: bool) -> list:
+    from xueji_cli.core import codes
+    from xueji_cli.core.privacy import show
+
+    a = row.applicant
+    return [row.local_number or row.existing or "", a.name, codes.label("gender", a.gender),
+            a.birth.isoformat() if a.birth else "", show(a.id_number, show_id),
+            a.school_code, a.grade, a.class_no, f"{row.sheet.path.name}:{row.number}"]
+
+
+STUDENT_COLUMNS = ["学籍号", "姓名", "性别", "出生日期", "身份证号", "学校", "年级", "班级", "来源(文件:行)"]
+
+
+CLASS_ROWS = 60  # above this many classes the summary is by school and grade
+
+
+def _summary(rows) -> tuple[list[str], list[list]]:
+    """Children and their numbers by class (by school and grade for a large intake)."""
+    classes: dict[tuple, list] = {}
+    for row in rows:
+        a = row.applicant
+        classes.setdefault((a.school_code, a.grade, a.class_no), []).append(row.local_number)
+    if len(classes) <= CLASS_ROWS:
+        return (["学校", "年级", "班级", "人数", "学籍号"],
+                [[school, grade, class_no, len(numbers), f"{min(numbers)}–{max(numbers)[-4:]}"]
+                 for (school, grade, class_no), numbers in sorted(classes.items())])
+    grades: dict[tuple, list] = {}
+    for (school, grade, _class_no), numbers in classes.items():
+        grades.setdefault((school, grade), []).append(numbers)
+    return (["学校", "年级", "班数", "人数", "学籍号"],
+            [[school, grade, len(parts), sum(map(len, parts)),
+              f"{min(map(min, parts))}–{max(map(max, parts))[-4:]}"]
+             for (school, grade), parts in sorted(grades.items())])
+
+
+def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: bool) -> None:
+    from xueji_cli.core.intake import NUMBER_ORDER
+
+    new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
+    for note in batch.notes:
+        say(f"说明:{note}", "yellow")
+    if invalid:
+        _show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
+    if any(row.warnings for row in new):
+        _show_problems(new, "请注意(不影响入学)", "yellow", warnings_only=True)
+    if already and len(already) <= LIST_LIMIT:
+        table(f"已在籍,不重复登记:{len(already)} 人", STUDENT_COLUMNS,
+              [_student_row(r, show_id) for r in already])
+    if outcome == "refused":
+        say(f"未导入任何学生:{len(invalid)} 行有问题(有一行有问题就全部不导入)。", "bold red")
+        say(f"  → 改正后重新导入;或用 --skip-invalid 先导入没有问题的 {len(new)} 行", "dim")
+    elif outcome == "dry_run":
+        if len(new) <= LIST_LIMIT:
+            table(f"将入学:{len(new)} 人(学籍号为现在导入时将编的号)", STUDENT_COLUMNS,
+                  [_student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
+        if new:
+            table("汇总", *_summary(new))
+        say(f"检查完毕(未写入):将入学 {len(new)} 人,已在籍 {len(already)} 人,"
+            f"有问题 {len(invalid)} 行。学籍号编排顺序:{NUMBER_ORDER}。")
+    else:
+        rest = f"已在籍 {len(already)} 人" + (f";有问题 {len(invalid)} 行未导入" if invalid else "")
+        if new:
+            table(f"已入学:{len(new)} 人", *_summary(new))
+            say(f"已导入 {len(new)} 人(批次 {batch.batch_id});{rest}。"
+                "用 xueji report roster 查看或导出花名册。")
+        else:
+            say(f"没有需要新登记的学生;{rest}。")
+    if errors_file:
+        say(f"问题行已写入 {errors_file}(原样保留各列,另加「问题」列):改正后可直接重新导入。")
+    elif errors_out and not invalid:
+        say(f"没有问题行,未生成 {errors_out}。")
+
+
+def _document(batch, outcome: str, effective, errors_file, show_id: bool) -> dict:
+    from xueji_cli.core.intake import NUMBER_ORDER
+    from xueji_cli.core.privacy import show
+
+    def student(row) -> dict:
+        a = row.applicant
+        return {"file": str(row.sheet.path), "sheet": row.sheet.name, "row": row.number,
+                "name": a.name, "gender": a.gender, "birth_date": a.birth.isoformat() if a.birth else None,
+                "id_number": show(a.id_number, show_id),
+                "national_number": show(row.assessment.national_number, show_id, national=True)
+                if row.assessment else None,
+                "school": a.school_code, "grade": a.grade, "class": a.class_no,
+                "local_number": row.local_number or row.existing}
+
+    def problem(row, v) -> dict:
+        return {"rule": v.rule, "field": v.field, "row": row.number, "message": v.message,
+                "hint": v.hint, "severity": v.severity, "file": str(row.sheet.path),
+                "sheet": row.sheet.name, "column": _where(row, v), "name": row.applicant.name}
+
+    new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
+    return {
+        "ok": not invalid, "outcome": outcome, "dry_run": outcome == "dry_run",
+        "date": effective.isoformat(), "batch": batch.batch_id, "number_order": NUMBER_ORDER,
+        "files": [{"file": str(s.path), "sheet": s.name, "header_row": s.header_row,
+                   "columns": {s.headers[i]: c.key for i, c in sorted(s.mapped.items())},
+                   "unknown_columns": s.unknown} for s in batch.sheets],
+        "counts": {"rows": len(batch.rows), "enroll": len(new), "already": len(already),
+                   "invalid": len(invalid)},
+        "students": [student(r) for r in sorted(new, key=lambda r: r.local_number)],
+        "already": [student(r) for r in already],
+        "errors": [problem(r, v) for r in invalid for v in r.errors],
+        "warnings": [problem(r, v) for r in batch.rows for v in r.warnings],
+        "notes": batch.notes,
+        "errors_out": str(errors_file) if errors_file else None,
+    }

@@ -1,0 +1,94 @@
+"""xueji report roster — the numbered roster (花名册), on screen or as a printable workbook
+in the plain or the national template's columns (core/roster_report.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, say, table, workspace
+
+TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("roster")(roster)
+
+
+def roster(
+    ctx: typer.Context,
+    school: Annotated[str | None, typer.Option("--school", help="学校代码(默认:全部学校)")] = None,
+    grade: Annotated[str | None, typer.Option("--grade", help="年级")] = None,
+    class_: Annotated[str | None, typer.Option("--class", help="班号")] = None,
+    xlsx: Annotated[str | None, typer.Option(
+        "--xlsx", metavar="FILE", help="写入 Excel 文件(含完整身份证号;A4 横向,可打印验章)")] = None,
+    template: Annotated[str, typer.Option(
+        "--template", help="plain 本地花名册;national 全国学籍系统学生信息模板的列,另加学籍号等")] = "plain",
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格。"""
+    with guard(json_out):
+        from xueji_cli.core import fields, roster_report, schools as schools_mod
+        from xueji_cli.core.errors import InputError
+
+        if template not in TEMPLATES:
+            raise InputError("template", f"没有「{template}」这种花名册格式",
+                             "可选:plain(本地花名册)、national(全国学籍系统模板列)")
+        try:
+            grade_no = fields.grade(grade) if grade is not None else None
+            class_no = fields.class_no(class_) if class_ is not None else None
+        except ValueError as exc:
+            raise InputError("grade" if grade and "年级" in str(exc) else "class", str(exc)) from None
+        code = schools_mod.normalise_code(school) if school else None
+        layout = roster_report.layout(template)
+        ws = workspace(ctx)
+        with ws.store.session() as session:
+            where = f"{code} {schools_mod.get(session, code).name}" if code else ws.settings.name
+            result = roster_report.query(session, code, grade_no, class_no)
+            subtitle = where + "".join(
+                part for part, value in ((f" {grade_no}年级", grade_no), (f" {class_no}班", class_no))
+                if value is not None)
+            if xlsx:
+                from pathlib import Path
+
+                from xueji_cli.core.roster_sheets import write_roster
+
+                path, count = write_roster(Path(xlsx), layout.title, subtitle, layout.headers,
+                                           roster_report.rows(result, layout),
+                                           layout.text_columns, layout.widths)
+            else:
+                records = list(roster_report.rows(result, layout))
+                count = len(records)
+        if xlsx:
+            if json_out:
+                emit_json({"ok": True, "file": str(path), "count": count, "template": template})
+            else:
+                say(f"已写入 {path}:{subtitle} 在校学生 {count} 人({TEMPLATES[template]})。")
+            return
+        _show(layout, records, subtitle, json_out, show_id)
+
+
+def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool) -> None:
+    from xueji_cli.core.privacy import show
+
+    masked = {i for i, key in enumerate(layout.keys)
+              if key in ("id_number", "national_number") or key.endswith(".id_number")}
+    for values in records:
+        for i in masked:
+            values[i] = show(values[i], show_id, national=layout.keys[i] == "national_number")
+    if json_out:
+        emit_json({"ok": True, "count": len(records), "title": subtitle,
+                   "columns": layout.headers, "rows": records})
+        return
+    if not records:
+        say("没有符合条件的在校学生。")
+        return
+    screen = [i for i, key in enumerate(layout.keys) if key in SCREEN_KEYS]
+    table(f"{layout.title}:{subtitle}", [layout.headers[i] for i in screen],
+          [[values[i] for i in screen] for values in records], caption=f"共 {len(records)} 人")
+
+
+SCREEN_KEYS = ("seq", "record.local_number", "name", "gender", "birth", "id_number",
+               "record.school", "grade", "class_no", "guardian_name")

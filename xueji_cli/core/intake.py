@@ -1,0 +1,388 @@
+"""September intake (新生花名册): a whole roster through the rules of one-student enrollment.
+
+Every row becomes an `Applicant` through the column map (core/roster_columns.py) and is
+assessed by `enrollment.assess()` — exactly the rules of `xueji enroll` — against one
+`Roster` that also counts what the files have accepted so far (class caps over the rows,
+the same child twice in the files). Nothing is written unless every row passes (or the
+registrar asked to skip the invalid ones); then the numbers are assigned in a documented,
+deterministic order and everything is written in the one write transaction with
+SQLAlchemy Core executemany (enrollment.write_many, the path of one-student enrollment).
+
+Re-running a file enrolls nobody twice: a row whose child is already on record at that
+school with the same data is reported as already enrolled; one that clashes is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from xueji_cli.core import roster_columns as rc
+from xueji_cli.core import roster_reader
+from xueji_cli.core.applicants import complete_from_id
+from xueji_cli.core.dates import now
+from xueji_cli.core.enrollment import Applicant, Assessment, Roster, assess, write_many
+from xueji_cli.core.errors import InputError
+from xueji_cli.core.models import School
+from xueji_cli.core.numbering import Sequencer, prefix_for
+from xueji_cli.core.settings import Settings
+from xueji_cli.rules import Violation
+from xueji_cli.rules.identity import check_one_record
+
+# The order numbers are given in (NUM-1/NUM-2): school, then grade and class, then the
+# order of the rows in the files as given (file, sheet, row).
+NUMBER_ORDER = "学校 → 年级 → 班级 → 文件中的先后(按 --from 的顺序、工作表顺序、行号)"
+WRITE_CHUNK = 2000
+TICK = 500
+COMPARED = (("name", "姓名"), ("gender", "性别"), ("birth", "出生日期"), ("grade", "年级"),
+            ("class_no", "班级"))
+
+Tick = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(slots=True)
+class Row:
+    sheet: roster_reader.Sheet
+    number: int  # the row number Excel shows
+    order: int  # position over all the files, in the order given
+    applicant: Applicant
+    status: str = "new"  # new / already / invalid
+    assessment: Assessment | None = None
+    errors: list[Violation] = field(default_factory=list)
+    local_number: str | None = None  # assigned (or, in a dry run, planned)
+    existing: str | None = None  # the number of the record already held (already)
+    school_cell: str | None = None  # the row's own school when --school is given too
+
+    @property
+    def label(self) -> str:
+        return f"{self.sheet.file_name} 第{self.number}行({self.applicant.name or '无姓名'})"
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return self.assessment.warnings if self.assessment else []
+
+
+@dataclass
+class Batch:
+    sheets: list[roster_reader.Sheet]
+    rows: list[Row]
+    notes: list[str]
+    batch_id: str | None = None
+
+    def having(self, status: str) -> list[Row]:
+        return [row for row in self.rows if row.status == status]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+MEMO_LIMIT = 4096
+_MISSING = object()
+
+
+def _plan(sheet: roster_reader.Sheet) -> list[tuple]:
+    """What to do with each column, worked out once per sheet: (column index, converter,
+    kind, key, problem field, memo); kind 0 an enrollment field, 1 details, 2 a member.
+    A roster repeats few values in most columns (性别, 民族, 班级, 户口所在地 …): each column
+    remembers what its converter made of a value (converters are pure)."""
+    plan = []
+    for index, column in sorted(sheet.mapped.items()):
+        if column.key == "ignored" or column.convert is None:
+            continue
+        key = column.key
+        if key.startswith("details."):
+            kind, key = 1, key[8:]
+        elif key.startswith("member"):
+            kind, key = 2, (key[6], key[8:])
+        else:
+            kind = 0
+        plan.append((index, column.convert, kind, key, column.problem_field, {}))
+    return plan
+
+
+def _convert(plan, cells: list, school_option: str | None) -> tuple[Applicant, str | None]:
+    """The row's Applicant, and its school cell when --school also names one."""
+    values: dict = {}
+    details: dict = {}
+    members: dict[str, dict] = {}
+    problems: list[Violation] = []
+    for index, convert, kind, key, problem_field, memo in plan:
+        raw = cells[index]
+        if raw == "":
+            continue
+        if raw.__class__ is float and raw.is_integer():
+            raw = int(raw)  # a whole number cell reads like the digits typed
+        value = memo.get(raw, _MISSING) if raw.__class__ is not bool else _MISSING
+        if value is _MISSING:
+            try:
+                value = convert(raw)
+            except ValueError as exc:
+                problems.append(Violation("INPUT", problem_field, str(exc),
+                                          getattr(exc, "hint", "") or "改正该格后重新导入"))
+                continue
+            if len(memo) < MEMO_LIMIT:
+                memo[raw] = value
+        if not value:  # nothing there ("", None, []); no converter gives a 0
+            continue
+        if value.__class__ is list:
+            value = list(value)  # the remembered list is shared
+        if kind == 0:
+            values[key] = value
+        elif kind == 1:
+            details[key] = value
+        else:
+            members.setdefault(key[0], {})[key[1]] = value
+    if members:
+        _guardian_from_members(values, details, members)
+    source = details.pop("source", None)  # 学生来源: 1 正常入学 is what enrolling means
+    if source == "2":
+        problems.append(Violation(
+            "BOR-3", "details.source", "学生来源为「借读」:借读生不按新生入学建立学籍",
+            "借读生用 xueji borrow 办理(临时借读学籍);本行若填错,改为「正常入学」"))
+    elif source not in (None, "1"):
+        details["source"] = source
+    evidence = values.get("evidence", [])
+    for item in [e for e in evidence if e.startswith("承诺书:")]:
+        evidence.remove(item)
+        values.setdefault("underage_commitment", item.removeprefix("承诺书:"))
+    id_type = values.get("id_type", "1")
+    id_number = values.get("id_number", "")
+    gender, birth = complete_from_id(id_type, id_number, values.get("gender"), values.get("birth"))
+    if "class_no" not in values and not any(p.field == "class" for p in problems):
+        problems.append(Violation("INPUT", "class", "缺少班级", "填写班号,如 1 或 1班"))
+    school = school_option or values.get("school") or values.get("school_name") \
+        or _school_in_number(values.get("local_number", ""))
+    applicant = Applicant(
+        school_code=school, name=values.get("name", "").replace(" ", ""), gender=gender,
+        birth=birth, grade=values.get("grade"), class_no=values.get("class_no", 0),
+        id_type=id_type, id_number=id_number, national_number=values.get("national_number", ""),
+        hukou_region=values.get("hukou_region", ""),
+        guardian_hukou_region=values.get("guardian_hukou_region", ""),
+        residence_region=values.get("residence_region", ""), evidence=evidence,
+        underage_commitment=values.get("underage_commitment"),
+        cap_decision=values.get("cap_decision"), ethnicity=values.get("ethnicity"),
+        guardian_name=values.get("guardian_name"), guardian_phone=values.get("guardian_phone"),
+        address=values.get("address"), remark=values.get("remark"), details=details,
+        problems=problems)
+    return applicant, (values.get("school") if school_option else None)
+
+
+def _school_in_number(number: str) -> str:
+    """A 14-digit local number names its school (digits 7–9): a roster exported by xueji
+    imports into a fresh directory without a school column."""
+    return number[6:9] if re.fullmatch(r"\d{14}", number or "") else ""
+
+
+GUARDIAN_FIELDS = (("name", "guardian_name"), ("hukou_region", "guardian_hukou_region"),
+                   ("phone", "guardian_phone"))
+
+
+def _guardian_from_members(values: dict, details: dict, members: dict[str, dict]) -> None:
+    """The family member marked 是否监护人 = 是 (else 成员1, unless marked 否) is the guardian:
+    name, household registration and phone become the record's guardian fields; the rest
+    of each member is kept in details."""
+    chosen = next((n for n in sorted(members) if members[n].get("is_guardian") == "1"), None)
+    if chosen is None and "1" in members and members["1"].get("is_guardian") != "0":
+        chosen = "1"
+    if chosen is not None:
+        member = members[chosen]
+        member.pop("is_guardian", None)  # said by guardian_member
+        for member_key, field_key in GUARDIAN_FIELDS:
+            if field_key not in values and member_key in member:
+                values[field_key] = member.pop(member_key)
+        details["guardian_member"] = int(chosen)
+    for number, member in sorted(members.items()):
+        if member:
+            details[f"member{number}"] = member
+
+
+def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
+         tick: Tick | None = None) -> Batch:
+    """Every data row of the files, converted; file-level problems raise InputError."""
+    rows: list[Row] = []
+    sheets: list[roster_reader.Sheet] = []
+    notes: list[str] = []
+    for path in paths:
+        workbook = roster_reader.open_workbook(path)
+        found, skipped = roster_reader.sheets(path, workbook, sheet)
+        notes += skipped
+        for layout in found:
+            missing = roster_reader.missing_columns(layout, school is not None)
+            if missing:
+                raise InputError(
+                    "roster_file", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
+                    f"{'、'.join(missing)}",
+                    _columns_hint(layout))
+            plan = _plan(layout)
+            total = layout.data.height
+            for number, cells in roster_reader.rows(layout):
+                applicant, cell = _convert(plan, cells, school)
+                rows.append(Row(layout, number, len(rows), applicant, school_cell=cell))
+                if tick and len(rows) % TICK == 0:
+                    tick("读取", number, total)
+            layout.data = None  # calamine's copy of the sheet is no longer needed (memory)
+            sheets.append(layout)
+            if layout.notes_from:
+                notes.append(f"{layout.label} 第{layout.notes_from}行起是表尾说明,未导入")
+            if layout.unknown:
+                notes.append(f"{layout.label} 未识别的列(未导入):{'、'.join(layout.unknown)}")
+        del workbook
+    if not rows:
+        raise InputError("roster_file", "花名册的表头下面没有学生", "检查是否选错了文件或工作表")
+    return Batch(sheets, rows, notes)
+
+
+def _columns_hint(layout: roster_reader.Sheet) -> str:
+    found = "、".join(layout.headers[i] for i in sorted(layout.mapped)) or "(无)"
+    hint = f"已识别的列:{found}"
+    if layout.unknown:
+        hint += f";未识别的列:{'、'.join(layout.unknown)}"
+    return hint + (";在表中补上缺少的列(列名如上)后重新导入。全国学籍系统模板没有的列"
+                   "(现住地行政区划、证明材料)可加在最后")
+
+
+# -- checking -----------------------------------------------------------------------------
+
+_SCHOOL_CODE = re.compile(r"^(\d{1,3})(\s+\S.*)?$")
+
+
+def _resolve_school(applicant: Applicant, cell: str | None, names: dict[str, str]) -> None:
+    """The school a row names (code, name, or `001 示范镇中心小学`) as its 3-digit code."""
+    text = applicant.school_code.strip()
+    match = _SCHOOL_CODE.match(text)
+    if match:
+        applicant.school_code = match.group(1).zfill(3)
+    elif text in names:
+        applicant.school_code = names[text]
+    elif text:
+        applicant.problems.append(Violation(
+            "ORG-2", "school", f"本目录没有学校「{text}」",
+            "学校一列填学校代码(如 001);用 xueji school list 查看"))
+    else:
+        applicant.problems.append(Violation(
+            "ORG-2", "school", "没有填写学校", "在学校代码一列填写学校代码,或用 --school 指定"))
+    if cell is not None:
+        own = _SCHOOL_CODE.match(cell.strip())
+        code = own.group(1).zfill(3) if own else names.get(cell.strip(), cell)
+        if code != applicant.school_code:
+            applicant.problems.append(Violation(
+                "INPUT", "school", f"本行学校「{cell}」与 --school {applicant.school_code} 不一致",
+                "核对该行是否属于这所学校;不同学校的学生分开导入,或去掉 --school 按表中学校导入"))
+
+
+# The rules' hints name the options of one-student enrollment; in a roster the same value
+# is a column.
+ROSTER_HINTS = (
+    (re.compile(r"用 --evidence 逐项登记,如((?: --evidence \S+)+)"),
+     lambda m: "在「证明材料」列填写查验过的材料,如「"
+     + "、".join(re.findall(r"--evidence (\S+)", m.group(1))) + "」"),
+    (re.compile(r"用 --underage-commitment 记录"), lambda m: "在「不足龄承诺书」列填写"),
+    (re.compile(r"用 --cap-decision 记录"), lambda m: "在「超额决定」列填写"),
+    (re.compile(r"用 --national-number 补录"), lambda m: "在「全国学籍号」列填写"),
+)
+
+
+def _roster_hint(violation: Violation) -> Violation:
+    hint = violation.hint
+    for pattern, replacement in ROSTER_HINTS:
+        hint = pattern.sub(replacement, hint)
+    return violation if hint == violation.hint else replace(violation, hint=hint)
+
+
+def _differences(applicant: Applicant, held: dict) -> list[str]:
+    out = []
+    for key, label in COMPARED:
+        mine = getattr(applicant, key)
+        theirs = held["birth" if key == "birth" else key]
+        if mine != theirs:
+            out.append(f"{label}:本行 {_shown(key, mine)},已登记 {_shown(key, theirs)}")
+    return out
+
+
+def _shown(key: str, value) -> str:
+    if key == "gender":
+        return {"1": "男", "2": "女"}.get(value, str(value))
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def check(session: Session, settings: Settings, batch: Batch, effective: dt.date,
+          today: dt.date, tick: Tick | None = None) -> None:
+    """Assess every row (in file order) and set its status; nothing is written."""
+    roster = Roster(session)
+    roster.preload([row.applicant for row in batch.rows])
+    schools = {s.code: s for s in session.exec(select(School))}
+    names = {s.name: s.code for s in schools.values()}
+    total = len(batch.rows)
+    for done, row in enumerate(batch.rows, start=1):
+        applicant = row.applicant
+        _resolve_school(applicant, row.school_cell, names)
+        school = schools.get(applicant.school_code)
+        if applicant.grade is None:  # a 新生 roster without a 年级 column: the first grade
+            applicant.grade = settings.grades[school.type][0] if school else 1
+        held = roster.matches(applicant) if applicant.name and applicant.birth else []
+        same = [m for m in held if m["school_code"] == applicant.school_code
+                and m["status"] == "active"]
+        differences = _differences(applicant, same[0]) if same else []
+        if same and not differences and len(held) == 1 and not applicant.problems:
+            row.status, row.existing = "already", same[0]["local_number"]
+            if applicant.id_number:
+                roster.pending_ids.setdefault(applicant.id_number, row.label)
+            continue
+        assessment = assess(applicant, roster, settings, effective, today)
+        if same and differences:
+            generic = check_one_record(held)
+            assessment.errors = [v for v in assessment.errors if v not in generic] + [Violation(
+                "NUM-7", "id_number" if applicant.id_number else "name",
+                f"该生已在 {same[0]['school']} 登记(学籍号 {same[0]['local_number']}),"
+                f"但与本行不一致:{';'.join(differences)}",
+                "本行有误的,改正本行;已登记的有误,按更正手续改正;不要重复登记")]
+        unreadable_id = any(p.field == "id_number" for p in applicant.problems)
+        assessment.errors = [_roster_hint(v) for v in assessment.errors]
+        assessment.warnings = [_roster_hint(v) for v in assessment.warnings
+                               if not (unreadable_id and v.field == "national_number")]
+        row.assessment = assessment
+        if assessment.errors:
+            row.status, row.errors = "invalid", assessment.errors
+        else:
+            roster.accept(applicant, assessment.school, row.label)
+        if tick and done % TICK == 0:
+            tick("检查", done, total)
+
+
+# -- numbering and writing ----------------------------------------------------------------
+
+def _in_number_order(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (r.applicant.school_code, r.applicant.grade,
+                                       r.applicant.class_no, r.order))
+
+
+def number(session: Session, settings: Settings, batch: Batch) -> None:
+    """Give each row to enroll its local number (NUM-1/NUM-2), in NUMBER_ORDER. In a dry
+    run the numbers are what an import now would give."""
+    sequencer = Sequencer(session)
+    for row in _in_number_order(batch.having("new")):
+        assessment = row.assessment
+        row.local_number = sequencer.next(prefix_for(settings, assessment.school,
+                                                     assessment.entry_year))
+
+
+def write(session: Session, settings: Settings, batch: Batch, effective: dt.date,
+          operator: str, tick: Tick | None = None) -> str | None:
+    """Write the numbered rows (persons, records, journal entries) in chunks, inside the
+    caller's one transaction. Returns the batch id the journal entries carry."""
+    rows = _in_number_order(batch.having("new"))
+    if not rows:
+        return None
+    batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+    for start in range(0, len(rows), WRITE_CHUNK):
+        chunk = rows[start:start + WRITE_CHUNK]
+        write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
+                   settings, effective, operator, batch=batch.batch_id)
+        if tick:
+            tick("写入", start + len(chunk), len(rows))
+    return batch.batch_id
