@@ -28,7 +28,7 @@ def run(demo) -> None:
                note="缺医院证明和中心校审批,且超过同年级3% (SUS-1, SUS-5)")
     demo.xueji("suspend", PUPIL, "--from", "2026-10-16", "--reason", "病", *HOSPITAL, *PAPERS,
                "--central-approval", "示范镇中心校休审〔2026〕1号",
-               "--share-override", "东村小学一年级仅6人,病情属实,经中心校同意",
+               "--share-override", "东村小学一年级人数少,休学1人即超过3%;病情属实,经中心校同意",
                note="证明材料齐全、中心校审批;期满日默认一年后")
     demo.xueji("suspend", "list")
     demo.xueji("suspend", "certificate", PUPIL, "--xlsx", str(demo.directory / "休学证明-东村小学.xlsx"),
