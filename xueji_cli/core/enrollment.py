@@ -20,7 +20,7 @@ from xueji_cli.core.errors import Refused
 from xueji_cli.core.models import Person, School, ServiceArea, Student
 from xueji_cli.core.numbering import Sequencer, prefix_for
 from xueji_cli.core.settings import Settings
-from xueji_cli.core.store import insert_many
+from xueji_cli.core.store import insert_many, insert_rows
 from xueji_cli.core.dates import now
 from xueji_cli.rules import Violation, split
 from xueji_cli.rules import enrollment as rules
@@ -304,23 +304,56 @@ class Enrolled:
     warnings: list[Violation]
 
 
+PERSON_KEYS = ("id", "name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
+               "hukou_region", "guardian_name", "guardian_hukou_region", "guardian_phone",
+               "residence_region", "address", "details", "created_at")
+
+
 def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
                settings: Settings, effective: dt.date, operator: str,
-               batch: str | None = None) -> list[tuple[int, int]]:
+               batch: str | None = None, ids: tuple[range, range] | None = None) -> list[tuple[int, int]]:
     """Create the people, their records with the numbers given and the journal entries, for
     children already assessed (one child, or a chunk of a roster), with SQLAlchemy Core
-    executemany. Returns (person id, record id) of each, in order."""
+    executemany. Returns (person id, record id) of each, in order.
+
+    A bulk write (core/intake.py) takes the ids of all its rows at its start (`ids`:
+    person ids, record ids; sqlite.next_ids)."""
     if not items:
         return []
+    if ids is None:
+        return _write_each_table(session, items, effective, operator, batch)
     stamp = now()
-    people = [{
-        "name": a.name, "gender": a.gender, "birth_date": a.birth, "id_type": a.id_type,
-        "id_number": a.id_number or None, "ethnicity": a.ethnicity,
-        "hukou_region": a.hukou_region or None, "guardian_name": a.guardian_name,
-        "guardian_hukou_region": a.guardian_hukou_region or None,
-        "guardian_phone": a.guardian_phone, "residence_region": a.residence_region or None,
-        "address": a.address, "details": a.details, "created_at": stamp} for a, _, _ in items]
+    person_ids, student_ids = ids
+    people = [(person_id, a.name, a.gender, a.birth, a.id_type, a.id_number or None,
+               a.ethnicity, a.hukou_region or None, a.guardian_name,
+               a.guardian_hukou_region or None, a.guardian_phone, a.residence_region or None,
+               a.address, a.details, stamp)
+              for person_id, (a, _, _) in zip(person_ids, items)]
+    insert_rows(session, Person.__table__, PERSON_KEYS, people)
+    journal.create_records(session, "enroll", effective, operator,
+                           _records(items, person_ids, effective, stamp, batch),
+                           ids=student_ids)
+    return list(zip(person_ids, student_ids))
+
+
+def _write_each_table(session: Session, items, effective: dt.date, operator: str,
+                      batch: str | None) -> list[tuple[int, int]]:
+    """write_many for one child (or any few): the ids are taken table by table."""
+    stamp = now()
+    people = [dict(zip(PERSON_KEYS[1:], (
+        a.name, a.gender, a.birth, a.id_type, a.id_number or None, a.ethnicity,
+        a.hukou_region or None, a.guardian_name, a.guardian_hukou_region or None,
+        a.guardian_phone, a.residence_region or None, a.address, a.details, stamp)))
+        for a, _, _ in items]
     person_ids = insert_many(session, Person.__table__, people, return_ids=True)
+    student_ids = journal.create_records(session, "enroll", effective, operator,
+                                         _records(items, person_ids, effective, stamp, batch))
+    return list(zip(person_ids, student_ids))
+
+
+def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) -> list[tuple]:
+    """(the record's own fields, `sets`, the entry's other fields) of each child, for
+    journal.create_records."""
     labels = codes.table("evidence")
     shared: dict[tuple, list] = {}  # rows with the same evidence share one list (written once)
     records = []
@@ -345,8 +378,7 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
                  "approvals": approvals, "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None}
         records.append((own, sets, entry))
-    student_ids = journal.create_records(session, "enroll", effective, operator, records)
-    return list(zip(person_ids, student_ids))
+    return records
 
 
 _NO_APPROVALS: list = []  # shared by every entry without one; never changed

@@ -452,11 +452,25 @@ def write(session: Session, settings: Settings, batch: Batch, effective: dt.date
     if not rows:
         return None
     batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
-    with sqlite.bulk_cache(session.connection(), len(rows)):
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
         for start in range(0, len(rows), WRITE_CHUNK):
             chunk = rows[start:start + WRITE_CHUNK]
             write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
                        settings, effective, operator, batch=batch.batch_id)
+        return batch.batch_id
+    # SQLite: the ids of every row are taken now (the write lock is held since BEGIN
+    # IMMEDIATE).
+    session.flush()
+    person_ids = sqlite.next_ids(connection, "person", len(rows))
+    student_ids = sqlite.next_ids(connection, "student", len(rows))
+    with sqlite.bulk_cache(connection, len(rows)):
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start:start + WRITE_CHUNK]
+            end = start + len(chunk)
+            write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
+                       settings, effective, operator, batch=batch.batch_id,
+                       ids=(person_ids[start:end], student_ids[start:end]))
             if tick:
-                tick("写入", start + len(chunk), len(rows))
+                tick("写入", end, len(rows))
     return batch.batch_id
