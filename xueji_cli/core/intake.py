@@ -146,16 +146,19 @@ def _converted(convert, raw):
         return _Failure(str(exc), getattr(exc, "hint", "") or "改正该格后重新导入")
 
 
-def _column(convert, memo: dict, raw_cells: list) -> list:
+def _column(convert, memo: dict, raw_cells: list) -> tuple[list, bool]:
     """A column of a block of rows, converted: each distinct value once (the column's
-    memo keeps the first MEMO_LIMIT of them for the blocks that follow)."""
+    memo keeps the first MEMO_LIMIT of them for the blocks that follow); and whether a
+    cell of it could not be read."""
     try:
         distinct = set(raw_cells)
     except TypeError:  # not a value calamine gives; convert cell by cell
         distinct = None
-    if distinct is None or any(raw.__class__ is bool for raw in distinct):
-        return [_converted(convert, raw) for raw in raw_cells]  # True == 1: no memo
+    if distinct is None or bool in set(map(type, distinct)):
+        values = [_converted(convert, raw) for raw in raw_cells]  # True == 1: no memo
+        return values, any(value.__class__ is _Failure for value in values)
     local = {}
+    failing = False
     for raw in distinct:
         value = memo.get(raw, _MISSING)
         if value is _MISSING:
@@ -163,17 +166,118 @@ def _column(convert, memo: dict, raw_cells: list) -> list:
             if len(memo) < MEMO_LIMIT:
                 memo[raw] = value
         local[raw] = value
-    return [local[raw] for raw in raw_cells]
+        failing = failing or value.__class__ is _Failure
+    return [local[raw] for raw in raw_cells], failing
 
 
 def _convert_block(plan, block: list[list], school_option: str | None
                    ) -> list[tuple[Applicant, str | None]]:
     """The Applicants of a block of rows (and each row's school cell when --school also
-    names one), converted column by column."""
+    names one), converted column by column. A roster with family members (the national
+    template's 成员1…) is put together row by row (_assemble); a plain one column by
+    column (_assemble_columns), to the same Applicants."""
     columns = [_column(convert, memo, [cells[index] for cells in block])
                for index, convert, _kind, _key, _field, memo in plan]
     specs = [(kind, key, problem_field) for _i, _c, kind, key, problem_field, _m in plan]
-    return [_assemble(specs, row, school_option) for row in zip(*columns)]
+    if any(kind == 2 for kind, _key, _field in specs):
+        return [_assemble(specs, row, school_option)
+                for row in zip(*(values for values, _failing in columns))]
+    return _assemble_columns(specs, columns, len(block), school_option)
+
+
+# What an Applicant field is when its column is missing, empty or unreadable.
+_ABSENT = {"name": "", "id_type": "1", "id_number": "", "national_number": "",
+           "hukou_region": "", "guardian_hukou_region": "", "residence_region": "",
+           "class_no": 0}
+_COMMITMENT = "承诺书:"
+
+
+def _assemble_columns(specs, columns: list[list], height: int, school_option: str | None
+                      ) -> list[tuple[Applicant, str | None]]:
+    """_assemble for a block without family members, a column at a time: the same
+    values, problems (in the same order) and Applicants."""
+    problems: dict[int, list[Violation]] = {}  # row -> its problems, in column order
+    fields: dict[str, list] = {}
+    details: list[tuple[str, list]] = []
+    for (kind, key, problem_field), (column, failing) in zip(specs, columns):
+        failed = [i for i, value in enumerate(column) if value.__class__ is _Failure] \
+            if failing else ()
+        for i in failed:
+            value = column[i]
+            problems.setdefault(i, []).append(
+                Violation("INPUT", problem_field, value.message, value.hint))
+            column[i] = None
+        if kind == 0:
+            fields[key] = column
+        else:
+            details.append((key, column))
+    none = [None] * height
+
+    def field_of(key: str) -> list:
+        column = fields.get(key)
+        if column is None:
+            return [_ABSENT.get(key)] * height
+        absent = _ABSENT.get(key)
+        return [value or absent for value in column]
+
+    shown = fields.get("evidence", none)
+    evidence = [list(value) if value else [] for value in shown]  # the memo's lists are shared
+    commitments = field_of("underage_commitment")
+    # 承诺书:… in the evidence is the under-age commitment (when its own column is empty)
+    with_commitment = {id(value) for value in {id(v): v for v in shown if v}.values()
+                       if any(item.startswith(_COMMITMENT) for item in value)}
+    for i in ([i for i, value in enumerate(shown) if id(value) in with_commitment]
+              if with_commitment else ()):
+        items = evidence[i]
+        for item in [e for e in items if e.startswith(_COMMITMENT)]:
+            items.remove(item)
+            if not commitments[i]:
+                commitments[i] = item.removeprefix(_COMMITMENT)
+    if details:
+        keys = [key for key, _column in details]
+        detail_rows = [{key: value for key, value in zip(keys, values) if value}
+                       for values in zip(*(column for _key, column in details))]
+    else:
+        detail_rows = [{} for _ in range(height)]
+    for i, found in enumerate(detail_rows):
+        if "source" in found:  # 学生来源: 1 正常入学 is what enrolling means
+            source = found.pop("source")
+            if source == "2":
+                problems.setdefault(i, []).append(Violation(
+                    "BOR-3", "details.source", "学生来源为「借读」:借读生不按新生入学建立学籍",
+                    "借读生用 xueji borrow 办理(临时借读学籍);本行若填错,改为「正常入学」"))
+            elif source != "1":
+                found["source"] = source
+    class_no = field_of("class_no")
+    for i, number in enumerate(class_no):
+        if not number and not any(p.field == "class" for p in problems.get(i, ())):
+            problems.setdefault(i, []).append(
+                Violation("INPUT", "class", "缺少班级", "填写班号,如 1 或 1班"))
+    school_cells = field_of("school")
+    if school_option:
+        schools = [school_option] * height
+    else:
+        schools = [cell or name or _school_in_number(number or "") for cell, name, number
+                   in zip(school_cells, field_of("school_name"), field_of("local_number"))]
+    id_types, id_numbers = field_of("id_type"), field_of("id_number")
+    out = []
+    for i, (school, name, gender, birth, grade, number, id_type, id_number, national, hukou,
+            guardian_hukou, residence, items, commitment, cap, ethnicity, guardian, phone,
+            address, remark, found) in enumerate(zip(
+                schools, field_of("name"), field_of("gender"), field_of("birth"),
+                field_of("grade"), class_no, id_types, id_numbers, field_of("national_number"),
+                field_of("hukou_region"), field_of("guardian_hukou_region"),
+                field_of("residence_region"), evidence, commitments, field_of("cap_decision"),
+                field_of("ethnicity"), field_of("guardian_name"), field_of("guardian_phone"),
+                field_of("address"), field_of("remark"), detail_rows)):
+        if gender is None or birth is None:
+            gender, birth = complete_from_id(id_type, id_number, gender, birth)
+        out.append((Applicant(school, name.replace(" ", ""), gender, birth, grade, number,
+                              id_type, id_number, national, hukou, guardian_hukou, residence,
+                              items, commitment, cap, ethnicity, guardian, phone, address,
+                              remark, found, problems.get(i, [])),
+                    school_cells[i] if school_option else None))
+    return out
 
 
 def _assemble(specs, row: tuple, school_option: str | None) -> tuple[Applicant, str | None]:
