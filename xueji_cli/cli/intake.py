@@ -38,6 +38,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         code = schools.normalise_code(school) if school else None
         ws = workspace(ctx)
         with intake.bulk(), _progress(progress and not json_out) as tick:
+            intake.prepare()
             batch = intake.read(paths, code, sheet, tick)
             with ws.store.session(write=not dry_run) as session:
                 if code:

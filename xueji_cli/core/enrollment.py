@@ -397,12 +397,16 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
     journal.create_records."""
     labels = codes.table("evidence")
     shared: dict[tuple, list] = {}  # rows with the same evidence share one list (written once)
+    schools: dict[int, tuple[int, str]] = {}  # id(school) -> its id and label, read once
     records = []
     for person_id, (applicant, assessment, number) in zip(person_ids, items):
-        school = assessment.school
+        school = schools.get(id(assessment.school))
+        if school is None:
+            school = schools[id(assessment.school)] = (
+                assessment.school.id, f"{assessment.school.code} {assessment.school.name}")
         own = {"person_id": person_id, "enrolled_on": effective, "remark": applicant.remark,
                "created_at": stamp}
-        sets = {"school_id": school.id, "kind": "regular", "local_number": number,
+        sets = {"school_id": school[0], "kind": "regular", "local_number": number,
                 "national_number": assessment.national_number,
                 "entry_year": assessment.entry_year, "grade": applicant.grade,
                 "class_no": applicant.class_no, "status": "active"}
@@ -415,9 +419,10 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
             shared[shown] = evidence
         approvals = [{"for": "ENR-5", "decision": applicant.cap_decision}] \
             if applicant.cap_decision else _NO_APPROVALS
-        entry = {"to_school": f"{school.code} {school.name}", "evidence": evidence,
-                 "approvals": approvals, "batch": batch,
-                 "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None}
+        entry = {"to_school": school[1], "evidence": evidence, "approvals": approvals,
+                 "batch": batch,
+                 "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
+                 or None if assessment.warnings else None}
         records.append((own, sets, entry))
     return records
 

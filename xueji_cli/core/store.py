@@ -65,13 +65,13 @@ def insert_rows(session: Session, table, keys: list[str], rows: list[tuple]) -> 
         return
     connection = session.connection()
     dialect = connection.dialect
-    keep = tuple(key for index, key in enumerate(keys)
-                 if any(row[index] is not None for row in rows))
+    columns = list(zip(*rows))
+    height = len(rows)
+    keep = tuple(key for key, column in zip(keys, columns) if column.count(None) != height)
     statement, order, processors = _compiled(table, dialect, keep)
     if not set(order) <= set(keep):  # a column default took the place of a left-out column
         statement, order, processors = _compiled(table, dialect, tuple(keys))
     position = {key: index for index, key in enumerate(keys)}
-    columns = list(zip(*rows))
     ordered = [columns[position[key]] for key in order]
     for slot, process, is_json in processors:
         ordered[slot] = _processed(ordered[slot], process, is_json, dialect)
@@ -105,17 +105,15 @@ def _processed(values: tuple, process, is_json: bool, dialect) -> list:
     """One column's values through its bind processor, each distinct value once. A JSON
     list or dict is encoded as json.dumps would (the processor's own serializer when the
     engine was given another one); rows that share one list or dict encode it once."""
-    if is_json and dialect._json_serializer is None:
-        dumps = _json_dumps
-        process = (lambda value, _process=process: dumps(value)
-                   if value.__class__ in (dict, list) else _process(value))
+    dumps = _json_dumps if is_json and dialect._json_serializer is None else None
     out = []
     memo: dict = {}
     last, result = _NOTHING, None
     for value in values:
         if value is not last:
-            if is_json:
-                result = process(value)  # unhashable: shared only when the same object
+            if is_json:  # unhashable: shared only when the same object
+                result = dumps(value) if dumps is not None and value.__class__ in _JSON_KINDS \
+                    else process(value)
             else:
                 key = (value.__class__, value)  # True == 1, but not to a processor
                 result = memo.get(key, _NOTHING)
@@ -145,6 +143,7 @@ def _json_encoder():
 
 
 _json_dumps = _json_encoder()
+_JSON_KINDS = (dict, list)
 _NOTHING = object()
 
 

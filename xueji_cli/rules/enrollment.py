@@ -73,7 +73,7 @@ def same_region(a: str, b: str) -> bool:
 
 
 def within(code: str, areas: list[str]) -> bool:
-    return any(code.startswith(area) for area in areas)
+    return code.startswith(tuple(areas))
 
 
 def check_two_agreements(hukou: str, guardian_hukou: str, residence: str) -> list[Violation]:
