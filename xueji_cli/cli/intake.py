@@ -37,7 +37,8 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         effective = parse_date_option(date)
         code = schools.normalise_code(school) if school else None
         ws = workspace(ctx)
-        with _progress(progress and not json_out) as tick:
+        with intake.bulk(), _progress(progress and not json_out) as tick:
+            intake.prepare()
             batch = intake.read(paths, code, sheet, tick)
             with ws.store.session(write=not dry_run) as session:
                 if code:

@@ -20,7 +20,7 @@ from xueji_cli.core.errors import Refused
 from xueji_cli.core.models import Person, School, ServiceArea, Student
 from xueji_cli.core.numbering import Sequencer, prefix_for
 from xueji_cli.core.settings import Settings
-from xueji_cli.core.store import insert_many
+from xueji_cli.core.store import insert_many, insert_rows
 from xueji_cli.core.dates import now
 from xueji_cli.rules import Violation, split
 from xueji_cli.rules import enrollment as rules
@@ -66,6 +66,21 @@ class Assessment:
     national_number: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolFacts:
+    """What assess() reads of a school and the settings for it."""
+
+    id: int
+    code: str
+    type: str
+    label: str  # "001 示范镇中心小学"
+    first_grade: int
+    last_grade: int
+    type_label: str
+    areas: list[str]  # service areas
+    cap: int  # class cap (ENR-5)
+
+
 class Roster:
     """Look-ups over the database, plus the children this batch has accepted so far."""
 
@@ -79,6 +94,7 @@ class Roster:
         self._all_schools = False
         self._all_counts = False
         self._found: dict[tuple, list[dict]] | None = None  # preloaded matches (NUM-7)
+        self._facts: dict[int, SchoolFacts] = {}
 
     def preload(self, applicants: list[Applicant]) -> None:
         """Load in a few queries what assessing a whole roster would otherwise ask once per
@@ -114,6 +130,17 @@ class Roster:
                 select(School).where(School.code == code)).first()
         return self._schools[code]
 
+    def facts(self, school: School, settings: Settings) -> SchoolFacts:
+        """What the rules read of a school, read once per school (not once per child)."""
+        found = self._facts.get(school.id)
+        if found is None:
+            first, last = settings.grades[school.type]
+            found = self._facts[school.id] = SchoolFacts(
+                school.id, school.code, school.type, f"{school.code} {school.name}", first, last,
+                codes.label("school_type", school.type), self.areas().get(school.id, []),
+                settings.class_cap[school.type])
+        return found
+
     def areas(self) -> dict[int, list[str]]:
         if self._areas is None:
             self._areas = {}
@@ -143,11 +170,17 @@ class Roster:
     def matches(self, applicant: Applicant) -> list[dict]:
         """Records already held for the same person (NUM-7)."""
         if self._found is not None:
+            if applicant.id_number:
+                key = ("id", applicant.id_number)
+            elif applicant.national_number:
+                key = ("national", applicant.national_number)
+            else:
+                key = ("name", applicant.name, applicant.birth)
+            held = self._found.get(key)
+            if not held:
+                return []
             by, by_label = _match_by(applicant)
-            key = {"id_number": ("id", applicant.id_number),
-                   "national_number": ("national", applicant.national_number)}.get(
-                by, ("name", applicant.name, applicant.birth))
-            return [{**m, "by": by, "by_label": by_label} for m in self._found.get(key, [])
+            return [{**m, "by": by, "by_label": by_label} for m in held
                     if by != "name" or not applicant.guardian_name
                     or m["guardian_name"] == applicant.guardian_name]
         found = []
@@ -225,8 +258,16 @@ def _required_evidence(vaccination: bool) -> dict[str, str]:
 def entry_year_for(settings: Settings, school: School, grade: int, effective: dt.date) -> int:
     """The cohort's entry year: the school year of the enrollment, less the grades above
     the first (a child entering grade 3 joins the cohort that entered two years ago)."""
-    first = settings.grades[school.type][0]
-    return settings.school_year(effective) - (grade - first)
+    return _entry_year(settings, settings.grades[school.type][0], grade, effective)
+
+
+def _entry_year(settings: Settings, first_grade: int, grade: int, effective: dt.date) -> int:
+    return settings.school_year(effective) - (grade - first_grade)
+
+
+@functools.lru_cache(maxsize=8)
+def _future_limit(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=FUTURE_LIMIT_DAYS)
 
 
 def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: dt.date,
@@ -237,7 +278,7 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     if school is None:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
                                "用 xueji school list 查看学校代码"))
-    if effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
+    if effective > _future_limit(today):
         found.append(Violation("ENR-4", "date", f"入学日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
                                "核对 --date 的年份和月份"))
     if not applicant.name:
@@ -270,29 +311,29 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     found += rules.check_timely(effective, today)
     entry_year = None
     if school is not None:
-        label = f"{school.code} {school.name}"
-        first, last = settings.grades[school.type]
-        found += rules.check_grade(applicant.grade, first, last, codes.label("school_type", school.type))
-        entry_year = entry_year_for(settings, school, applicant.grade, effective)
-        if applicant.birth and school.type == "primary":
+        facts = roster.facts(school, settings)
+        found += rules.check_grade(applicant.grade, facts.first_grade, facts.last_grade,
+                                   facts.type_label)
+        entry_year = _entry_year(settings, facts.first_grade, applicant.grade, effective)
+        if applicant.birth and facts.type == "primary":
+            policy = settings.policy
             found += rules.check_school_age(
-                applicant.birth, entry_year, min_age=settings.policy.school_age_years,
-                cutoff=settings.policy.school_age_cutoff,
-                underage_entry=settings.policy.underage_entry,
+                applicant.birth, entry_year, min_age=policy.school_age_years,
+                cutoff=policy.school_age_cutoff, underage_entry=policy.underage_entry,
                 commitment=applicant.underage_commitment)
         if applicant.hukou_region and not rules.check_region_format(applicant.hukou_region, "hukou_region"):
-            areas = roster.areas().get(school.id, [])
+            areas = facts.areas
             serving = [] if rules.within(applicant.hukou_region, areas) \
-                else roster.serving(applicant.hukou_region, school.id)  # only to explain a refusal
-            found += rules.check_service_area(applicant.hukou_region, label, areas, serving)
+                else roster.serving(applicant.hukou_region, facts.id)  # only to explain a refusal
+            found += rules.check_service_area(applicant.hukou_region, facts.label, areas, serving)
         found += rules.check_class_cap(
-            roster.in_class(school.id, applicant.grade, applicant.class_no), 1,
-            settings.class_cap[school.type], applicant.cap_decision,
-            f"{label} {applicant.grade}年级{applicant.class_no}班")
+            roster.in_class(facts.id, applicant.grade, applicant.class_no), 1, facts.cap,
+            applicant.cap_decision, f"{facts.label} {applicant.grade}年级{applicant.class_no}班")
     # A value that could not be read is reported once, as such, not again as missing.
-    unreadable = {v.field for v in applicant.problems}
-    found = applicant.problems + [v for v in found if v.field not in unreadable]
-    errors, warnings = split(found)
+    if applicant.problems:
+        unreadable = {v.field for v in applicant.problems}
+        found = applicant.problems + [v for v in found if v.field not in unreadable]
+    errors, warnings = split(found) if found else ([], [])
     return Assessment(errors, warnings, school, entry_year, national)
 
 
@@ -304,31 +345,68 @@ class Enrolled:
     warnings: list[Violation]
 
 
+PERSON_KEYS = ("id", "name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
+               "hukou_region", "guardian_name", "guardian_hukou_region", "guardian_phone",
+               "residence_region", "address", "details", "created_at")
+
+
 def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
                settings: Settings, effective: dt.date, operator: str,
-               batch: str | None = None) -> list[tuple[int, int]]:
+               batch: str | None = None, ids: tuple[range, range] | None = None) -> list[tuple[int, int]]:
     """Create the people, their records with the numbers given and the journal entries, for
     children already assessed (one child, or a chunk of a roster), with SQLAlchemy Core
-    executemany. Returns (person id, record id) of each, in order."""
+    executemany. Returns (person id, record id) of each, in order.
+
+    A bulk write (core/intake.py) takes the ids of all its rows at its start (`ids`:
+    person ids, record ids; sqlite.next_ids)."""
     if not items:
         return []
+    if ids is None:
+        return _write_each_table(session, items, effective, operator, batch)
     stamp = now()
-    people = [{
-        "name": a.name, "gender": a.gender, "birth_date": a.birth, "id_type": a.id_type,
-        "id_number": a.id_number or None, "ethnicity": a.ethnicity,
-        "hukou_region": a.hukou_region or None, "guardian_name": a.guardian_name,
-        "guardian_hukou_region": a.guardian_hukou_region or None,
-        "guardian_phone": a.guardian_phone, "residence_region": a.residence_region or None,
-        "address": a.address, "details": a.details, "created_at": stamp} for a, _, _ in items]
+    person_ids, student_ids = ids
+    people = [(person_id, a.name, a.gender, a.birth, a.id_type, a.id_number or None,
+               a.ethnicity, a.hukou_region or None, a.guardian_name,
+               a.guardian_hukou_region or None, a.guardian_phone, a.residence_region or None,
+               a.address, a.details, stamp)
+              for person_id, (a, _, _) in zip(person_ids, items)]
+    insert_rows(session, Person.__table__, PERSON_KEYS, people)
+    journal.create_records(session, "enroll", effective, operator,
+                           _records(items, person_ids, effective, stamp, batch),
+                           ids=student_ids)
+    return list(zip(person_ids, student_ids))
+
+
+def _write_each_table(session: Session, items, effective: dt.date, operator: str,
+                      batch: str | None) -> list[tuple[int, int]]:
+    """write_many for one child (or any few): the ids are taken table by table."""
+    stamp = now()
+    people = [dict(zip(PERSON_KEYS[1:], (
+        a.name, a.gender, a.birth, a.id_type, a.id_number or None, a.ethnicity,
+        a.hukou_region or None, a.guardian_name, a.guardian_hukou_region or None,
+        a.guardian_phone, a.residence_region or None, a.address, a.details, stamp)))
+        for a, _, _ in items]
     person_ids = insert_many(session, Person.__table__, people, return_ids=True)
+    student_ids = journal.create_records(session, "enroll", effective, operator,
+                                         _records(items, person_ids, effective, stamp, batch))
+    return list(zip(person_ids, student_ids))
+
+
+def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) -> list[tuple]:
+    """(the record's own fields, `sets`, the entry's other fields) of each child, for
+    journal.create_records."""
     labels = codes.table("evidence")
     shared: dict[tuple, list] = {}  # rows with the same evidence share one list (written once)
+    schools: dict[int, tuple[int, str]] = {}  # id(school) -> its id and label, read once
     records = []
     for person_id, (applicant, assessment, number) in zip(person_ids, items):
-        school = assessment.school
+        school = schools.get(id(assessment.school))
+        if school is None:
+            school = schools[id(assessment.school)] = (
+                assessment.school.id, f"{assessment.school.code} {assessment.school.name}")
         own = {"person_id": person_id, "enrolled_on": effective, "remark": applicant.remark,
                "created_at": stamp}
-        sets = {"school_id": school.id, "kind": "regular", "local_number": number,
+        sets = {"school_id": school[0], "kind": "regular", "local_number": number,
                 "national_number": assessment.national_number,
                 "entry_year": assessment.entry_year, "grade": applicant.grade,
                 "class_no": applicant.class_no, "status": "active"}
@@ -341,12 +419,12 @@ def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
             shared[shown] = evidence
         approvals = [{"for": "ENR-5", "decision": applicant.cap_decision}] \
             if applicant.cap_decision else _NO_APPROVALS
-        entry = {"to_school": f"{school.code} {school.name}", "evidence": evidence,
-                 "approvals": approvals, "batch": batch,
-                 "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings) or None}
+        entry = {"to_school": school[1], "evidence": evidence, "approvals": approvals,
+                 "batch": batch,
+                 "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
+                 or None if assessment.warnings else None}
         records.append((own, sets, entry))
-    student_ids = journal.create_records(session, "enroll", effective, operator, records)
-    return list(zip(person_ids, student_ids))
+    return records
 
 
 _NO_APPROVALS: list = []  # shared by every entry without one; never changed

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from xueji_cli.core import codes
 from xueji_cli.core.dates import now
 from xueji_cli.core.models import PROJECTED, JournalEntry, Student
-from xueji_cli.core.store import insert_many
+from xueji_cli.core.store import insert_many, insert_rows
 
 
 def record(
@@ -56,39 +56,55 @@ def record(
 
 
 def create_records(session: Session, kind: str, effective_date: dt.date, operator: str,
-                   items: list[tuple[dict, dict, dict]]) -> list[int]:
+                   items: list[tuple[dict, dict, dict]], ids: range | None = None
+                   ) -> list[int]:
     """The bulk form of record() for records created by their first entry (a September
-    roster): each item is (the record's own fields, `sets`, the entry's other fields). Each
-    record is inserted with its `sets` applied and each entry appended, in the caller's
-    transaction, with SQLAlchemy Core executemany. Returns the new records' ids, in order.
-    The entries are the ones record() would append."""
+    roster): each item is (the record's own fields, `sets`, the entry's other fields), the
+    items' dicts with the same keys in the same order. Each record is inserted with its
+    `sets` applied and each entry appended, in the caller's transaction, with SQLAlchemy
+    Core executemany. Returns the new records' ids, in order. The entries are the ones
+    record() would append.
+
+    A bulk write gives the records' `ids` (taken at its start, sqlite.next_ids)."""
     if not items:
         return []
     change = codes.change_kind(kind)
     stamp = now()
-    records = []
-    for own, sets, _fields in items:
-        unknown = set(sets) - set(PROJECTED)
-        if unknown:
-            raise ValueError(f"not projected fields: {sorted(unknown)}")
-        records.append({**own, **sets})
-    ids = insert_many(session, Student.__table__, records, return_ids=True)
+    for _own, sets, _fields in items:
+        if not sets.keys() <= _PROJECTED:
+            raise ValueError(f"not projected fields: {sorted(set(sets) - _PROJECTED)}")
+    own_keys, set_keys = tuple(items[0][0]), tuple(items[0][1])
+    if ids is None:
+        ids = insert_many(session, Student.__table__, [{**own, **sets} for own, sets, _ in items],
+                          return_ids=True)
+    else:
+        insert_rows(session, Student.__table__, ("id", *own_keys, *set_keys),
+                    [(new_id, *own.values(), *sets.values())
+                     for new_id, (own, sets, _fields) in zip(ids, items)])
     entries = []
-    for student_id, record_fields, (_own, sets, fields) in zip(ids, records, items):
-        entry = dict(_ENTRY_DEFAULTS)
-        entry.update(fields)
-        entry.update(student_id=student_id, kind=kind, national_code=change.code,
-                     effective_date=effective_date, recorded_at=stamp, operator=operator,
-                     school_id=fields.get("school_id", record_fields["school_id"]), sets=sets)
-        entries.append(entry)
-    insert_many(session, JournalEntry.__table__, entries)
-    return ids
+    for student_id, (own, sets, fields) in zip(ids, items):
+        get = fields.get
+        school_id = get("school_id", _MISSING)
+        if school_id is _MISSING:
+            school_id = sets["school_id"] if "school_id" in sets else own["school_id"]
+        entries.append((
+            student_id, kind, change.code, effective_date, stamp, operator, school_id,
+            get("from_school"), get("to_school"), get("reason"), get("evidence", _NO_LIST),
+            get("approvals", _NO_LIST), sets, get("remark"), get("details", _NO_DICT),
+            get("case_ref"), get("corrects"), get("batch")))
+    insert_rows(session, JournalEntry.__table__, _ENTRY_KEYS, entries)
+    return list(ids)
 
 
-# Every column of an entry, so that all the rows of one executemany have the same keys.
-_ENTRY_DEFAULTS = {"from_school": None, "to_school": None, "reason": None, "evidence": [],
-                   "approvals": [], "remark": None, "details": {}, "case_ref": None,
-                   "corrects": None, "batch": None}
+# Every column of an entry, in the order create_records gives them; an entry's own fields
+# that are not given are None, or an empty list or dict (one shared object, never changed).
+_ENTRY_KEYS = ("student_id", "kind", "national_code", "effective_date", "recorded_at",
+               "operator", "school_id", "from_school", "to_school", "reason", "evidence",
+               "approvals", "sets", "remark", "details", "case_ref", "corrects", "batch")
+_NO_LIST: list = []
+_NO_DICT: dict = {}
+_MISSING = object()
+_PROJECTED = frozenset(PROJECTED)
 
 
 def fold(entries: list[dict]) -> dict:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3 as sqlite3_module
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import create_engine, exc, insert
+from sqlalchemy import JSON, create_engine, exc, insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -29,54 +30,120 @@ def insert_many(session: Session, table, rows: list[dict], return_ids: bool = Fa
     """Insert many rows (dicts with the same keys) with one executemany inside the session's
     transaction; with `return_ids`, return their new ids in order.
 
-    The INSERT is SQLAlchemy Core's, compiled for the dialect, and every value goes through
-    its column type's own bind processor (so what is stored is what Core would store);
-    what is skipped is Core's per-row parameter bookkeeping, which doubles the cost of a
-    large executemany. A value the rows share (the batch's timestamp, an empty list) is
-    processed once.
-
     SQLite cannot return the ids of a batch in order (SQLAlchemy would insert row by row),
     so there the ids are taken after the highest one, which is safe for a writer holding
     the write lock (sqlite.next_ids)."""
     if not rows:
         return []
     connection = session.connection()
-    dialect = connection.dialect
     ids: list[int] = []
     if return_ids:
-        if dialect.name != "sqlite":
+        if connection.dialect.name != "sqlite":
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return list(session.execute(statement, rows).scalars())
         session.flush()  # rows the session still holds take their ids first
         ids = list(sqlite.next_ids(connection, table.name, len(rows)))
-        for new_id, row in zip(ids, rows):
-            row["id"] = new_id
-    # A column that is NULL in every row is left out (it is NULL without a parameter).
-    keys = [key for key in rows[0] if any(row[key] is not None for row in rows)]
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    if not set(compiled.positiontup or keys) <= set(keys):  # a column default took its place
-        keys = list(rows[0])
-        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup) if compiled.positional else keys
-    processors = [(index, process) for index, name in enumerate(order)
-                  if (process := table.c[name].type.dialect_impl(dialect)
-                      .bind_processor(dialect)) is not None]
-    params = []
-    last: list[tuple[object, object]] = [(_NOTHING, None)] * len(processors)
-    for row in rows:
-        values = [row[name] for name in order]
-        for slot, (index, process) in enumerate(processors):
-            value = values[index]
-            seen, result = last[slot]
-            if seen is not value:  # a value shared with the row before is processed once
-                result = process(value)
-                last[slot] = (value, result)
-            values[index] = result
-        params.append(tuple(values) if compiled.positional else dict(zip(order, values)))
-    connection.exec_driver_sql(compiled.string, params)
+        keys = ["id", *rows[0]]
+        insert_rows(session, table, keys, [(new_id, *row.values()) for new_id, row in zip(ids, rows)])
+    else:
+        insert_rows(session, table, list(rows[0]), [tuple(row.values()) for row in rows])
     return ids
 
 
+def insert_rows(session: Session, table, keys: list[str], rows: list[tuple]) -> None:
+    """Insert many rows, each a tuple of the values of `keys` in that order, with one
+    executemany inside the session's transaction.
+
+    The INSERT is SQLAlchemy Core's, compiled for the dialect, and every value goes through
+    its column type's own bind processor (so what is stored is what Core would store);
+    what is skipped is Core's per-row parameter bookkeeping, which doubles the cost of a
+    large executemany. The values are processed column by column: a value that repeats
+    in a column (the batch's timestamp, a birth date, the same evidence) is processed
+    once. A column that is NULL in every row is left out (it is NULL without a
+    parameter)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(zip(*rows))
+    height = len(rows)
+    keep = tuple(key for key, column in zip(keys, columns) if column.count(None) != height)
+    statement, order, processors = _compiled(table, dialect, keep)
+    if not set(order) <= set(keep):  # a column default took the place of a left-out column
+        statement, order, processors = _compiled(table, dialect, tuple(keys))
+    position = {key: index for index, key in enumerate(keys)}
+    ordered = [columns[position[key]] for key in order]
+    for slot, process, is_json in processors:
+        ordered[slot] = _processed(ordered[slot], process, is_json, dialect)
+    connection.exec_driver_sql(statement, list(zip(*ordered)))
+
+
+_COMPILED: dict[tuple, tuple] = {}
+
+
+def _compiled(table, dialect, keys: tuple[str, ...]) -> tuple[str, list[str], list[tuple]]:
+    """(INSERT statement, the keys in parameter order, (slot, bind processor, is JSON) of
+    each column whose type processes its values), compiled once per table, dialect and
+    columns."""
+    cache_key = (table, dialect.name, dialect.paramstyle, keys)
+    if cache_key not in _COMPILED:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        if not compiled.positional:
+            raise NotImplementedError("insert_rows needs a positional paramstyle (sqlite, psycopg)")
+        order = list(compiled.positiontup)
+        processors = []
+        for slot, name in enumerate(order):
+            column_type = table.c[name].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((slot, process, isinstance(column_type, JSON)))
+        _COMPILED[cache_key] = (compiled.string, order, processors)
+    return _COMPILED[cache_key]
+
+
+def _processed(values: tuple, process, is_json: bool, dialect) -> list:
+    """One column's values through its bind processor, each distinct value once. A JSON
+    list or dict is encoded as json.dumps would (the processor's own serializer when the
+    engine was given another one); rows that share one list or dict encode it once."""
+    dumps = _json_dumps if is_json and dialect._json_serializer is None else None
+    out = []
+    memo: dict = {}
+    last, result = _NOTHING, None
+    for value in values:
+        if value is not last:
+            if is_json:  # unhashable: shared only when the same object
+                result = dumps(value) if dumps is not None and value.__class__ in _JSON_KINDS \
+                    else process(value)
+            else:
+                key = (value.__class__, value)  # True == 1, but not to a processor
+                result = memo.get(key, _NOTHING)
+                if result is _NOTHING:
+                    result = memo[key] = process(value)
+            last = value
+        out.append(result)
+    return out
+
+
+def _json_encoder():
+    """json.dumps(value) for a list or dict, with the standard library's C encoder made
+    once (json.dumps makes it anew for every value, which costs more than encoding a
+    record's few fields). The output is json.dumps's own: same encoder, same settings."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+
+    def default(value):
+        raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+    iterencode = make(None, default, encoder.encode_basestring_ascii, None, ": ", ", ",
+                      False, False, True)
+    return lambda value: "".join(iterencode(value, 0))
+
+
+_json_dumps = _json_encoder()
+_JSON_KINDS = (dict, list)
 _NOTHING = object()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -68,12 +69,11 @@ def check_region_format(code: str, field: str, rule: str = "ENR-2") -> list[Viol
 def same_region(a: str, b: str) -> bool:
     """Two region codes agree when the shorter is a prefix of the longer (a 6-digit
     county code agrees with every village code inside it)."""
-    short, long_ = sorted((a, b), key=len)
-    return long_.startswith(short)
+    return b.startswith(a) if len(a) <= len(b) else a.startswith(b)
 
 
 def within(code: str, areas: list[str]) -> bool:
-    return any(code.startswith(area) for area in areas)
+    return code.startswith(tuple(areas))
 
 
 def check_two_agreements(hukou: str, guardian_hukou: str, residence: str) -> list[Violation]:
@@ -164,6 +164,7 @@ def check_grade(grade: int, first: int, last: int, type_label: str) -> list[Viol
                       "核对年级")]
 
 
+@functools.lru_cache(maxsize=64)  # a roster asks for the same day on every row
 def _add_month(day: dt.date) -> dt.date:
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     for d in (day.day, 30, 29, 28):
