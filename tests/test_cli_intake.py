@@ -342,3 +342,23 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
         tick("检查", 10, 200)  # a small roster: no bar
         tick("检查", 100, 5000)
         assert callable(tick)
+
+
+def test_a_finding_shared_by_many_rows_is_said_once_with_its_rows(township, xueji, tmp_path):
+    """A roster recorded late warns ENR-4 on every row: one block naming the rows, not one
+    block a row; a finding of one row alone still stands under that row."""
+    rows = good(12)
+    rows[4]["证明材料"] = "户口簿、房产证明、接种证"  # still valid, nothing of its own
+    path = roster(tmp_path, rows)
+    result = xueji("enroll", "--from", path, "--school", "001", "--date", "2026-07-15")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("ENR-4") == 1
+    assert "共 12 行(第2–13行)" in result.stderr
+    assert "第2行" not in result.stderr.replace("第2–13行", "")
+
+
+def test_row_ranges_are_compressed():
+    from xueji_cli.cli.intake import _row_ranges
+
+    assert _row_ranges([2, 3, 4, 7, 9, 10]) == "第2–4、7、9–10行"
+    assert _row_ranges(list(range(2, 40, 2))) == "第2、4、6、8、10、12、14、16行等 19 段"

@@ -93,21 +93,61 @@ def _where(row, violation) -> str:
     return f"{header}" if header else field_label(violation.field)
 
 
+COLLAPSE_FROM = 10  # the same finding on this many rows of a sheet is said once, with its rows
+RANGES_SHOWN = 8
+
+
 def _show_problems(rows, title: str, style: str, warnings_only: bool = False) -> None:
+    """Each row's findings under the row; a finding shared word for word by many rows of
+    one sheet (a whole roster imported late, one column in the wrong form) is said once
+    with the rows it concerns, so that 10 000 rows do not print 10 000 times."""
     err = console(stderr=True)
     err.print(title, style=style, markup=False)
-    for row in rows:
-        found = row.warnings if warnings_only else row.errors + row.warnings
-        if not found:
+    found = [(row, [(v, _same(row, v)) for v in
+                    (row.warnings if warnings_only else row.errors + row.warnings)])
+             for row in rows]
+    shared: dict[tuple, list[int]] = {}
+    for row, violations in found:
+        for _v, key in violations:
+            shared.setdefault(key, []).append(row.number)
+    shared = {key: numbers for key, numbers in shared.items() if len(numbers) >= COLLAPSE_FROM}
+    for (label, rule, where, message, hint, is_error), numbers in shared.items():
+        tag = "" if is_error else "(提醒)"
+        err.print(f"{label} 共 {len(numbers)} 行({_row_ranges(numbers)})", markup=False,
+                  style="bold")
+        err.print(f"  {rule}{tag} [{where}] {message}", markup=False,
+                  style=None if is_error else "yellow")
+        if hint:
+            err.print(f"      → {hint}", markup=False, style="dim")
+    for row, violations in found:
+        own = [v for v, key in violations if key not in shared]
+        if not own:
             continue
         err.print(f"{row.sheet.label} 第{row.number}行 {row.applicant.name or '(无姓名)'}",
                   markup=False, style="bold")
-        for v in found:
+        for v in own:
             tag = "" if v.is_error else "(提醒)"
             err.print(f"  {v.rule}{tag} [{_where(row, v)}] {v.message}", markup=False,
                       style=None if v.is_error else "yellow")
             if v.hint:
                 err.print(f"      → {v.hint}", markup=False, style="dim")
+
+
+def _same(row, v) -> tuple:
+    return (row.sheet.label, v.rule, _where(row, v), v.message, v.hint, v.is_error)
+
+
+def _row_ranges(numbers: list[int]) -> str:
+    """[2, 3, 4, 7, 9, 10] -> 第2–4、7、9–10行 (the first few runs, then how many more)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = "、".join(f"{a}–{b}" if b > a else f"{a}" for a, b in runs[:RANGES_SHOWN])
+    more = f"等 {len(runs)} 段" if len(runs) > RANGES_SHOWN else ""
+    return f"第{text}行{more}"
 
 
 def _student_row(row, show_id: bool) -> list:
