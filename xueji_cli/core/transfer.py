@@ -202,6 +202,12 @@ def _reason_text(case: TransferCase) -> str:
     return f"{text}:{case.reason_detail}" if case.reason_detail else text
 
 
+# Records that no longer hold the child here: one who once left (NUM-3) or whose loan here
+# has ended (BOR-5; `borrow end --transfer` hands over to the transfer) may arrive again,
+# as the same person.
+ENDED_HERE = ("transferred_out", "borrow_ended")
+
+
 def _person_matches(session: Session, person: Incoming) -> list[tuple[Student, Person, School]]:
     query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
              .join(School, School.id == Student.school_id))
@@ -235,7 +241,7 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
                                   "只有在校生可以转学;请原学校核实"))
     if person.name and person.birth:
         for student, other, where in _person_matches(session, person):
-            if student.status == "transferred_out":
+            if student.status in ENDED_HERE:
                 if other.name != person.name:
                     problems.append(warning("NUM-5", "name", f"该生曾在本目录就读,原登记姓名为「{other.name}」",
                                             "姓名以原学籍为准;更名须另行办理更正"))
@@ -470,7 +476,7 @@ def _arrive(session: Session, settings: Settings, view: CaseView, school: School
 def _person_for(session: Session, person: Incoming) -> Person:
     """The person arriving: the one this directory already knows (who once left), or new."""
     for student, known, _school in _person_matches(session, person):
-        if student.status == "transferred_out":
+        if student.status in ENDED_HERE:
             return known
     row = Person(name=person.name, gender=person.gender, birth_date=person.birth,
                  id_type=person.id_type, id_number=person.id_number or None,
