@@ -291,12 +291,16 @@ def test_borrower_then_arrives_by_a_real_transfer(borrow_in, xueji, as_json, sql
     `xueji transfer in` it names creates the regular record for the same person (NUM-7
     does not count the ended borrowing record), with the next number of the cohort."""
     assert borrow_in().exit_code == 0
+    arrive = ["transfer", "in", "--school", "004", "--class", "1", "--grade", "3",
+              "--name", "刘小燕", "--id-number", XIAOYAN,
+              "--from-school", "三台县芦溪镇中心小学", "--from-region", "510722101001",
+              "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
+              "--evidence", "转学证明"]
+    early = xueji(*arrive)  # still borrowing: the loan ends first, and the refusal says how
+    assert early.exit_code == 1 and early.stdout == ""
+    assert "NUM-7" in early.stderr and "xueji borrow end JD2026-0001 --transfer" in early.stderr
     assert xueji("borrow", "end", "JD2026-0001", "--transfer").exit_code == 0
-    arrival = xueji("transfer", "in", "--school", "004", "--class", "1", "--grade", "3",
-                    "--name", "刘小燕", "--id-number", XIAOYAN,
-                    "--from-school", "三台县芦溪镇中心小学", "--from-region", "510722101001",
-                    "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
-                    "--evidence", "转学证明", "--json")
+    arrival = xueji(*arrive, "--json")
     assert arrival.exit_code == 0, arrival.stderr
     case = as_json(arrival)["case_no"]
     assert xueji("transfer", "approve", case, "--level", "bureau").exit_code == 0

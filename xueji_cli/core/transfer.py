@@ -246,6 +246,9 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
                     problems.append(warning("NUM-5", "name", f"该生曾在本目录就读,原登记姓名为「{other.name}」",
                                             "姓名以原学籍为准;更名须另行办理更正"))
                 continue
+            if student.kind == "borrowing" and student.status == "active":
+                problems.append(_still_borrowing(session, student, where))
+                continue
             problems += identity.check_one_record([{
                 "by": "id_number" if person.id_number else "name",
                 "by_label": "身份证号" if person.id_number else "姓名和出生日期",
@@ -253,6 +256,18 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
                 "status": student.status, "status_label": codes.label("status", student.status),
                 "name": other.name}])
     return problems, national
+
+
+def _still_borrowing(session: Session, student: Student, where: School) -> Violation:
+    """NUM-7 for a child studying here on loan: the loan ends first (`borrow end
+    --transfer`), then the transfer creates the regular record (BOR-5, TRF-9)."""
+    case_ref = session.exec(select(JournalEntry.case_ref).where(
+        JournalEntry.student_id == student.id, JournalEntry.kind == "borrow_in")
+        .order_by(JournalEntry.id.desc())).first() or ""
+    return Violation(
+        "NUM-7", "id_number",
+        f"该生正在 {school_label(where)} 借读(临时借读学籍 {case_ref}),借读期间不能再建正式学籍",
+        f"借读转为正式转学:先用 xueji borrow end {case_ref or '借读登记号'} --transfer 结束借读,再办理转入")
 
 
 def apply_in(session: Session, settings: Settings, person: Incoming, school_code: str,
