@@ -243,7 +243,8 @@ def check_status(status: str, status_label: str) -> list[Violation]:
                           "复学后再办理转学(xueji resume)")]
     if status == "borrowed_out":
         return [Violation("TRF-9", "status", "该生正在外出借读,学籍仍在本校",
-                          "先结束借读(xueji borrow),再办理转学")]
+                          "借读转为正式转学:先用 xueji borrow end 学籍号 --transfer 结束外出借读,"
+                          "再办理转学")]
     return [Violation("TRF-9", "status", f"该学籍的状态为「{status_label}」,不能办理转学",
                       "只有在校生可以转学;用 xueji student show 查看该生现状")]
 
