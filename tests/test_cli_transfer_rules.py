@@ -233,6 +233,9 @@ def test_arrival_checks_identity_grade_and_one_record(pupil, xueji):
                            "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
                            "--evidence", "转学证明"), "NUM-6", "TRF-5")
     assert "校验码" in result.stderr
+    # gender and birth left out (they come from a valid number): the wrong number is named
+    assert "缺少性别:身份证号有误,无法从中读出性别" in result.stderr
+    assert "缺少出生日期:身份证号有误" in result.stderr
     again = refused(xueji("transfer", "in", "--school", "003", "--class", "1", "--grade", "1",
                           "--name", "赵小明", "--id-number", make_id("2020-03-05", seq=77),
                           "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,

@@ -226,7 +226,8 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
     for what, label, value in (("name", "姓名", person.name), ("gender", "性别", person.gender),
                                ("birth", "出生日期", person.birth)):
         if not value and what not in {v.field for v in person.problems}:
-            problems.append(Violation("ENR-7", what, f"缺少{label}", "照转学证明填写"))
+            problems.append(identity.missing("ENR-7", what, label, f"照转学证明填写{label}",
+                                             person.id_type, person.id_number))
     if person.id_type == identity.RESIDENT_ID:
         problems += identity.check_id_number(person.id_number, person.birth, person.gender)
     national, more = identity.national_number_for(person.id_type, person.id_number,

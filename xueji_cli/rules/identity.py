@@ -122,6 +122,18 @@ def gender_from_id(number: str) -> str:
     return "1" if int(number[16]) % 2 else "2"
 
 
+def missing(rule: str, field: str, label: str, hint: str, id_type: str = RESIDENT_ID,
+            id_number: str = "") -> Violation:
+    """「缺少性别」/「缺少出生日期」. Left out, they are taken from a valid resident ID
+    number; when the number given is wrong (NUM-6 says why), the message says so, so
+    that the registrar corrects the number rather than types what it would have given."""
+    if id_type == RESIDENT_ID and id_number and field in ("gender", "birth") and any(
+            v.is_error for v in check_id_number(id_number)):
+        return Violation(rule, field, f"缺少{label}:身份证号有误,无法从中读出{label}",
+                         f"改正身份证号(见 NUM-6)后可不填;或{hint}")
+    return Violation(rule, field, f"缺少{label}", hint)
+
+
 def normalise_national_number(text: object) -> str:
     if text is None:
         return ""
