@@ -243,6 +243,18 @@ def test_arrival_checks_identity_grade_and_one_record(pupil, xueji):
     assert "02262600100001" in again.stderr
 
 
+def test_arrival_with_a_resident_id_type_needs_the_number(town, xueji, as_json):
+    """NUM-6 as in enrollment: the default 居民身份证 without its number is refused, with
+    the way for a child who truly has none (another --id-type and the national number)."""
+    typed = ["transfer", "in", "--school", "001", "--class", "1", "--grade", "2",
+             "--name", "周小华", "--gender", "男", "--birth", "2019-04-04",
+             "--from-school", "外县实验小学", "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明"]
+    result = refused(xueji(*typed, "--json"), "NUM-6")
+    assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [("NUM-6", "id_number")]
+    assert "--national-number" in as_json(result)["errors"][0]["hint"]
+    ok(xueji(*typed, "--id-type", "A", "--national-number", "L201904041234567890", "--dry-run"))
+
+
 def test_a_child_who_left_may_come_back(pupil, xueji, as_json, sql):
     case = as_json(ok(out(xueji, FIRST, "--to-school", "外县小学", "--to-region", ELSEWHERE, "--json")))
     for level in ("school", "bureau"):
