@@ -128,11 +128,12 @@ def next_step(route: str, done: list[str], level: str) -> tuple[Step | None, lis
                 "TRF-2", "level", f"「{step.label}」之前还缺:{'、'.join(s.label for s in earlier)}",
                 f"先登记 --level {earlier[0].level}({earlier[0].label})")]
         return step, []
-    needed = "、".join(f"{s.label}(--level {s.level})" for s in missing) or "无(审批已齐)"
+    needed = "、".join(f"{s.label}(--level {s.level})" for s in missing)
     wanted = [s.label for s in steps(route) if s.level == level]
     message = (f"{route_label(route)}线路不需要{LEVELS[level]}审批" if not wanted
                else f"{LEVELS[level]}的审批已经登记过")
-    return None, [Violation("TRF-2", "level", message, f"尚缺:{needed}")]
+    hint = f"尚缺:{needed}" if needed else "审批已齐,不必再登记:用 xueji transfer complete 办结"
+    return None, [Violation("TRF-2", "level", message, hint)]
 
 
 def check_approved(route: str, done: list[str]) -> list[Violation]:
