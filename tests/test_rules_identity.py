@@ -215,8 +215,18 @@ class TestOneRecord:
         assert len(identity.check_one_record([match("active"), match("suspended")])) == 2
 
     def test_no_local_number(self):
-        record = match("active") | {"local_number": None}
+        record = match("graduated") | {"local_number": None}
         assert "(无)" in identity.check_one_record([record])[0].message
+
+    def test_a_child_borrowing_here_is_sent_to_end_the_loan_and_transfer(self):
+        (problem,) = identity.check_one_record([match("active") | {"local_number": None}])
+        assert "临时借读学籍(无学籍号)" in problem.message
+        assert "xueji borrow end" in problem.hint and "xueji transfer in" in problem.hint
+
+    def test_a_child_whose_loan_ended_is_sent_to_transfer_in(self):
+        (problem,) = identity.check_one_record([match("borrow_ended") | {"local_number": None}])
+        assert problem.rule == "NUM-7" and "临时借读学籍" in problem.message
+        assert "xueji transfer in" in problem.hint and "borrow end" not in problem.hint
 
 
 # -- gender and birth left out (taken from the ID number) --------------------------------------

@@ -182,8 +182,16 @@ def check_one_record(matches: list[dict]) -> list[Violation]:
     person, each {"by", "school", "local_number", "status", "status_label", "name"}."""
     problems = []
     for match in matches:
-        where = f"{match['school']} 学籍号 {match['local_number'] or '(无)'},状态「{match['status_label']}」"
-        if match["status"] == "transferred_out":
+        borrowing = match["status"] == "borrow_ended" or (
+            match["status"] == "active" and not match["local_number"])  # only loans go unnumbered
+        number = "临时借读学籍(无学籍号)" if borrowing else f"学籍号 {match['local_number'] or '(无)'}"
+        where = f"{match['school']} {number},状态「{match['status_label']}」"
+        if borrowing and match["status"] == "active":
+            hint = ("该生在本目录借读,正式学籍在原学校;转为本校学籍须原学校转出:先用 xueji borrow end 借读登记号 "
+                    "--transfer 结束借读,再用 xueji transfer in 办理转入")
+        elif borrowing:
+            hint = "该生曾在本目录借读,正式学籍在原学校;到本校就读须原学校转出后办理转入(xueji transfer in),不能新建学籍"
+        elif match["status"] == "transferred_out":
             hint = "该生的学籍已从本目录转出;回来就读应办理转入(xueji transfer in),不能新建学籍"
         elif match["status"] in ("graduated", "completed", "left_early"):
             hint = "该生已毕业或离校;不能再建新生学籍"
