@@ -173,6 +173,10 @@ def test_child_without_id_needs_a_national_number(borrow_in, as_json):
 def test_bad_id_number_is_refused(borrow_in, as_json):
     result = borrow_in(id_number=wrong_check(XIAOYAN), gender="女", birth="2018-05-06", json=True)
     assert errors(as_json, result) == [("NUM-6", "id_number")]
+    # gender and birth left out to be read from the number: the wrong number is the cause
+    left_out = borrow_in(id_number=wrong_check(XIAOYAN), json=True)
+    assert errors(as_json, left_out) == [("BOR-3", "gender"), ("BOR-3", "birth"), ("NUM-6", "id_number")]
+    assert all("身份证号有误" in e["message"] for e in as_json(left_out)["errors"][:2])
 
 
 # -- BOR-4 ---------------------------------------------------------------------------------

@@ -284,3 +284,32 @@ def test_inside_turns_into_a_real_transfer(pupil, xueji, as_json):
     handover = as_json(xueji("borrow", "end", pupil, "--transfer", "--json"))["handover"]
     assert handover["record_here"] == "lent"
     assert handover["from_school"] == "001 测试镇中心校" and handover["to_school"] == "004 南岭小学"
+
+
+def test_borrower_then_arrives_by_a_real_transfer(borrow_in, xueji, as_json, sql):
+    """BOR-5 → TRF-9: once `borrow end --transfer` has ended the borrowing record, the
+    `xueji transfer in` it names creates the regular record for the same person (NUM-7
+    does not count the ended borrowing record), with the next number of the cohort."""
+    assert borrow_in().exit_code == 0
+    arrive = ["transfer", "in", "--school", "004", "--class", "1", "--grade", "3",
+              "--name", "刘小燕", "--id-number", XIAOYAN,
+              "--from-school", "三台县芦溪镇中心小学", "--from-region", "510722101001",
+              "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
+              "--evidence", "转学证明"]
+    early = xueji(*arrive)  # still borrowing: the loan ends first, and the refusal says how
+    assert early.exit_code == 1 and early.stdout == ""
+    assert "NUM-7" in early.stderr and "xueji borrow end JD2026-0001 --transfer" in early.stderr
+    assert xueji("borrow", "end", "JD2026-0001", "--transfer").exit_code == 0
+    arrival = xueji(*arrive, "--json")
+    assert arrival.exit_code == 0, arrival.stderr
+    case = as_json(arrival)["case_no"]
+    assert xueji("transfer", "approve", case, "--level", "bureau").exit_code == 0
+    done = xueji("transfer", "complete", case, "--json")
+    assert done.exit_code == 0, done.stderr
+    assert sql("SELECT count(*) FROM person") == [(1,)]
+    assert sorted(sql("SELECT kind, status, local_number, national_number FROM student")) == [
+        ("borrowing", "borrow_ended", None, "G" + XIAOYAN),
+        ("regular", "active", "02262400400001", "G" + XIAOYAN)]
+    card = as_json(xueji("student", "show", "02262400400001", "--json"))
+    assert card["borrowing"][0]["case"] == "JD2026-0001"
+    assert xueji("check").exit_code == 0 and xueji("renumber-check").exit_code == 0

@@ -180,6 +180,23 @@ def test_no_errors_workbook_when_nothing_is_wrong(township, xueji, tmp_path):
     assert not (tmp_path / "e.xlsx").exists()
 
 
+def test_errors_workbook_never_replaces_a_roster_being_imported(township, xueji, as_json, sql,
+                                                                tmp_path):
+    rows = good(2)
+    rows[1]["身份证号"] = wrong_check(rows[1]["身份证号"])
+    path = roster(tmp_path, rows)
+    before = path.read_bytes()
+    for target in (path, tmp_path / "r"):  # the same file, named with or without .xlsx
+        result = xueji("enroll", "--from", path, "--school", "001", "--errors-out", target, "--json")
+        assert result.exit_code == 1
+        [error] = as_json(result)["errors"]
+        assert (error["rule"], error["field"]) == ("INPUT", "errors_out")
+        assert "r.xlsx 就是要导入的花名册" in error["message"] and "问题行.xlsx" in error["hint"]
+    assert path.read_bytes() == before and counts(sql) == (0, 0, 0)
+    screen = xueji("enroll", "--from", path, "--school", "001", "--errors-out", path)
+    assert screen.exit_code == 1 and "[问题表 --errors-out]" in screen.stderr
+
+
 # -- cross-row checks -------------------------------------------------------------------------
 
 def test_same_id_twice_in_the_files(township, xueji, as_json, sql, tmp_path):

@@ -156,3 +156,12 @@ def test_one_student_enrollments_export_and_import_too(township, enroll, xueji, 
     result = xueji_at(fresh, "enroll", "--from", out)
     assert result.exit_code == 0, result.stderr
     assert "已导入 1 人" in result.stderr
+
+
+def test_a_workbook_that_cannot_be_written_is_a_clear_refusal(enrolled, xueji, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = xueji("report", "roster", "--xlsx", blocker / "花名册.xlsx")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "[文件] 无法写入" in result.stderr and "→" in result.stderr
+    assert "Traceback" not in result.stderr and "内部错误" not in result.stderr

@@ -52,3 +52,8 @@ def test_bad_input(pupil, xueji, monkeypatch):
 
 def test_nothing_to_list(town, xueji):
     assert "没有生效中的处分" in ok(xueji("sanction", "list")).stderr
+
+
+def test_revoking_with_nothing_in_force_says_where_to_look(pupil, xueji):
+    result = refused(xueji("sanction", "revoke", FIRST, "--reason", "表现良好"), "CHG-3")
+    assert "没有生效中的处分" in result.stderr and "xueji sanction list" in result.stderr

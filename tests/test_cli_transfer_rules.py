@@ -233,11 +233,26 @@ def test_arrival_checks_identity_grade_and_one_record(pupil, xueji):
                            "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
                            "--evidence", "转学证明"), "NUM-6", "TRF-5")
     assert "校验码" in result.stderr
+    # gender and birth left out (they come from a valid number): the wrong number is named
+    assert "缺少性别:身份证号有误,无法从中读出性别" in result.stderr
+    assert "缺少出生日期:身份证号有误" in result.stderr
     again = refused(xueji("transfer", "in", "--school", "003", "--class", "1", "--grade", "1",
                           "--name", "赵小明", "--id-number", make_id("2020-03-05", seq=77),
                           "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
                           "--evidence", "转学证明"), "NUM-7")
     assert "02262600100001" in again.stderr
+
+
+def test_arrival_with_a_resident_id_type_needs_the_number(town, xueji, as_json):
+    """NUM-6 as in enrollment: the default 居民身份证 without its number is refused, with
+    the way for a child who truly has none (another --id-type and the national number)."""
+    typed = ["transfer", "in", "--school", "001", "--class", "1", "--grade", "2",
+             "--name", "周小华", "--gender", "男", "--birth", "2019-04-04",
+             "--from-school", "外县实验小学", "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明"]
+    result = refused(xueji(*typed, "--json"), "NUM-6")
+    assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [("NUM-6", "id_number")]
+    assert "--national-number" in as_json(result)["errors"][0]["hint"]
+    ok(xueji(*typed, "--id-type", "A", "--national-number", "L201904041234567890", "--dry-run"))
 
 
 def test_a_child_who_left_may_come_back(pupil, xueji, as_json, sql):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import lifekit
+from transferkit import town  # noqa: F401  (fixture)
 from synthetic import make_id
 from xueji_cli.core import journal
 from xueji_cli.core.dates import parse_date
@@ -133,7 +134,21 @@ def test_undo_refusals(pupils, xueji, as_json, sql, ws_dir):
         loose = journal.record(session, None, "other", parse_date("2026-10-01"), "测试")
         session.flush()
         loose = loose.id
-    assert [e["field"] for e in errors(xueji("undo", loose, "--reason", "x", "--json"), as_json)] == ["entry"]
+    [error] = errors(xueji("undo", loose, "--reason", "x", "--json"), as_json)
+    assert error["field"] == "entry" and "xueji log" in error["hint"]  # and where to look
+
+
+def test_undo_of_an_arrival_step_points_to_cancelling_the_case(town, xueji, as_json):
+    """An arrival's application has no record yet: the way back is `transfer cancel`."""
+    arrival = xueji("transfer", "in", "--school", "001", "--class", "1", "--grade", "2",
+                    "--name", "周小华", "--id-number", make_id("2019-04-04", seq=90),
+                    "--from-school", "外县实验小学", "--from-region", "130227101001",
+                    "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
+                    "--evidence", "转学证明", "--json")
+    assert arrival.exit_code == 0, arrival.stderr
+    [step] = as_json(arrival)["history"]
+    [error] = errors(xueji("undo", step["id"], "--reason", "x", "--json"), as_json)
+    assert "xueji transfer cancel ZX2026-0001" in error["hint"]
 
 
 def test_undo_of_a_second_record_keeps_the_id_number(pupils, xueji, as_json, sql):

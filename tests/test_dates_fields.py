@@ -180,6 +180,9 @@ def test_region_refuses(value):
     (["承诺书"], ["commitment"]), (["hukou"], ["hukou"]),
     (["户口簿", "户口本"], ["hukou"]),  # duplicates dropped
     (["村委会证明"], ["村委会证明"]),  # unknown evidence kept as written
+    (["户口簿 房产证明"], ["hukou", "property"]),  # a roster cell separated by spaces only
+    (["户口本　房产证  接种证"], ["hukou", "property", "vaccination"]),  # full-width space too
+    (["迁安市人民医院 诊断证明"], ["迁安市人民医院 诊断证明"]),  # not all known: kept whole
     ([], []), ([" "], []),
 ])
 def test_evidence(typed, keys):

@@ -215,5 +215,38 @@ class TestOneRecord:
         assert len(identity.check_one_record([match("active"), match("suspended")])) == 2
 
     def test_no_local_number(self):
-        record = match("active") | {"local_number": None}
+        record = match("graduated") | {"local_number": None}
         assert "(无)" in identity.check_one_record([record])[0].message
+
+    def test_a_child_borrowing_here_is_sent_to_end_the_loan_and_transfer(self):
+        (problem,) = identity.check_one_record([match("active") | {"local_number": None}])
+        assert "临时借读学籍(无学籍号)" in problem.message
+        assert "xueji borrow end" in problem.hint and "xueji transfer in" in problem.hint
+
+    def test_a_child_whose_loan_ended_is_sent_to_transfer_in(self):
+        (problem,) = identity.check_one_record([match("borrow_ended") | {"local_number": None}])
+        assert problem.rule == "NUM-7" and "临时借读学籍" in problem.message
+        assert "xueji transfer in" in problem.hint and "borrow end" not in problem.hint
+
+
+# -- gender and birth left out (taken from the ID number) --------------------------------------
+
+def test_missing_gender_with_no_id_number_says_only_that():
+    problem = identity.missing("ENR-7", "gender", "性别", "填写 男 或 女")
+    assert (problem.rule, problem.field, problem.message, problem.hint) == (
+        "ENR-7", "gender", "缺少性别", "填写 男 或 女")
+
+
+def test_missing_birth_with_a_wrong_id_number_points_to_the_number():
+    number = wrong_check(make_id("2019-04-04", seq=7))
+    problem = identity.missing("BOR-3", "birth", "出生日期", "按户口簿填写出生日期", "1", number)
+    assert problem.message == "缺少出生日期:身份证号有误,无法从中读出出生日期"
+    assert problem.hint.startswith("改正身份证号(见 NUM-6)后可不填") and problem.is_error
+
+
+def test_missing_with_a_valid_or_foreign_number_is_plain():
+    valid = make_id("2019-04-04", seq=7)
+    assert identity.missing("ENR-7", "gender", "性别", "h", "1", valid).message == "缺少性别"
+    assert identity.missing("ENR-7", "gender", "性别", "h", "A", "E12345678").message == "缺少性别"
+    # only gender and birth come from the number
+    assert identity.missing("ENR-7", "name", "姓名", "h", "1", wrong_check(valid)).message == "缺少姓名"

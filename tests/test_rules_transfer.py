@@ -96,6 +96,13 @@ def test_approvals_a_route_does_not_take(route, done, level, words):
     assert step is None and problem.rule == "TRF-2" and words in problem.message
 
 
+def test_an_approval_after_the_route_is_complete_points_to_completion():
+    step, (problem,) = rules.next_step("internal", ["central"], "central")
+    assert step is None and "xueji transfer complete" in problem.hint
+    _step, (more,) = rules.next_step("A", ["school_out"], "school")  # still missing: named
+    assert more.hint.startswith("尚缺:") and "--level central" in more.hint
+
+
 def test_missing_approvals_are_named_with_the_option_to_record_them():
     (problem,) = rules.check_approved("B", ["school_out"])
     assert "转出地中心校开具正式转学证明" in problem.message and "转入地中心校审批" in problem.message
@@ -199,6 +206,8 @@ def test_sanction_in_force_refuses():
 def test_only_a_student_at_school_transfers(status, rule):
     (problem,) = rules.check_status(status, status)
     assert problem.rule == rule
+    if status == "borrowed_out":  # the way forward is the command that ends the loan
+        assert "xueji borrow end 学籍号 --transfer" in problem.hint
     assert rules.check_status("active", "在校") == []
 
 

@@ -51,6 +51,15 @@ def test_no_certificate_before_the_out_school_check(pupil, xueji, tmp_path):
     assert not (tmp_path / "c.xlsx").exists()
 
 
+def test_no_certificate_for_a_withdrawn_case(pupil, xueji, tmp_path):
+    ok(out(xueji, FIRST, "--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN))
+    ok(xueji("transfer", "cancel", "ZX2026-0001", "--reason", "家长放弃转学"))
+    result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", tmp_path / "c.xlsx"),
+                     "TRF-2")
+    assert "已撤回" in result.stderr and "重新申请" in result.stderr  # and what would make it pass
+    assert not (tmp_path / "c.xlsx").exists()
+
+
 def test_four_copies_with_four_stamp_boxes(certificate):
     wb = openpyxl.load_workbook(certificate)
     assert wb.sheetnames == ["转学证明", "数据"]

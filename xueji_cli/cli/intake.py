@@ -31,6 +31,8 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         from xueji_cli.core import roster_reader
 
         paths = [Path(f).expanduser() for f in files]
+        if errors_out:
+            _refuse_overwriting_a_roster(Path(errors_out).expanduser(), paths)
         roster_reader.prefetch(paths, sheet)  # parse the files while the rest is imported
         from xueji_cli.core import dates, intake, schools
 
@@ -62,6 +64,20 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
             _render(batch, outcome, errors_file, errors_out, show_id)
         if invalid:
             raise typer.Exit(1)
+
+
+def _refuse_overwriting_a_roster(errors_out, paths) -> None:
+    """--errors-out naming one of the rosters being imported would replace the school's
+    file with the errors workbook: refused before anything is read."""
+    from xueji_cli.core.errors import InputError
+
+    # the name core/sheets.save writes to: .xlsx kept, otherwise appended
+    target = errors_out if errors_out.suffix.lower() == ".xlsx" else \
+        errors_out.with_name(errors_out.name + ".xlsx")
+    for path in paths:
+        if target.exists() and path.exists() and target.resolve() == path.resolve():
+            raise InputError("errors_out", f"{target.name} 就是要导入的花名册,会被问题表覆盖",
+                             "问题行写入另一个文件,如 --errors-out 问题行.xlsx;原花名册保持不动")
 
 
 @contextlib.contextmanager

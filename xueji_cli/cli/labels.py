@@ -77,5 +77,6 @@ def field(name: str) -> str:
 
 
 # --- intake (issue 3) ---
-FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式"})
-OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template"})
+FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式", "errors_out": "问题表"})
+OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template",
+               "errors_out": "--errors-out"})

@@ -101,7 +101,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     for name, value, what in (("name", applicant.name, "姓名"), ("gender", applicant.gender, "性别"),
                               ("birth", applicant.birth, "出生日期")):
         if not value:
-            found.append(Violation("BOR-3", name, f"缺少{what}", f"按户口簿和借读证明信填写{what}"))
+            found.append(identity.missing("BOR-3", name, what, f"按户口簿和借读证明信填写{what}",
+                                          applicant.id_type, applicant.id_number))
     if applicant.id_type == identity.RESIDENT_ID:
         if not applicant.id_number:
             found.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",

@@ -100,12 +100,21 @@ def region(value: object) -> str:
 
 
 def evidence(values: list[str]) -> list[str]:
-    """Evidence kinds from repeated options or one comma-separated cell."""
+    """Evidence kinds from repeated options or one comma-separated cell. Kinds separated
+    by spaces only (「户口簿 房产证明」) are split too when every word is a known kind; other
+    text with spaces is kept as written."""
     keys: list[str] = []
     for value in values:
         for part in re.split(r"[,,、;;/]", text(value)):
-            if part.strip():
-                key = codes.evidence_key(part)
+            for word in _evidence_words(part):
+                key = codes.evidence_key(word)
                 if key not in keys:
                     keys.append(key)
     return keys
+
+
+def _evidence_words(part: str) -> list[str]:
+    words = part.split()
+    if len(words) > 1 and all(codes.parse_code("evidence", w) for w in words):
+        return words
+    return [part] if part.strip() else []

@@ -121,7 +121,8 @@ def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.dat
             raise Refused([Violation("CHG-3", "case", f"该生没有生效中的处分 {ref}",
                                      "用 xueji sanction list 查看处分编号")])
     if not current:
-        raise Refused([Violation("CHG-3", "case", "该生没有生效中的处分", "")])
+        raise Refused([Violation("CHG-3", "case", "该生没有生效中的处分",
+                                  "核对学生;用 xueji sanction list 查看生效中的处分")])
     if len(current) > 1:
         raise Refused([Violation("CHG-3", "case",
                                  f"该生有{len(current)}项生效中的处分:{'、'.join(s.label for s in current)}",

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xueji_cli.core.errors import InputError
+
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
@@ -115,18 +117,53 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
 
 def save(wb: Workbook, path: Path) -> Path:
     """Write atomically (a half-written form never replaces a good one) and readable by
-    the owner only (the file holds personal data)."""
+    the owner only (the file holds personal data). A place that cannot be written is the
+    registrar's input to correct (InputError), never a traceback."""
     path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        _discard(wb)
+        raise InputError("file", "没有给出文件名" if str(path) in ("", ".") else f"「{path}」没有文件名",
+                         "写出文件名,如 花名册.xlsx")
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        _discard(wb)
+        raise _unwritable(path, exc) from None
     os.close(fd)
     try:
         os.chmod(temp, 0o600)
         wb.save(temp)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _unwritable(path: Path, exc: OSError) -> InputError:
+    import errno
+
+    reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "文件夹不存在",
+              errno.EROFS: "只读的磁盘", errno.ENOSPC: "磁盘空间不足", errno.EISDIR: "已有同名的文件夹",
+              errno.ENOTDIR: "路径中有一段不是文件夹",
+              errno.EEXIST: "路径中有一段不是文件夹"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    return InputError("file", f"无法写入 {path}:{reason}",
+                      "换一个可以写入的文件夹(如 桌面 或 文档)和文件名;若该文件正在 Excel/WPS 中打开,先关闭")
+
+
+def _discard(wb: Workbook) -> None:
+    """A write-only workbook's rows are streamed through generators that complain when
+    they are dropped unfinished: finish them into memory and throw the result away."""
+    if getattr(wb, "write_only", False):
+        import io
+
+        try:
+            wb.save(io.BytesIO())
+        except Exception:  # noqa: BLE001 — only quieting a workbook that will not be used
+            pass

@@ -202,6 +202,12 @@ def _reason_text(case: TransferCase) -> str:
     return f"{text}:{case.reason_detail}" if case.reason_detail else text
 
 
+# Records that no longer hold the child here: one who once left (NUM-3) or whose loan here
+# has ended (BOR-5; `borrow end --transfer` hands over to the transfer) may arrive again,
+# as the same person.
+ENDED_HERE = ("transferred_out", "borrow_ended")
+
+
 def _person_matches(session: Session, person: Incoming) -> list[tuple[Student, Person, School]]:
     query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
              .join(School, School.id == Student.school_id))
@@ -220,8 +226,13 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
     for what, label, value in (("name", "姓名", person.name), ("gender", "性别", person.gender),
                                ("birth", "出生日期", person.birth)):
         if not value and what not in {v.field for v in person.problems}:
-            problems.append(Violation("ENR-7", what, f"缺少{label}", "照转学证明填写"))
+            problems.append(identity.missing("ENR-7", what, label, f"照转学证明填写{label}",
+                                             person.id_type, person.id_number))
     if person.id_type == identity.RESIDENT_ID:
+        if not person.id_number and "id_number" not in {v.field for v in person.problems}:
+            problems.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
+                                      "照转学证明填写18位公民身份号码;确无身份证号的,用 --id-type 注明证件类型"
+                                      "并用 --national-number 填写全国学籍号"))
         problems += identity.check_id_number(person.id_number, person.birth, person.gender)
     national, more = identity.national_number_for(person.id_type, person.id_number,
                                                   person.national_number)
@@ -235,10 +246,13 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
                                   "只有在校生可以转学;请原学校核实"))
     if person.name and person.birth:
         for student, other, where in _person_matches(session, person):
-            if student.status == "transferred_out":
+            if student.status in ENDED_HERE:
                 if other.name != person.name:
                     problems.append(warning("NUM-5", "name", f"该生曾在本目录就读,原登记姓名为「{other.name}」",
                                             "姓名以原学籍为准;更名须另行办理更正"))
+                continue
+            if student.kind == "borrowing" and student.status == "active":
+                problems.append(_still_borrowing(session, student, where))
                 continue
             problems += identity.check_one_record([{
                 "by": "id_number" if person.id_number else "name",
@@ -247,6 +261,18 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
                 "status": student.status, "status_label": codes.label("status", student.status),
                 "name": other.name}])
     return problems, national
+
+
+def _still_borrowing(session: Session, student: Student, where: School) -> Violation:
+    """NUM-7 for a child studying here on loan: the loan ends first (`borrow end
+    --transfer`), then the transfer creates the regular record (BOR-5, TRF-9)."""
+    case_ref = session.exec(select(JournalEntry.case_ref).where(
+        JournalEntry.student_id == student.id, JournalEntry.kind == "borrow_in")
+        .order_by(JournalEntry.id.desc())).first() or ""
+    return Violation(
+        "NUM-7", "id_number",
+        f"该生正在 {school_label(where)} 借读(临时借读学籍 {case_ref}),借读期间不能再建正式学籍",
+        f"借读转为正式转学:先用 xueji borrow end {case_ref or '借读登记号'} --transfer 结束借读,再办理转入")
 
 
 def apply_in(session: Session, settings: Settings, person: Incoming, school_code: str,
@@ -470,7 +496,7 @@ def _arrive(session: Session, settings: Settings, view: CaseView, school: School
 def _person_for(session: Session, person: Incoming) -> Person:
     """The person arriving: the one this directory already knows (who once left), or new."""
     for student, known, _school in _person_matches(session, person):
-        if student.status == "transferred_out":
+        if student.status in ENDED_HERE:
             return known
     row = Person(name=person.name, gender=person.gender, birth_date=person.birth,
                  id_type=person.id_type, id_number=person.id_number or None,

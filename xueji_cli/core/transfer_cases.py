@@ -301,7 +301,8 @@ def check_certificate(view: CaseView) -> None:
     from xueji_cli.core.errors import Refused
 
     if view.withdrawn:
-        raise Refused([Violation("TRF-2", "case", f"案件 {view.case.case_no} 已撤回,不能开具转学证明", "")])
+        raise Refused([Violation("TRF-2", "case", f"案件 {view.case.case_no} 已撤回,不能开具转学证明",
+                                  "仍要转学的,重新申请(xueji transfer out/in),为新案件开具证明")])
     needed = rules.CERTIFICATE_AFTER.get(view.case.route)
     if view.case.direction != "in" and needed and needed not in view.done:
         step = next(s for s in rules.steps(view.case.route) if s.key == needed)

@@ -134,7 +134,11 @@ def undo(session: Session, entry_id: int, reason: str, effective: dt.date, today
         raise NotFound(f"没有序号为 {entry_id} 的学籍变动", "用 xueji log 或 xueji student show 查看变动的序号")
     problems: list[Violation] = []
     if target.student_id is None:
-        raise Refused([Violation("CHG-3", "entry", f"变动 #{entry_id} 不属于某个学生的学籍,不能撤销", "")])
+        case = target.case_ref or ""
+        hint = (f"这是转学案件 {case} 的一步,学生尚未转入:用 xueji transfer cancel {case} --reason … 撤回该案件"
+                if case.startswith("ZX") else
+                "只有学生学籍的变动可以撤销;用 xueji log 学籍号 查看该生各条变动的序号")
+        raise Refused([Violation("CHG-3", "entry", f"变动 #{entry_id} 不属于某个学生的学籍,不能撤销", hint)])
     if not reason.strip():
         problems.append(Violation("CHG-3", "reason", "撤销没有写原因", "用 --reason 写明为什么撤销(如 录入错误)"))
     undone = undone_ids(session)

@@ -122,6 +122,18 @@ def gender_from_id(number: str) -> str:
     return "1" if int(number[16]) % 2 else "2"
 
 
+def missing(rule: str, field: str, label: str, hint: str, id_type: str = RESIDENT_ID,
+            id_number: str = "") -> Violation:
+    """「缺少性别」/「缺少出生日期」. Left out, they are taken from a valid resident ID
+    number; when the number given is wrong (NUM-6 says why), the message says so, so
+    that the registrar corrects the number rather than types what it would have given."""
+    if id_type == RESIDENT_ID and id_number and field in ("gender", "birth") and any(
+            v.is_error for v in check_id_number(id_number)):
+        return Violation(rule, field, f"缺少{label}:身份证号有误,无法从中读出{label}",
+                         f"改正身份证号(见 NUM-6)后可不填;或{hint}")
+    return Violation(rule, field, f"缺少{label}", hint)
+
+
 def normalise_national_number(text: object) -> str:
     if text is None:
         return ""
@@ -170,8 +182,16 @@ def check_one_record(matches: list[dict]) -> list[Violation]:
     person, each {"by", "school", "local_number", "status", "status_label", "name"}."""
     problems = []
     for match in matches:
-        where = f"{match['school']} 学籍号 {match['local_number'] or '(无)'},状态「{match['status_label']}」"
-        if match["status"] == "transferred_out":
+        borrowing = match["status"] == "borrow_ended" or (
+            match["status"] == "active" and not match["local_number"])  # only loans go unnumbered
+        number = "临时借读学籍(无学籍号)" if borrowing else f"学籍号 {match['local_number'] or '(无)'}"
+        where = f"{match['school']} {number},状态「{match['status_label']}」"
+        if borrowing and match["status"] == "active":
+            hint = ("该生在本目录借读,正式学籍在原学校;转为本校学籍须原学校转出:先用 xueji borrow end 借读登记号 "
+                    "--transfer 结束借读,再用 xueji transfer in 办理转入")
+        elif borrowing:
+            hint = "该生曾在本目录借读,正式学籍在原学校;到本校就读须原学校转出后办理转入(xueji transfer in),不能新建学籍"
+        elif match["status"] == "transferred_out":
             hint = "该生的学籍已从本目录转出;回来就读应办理转入(xueji transfer in),不能新建学籍"
         elif match["status"] in ("graduated", "completed", "left_early"):
             hint = "该生已毕业或离校;不能再建新生学籍"

@@ -128,11 +128,12 @@ def next_step(route: str, done: list[str], level: str) -> tuple[Step | None, lis
                 "TRF-2", "level", f"「{step.label}」之前还缺:{'、'.join(s.label for s in earlier)}",
                 f"先登记 --level {earlier[0].level}({earlier[0].label})")]
         return step, []
-    needed = "、".join(f"{s.label}(--level {s.level})" for s in missing) or "无(审批已齐)"
+    needed = "、".join(f"{s.label}(--level {s.level})" for s in missing)
     wanted = [s.label for s in steps(route) if s.level == level]
     message = (f"{route_label(route)}线路不需要{LEVELS[level]}审批" if not wanted
                else f"{LEVELS[level]}的审批已经登记过")
-    return None, [Violation("TRF-2", "level", message, f"尚缺:{needed}")]
+    hint = f"尚缺:{needed}" if needed else "审批已齐,不必再登记:用 xueji transfer complete 办结"
+    return None, [Violation("TRF-2", "level", message, hint)]
 
 
 def check_approved(route: str, done: list[str]) -> list[Violation]:
@@ -243,7 +244,8 @@ def check_status(status: str, status_label: str) -> list[Violation]:
                           "复学后再办理转学(xueji resume)")]
     if status == "borrowed_out":
         return [Violation("TRF-9", "status", "该生正在外出借读,学籍仍在本校",
-                          "先结束借读(xueji borrow),再办理转学")]
+                          "借读转为正式转学:先用 xueji borrow end 学籍号 --transfer 结束外出借读,"
+                          "再办理转学")]
     return [Violation("TRF-9", "status", f"该学籍的状态为「{status_label}」,不能办理转学",
                       "只有在校生可以转学;用 xueji student show 查看该生现状")]
 
