@@ -95,6 +95,7 @@ class Roster:
         self._all_counts = False
         self._found: dict[tuple, list[dict]] | None = None  # preloaded matches (NUM-7)
         self._facts: dict[int, SchoolFacts] = {}
+        self._service: dict[tuple[str, int], list[Violation]] = {}  # read only once made
 
     def preload(self, applicants: list[Applicant]) -> None:
         """Load in a few queries what assessing a whole roster would otherwise ask once per
@@ -155,6 +156,22 @@ class Roster:
                 school = self.session.get(School, school_id)
                 labels.append(f"{school.code} {school.name}")
         return sorted(labels)
+
+    def service_area(self, hukou: str, facts: SchoolFacts) -> list[Violation]:
+        """ENR-2 就近入学 for a household registration and a school, worked out once per
+        distinct pair (a roster's children mostly share a few villages). A malformed code
+        is reported by the two-agreements check instead."""
+        key = (hukou, facts.id)
+        found = self._service.get(key)
+        if found is None:
+            found = []
+            if not rules.check_region_format(hukou, "hukou_region"):
+                areas = facts.areas
+                serving = [] if rules.within(hukou, areas) \
+                    else self.serving(hukou, facts.id)  # only to explain a refusal
+                found = rules.check_service_area(hukou, facts.label, areas, serving)
+            self._service[key] = found
+        return found
 
     def in_class(self, school_id: int, grade: int, class_no: int) -> int:
         key = (school_id, grade, class_no)
@@ -270,6 +287,20 @@ def _future_limit(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=FUTURE_LIMIT_DAYS)
 
 
+# The pure rules whose arguments a roster repeats row after row (the same regions, birth
+# dates, evidence, grade and date): each answer is worked out once per distinct arguments.
+# The lists answered are shared, so assess() only reads them (found += …).
+_two_agreements = functools.lru_cache(maxsize=4096)(rules.check_two_agreements)
+_school_age = functools.lru_cache(maxsize=4096)(rules.check_school_age)
+_timely = functools.lru_cache(maxsize=64)(rules.check_timely)
+_grade = functools.lru_cache(maxsize=256)(rules.check_grade)
+
+
+@functools.lru_cache(maxsize=1024)
+def _evidence(shown: tuple[str, ...], vaccination: bool) -> list[Violation]:
+    return rules.check_evidence(list(shown), _required_evidence(vaccination))
+
+
 def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: dt.date,
            today: dt.date) -> Assessment:
     """Every rule that applies to one child; nothing is written."""
@@ -305,27 +336,23 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
                                "同一名学生只能登记一次;删去重复的一行"))
     if applicant.name and applicant.birth:
         found += identity.check_one_record(roster.matches(applicant))
-    found += rules.check_two_agreements(applicant.hukou_region, applicant.guardian_hukou_region,
-                                        applicant.residence_region)
-    found += rules.check_evidence(applicant.evidence, required_evidence(settings))
-    found += rules.check_timely(effective, today)
+    found += _two_agreements(applicant.hukou_region, applicant.guardian_hukou_region,
+                             applicant.residence_region)
+    found += _evidence(tuple(applicant.evidence), settings.policy.require_vaccination)
+    found += _timely(effective, today)
     entry_year = None
     if school is not None:
         facts = roster.facts(school, settings)
-        found += rules.check_grade(applicant.grade, facts.first_grade, facts.last_grade,
-                                   facts.type_label)
+        found += _grade(applicant.grade, facts.first_grade, facts.last_grade, facts.type_label)
         entry_year = _entry_year(settings, facts.first_grade, applicant.grade, effective)
         if applicant.birth and facts.type == "primary":
             policy = settings.policy
-            found += rules.check_school_age(
+            found += _school_age(
                 applicant.birth, entry_year, min_age=policy.school_age_years,
                 cutoff=policy.school_age_cutoff, underage_entry=policy.underage_entry,
                 commitment=applicant.underage_commitment)
-        if applicant.hukou_region and not rules.check_region_format(applicant.hukou_region, "hukou_region"):
-            areas = facts.areas
-            serving = [] if rules.within(applicant.hukou_region, areas) \
-                else roster.serving(applicant.hukou_region, facts.id)  # only to explain a refusal
-            found += rules.check_service_area(applicant.hukou_region, facts.label, areas, serving)
+        if applicant.hukou_region:
+            found += roster.service_area(applicant.hukou_region, facts)
         found += rules.check_class_cap(
             roster.in_class(facts.id, applicant.grade, applicant.class_no), 1, facts.cap,
             applicant.cap_decision, f"{facts.label} {applicant.grade}年级{applicant.class_no}班")
