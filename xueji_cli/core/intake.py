@@ -564,10 +564,15 @@ def number(session: Session, settings: Settings, batch: Batch) -> None:
     """Give each row to enroll its local number (NUM-1/NUM-2), in NUMBER_ORDER. In a dry
     run the numbers are what an import now would give."""
     sequencer = Sequencer(session)
+    prefixes: dict[tuple[int, int], str] = {}  # a roster numbers a few cohorts
     for row in _in_number_order(batch.having("new")):
         assessment = row.assessment
-        row.local_number = sequencer.next(prefix_for(settings, assessment.school,
-                                                     assessment.entry_year))
+        key = (id(assessment.school), assessment.entry_year)
+        prefix = prefixes.get(key)
+        if prefix is None:
+            prefix = prefixes[key] = prefix_for(settings, assessment.school,
+                                                assessment.entry_year)
+        row.local_number = sequencer.next(prefix)
 
 
 def write(session: Session, settings: Settings, batch: Batch, effective: dt.date,
