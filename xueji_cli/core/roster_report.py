@@ -145,24 +145,24 @@ def rows(result, chosen: Layout) -> Iterator[list]:
     at_details, at_evidence = index["details"], index["evidence"]
     # Most rows store the same JSON text ({} details, the same evidence): a text is decoded
     # once (the getters only read what is decoded); the first DECODED_KEPT texts are kept.
-    decoded: dict = {}
+    decoded_details: dict = {}
+    decoded_evidence: dict = {}
+
+    def decode(decoded: dict, text, empty: str):
+        found = decoded.get(text)
+        if found is None:
+            found = json.loads(text or empty)
+            if len(decoded) < DECODED_KEPT:
+                decoded[text] = found
+        return found
+
     for seq, r in enumerate(result, start=1):
         details = r[at_details]
         if not isinstance(details, dict):
-            found = decoded.get(details)
-            if found is None:
-                found = json.loads(details or "{}")
-                if len(decoded) < DECODED_KEPT:
-                    decoded[details] = found
-            details = found
+            details = decode(decoded_details, details, "{}")
         evidence = r[at_evidence]
         if not isinstance(evidence, list):
-            found = decoded.get(evidence)
-            if found is None:
-                found = json.loads(evidence or "[]")
-                if len(decoded) < DECODED_KEPT:
-                    decoded[evidence] = found
-            evidence = found
+            evidence = decode(decoded_evidence, evidence, "[]")
         context = (details, evidence, seq, str(details.get("guardian_member", 1)))
         out = list(pick(r))
         for position, get in computed:
