@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from xueji_cli.core import codes, journal, schools
@@ -114,12 +116,11 @@ class Roster:
         nationals = {a.national_number for a in applicants if not a.id_number and a.national_number}
         names = {a.name for a in applicants if not a.id_number and not a.national_number and a.name}
         self._found = {}
+        json_list = _json_lists(self.session)
         for column, values in ((Person.id_number, ids), (Student.national_number, nationals),
                                (Person.name, names)):
-            values = sorted(values)
-            for start in range(0, len(values), 500):
-                for student, person, school in self.session.exec(
-                        _MATCH_QUERY.where(column.in_(values[start:start + 500]))):
+            for where in _among(column, sorted(values), json_list):
+                for student, person, school in self.session.exec(_MATCH_QUERY.where(where)):
                     for key in _match_keys(person, student):
                         self._found.setdefault(key, []).append(_match(student, person, school))
 
@@ -229,6 +230,27 @@ class Roster:
 
 _MATCH_QUERY = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
                 .join(School, School.id == Student.school_id))
+
+
+def _json_lists(session: Session) -> bool:
+    """Whether the database takes a list of values as one JSON array (SQLite 3.38 and
+    later have json_each built in)."""
+    dialect = session.connection().dialect
+    return dialect.name == "sqlite" and \
+        getattr(dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38)
+
+
+def _among(column, values: list, json_list: bool) -> list:
+    """`column IN values` as few conditions as it takes. With `json_list` one, the values
+    given as one JSON array (json_each) rather than one bound parameter each: for a
+    roster's 100 000 ID numbers SQLAlchemy's per-value expansion took 0.4 s, the look-up
+    itself (the same index search) a fraction of it. Otherwise in chunks of 500."""
+    if not values:
+        return []
+    if json_list and all(value.__class__ is str for value in values):
+        each = func.json_each(json.dumps(values)).table_valued("value")
+        return [column.in_(sa_select(each.c.value))]
+    return [column.in_(values[start:start + 500]) for start in range(0, len(values), 500)]
 
 
 def _match(student: Student, person: Person, school: School) -> dict:
