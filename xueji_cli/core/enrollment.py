@@ -324,8 +324,9 @@ def _evidence(shown: tuple[str, ...], vaccination: bool) -> list[Violation]:
 
 
 def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: dt.date,
-           today: dt.date) -> Assessment:
-    """Every rule that applies to one child; nothing is written."""
+           today: dt.date, held: list[dict] | None = None) -> Assessment:
+    """Every rule that applies to one child; nothing is written. `held`: what
+    roster.matches(applicant) answers, when the caller has already asked it."""
     found: list[Violation] = []
     school = roster.school(applicant.school_code)
     if school is None:
@@ -357,7 +358,7 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
                                f"姓名、出生日期与{roster.pending_people[_person_key(applicant)]}相同",
                                "同一名学生只能登记一次;删去重复的一行"))
     if applicant.name and applicant.birth:
-        found += identity.check_one_record(roster.matches(applicant))
+        found += identity.check_one_record(roster.matches(applicant) if held is None else held)
     found += _two_agreements(applicant.hukou_region, applicant.guardian_hukou_region,
                              applicant.residence_region)
     found += _evidence(tuple(applicant.evidence), settings.policy.require_vaccination)

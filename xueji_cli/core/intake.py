@@ -530,7 +530,7 @@ def check(session: Session, settings: Settings, batch: Batch, effective: dt.date
             if applicant.id_number:
                 roster.pending_ids.setdefault(applicant.id_number, row.label)
             continue
-        assessment = assess(applicant, roster, settings, effective, today)
+        assessment = assess(applicant, roster, settings, effective, today, held)
         if same and differences:
             generic = check_one_record(held)
             assessment.errors = [v for v in assessment.errors if v not in generic] + [Violation(
