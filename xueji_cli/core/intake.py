@@ -530,7 +530,7 @@ def check(session: Session, settings: Settings, batch: Batch, effective: dt.date
             if applicant.id_number:
                 roster.pending_ids.setdefault(applicant.id_number, row.label)
             continue
-        assessment = assess(applicant, roster, settings, effective, today)
+        assessment = assess(applicant, roster, settings, effective, today, held)
         if same and differences:
             generic = check_one_record(held)
             assessment.errors = [v for v in assessment.errors if v not in generic] + [Violation(
@@ -564,10 +564,15 @@ def number(session: Session, settings: Settings, batch: Batch) -> None:
     """Give each row to enroll its local number (NUM-1/NUM-2), in NUMBER_ORDER. In a dry
     run the numbers are what an import now would give."""
     sequencer = Sequencer(session)
+    prefixes: dict[tuple[int, int], str] = {}  # a roster numbers a few cohorts
     for row in _in_number_order(batch.having("new")):
         assessment = row.assessment
-        row.local_number = sequencer.next(prefix_for(settings, assessment.school,
-                                                     assessment.entry_year))
+        key = (id(assessment.school), assessment.entry_year)
+        prefix = prefixes.get(key)
+        if prefix is None:
+            prefix = prefixes[key] = prefix_for(settings, assessment.school,
+                                                assessment.entry_year)
+        row.local_number = sequencer.next(prefix)
 
 
 def write(session: Session, settings: Settings, batch: Batch, effective: dt.date,

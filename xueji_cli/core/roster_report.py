@@ -128,6 +128,9 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
     return connection.exec_driver_sql(compiled.string)
 
 
+DECODED_KEPT = 4096
+
+
 def rows(result, chosen: Layout) -> Iterator[list]:
     """One list of cell values per record, in the layout's column order. What each
     column takes is worked out once: the columns copied from the record are picked in one
@@ -140,13 +143,26 @@ def rows(result, chosen: Layout) -> Iterator[list]:
     pick = operator.itemgetter(*[g if isinstance(g, int) else 0 for g in getters])
     computed = [(position, g) for position, g in enumerate(getters) if not isinstance(g, int)]
     at_details, at_evidence = index["details"], index["evidence"]
+    # Most rows store the same JSON text ({} details, the same evidence): a text is decoded
+    # once (the getters only read what is decoded); the first DECODED_KEPT texts are kept.
+    decoded_details: dict = {}
+    decoded_evidence: dict = {}
+
+    def decode(decoded: dict, text, empty: str):
+        found = decoded.get(text)
+        if found is None:
+            found = json.loads(text or empty)
+            if len(decoded) < DECODED_KEPT:
+                decoded[text] = found
+        return found
+
     for seq, r in enumerate(result, start=1):
         details = r[at_details]
         if not isinstance(details, dict):
-            details = json.loads(details or "{}")
+            details = decode(decoded_details, details, "{}")
         evidence = r[at_evidence]
         if not isinstance(evidence, list):
-            evidence = json.loads(evidence or "[]")
+            evidence = decode(decoded_evidence, evidence, "[]")
         context = (details, evidence, seq, str(details.get("guardian_member", 1)))
         out = list(pick(r))
         for position, get in computed:

@@ -147,14 +147,5 @@ def write_roster(path: Path, title: str, subtitle: str, headers: list[str],
     sheets.append_row(ws, header_cells)
     text_style = sheets.write_only_cell(ws, "")
     text_style.number_format = "@"
-    style = text_style._style  # one shared style for every text cell of the roster
-    text_index = sorted(text_columns)
-    written = 0
-    for values in rows:
-        for index in text_index:
-            value = values[index]
-            if value is not None and value != "":
-                values[index] = sheets.write_only_cell(ws, str(value), style)
-        sheets.append_row(ws, values)
-        written += 1
+    written = sheets.append_rows(ws, rows, sorted(text_columns), text_style._style)
     return sheets.save(wb, path), written

@@ -112,8 +112,12 @@ def _processed(values: tuple, process, is_json: bool, dialect) -> list:
     for value in values:
         if value is not last:
             if is_json:  # unhashable: shared only when the same object
-                result = dumps(value) if dumps is not None and value.__class__ in _JSON_KINDS \
-                    else process(value)
+                if dumps is None or value.__class__ not in _JSON_KINDS:
+                    result = process(value)
+                elif value:
+                    result = dumps(value)
+                else:  # most people's details: {} (json.dumps's own text for it)
+                    result = "{}" if value.__class__ is dict else "[]"
             else:
                 key = (value.__class__, value)  # True == 1, but not to a processor
                 result = memo.get(key, _NOTHING)
