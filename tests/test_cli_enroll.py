@@ -326,3 +326,22 @@ def test_missing_required_option_is_usage_error(township, xueji):
     result = xueji("enroll", "--name", "张三")
     assert result.exit_code == 2
     assert "--school" in result.stderr
+
+
+def test_left_out_gender_and_birth_with_a_wrong_id_number_say_why(township, enroll, as_json):
+    """--gender and --birth may be left out when the ID number gives them; when the number
+    is wrong, the refusal says so instead of a bare 「缺少性别」."""
+    from synthetic import make_id, wrong_check
+
+    result = enroll(gender=None, birth=None, id_number=wrong_check(make_id(seq=7)), json=True)
+    assert result.exit_code == 1
+    errors = {(e["rule"], e["field"]): e for e in as_json(result)["errors"]}
+    assert "身份证号有误" in errors[("ENR-7", "gender")]["message"]
+    assert "身份证号有误" in errors[("ENR-7", "birth")]["message"]
+    assert ("NUM-6", "id_number") in errors
+
+
+def test_a_grade_the_school_lacks_is_not_also_judged_for_school_age(township, enroll, as_json):
+    result = enroll(grade="7", json=True)
+    assert result.exit_code == 1
+    assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [("ORG-2", "grade")]

@@ -338,9 +338,11 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     if not applicant.name:
         found.append(Violation("ENR-7", "name", "缺少姓名", "按户口簿填写姓名"))
     if applicant.gender is None:
-        found.append(Violation("ENR-7", "gender", "缺少性别", "填写 男 或 女"))
+        found.append(identity.missing("ENR-7", "gender", "性别", "填写 男 或 女",
+                                      applicant.id_type, applicant.id_number))
     if applicant.birth is None:
-        found.append(Violation("ENR-7", "birth", "缺少出生日期", "按户口簿填写出生日期"))
+        found.append(identity.missing("ENR-7", "birth", "出生日期", "按户口簿填写出生日期",
+                                      applicant.id_type, applicant.id_number))
     if applicant.id_type == identity.RESIDENT_ID:
         if not applicant.id_number:
             found.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
@@ -366,9 +368,12 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     entry_year = None
     if school is not None:
         facts = roster.facts(school, settings)
-        found += _grade(applicant.grade, facts.first_grade, facts.last_grade, facts.type_label)
+        wrong_grade = _grade(applicant.grade, facts.first_grade, facts.last_grade, facts.type_label)
+        found += wrong_grade
         entry_year = _entry_year(settings, facts.first_grade, applicant.grade, effective)
-        if applicant.birth and facts.type == "primary":
+        # School age (ENR-1) is judged against the entry year the grade gives: with a
+        # grade the school does not have, there is no such year to judge against.
+        if applicant.birth and facts.type == "primary" and not wrong_grade:
             policy = settings.policy
             found += _school_age(
                 applicant.birth, entry_year, min_age=policy.school_age_years,
