@@ -79,3 +79,7 @@ def field(name: str) -> str:
 # --- intake (issue 3) ---
 FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式"})
 OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template"})
+
+# --- reports (issue 7) ---
+FIELD.update({"as_of": "截至日期"})
+OPTION.update({"as_of": "--as-of"})
