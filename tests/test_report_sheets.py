@@ -109,6 +109,8 @@ def test_verify_on_screen_defaults_to_this_school_year(october, xueji):
 def test_verify_refuses_a_strange_year(kit, xueji):
     result = xueji("report", "verify", "--year", "1926")
     assert result.exit_code == 1 and "验章年份" in result.stderr
+    # what is wrong and what would pass (today is 2026-11-02 in the kit)
+    assert "应在 1990 至 2027 之间" in result.stderr and "--year 2026" in result.stderr
 
 
 def test_student_card_one_page(october, xueji, tmp_path, sql):
