@@ -113,19 +113,38 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
     return wb, wb.active
 
 
+def _discard(wb: Workbook) -> None:
+    """Close the sheets of a write-only workbook that will not be saved: their streams
+    would otherwise end with a traceback on the screen when the program exits."""
+    if not getattr(wb, "write_only", False):
+        return
+    for ws in wb.worksheets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - closing what is thrown away
+            pass
+
+
 def save(wb: Workbook, path: Path) -> Path:
     """Write atomically (a half-written form never replaces a good one) and readable by
     the owner only (the file holds personal data)."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:  # named after the file asked for, not the folder or a temp file
+        _discard(wb)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     os.close(fd)
     try:
         os.chmod(temp, 0o600)
         wb.save(temp)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
