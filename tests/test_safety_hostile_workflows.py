@@ -1,6 +1,6 @@
-"""Hostile input on the commands of the later workflows (issues 6, 7, 8): any value for any
-free option of suspend/resume, the year's turn and the other changes, corrections, undo
-and the reports. Never a traceback or an internal error (the `xueji` fixture fails the
+"""Hostile input on the commands of the later workflows (issues 4–8): any value for any
+free option of suspend/resume, the year's turn and the other changes, corrections, undo,
+the reports, transfers, borrowing and sanctions. Never a traceback or an internal error (the `xueji` fixture fails the
 test at once on either); done (0) or refused (1) — with --json one JSON document whose
 every error names its field; or wrong usage (2) from the option parser itself."""
 
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from suspendkit import MEDICAL
+from synthetic import make_id
 
 # 150 examples in the suite; XUEJI_HOSTILE_CLI=1500 for a longer hunt.
 CLI = settings(max_examples=int(os.environ.get("XUEJI_HOSTILE_CLI", "150")),
@@ -63,6 +64,41 @@ OPTIONS = [
 ]
 
 
+# transfer in / borrow in: a complete command with one option replaced by the value
+TRANSFER_IN = ("transfer", "in", "--school", "001", "--class", "1", "--grade", "2", "--name", "某某",
+               "--gender", "男", "--birth", "2019-03-05", "--id-number", make_id("2019-03-05", seq=901),
+               "--from-school", "外县小学", "--from-region", "130204001001", "--reason", "move",
+               "--evidence", "户口簿", "--evidence", "房产证明", "--evidence", "转学证明", "--dry-run")
+BORROW_IN = ("borrow", "in", "--school", "001", "--name", "某某", "--id-number",
+             make_id("2019-03-05", seq=902), "--grade", "2", "--origin-school", "外县小学",
+             "--letter", "L", "--evidence", "暂住证", "--evidence", "就业证明", "--dry-run")
+
+
+def without(words: tuple, option: str) -> tuple:
+    at = words.index(option) if option in words else None
+    return words if at is None else words[:at] + words[at + 2:]
+
+
+OPTIONS += [(without(TRANSFER_IN, o), o) for o in (
+    "--grade", "--birth", "--id-number", "--from-region", "--class", "--reason", "--national-number",
+    "--ethnicity", "--id-type", "--gender")]
+OPTIONS += [(without(BORROW_IN, o), o) for o in (
+    "--grade", "--origin-grade", "--until", "--class", "--id-number", "--national-number", "--birth",
+    "--gender", "--id-type")]
+OPTIONS += [
+    (("transfer", "out", KEY, "--to-school", "X", "--reason", "move", "--evidence", "户口簿",
+      "--evidence", "房产证明", "--dry-run"), "--to-region"),
+    (("transfer", "out", KEY, "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
+      "--dry-run"), "--to"),
+    (("sanction", "add", KEY, "--reason", "x"), "--kind"),
+    (("sanction", "add", KEY, "--kind", "警告", "--reason", "x"), "--until"),
+    (("borrow", "out", KEY, "--letter", "L"), "--to-region"),
+    (("transfer", "show"), None),
+    (("borrow", "list"), "--xlsx"),
+    (("report", "roster"), "--xlsx"),
+]
+
+
 @pytest.fixture
 def pupil(township, enroll, as_json, set_setting, monkeypatch):
     set_setting("suspension_max_share = 0.03", "suspension_max_share = 1.0")
@@ -76,7 +112,7 @@ def test_every_workflow_option_answers_any_value(pupil, xueji, tmp_path_factory,
                                                  json_mode):
     words, option = lookup
     argv = [w.format(key=pupil) for w in words]
-    if option == "--xlsx":
+    if option == "--xlsx":  # a file name: in a fresh folder (or refused as a file problem)
         value = str(tmp_path_factory.mktemp("x") / value) if value else value
     argv += [f"{option}={value}"] if option else ["--", value]
     if json_mode and words[0] not in ("graduates",):
