@@ -111,3 +111,17 @@ def kit(township, monkeypatch):
     made = Kit(township)
     yield made
     made.close()
+
+
+def roster_history(kit: Kit) -> tuple[int, int, int]:
+    """A history to read rosters of past days from (甲 changes class, 乙 is suspended, 丙
+    leaves 002, 丁 arrives at 002, 甲 is promoted); returns the ids of 甲, 乙, 丙."""
+    a = kit.enroll("001", "2026-09-01", grade=1, class_no=1, name="甲")
+    b = kit.enroll("001", "2026-09-01", grade=2, class_no=1, name="乙")
+    c = kit.enroll("002", "2026-09-01", grade=1, class_no=2, name="丙")
+    kit.change(a, "class_change", "2026-09-20", class_no=2)
+    kit.change(b, "suspend", "2026-10-10", status="suspended", evidence=["诊断证明"])
+    kit.change(c, "transfer_out", "2026-10-15", status="transferred_out")
+    kit.arrive("002", "transfer_in", "2026-10-16", grade=3, name="丁", evidence=["转学证明"])
+    kit.change(a, "promote", "2027-07-10", grade=2)
+    return a, b, c

@@ -158,6 +158,9 @@ def test_check_finds_planted_status_and_number(three, xueji, sql, as_json):
         "02262600100009", N1)
     fields = sorted(d["field"] for d in as_json(xueji("check", "--json"))["differences"])
     assert fields == ["local_number", "status"]
+    screen = xueji("check")  # the status in words on screen; --json keeps the codes
+    assert screen.exit_code == 1
+    assert "退学" in screen.stdout and "在校" in screen.stdout and "withdrawn" not in screen.stdout
 
 
 def test_check_finds_a_record_without_journal(three, xueji, sql, as_json):

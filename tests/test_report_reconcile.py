@@ -49,7 +49,8 @@ def test_student_row_changed_behind_the_journal_is_found(kit, xueji, as_json, sq
     assert {"census", "projection"} <= kinds
     named = [d for d in document["discrepancies"] if d["kind"] == "projection"]
     assert [d["local_number"] for d in named] == [local_number(sql, quiet)]
-    assert "学籍状态" in named[0]["message"] and "withdrawn" in named[0]["message"]
+    assert "学籍状态:现为 「退学」,按日志应为 「在校」" in named[0]["message"]  # labels, not codes
+    assert "withdrawn" not in named[0]["message"]
     census = [d for d in document["discrepancies"] if d["kind"] == "census"][0]
     assert census["school"] == "001" and "应为 2 人" in census["message"] and "为 1 人" in census["message"]
     # the screen says the same, on stderr the verdict
@@ -65,7 +66,8 @@ def test_touched_record_changed_behind_the_journal_is_found(kit, xueji, as_json,
     result, document = monthly(xueji, as_json)
     assert result.exit_code == 1
     [difference] = [d for d in document["discrepancies"] if d["kind"] == "projection"]
-    assert difference["local_number"] == local_number(sql, child) and "年级" in difference["message"]
+    assert difference["local_number"] == local_number(sql, child)
+    assert "年级:现为 3年级,按日志应为 2年级" in difference["message"]
     cells = {(d["school"], d["grade"]): d["difference"] for d in document["differences"]}
     assert cells == {("001", 2): -1, ("001", 3): 1}
 

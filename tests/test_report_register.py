@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from journalkit import kit  # noqa: F401  (the fixture)
+from journalkit import kit, roster_history  # noqa: F401  (kit: the fixture)
 from xueji_cli.core.register import (Step, Tally, at_school, on_register, place, roster_as_of,
                                      state_on, states_at)
 
@@ -79,14 +79,7 @@ def test_tally_counts_register_and_at_school_per_cell():
 
 
 def test_roster_as_of_a_past_date(kit):
-    a = kit.enroll("001", "2026-09-01", grade=1, class_no=1, name="甲")
-    b = kit.enroll("001", "2026-09-01", grade=2, class_no=1, name="乙")
-    c = kit.enroll("002", "2026-09-01", grade=1, class_no=2, name="丙")
-    kit.change(a, "class_change", "2026-09-20", class_no=2)
-    kit.change(b, "suspend", "2026-10-10", status="suspended", evidence=["诊断证明"])
-    kit.change(c, "transfer_out", "2026-10-15", status="transferred_out")
-    kit.arrive("002", "transfer_in", "2026-10-16", grade=3, name="丁")
-    kit.change(a, "promote", "2027-07-10", grade=2)
+    a, _b, _c = roster_history(kit)
     with kit.store.session() as session:
         def roster(day, **filters):
             return [(r.person.name, r.school.code, r.student.grade, r.student.class_no, r.student.status)

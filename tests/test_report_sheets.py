@@ -77,13 +77,16 @@ def test_monthly_workbook(october, xueji, tmp_path):
 
 
 def test_verify_stamp_list_and_check_sheet(october, xueji, as_json, tmp_path):
+    october.enroll("001", "2026-09-01", grade=1, name="一年级新生")
     path = tmp_path / "验章.xlsx"
     result = xueji("report", "verify", "--year", "2026", "--xlsx", path, "--json")
     assert result.exit_code == 0, result.stderr
     document = as_json(result)
     assert document["as_of"] == "2026-09-30"
     schools = {s["school"]: s for s in document["schools"]}
-    assert schools["001"]["register"] == 2 and schools["001"]["new_intake"] == 2
+    # The grade-2 and grade-3 pupils recorded in September are on the list, not new (REP-3).
+    assert schools["001"]["register"] == 3 and schools["001"]["new_intake"] == 1
+    assert [s["name"] for s in schools["001"]["students"] if s["new"]] == ["一年级新生"]
     assert schools["002"]["register"] == 1
     wb = load_workbook(path)
     assert wb.sheetnames == ["学籍核对表", "验章名册001", "验章名册002"]
@@ -106,6 +109,8 @@ def test_verify_on_screen_defaults_to_this_school_year(october, xueji):
 def test_verify_refuses_a_strange_year(kit, xueji):
     result = xueji("report", "verify", "--year", "1926")
     assert result.exit_code == 1 and "验章年份" in result.stderr
+    # what is wrong and what would pass (today is 2026-11-02 in the kit)
+    assert "应在 1990 至 2027 之间" in result.stderr and "--year 2026" in result.stderr
 
 
 def test_student_card_one_page(october, xueji, tmp_path, sql):

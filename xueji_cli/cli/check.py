@@ -28,8 +28,9 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         else:
             table(f"发现 {len(rows)} 处不一致(共 {checked} 个学籍)",
                   ["学籍(内部号)", "学籍号", "项目", "数据库中", "按日志应为"],
-                  [[r["student_id"], r["local_number"] or "", field(r["field"]), r["stored"],
-                    r["from_journal"]] for r in rows],
+                  [[r["student_id"], r["local_number"] or "", field(r["field"]),
+                    _label(r["field"], r["stored"]), _label(r["field"], r["from_journal"])]
+                   for r in rows],
                   caption="现状被直接改动过或日志缺失;请查明原因,用更正记录恢复一致,不可删改日志")
         if rows:
             raise typer.Exit(1)
@@ -41,4 +42,14 @@ def _shown(field: str, value):
 
     if field == "national_number" and isinstance(value, str) and len(value) >= 15:
         return mask_national(value)
+    return value
+
+
+def _label(field: str, value):
+    """On screen a status or a record kind in words (退学, not withdrawn); --json keeps codes."""
+    from xueji_cli.core import codes
+
+    if field in ("status", "kind") and isinstance(value, str) and value:
+        table = "status" if field == "status" else "record_kind"
+        return codes.label(table, value)
     return value

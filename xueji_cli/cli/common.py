@@ -194,6 +194,16 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
     except KeyboardInterrupt:
         say("已中断,本次操作未写入任何内容。", "yellow")
         raise typer.Exit(130) from None
+    except OSError as exc:  # a file the registrar named cannot be written or read
+        if os.environ.get("XUEJI_DEBUG"):
+            raise
+        message, hint = _file_problem(exc)
+        if json_mode:
+            emit_json({"ok": False, "errors": [{"rule": "INPUT", "field": "file", "row": None,
+                                                "message": message, "hint": hint}]})
+        say(f"错误:[文件] {message}", "bold red")
+        say(f"  → {hint}", "dim")
+        raise typer.Exit(1) from None
     except Exception as exc:  # a defect: say so without personal data or locals
         if os.environ.get("XUEJI_DEBUG"):
             raise
@@ -203,3 +213,23 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
         say(f"内部错误({type(exc).__name__}):本次操作未写入任何内容。"
             "请把所用命令(不含身份证号)报告给维护人员;设置 XUEJI_DEBUG=1 可显示详情。", "bold red")
         raise typer.Exit(1) from None
+
+
+def _file_problem(exc: OSError) -> tuple[str, str]:
+    """What went wrong with a file (an export's name too long, a folder without write
+    permission, a full disk), in words, naming the file the registrar gave."""
+    import errno
+    from pathlib import Path
+
+    named = exc.filename2 or exc.filename
+    name = Path(str(named)).name if named else ""
+    if len(name) > 60:
+        name = name[:40] + "…" + name[-12:]
+    reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限",
+              errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘只读",
+              errno.ENOENT: "文件夹不存在", errno.EEXIST: "路径中的文件夹名已被一个文件占用",
+              errno.ENOTDIR: "路径中的文件夹名已被一个文件占用",
+              errno.EISDIR: "这是一个文件夹,不是文件名"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    where = f"「{name}」" if name else ""
+    return (f"文件{where}无法保存或读取:{reason}",
+            "换一个较短的文件名或一个可写入的文件夹,检查磁盘空间后再试")

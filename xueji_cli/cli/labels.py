@@ -80,3 +80,7 @@ def field(name: str) -> str:
 FIELD.update({"roster_file": "花名册文件", "sheet": "工作表", "template": "花名册格式", "errors_out": "问题表"})
 OPTION.update({"roster_file": "--from", "sheet": "--sheet", "template": "--template",
                "errors_out": "--errors-out"})
+
+# --- reports (issue 7) ---
+FIELD.update({"as_of": "截至日期"})
+OPTION.update({"as_of": "--as-of"})

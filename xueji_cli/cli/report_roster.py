@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.common import (JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option, say, table,
+                                  workspace)
 
 TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
 
@@ -25,13 +26,22 @@ def roster(
         "--xlsx", metavar="FILE", help="写入 Excel 文件(含完整身份证号;A4 横向,可打印验章)")] = None,
     template: Annotated[str, typer.Option(
         "--template", help="plain 本地花名册;national 全国学籍系统学生信息模板的列,另加学籍号等")] = "plain",
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE",
+        help="某一天的花名册:按变动日志还原当天在校的学生及其学校、年级、班级(默认今天的现状)")] = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格。"""
+    """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格;
+    --as-of 为过去某一天的花名册。"""
     with guard(json_out):
-        from xueji_cli.core import fields, roster_report, schools as schools_mod
+        from xueji_cli.core import dates, fields, roster_report, schools as schools_mod
         from xueji_cli.core.errors import InputError
+
+        day = parse_date_option(as_of, "as_of") if as_of is not None else None
+        if day is not None and day > dates.today():
+            raise InputError("as_of", f"--as-of {day:%Y-%m-%d} 还没有到(今天是 {dates.today():%Y-%m-%d})",
+                             "过去某一天的花名册写那一天;今天的花名册不写 --as-of")
 
         if template not in TEMPLATES:
             raise InputError("template", f"没有「{template}」这种花名册格式",
@@ -46,10 +56,13 @@ def roster(
         ws = workspace(ctx)
         with ws.store.session() as session:
             where = f"{code} {schools_mod.get(session, code).name}" if code else ws.settings.name
-            result = roster_report.query(session, code, grade_no, class_no)
+            if day is None:
+                result = roster_report.query(session, code, grade_no, class_no)
+            else:
+                result = roster_report.query_as_of(session, day, code, grade_no, class_no)
             subtitle = where + "".join(
                 part for part, value in ((f" {grade_no}年级", grade_no), (f" {class_no}班", class_no))
-                if value is not None)
+                if value is not None) + (f"(截至 {day:%Y-%m-%d})" if day is not None else "")
             if xlsx:
                 from pathlib import Path
 
@@ -63,14 +76,16 @@ def roster(
                 count = len(records)
         if xlsx:
             if json_out:
-                emit_json({"ok": True, "file": str(path), "count": count, "template": template})
+                emit_json({"ok": True, "file": str(path), "count": count, "template": template,
+                           "as_of": day.isoformat() if day else None})
             else:
                 say(f"已写入 {path}:{subtitle} 在校学生 {count} 人({TEMPLATES[template]})。")
             return
-        _show(layout, records, subtitle, json_out, show_id)
+        _show(layout, records, subtitle, json_out, show_id, day)
 
 
-def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool) -> None:
+def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool,
+          day=None) -> None:
     from xueji_cli.core.privacy import show
 
     masked = {i for i, key in enumerate(layout.keys)
@@ -80,10 +95,11 @@ def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: b
             values[i] = show(values[i], show_id, national=layout.keys[i] == "national_number")
     if json_out:
         emit_json({"ok": True, "count": len(records), "title": subtitle,
+                   "as_of": day.isoformat() if day else None,
                    "columns": layout.headers, "rows": records})
         return
     if not records:
-        say("没有符合条件的在校学生。")
+        say("没有符合条件的在校学生" + (f"({day:%Y-%m-%d})" if day else "") + "。")
         return
     screen = [i for i, key in enumerate(layout.keys) if key in SCREEN_KEYS]
     table(f"{layout.title}:{subtitle}", [layout.headers[i] for i in screen],

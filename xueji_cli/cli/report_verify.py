@@ -82,7 +82,9 @@ def verify(
         ws = workspace(ctx)
         year = year if year is not None else ws.settings.school_year(today)
         if not 1990 <= year <= today.year + 1:
-            raise InputError("year", f"验章年份 {year} 不对", f"写作如 --year {ws.settings.school_year(today)}")
+            raise InputError("year", f"验章年份 {year} 不对:应在 1990 至 {today.year + 1} 之间"
+                             f"(今天是 {today:%Y-%m-%d})",
+                             f"写学年开始的年份,如本学年 --year {ws.settings.school_year(today)}")
         with ws.store.session() as session:
             code = schools_mod.get(session, school).code if school else None
             result = build_verification(session, ws.settings, year, today, code, show_id)

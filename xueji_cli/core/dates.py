@@ -40,19 +40,30 @@ def today() -> dt.date:
     return china_time(now()).date()
 
 
+# The years a date of a student's record can have: a year outside them is a typing
+# error, and the date arithmetic of the rules (a year later, the day before) stays in range.
+YEARS = (1900, 2999)
+
+
+def _in_range(day: dt.date, shown: object) -> dt.date:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"「{shown}」的年份 {day.year} 不对(应在 {YEARS[0]}—{YEARS[1]} 年之间)")
+    return day
+
+
 def parse_date(value: object) -> dt.date:
     """A date from a cell or a typed string. Raises ValueError with a Chinese message."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date(), f"{value:%Y-%m-%d}")
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, f"{value:%Y-%m-%d}")
     if isinstance(value, bool) or value is None:
         raise ValueError("缺少日期")
     if isinstance(value, (int, float)):
         if 19000101 <= value <= 29991231 and float(value).is_integer():
             return parse_date(str(int(value)))
         if 1 <= value < 2958466:  # an Excel serial day number
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(value)), value)
         raise ValueError(f"「{value}」不是日期")
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
@@ -63,9 +74,10 @@ def parse_date(value: object) -> dt.date:
         raise ValueError(f"「{text}」不是日期,可写作 {ACCEPTED}")
     year, month, day = (int(part) for part in match.groups())
     try:
-        return dt.date(year, month, day)
+        found = dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"「{text}」不是真实存在的日期") from None
+    return _in_range(found, text)
 
 
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
@@ -74,7 +86,7 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     match = re.match(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$", cleaned)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"「{text}」不是月份,应写作 2026-10")
-    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    first = _in_range(dt.date(int(match.group(1)), int(match.group(2)), 1), text)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 

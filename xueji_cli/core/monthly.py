@@ -513,7 +513,8 @@ def _compare(student_id, stored, folded, steps, discrepancies) -> None:
             + _describe(folded) + "」,现状为「" + _describe(stored) + "」",
             "核对这两条变动的生效日期;如有错,用更正记录改正", student_id))
         return
-    details = ",".join(f"{_FIELD[f]}:现为 {stored.get(f)},按日志应为 {folded.get(f)}" for f in wrong)
+    details = ",".join(f"{_FIELD[f]}:现为 {_value(f, stored.get(f))},按日志应为 {_value(f, folded.get(f))}"
+                       for f in wrong)
     discrepancies.append(Discrepancy(
         "projection", *(cell or (None, None)),
         f"学籍现状与变动日志不符({details})",
@@ -522,6 +523,19 @@ def _compare(student_id, stored, folded, steps, discrepancies) -> None:
 
 
 _FIELD = {"school_id": "学校", "kind": "学籍种类", "grade": "年级", "status": "学籍状态"}
+
+
+def _value(name: str, value) -> str:
+    """A projected value as the registrar reads it (「退学」, not withdrawn)."""
+    if value is None or value == "":
+        return "(空)"
+    if name == "status":
+        return f"「{codes.label('status', value)}」"
+    if name == "kind":
+        return f"「{codes.label('record_kind', value)}」"
+    if name == "grade":
+        return f"{value}年级"
+    return f"学校(内部号 {value})"
 
 
 def _no_journal(student_id: int, stored: dict) -> Discrepancy:

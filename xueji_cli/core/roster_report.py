@@ -129,6 +129,48 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
 
 
 DECODED_KEPT = 4096
+# The columns of `query`'s rows, in its order (what `rows` reads by name).
+COLUMNS = ("local_number", "national_number", "grade", "class_no", "enrolled_on", "remark",
+           "code", "school_name", "name", "gender", "birth_date", "id_type", "id_number",
+           "ethnicity", "hukou_region", "guardian_name", "guardian_hukou_region", "guardian_phone",
+           "residence_region", "address", "details", "evidence")
+
+
+class _Rows(list):
+    """Rows shaped like `query`'s result (tuples of COLUMNS, with keys())."""
+
+    def keys(self) -> list[str]:
+        return list(COLUMNS)
+
+
+def query_as_of(session: Session, day, school: str | None = None, grade: int | None = None,
+                class_no: int | None = None) -> _Rows:
+    """The rows of the roster as it stood at the end of `day`, derived from the journal
+    (register.roster_as_of): the regular records at school (在校) that day, with the
+    school, grade, class and status of that day, in the order of `query`. The person's
+    details (name, ID number …) are today's: corrections show their current values."""
+    from xueji_cli.core.register import roster_as_of
+
+    found = [r for r in roster_as_of(session, day, school, grade, class_no, status="active")
+             if (r.student.kind or "regular") == "regular"]
+    evidence: dict[int, list] = {}
+    ids = [r.student.id for r in found]
+    connection = session.connection()
+    for start in range(0, len(ids), 500):
+        for student_id, items in connection.execute(
+                select(JournalEntry.student_id, JournalEntry.evidence)
+                .where(JournalEntry.student_id.in_(ids[start:start + 500]),
+                       JournalEntry.kind.in_(("enroll", "transfer_in")))):
+            evidence.setdefault(student_id, items)
+    out = _Rows()
+    for r in found:
+        s, p = r.student, r.person
+        out.append((s.local_number, s.national_number, s.grade, s.class_no, s.enrolled_on,
+                    s.remark, r.school.code, r.school.name, p.name, p.gender, p.birth_date,
+                    p.id_type, p.id_number, p.ethnicity, p.hukou_region, p.guardian_name,
+                    p.guardian_hukou_region, p.guardian_phone, p.residence_region, p.address,
+                    p.details or {}, evidence.get(s.id) or []))
+    return out
 
 
 def rows(result, chosen: Layout) -> Iterator[list]:

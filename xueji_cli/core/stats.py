@@ -174,7 +174,8 @@ STATUS_NOTE = {"suspended": "休学", "borrowed_out": "外出借读"}
 def build_verification(session: Session, settings: Settings, year: int, today: dt.date,
                        school: str | None = None, reveal: bool = False) -> Verification:
     """REP-3: every record on the register of each school in September of `year` (as of
-    30 September, or today if earlier), with the year's intake marked; REP-2: per class
+    30 September, or today if earlier), with the year's intake (entry year `year`)
+    marked; REP-2: per class
     the registered count, who is away, the count expected present, and an empty column
     for the count actually present."""
     as_of = min(today, dt.date(year, 9, 30))
@@ -191,7 +192,11 @@ def build_verification(session: Session, settings: Settings, year: int, today: d
         key = (row.school.code, row.school.name, row.student.grade, row.student.class_no)
         if on_register(st):
             entry = entries.get(row.student.id)
-            new = entry is not None and entry.kind == "enroll" and intake_from <= entry.effective_date <= as_of
+            # The year's intake (新生): enrolled this autumn into the cohort of `year`; an
+            # older pupil first entered now (a record made from paper, a late registration)
+            # is on the list but not new.
+            new = (entry is not None and entry.kind == "enroll" and row.student.entry_year == year
+                   and intake_from <= entry.effective_date <= as_of)
             notes = []
             if row.student.status in STATUS_NOTE:
                 notes.append(STATUS_NOTE[row.student.status])

@@ -425,8 +425,11 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     target = session.get(School, case.to_school_id) if case.to_school_id else None
     person = Incoming.from_json(case.incoming) if case.direction == "in" else None
     national = view.student.national_number if view.student else None
+    # The grade travels unchanged (TRF-5): inside the directory it is the record's grade
+    # now — a school year turned since the application has moved the child up (CHG-1).
+    grade = view.student.grade if view.student is not None else case.grade
     if target is not None:
-        problems += _class_checks(session, settings, target, case.grade, class_no or case.to_class,
+        problems += _class_checks(session, settings, target, grade, class_no or case.to_class,
                                   cap_decision, refuse=True)
         if view.approved_on is not None:
             problems += rules.check_admission(view.approved_on, day, settings.policy.admit_within_days)
@@ -440,8 +443,8 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
         _leave(session, view, day, operator)
     new = None
     if target is not None:
-        new = _arrive(session, settings, view, target, class_no or case.to_class, day, operator,
-                      national, person, cap_decision, warnings)
+        new = _arrive(session, settings, view, target, grade, class_no or case.to_class, day,
+                      operator, national, person, cap_decision, warnings)
     session.flush()
     return Completed(get(session, case.case_no), new, warnings)
 
@@ -458,26 +461,27 @@ def _leave(session: Session, view: CaseView, day: dt.date, operator: str) -> Non
                             "to_region": case.to_region}, remark=remark)
 
 
-def _arrive(session: Session, settings: Settings, view: CaseView, school: School, class_no: int,
-            day: dt.date, operator: str, national: str | None, person: Incoming | None,
-            cap_decision: str | None, warnings: list[Violation]) -> Student:
+def _arrive(session: Session, settings: Settings, view: CaseView, school: School, grade: int,
+            class_no: int, day: dt.date, operator: str, national: str | None,
+            person: Incoming | None, cap_decision: str | None,
+            warnings: list[Violation]) -> Student:
     case = view.case
     if person is None:
         person_row = view.person
     else:
         person_row = _person_for(session, person)
-    entry_year = entry_year_for(settings, school, case.grade, day)
+    entry_year = entry_year_for(settings, school, grade, day)
     number = Sequencer(session).next(prefix_for(settings, school, entry_year))
     remark = f"{day:%Y-%m-%d} 自 {case.from_name} 转入(案件 {case.case_no})"
     student = Student(person_id=person_row.id, school_id=school.id, entry_year=entry_year,
-                      grade=case.grade, class_no=class_no, enrolled_on=day, remark=remark,
+                      grade=grade, class_no=class_no, enrolled_on=day, remark=remark,
                       created_at=now())
     approved_on = view.approved_on
     approvals = [{"for": "TRF-10", "decision": cap_decision}] if cap_decision else []
     journal.record(
         session, student, "transfer_in", day, operator,
         sets={"school_id": school.id, "kind": "regular", "local_number": number,
-              "national_number": national, "entry_year": entry_year, "grade": case.grade,
+              "national_number": national, "entry_year": entry_year, "grade": grade,
               "class_no": class_no, "status": "active"},
         from_school=case.from_name, to_school=school_label(school), reason=_reason_text(case),
         evidence=[codes.evidence_label(k) for k in case.evidence], approvals=approvals,

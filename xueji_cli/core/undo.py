@@ -129,7 +129,8 @@ def _before(session: Session, entry: JournalEntry) -> dict:
 
 def undo(session: Session, entry_id: int, reason: str, effective: dt.date, today: dt.date,
          operator: str) -> Undone:
-    target = session.get(JournalEntry, entry_id)
+    # An id beyond SQLite's 64-bit integers is no entry (not an overflow in the driver).
+    target = session.get(JournalEntry, entry_id) if 0 < entry_id < 2 ** 63 else None
     if target is None:
         raise NotFound(f"没有序号为 {entry_id} 的学籍变动", "用 xueji log 或 xueji student show 查看变动的序号")
     problems: list[Violation] = []

@@ -198,7 +198,8 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
             continue
         kind, to = rules.turn_step(student.grade, last, student.id in held)
         result.steps.append(Step(found, kind, student.grade, to, held.get(student.id)))
-    result.warnings = _previous_year(session, settings, year, targets, records) + _caps(settings, result)
+    result.warnings = (_previous_year(session, settings, year, targets, records) + _caps(settings, result)
+                       + _open_transfers(session, result))
     errors, warnings = split(problems)
     if errors:
         raise Refused(errors, warnings + result.warnings)
@@ -238,6 +239,31 @@ def _previous_year(session: Session, settings: Settings, year: int, targets: lis
                 f"而有 {len(then)} 名学生当时已在籍",
                 f"若那一年的升级尚未办理,先办理 xueji promote --year {year - 1};"
                 "若这些学生是按当时的实际年级补录的,可不理会本提醒"))
+    return found
+
+
+def _open_transfers(session: Session, plan_: Plan) -> list[Violation]:
+    """A record turned while its transfer case is open: it leaves in the grade the turn
+    gives (TRF-5); one that graduates can no longer leave, so its case must be settled."""
+    from xueji_cli.core.transfer_cases import listing
+
+    steps = {step.found.student.id: step for step in plan_.steps}
+    found = []
+    for view in listing(session, open_only=True):
+        step = steps.get(view.case.student_id)
+        if step is None:
+            continue
+        who = f"{step.found.person.name}({step.found.student.local_number})"
+        if step.kind == "graduate":
+            found.append(warning(
+                "TRF-9", "case", f"{who}有未办结的转学案件 {view.case.case_no},本次升级将毕业,"
+                "毕业后不能再办结转学",
+                f"先办结该案件(xueji transfer complete {view.case.case_no}),或撤回"
+                f"(xueji transfer cancel {view.case.case_no} --reason …)后再升级"))
+        else:
+            found.append(warning(
+                "TRF-5", "case", f"{who}有未办结的转学案件 {view.case.case_no};升级后办结的,"
+                f"按升级后的年级({step.to_grade}年级)转入", "转学证明请在升级后开具或重新开具"))
     return found
 
 

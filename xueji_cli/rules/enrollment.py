@@ -33,6 +33,10 @@ def check_school_age(
     """ENR-1: `min_age` full years on the cut-off day of the entry year. Under-age is
     refused unless the policy allows a guardian's commitment (承诺书) and one is recorded."""
     on = school_age_cutoff(entry_year, cutoff)
+    if birth > on:  # a date no child entering this year has (a typo of the year, say)
+        return [Violation("ENR-1", "birth",
+                          f"出生日期 {birth:%Y-%m-%d} 晚于 {on:%Y年%m月%d日}(入学年龄的计算日),不可能入学",
+                          "核对出生日期的年份,应与身份证号第7–14位一致")]
     age = full_years(birth, on)
     if age >= min_age:
         return []

@@ -252,6 +252,9 @@ def check_one_record(matches: list[dict]) -> list[Violation]:
             hint = "该生曾在本目录借读,正式学籍在原学校;到本校就读须原学校转出后办理转入(xueji transfer in),不能新建学籍"
         elif match["status"] == "transferred_out":
             hint = "该生的学籍已从本目录转出;回来就读应办理转入(xueji transfer in),不能新建学籍"
+        elif match["status"] == "suspended":
+            hint = ("该生正在休学(SUS-2):休学期间保留原学籍,不得到其他学校就读,也不能另建学籍;"
+                    "期满凭康复证明复学(xueji resume)后,再按转学或借读办理")
         elif match["status"] in ("graduated", "completed", "left_early"):
             hint = "该生已毕业或离校;不能再建新生学籍"
         else:
