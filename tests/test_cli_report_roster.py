@@ -163,5 +163,5 @@ def test_a_workbook_that_cannot_be_written_is_a_clear_refusal(enrolled, xueji, t
     blocker.write_text("x")
     result = xueji("report", "roster", "--xlsx", blocker / "花名册.xlsx")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "[文件] 无法写入" in result.stderr and "→" in result.stderr
+    assert "[文件] 无法保存" in result.stderr and "→" in result.stderr
     assert "Traceback" not in result.stderr and "内部错误" not in result.stderr

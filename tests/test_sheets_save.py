@@ -27,9 +27,9 @@ def test_unwritable_place_is_input_error_and_leaves_nothing(tmp_path, write_only
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     wb = _workbook(write_only)
-    with pytest.raises(InputError, match="无法写入") as info:
+    with pytest.raises(InputError, match="无法保存") as info:
         sheets.save(wb, blocker / "花名册.xlsx")
-    assert info.value.field == "file" and "路径中有一段不是文件夹" in str(info.value)
+    assert info.value.field == "file" and "路径中的文件夹名已被一个文件占用" in str(info.value)
     assert "换一个可以写入的文件夹" in info.value.hint
     del wb
     gc.collect()

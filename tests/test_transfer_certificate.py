@@ -201,4 +201,4 @@ def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", blocker / "c.xlsx"))
-    assert "无法写入" in result.stderr
+    assert "无法保存" in result.stderr

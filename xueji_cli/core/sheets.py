@@ -219,9 +219,10 @@ def _unwritable(path: Path, exc: OSError) -> InputError:
 
     reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "文件夹不存在",
               errno.EROFS: "只读的磁盘", errno.ENOSPC: "磁盘空间不足", errno.EISDIR: "已有同名的文件夹",
-              errno.ENOTDIR: "路径中有一段不是文件夹",
-              errno.EEXIST: "路径中有一段不是文件夹"}.get(exc.errno, exc.strerror or type(exc).__name__)
-    return InputError("file", f"无法写入 {path}:{reason}",
+              errno.ENAMETOOLONG: "文件名太长",
+              errno.ENOTDIR: "路径中的文件夹名已被一个文件占用",
+              errno.EEXIST: "路径中的文件夹名已被一个文件占用"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    return InputError("file", f"无法保存 {path}:{reason}",
                       "换一个可以写入的文件夹(如 桌面 或 文档)和文件名;若该文件正在 Excel/WPS 中打开,先关闭")
 
 
