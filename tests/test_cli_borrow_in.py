@@ -286,3 +286,16 @@ def test_unreadable_values_are_reported_together(borrow_in, as_json):
     found = errors(as_json, borrow_in(until="明年", origin_region="四川", origin_grade="x", json=True))
     assert {f for _, f in found} == {"until", "origin_region", "origin_grade"}
     assert {r for r, _ in found} == {"INPUT"}
+
+
+def test_undesignating_a_school_with_borrowers_warns(borrow_in, xueji, as_json):
+    """ORG-3: a school taken off the designated list keeps its borrowing pupils (their loan
+    runs its course) — the registrar is told how many are still there."""
+    assert borrow_in().exit_code == 0
+    result = xueji("school", "set", "004", "--not-designated")
+    assert result.exit_code == 0, result.stderr
+    assert "ORG-3(提醒)" in result.stderr and "仍有 1 名借读生在读" in result.stderr
+    document = as_json(xueji("school", "set", "004", "--not-designated", "--json"))
+    assert document["ok"] is True and len(document["warnings"]) == 1
+    quiet = as_json(xueji("school", "set", "001", "--not-designated", "--json"))
+    assert quiet["warnings"] == []

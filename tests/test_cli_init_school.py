@@ -158,7 +158,7 @@ def test_school_set_service_areas(township, xueji):
                    "130283106", "--name", "东村完全小学", "--designated-for-borrowing", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "code": "002", "name": "东村完全小学",
-                                         "service_areas": ["130283107"]}
+                                         "service_areas": ["130283107"], "warnings": []}
     school = json.loads(xueji("school", "list", "--json").stdout)["schools"][1]
     assert school["designated_for_borrowing"] is True
 

@@ -65,10 +65,19 @@ def set_(
         with ws.store.session(write=True) as session:
             school = schools.update(session, code, name, designated, service_area, remove_area)
             areas = schools.areas_of(session, school.id)
+            borrowing = schools.borrowers_at(session, school.id) if designated is False else 0
+        # ORG-3 names the schools that may take borrowing pupils; those already here stay
+        # until their loan ends (BOR-4), but the registrar should know they are there.
+        warnings = [f"ORG-3(提醒):{school.name}已不是指定借读学校,但仍有 {borrowing} 名借读生在读;"
+                    "他们的借读不受影响,新的借读不能再登记到本校。到期用 xueji borrow end 结束借读"
+                    ] if borrowing else []
         if json_out:
-            emit_json({"ok": True, "code": school.code, "name": school.name, "service_areas": areas})
+            emit_json({"ok": True, "code": school.code, "name": school.name, "service_areas": areas,
+                       "warnings": warnings})
         else:
             say(f"已修改学校 {school.code} {school.name},服务范围 {'、'.join(areas) or '(未设置)'}")
+            for warning in warnings:
+                say(warning, "yellow")
 
 
 @app.command("list")

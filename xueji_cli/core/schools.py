@@ -84,6 +84,13 @@ def update(session: Session, code: str, name: str | None = None, designated: boo
     return school
 
 
+def borrowers_at(session: Session, school_id: int) -> int:
+    """How many children are studying at the school on loan now (active borrowing records)."""
+    return session.exec(select(func.count()).select_from(Student).where(
+        Student.school_id == school_id, Student.kind == "borrowing",
+        Student.status == "active")).one()
+
+
 def areas_of(session: Session, school_id: int) -> list[str]:
     return list(session.exec(select(ServiceArea.region).where(
         ServiceArea.school_id == school_id).order_by(ServiceArea.region)))
