@@ -250,3 +250,24 @@ def test_missing_with_a_valid_or_foreign_number_is_plain():
     assert identity.missing("ENR-7", "gender", "性别", "h", "A", "E12345678").message == "缺少性别"
     # only gender and birth come from the number
     assert identity.missing("ENR-7", "name", "姓名", "h", "1", wrong_check(valid)).message == "缺少姓名"
+
+
+def test_check_resident_id_asks_for_the_number_only_with_a_resident_id():
+    from synthetic import make_id
+
+    from xueji_cli.rules.identity import RESIDENT_ID, check_resident_id
+
+    missing = check_resident_id(RESIDENT_ID, "", None, None, "按户口簿填写")
+    assert [(v.rule, v.field, v.hint) for v in missing] == [("NUM-6", "id_number", "按户口簿填写")]
+    assert check_resident_id("2", "", None, None, "x") == []  # another kind of document
+    assert check_resident_id(RESIDENT_ID, make_id(seq=3), None, None, "x") == []
+
+
+def test_file_reason_words():
+    import errno
+
+    from xueji_cli.core.errors import file_reason
+
+    assert file_reason(OSError(errno.ENAMETOOLONG, "File name too long")) == "文件名太长"
+    assert file_reason(OSError(errno.ENOTDIR, "Not a directory")) == "路径中的文件夹名已被一个文件占用"
+    assert file_reason(OSError(9999, "odd")) == "odd"

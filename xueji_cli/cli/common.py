@@ -218,18 +218,15 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
 def _file_problem(exc: OSError) -> tuple[str, str]:
     """What went wrong with a file (an export's name too long, a folder without write
     permission, a full disk), in words, naming the file the registrar gave."""
-    import errno
     from pathlib import Path
+
+    from xueji_cli.core.errors import file_reason
 
     named = exc.filename2 or exc.filename
     name = Path(str(named)).name if named else ""
     if len(name) > 60:
         name = name[:40] + "…" + name[-12:]
-    reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限",
-              errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘只读",
-              errno.ENOENT: "文件夹不存在", errno.EEXIST: "路径中的文件夹名已被一个文件占用",
-              errno.ENOTDIR: "路径中的文件夹名已被一个文件占用",
-              errno.EISDIR: "这是一个文件夹,不是文件名"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    reason = file_reason(exc)
     where = f"「{name}」" if name else ""
     return (f"文件{where}无法保存或读取:{reason}",
             "换一个较短的文件名或一个可写入的文件夹,检查磁盘空间后再试")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xueji_cli.core import sqlite
-from xueji_cli.core.errors import DirectoryError, InputError
+from xueji_cli.core.errors import DirectoryError, InputError, file_reason
 from xueji_cli.core.store import DB_FILE, REVISIONS, Store
 
 TABLES = {"school", "person", "student", "journal", "alembic_version"}
@@ -144,7 +144,7 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
     except PermissionError:
         raise _refuse(target, "无法写入(没有权限)", "换一个可写入的文件夹") from None
     except OSError as exc:  # a name too long for the file system, a full or vanished disk …
-        raise _refuse(target, f"无法写入({exc.strerror or type(exc).__name__})",
+        raise _refuse(target, f"无法写入({file_reason(exc)})",
                       "换一个较短的文件名或另一个文件夹") from None
     return describe(made)
 

@@ -103,11 +103,9 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         if not value:
             found.append(identity.missing("BOR-3", name, what, f"按户口簿和借读证明信填写{what}",
                                           applicant.id_type, applicant.id_number))
-    if applicant.id_type == identity.RESIDENT_ID:
-        if not applicant.id_number:
-            found.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
-                                   "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型并填写全国学籍号"))
-        found += identity.check_id_number(applicant.id_number, applicant.birth, applicant.gender)
+    found += identity.check_resident_id(
+        applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
+        "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型并填写全国学籍号")
     national, problems = identity.national_number_for(
         applicant.id_type, applicant.id_number, applicant.national_number)
     found += [v for v in problems if v.is_error] + rules.check_national_number(national)

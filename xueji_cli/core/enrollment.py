@@ -343,11 +343,9 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     if applicant.birth is None:
         found.append(identity.missing("ENR-7", "birth", "出生日期", "按户口簿填写出生日期",
                                       applicant.id_type, applicant.id_number))
-    if applicant.id_type == identity.RESIDENT_ID:
-        if not applicant.id_number:
-            found.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
-                                   "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型"))
-        found += identity.check_id_number(applicant.id_number, applicant.birth, applicant.gender)
+    found += identity.check_resident_id(
+        applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
+        "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型")
     national, problems = identity.national_number_for(
         applicant.id_type, applicant.id_number, applicant.national_number)
     found += problems

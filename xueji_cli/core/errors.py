@@ -52,3 +52,15 @@ class DirectoryError(XuejiError):
     locked past the wait, damaged. Exit 3."""
 
     exit_code = 3
+
+
+def file_reason(exc: OSError) -> str:
+    """Why a file the registrar named could not be written or read, in their words (one
+    table for every writer: workbooks, backups, the guard's last resort)."""
+    import errno
+
+    return {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的磁盘", errno.ENOENT: "文件夹不存在",
+            errno.EISDIR: "已有同名的文件夹", errno.ENOTDIR: "路径中的文件夹名已被一个文件占用",
+            errno.EEXIST: "路径中的文件夹名已被一个文件占用",
+            }.get(exc.errno, exc.strerror or type(exc).__name__)

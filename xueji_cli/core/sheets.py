@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xueji_cli.core.errors import InputError
+from xueji_cli.core.errors import InputError, file_reason
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -215,14 +215,7 @@ def save(wb: Workbook, path: Path) -> Path:
 
 
 def _unwritable(path: Path, exc: OSError) -> InputError:
-    import errno
-
-    reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "文件夹不存在",
-              errno.EROFS: "只读的磁盘", errno.ENOSPC: "磁盘空间不足", errno.EISDIR: "已有同名的文件夹",
-              errno.ENAMETOOLONG: "文件名太长",
-              errno.ENOTDIR: "路径中的文件夹名已被一个文件占用",
-              errno.EEXIST: "路径中的文件夹名已被一个文件占用"}.get(exc.errno, exc.strerror or type(exc).__name__)
-    return InputError("file", f"无法保存 {path}:{reason}",
+    return InputError("file", f"无法保存 {path}:{file_reason(exc)}",
                       "换一个可以写入的文件夹(如 桌面 或 文档)和文件名;若该文件正在 Excel/WPS 中打开,先关闭")
 
 

@@ -228,12 +228,11 @@ def _arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation]
         if not value and what not in {v.field for v in person.problems}:
             problems.append(identity.missing("ENR-7", what, label, f"照转学证明填写{label}",
                                              person.id_type, person.id_number))
-    if person.id_type == identity.RESIDENT_ID:
-        if not person.id_number and "id_number" not in {v.field for v in person.problems}:
-            problems.append(Violation("NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号",
-                                      "照转学证明填写18位公民身份号码;确无身份证号的,用 --id-type 注明证件类型"
-                                      "并用 --national-number 填写全国学籍号"))
-        problems += identity.check_id_number(person.id_number, person.birth, person.gender)
+    unreadable = {v.field for v in person.problems}  # said once, as unreadable
+    problems += [v for v in identity.check_resident_id(
+        person.id_type, person.id_number, person.birth, person.gender,
+        "照转学证明填写18位公民身份号码;确无身份证号的,用 --id-type 注明证件类型"
+        "并用 --national-number 填写全国学籍号") if v.field not in unreadable]
     national, more = identity.national_number_for(person.id_type, person.id_number,
                                                   person.national_number)
     problems += more

@@ -193,6 +193,17 @@ def missing(rule: str, field: str, label: str, hint: str, id_type: str = RESIDEN
     return Violation(rule, field, f"缺少{label}", hint)
 
 
+def check_resident_id(id_type: str | None, id_number: str, birth: dt.date | None,
+                      gender: str | None, missing_hint: str) -> list[Violation]:
+    """NUM-6 for a child registered with a resident ID (居民身份证): the number is there
+    (`missing_hint` says where to find it, or what to do without one) and valid."""
+    if id_type != RESIDENT_ID:
+        return []
+    found = [] if id_number else [Violation(
+        "NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号", missing_hint)]
+    return found + check_id_number(id_number, birth, gender)
+
+
 def normalise_national_number(text: object) -> str:
     if text is None:
         return ""
