@@ -80,6 +80,16 @@ class ChangeKind:
 
 
 @cache
+def require(name: str, value: str, field: str, what: str) -> str:
+    """parse_code, or an InputError naming the `field` and listing the labels to choose from."""
+    found = parse_code(name, value)
+    if not found:
+        from xueji_cli.core.errors import InputError
+
+        raise InputError(field, f"没有「{value}」这种{what}", f"可选:{'、'.join(table(name).values())}")
+    return found
+
+
 def change_kind(key: str) -> ChangeKind:
     entry = _tables()["change_kind"][key]
     return ChangeKind(key, entry["label"], entry.get("code"), entry["group"])

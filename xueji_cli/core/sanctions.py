@@ -40,11 +40,7 @@ class Sanction:
 
 
 def parse_kind(text: str) -> str:
-    found = codes.parse_code("sanction_kind", text)
-    if not found:
-        choices = "、".join(codes.table("sanction_kind").values())
-        raise InputError("sanction_kind", f"没有「{text}」这种处分", f"可选:{choices}")
-    return found
+    return codes.require("sanction_kind", text, "sanction_kind", "处分")
 
 
 def sanctions_of(session: Session, student_ids: list[int] | None = None) -> list[Sanction]:

@@ -210,11 +210,7 @@ class Outcome:
 
 
 def parse_reason(text: str) -> str:
-    found = codes.parse_code("suspension_reason", text)
-    if not found:
-        choices = "、".join(codes.table("suspension_reason").values())
-        raise InputError("reason", f"没有「{text}」这种休学原因", f"可选:{choices}")
-    return found
+    return codes.require("suspension_reason", text, "reason", "休学原因")
 
 
 def parse_grade_choice(text: str | None) -> str | int | None:
