@@ -181,3 +181,22 @@ def test_explicit_semesters_take_precedence():
     assert s.semester_of(D("2027-06-30")).name == "2026—2027学年第二学期"
     # between the listed semesters (winter holiday): the generic calendar answers
     assert s.semester_of(D("2027-02-01")).start == D("2026-09-01")
+
+
+def test_an_unknown_coded_value_lists_the_choices():
+    import pytest
+
+    from xueji_cli.core import codes
+    from xueji_cli.core.errors import InputError
+    from xueji_cli.core.sanctions import parse_kind
+    from xueji_cli.core.suspension import parse_reason
+
+    with pytest.raises(InputError) as refused:
+        parse_reason("想休息")
+    assert refused.value.field == "reason" and "没有「想休息」这种休学原因" in refused.value.message
+    assert refused.value.hint.startswith("可选:")
+    with pytest.raises(InputError) as refused:
+        parse_kind("罚站")
+    assert refused.value.field == "sanction_kind"
+    first = next(iter(codes.table("sanction_kind").values()))
+    assert parse_kind(first) == codes.parse_code("sanction_kind", first)
