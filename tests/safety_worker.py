@@ -65,6 +65,9 @@ def main(argv: list[str]) -> int:
     tag = argv[argv.index("--tag") + 1] if "--tag" in argv else "worker"
     ws = open_workspace(directory)
     operator = f"{ws.operator}/{tag}"
+    import xueji_cli.core.models  # noqa: F401 - the ORM loaded before "ready" (not on the
+    with ws.store.session():  # first write), so the kill window covers writing only
+        pass
     if "--wait" in argv:
         print("ready", flush=True)
         sys.stdin.readline()

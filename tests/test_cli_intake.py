@@ -248,6 +248,19 @@ def test_rerun_enrolls_nobody_twice(township, xueji, as_json, sql, tmp_path):
     assert "没有需要新登记的学生;已在籍 3 人" in screen.stderr
 
 
+def test_rerun_with_a_namesake_without_id_number(township, xueji, as_json, tmp_path):
+    """A child found both by ID number and by the name of a namesake without one (a record
+    met by two of the look-ups) is still one record already held, not two."""
+    first = rosters.child(1, 身份证件类型="居民身份证")
+    namesake = rosters.child(2, 姓名=first["姓名"], 出生日期="2020-04-06", 身份证号="",
+                             身份证件类型="其他")
+    path = roster(tmp_path, [first, namesake])
+    assert xueji("enroll", "--from", path, "--school", "001").exit_code == 0
+    again = xueji("enroll", "--from", path, "--school", "001", "--json")
+    assert again.exit_code == 0, again.stdout
+    assert as_json(again)["counts"] == {"rows": 2, "enroll": 0, "already": 2, "invalid": 0}
+
+
 def test_rerun_with_new_rows_adds_them_after(township, xueji, sql, tmp_path):
     assert xueji("enroll", "--from", roster(tmp_path, good(2)), "--school", "001").exit_code == 0
     result = xueji("enroll", "--from", roster(tmp_path, good(3), name="more.xlsx"), "--school", "001")

@@ -28,42 +28,54 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
     with guard(json_out):
         from pathlib import Path
 
-        from xueji_cli.core import roster_reader
+        from xueji_cli.core import roster_files
 
         paths = [Path(f).expanduser() for f in files]
-        if errors_out:
-            _refuse_overwriting_a_roster(Path(errors_out).expanduser(), paths)
-        roster_reader.prefetch(paths, sheet)  # parse the files while the rest is imported
-        from xueji_cli.core import dates, intake, schools
+        try:
+            if errors_out:
+                _refuse_overwriting_a_roster(Path(errors_out).expanduser(), paths)
+            roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
+            _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run,
+                    json_out, show_id, progress)
+        finally:
+            roster_files.discard()
 
-        effective = parse_date_option(date)
-        code = schools.normalise_code(school) if school else None
-        ws = workspace(ctx)
-        with intake.bulk(), _progress(progress and not json_out) as tick:
-            intake.prepare()
-            batch = intake.read(paths, code, sheet, tick)
-            with ws.store.session(write=not dry_run) as session:
-                if code:
-                    schools.get(session, code)  # an unknown --school is one message, not one a row
-                intake.check(session, ws.settings, batch, effective, dates.today(), tick)
-                invalid = batch.having("invalid")
-                refused = bool(invalid) and not skip_invalid
-                intake.number(session, ws.settings, batch)
-                if not (dry_run or refused):
-                    intake.write(session, ws.settings, batch, effective, ws.operator, tick)
-        errors_file = None
-        if errors_out and invalid:
-            from xueji_cli.core import roster_sheets
 
-            errors_file = roster_sheets.write_errors(Path(errors_out), batch,
-                                                     only_invalid=skip_invalid)
-        outcome = "dry_run" if dry_run else "refused" if refused else "imported"
-        if json_out:
-            emit_json(_document(batch, outcome, effective, errors_file, show_id))
-        else:
-            _render(batch, outcome, errors_file, errors_out, show_id)
-        if invalid:
-            raise typer.Exit(1)
+def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, json_out,
+            show_id, progress) -> None:
+    from pathlib import Path
+
+    from xueji_cli.core import dates, intake
+    from xueji_cli.core.school_codes import normalise_code
+
+    effective = parse_date_option(date)
+    code = normalise_code(school) if school else None
+    ws = workspace(ctx)
+    with intake.bulk(), _progress(progress and not json_out) as tick:
+        intake.prepare()
+        batch = intake.read(paths, code, sheet, tick)
+        with intake.open_target(ws.store, write=not dry_run) as target:
+            if code:
+                intake.require_school(target, code)
+            intake.check(target, ws.settings, batch, effective, dates.today(), tick)
+            invalid = batch.having("invalid")
+            refused = bool(invalid) and not skip_invalid
+            intake.number(target, ws.settings, batch)
+            if not (dry_run or refused):
+                intake.write(target, batch, effective, ws.operator, tick)
+    errors_file = None
+    if errors_out and invalid:
+        from xueji_cli.core import roster_sheets
+
+        errors_file = roster_sheets.write_errors(Path(errors_out), batch,
+                                                 only_invalid=skip_invalid)
+    outcome = "dry_run" if dry_run else "refused" if refused else "imported"
+    if json_out:
+        emit_json(_document(batch, outcome, effective, errors_file, show_id))
+    else:
+        _render(batch, outcome, errors_file, errors_out, show_id)
+    if invalid:
+        raise typer.Exit(1)
 
 
 def _refuse_overwriting_a_roster(errors_out, paths) -> None:

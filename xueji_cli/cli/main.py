@@ -130,8 +130,9 @@ def root(
 
 
 def main() -> None:
-    from xueji_cli.cli.startup import check_argv, tolerant_streams
+    from xueji_cli.cli.startup import check_argv, prefetch_rosters, tolerant_streams
 
     tolerant_streams()
     check_argv(sys.argv[1:])
+    prefetch_rosters(sys.argv[1:])
     app()

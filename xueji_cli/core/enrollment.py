@@ -4,29 +4,32 @@ transaction.
 
 `Roster` answers the look-ups the rules need and also counts what the current batch has
 already accepted, so one student and a whole September roster go through the same path.
+One student's look-ups are queries through the session; a roster's are loaded at once
+(Roster.loaded, by core/bulk.py on SQLite). The ORM is imported where it is used, so that
+the September intake, which writes through sqlite3 (core/bulk.py), never loads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
-
-from xueji_cli.core import codes, journal, schools
+from xueji_cli.core import codes, journal
 from xueji_cli.core.errors import Refused
-from xueji_cli.core.models import Person, School, ServiceArea, Student
 from xueji_cli.core.numbering import Sequencer, prefix_for
 from xueji_cli.core.settings import Settings
-from xueji_cli.core.store import insert_many, insert_rows
+from xueji_cli.core.store import insert_many
 from xueji_cli.core.dates import now
 from xueji_cli.rules import Violation, split
 from xueji_cli.rules import enrollment as rules
 from xueji_cli.rules import identity
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.core.models import Person, School, Student
 
 FUTURE_LIMIT_DAYS = 31  # registration for September may be made in August
 
@@ -86,7 +89,7 @@ class SchoolFacts:
 class Roster:
     """Look-ups over the database, plus the children this batch has accepted so far."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session | None = None):
         self.session = session
         self._schools: dict[str, School | None] = {}
         self._areas: dict[int, list[str]] | None = None
@@ -95,39 +98,32 @@ class Roster:
         self.pending_people: dict[tuple, str] = {}
         self._all_schools = False
         self._all_counts = False
-        self._found: dict[tuple, list[dict]] | None = None  # preloaded matches (NUM-7)
+        self._found: dict[tuple, list[dict]] | None = None  # loaded matches (NUM-7)
         self._facts: dict[int, SchoolFacts] = {}
         self._service: dict[tuple[str, int], list[Violation]] = {}  # read only once made
 
-    def preload(self, applicants: list[Applicant]) -> None:
-        """Load in a few queries what assessing a whole roster would otherwise ask once per
-        child: the schools, every class's count, and the records already held for the
-        children of the batch (by ID number, national number, name and birth date)."""
-        self._schools = {s.code: s for s in self.session.exec(select(School))}
-        self._all_schools = True
-        self.areas()
-        rows = self.session.exec(
-            select(Student.school_id, Student.grade, Student.class_no, func.count())
-            .where(Student.status == "active")
-            .group_by(Student.school_id, Student.grade, Student.class_no))
-        self._class_counts = {(s, g, c): n for s, g, c, n in rows}
-        self._all_counts = True
-        ids = {a.id_number for a in applicants if a.id_number}
-        nationals = {a.national_number for a in applicants if not a.id_number and a.national_number}
-        names = {a.name for a in applicants if not a.id_number and not a.national_number and a.name}
-        self._found = {}
-        json_list = _json_lists(self.session)
-        for column, values in ((Person.id_number, ids), (Student.national_number, nationals),
-                               (Person.name, names)):
-            for where in _among(column, sorted(values), json_list):
-                for student, person, school in self.session.exec(_MATCH_QUERY.where(where)):
-                    for key in _match_keys(person, student):
-                        self._found.setdefault(key, []).append(_match(student, person, school))
+    @classmethod
+    def loaded(cls, schools: dict[str, School], areas: dict[int, list[str]],
+               class_counts: dict[tuple[int, int, int], int],
+               found: dict[tuple, list[dict]]) -> Roster:
+        """A roster whose look-ups were all made beforehand (a whole September roster,
+        core/bulk.py): every school by code, their service areas, each class's count of
+        active records, and the records held for the batch's children by match key
+        (match_keys → match())."""
+        roster = cls()
+        roster._schools, roster._areas = dict(schools), areas
+        roster._class_counts, roster._found = dict(class_counts), found
+        roster._all_schools = roster._all_counts = True
+        return roster
 
     def school(self, code: str) -> School | None:
         if self._all_schools:
             return self._schools.get(code)
         if code not in self._schools:
+            from sqlmodel import select
+
+            from xueji_cli.core.models import School
+
             self._schools[code] = self.session.exec(
                 select(School).where(School.code == code)).first()
         return self._schools[code]
@@ -145,6 +141,10 @@ class Roster:
 
     def areas(self) -> dict[int, list[str]]:
         if self._areas is None:
+            from sqlmodel import select
+
+            from xueji_cli.core.models import ServiceArea
+
             self._areas = {}
             for area in self.session.exec(select(ServiceArea)):
                 self._areas.setdefault(area.school_id, []).append(area.region)
@@ -154,9 +154,16 @@ class Roster:
         labels = []
         for school_id, areas in self.areas().items():
             if school_id != besides and rules.within(region, areas):
-                school = self.session.get(School, school_id)
+                school = self._school_by_id(school_id)
                 labels.append(f"{school.code} {school.name}")
         return sorted(labels)
+
+    def _school_by_id(self, school_id: int) -> School:
+        if self._all_schools:
+            return next(s for s in self._schools.values() if s.id == school_id)
+        from xueji_cli.core.models import School
+
+        return self.session.get(School, school_id)
 
     def service_area(self, hukou: str, facts: SchoolFacts) -> list[Violation]:
         """ENR-2 就近入学 for a household registration and a school, worked out once per
@@ -179,6 +186,11 @@ class Roster:
         if self._all_counts:
             return self._class_counts.get(key, 0)
         if key not in self._class_counts:
+            from sqlalchemy import func
+            from sqlmodel import select
+
+            from xueji_cli.core.models import Student
+
             self._class_counts[key] = self.session.exec(
                 select(func.count()).select_from(Student).where(
                     Student.school_id == school_id, Student.grade == grade,
@@ -201,8 +213,13 @@ class Roster:
             return [{**m, "by": by, "by_label": by_label} for m in held
                     if by != "name" or not applicant.guardian_name
                     or m["guardian_name"] == applicant.guardian_name]
+        from sqlmodel import select
+
+        from xueji_cli.core.models import Person, School, Student
+
         found = []
-        query = _MATCH_QUERY
+        query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
+                 .join(School, School.id == Student.school_id))
         if applicant.id_number:
             where, by, by_label = Person.id_number == applicant.id_number, "id_number", "身份证号"
         elif applicant.national_number:
@@ -216,7 +233,10 @@ class Roster:
             where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth)
             by, by_label = "name", "姓名和出生日期"
         for student, person, school in self.session.exec(query.where(where)):
-            found.append({"by": by, "by_label": by_label, **_match(student, person, school)})
+            found.append({"by": by, "by_label": by_label, **match(
+                school.code, school.name, student.local_number, student.status, person.name,
+                person.gender, person.birth_date, student.grade, student.class_no,
+                person.guardian_name)})
         return found
 
     def accept(self, applicant: Applicant, school: School, label: str) -> None:
@@ -228,37 +248,15 @@ class Roster:
         self.pending_people[_person_key(applicant)] = label
 
 
-_MATCH_QUERY = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
-                .join(School, School.id == Student.school_id))
-
-
-def _json_lists(session: Session) -> bool:
-    """Whether the database takes a list of values as one JSON array (SQLite 3.38 and
-    later have json_each built in)."""
-    dialect = session.connection().dialect
-    return dialect.name == "sqlite" and \
-        getattr(dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38)
-
-
-def _among(column, values: list, json_list: bool) -> list:
-    """`column IN values` as few conditions as it takes. With `json_list` one, the values
-    given as one JSON array (json_each) rather than one bound parameter each: for a
-    roster's 100 000 ID numbers SQLAlchemy's per-value expansion took 0.4 s, the look-up
-    itself (the same index search) a fraction of it. Otherwise in chunks of 500."""
-    if not values:
-        return []
-    if json_list and all(value.__class__ is str for value in values):
-        each = func.json_each(json.dumps(values)).table_valued("value")
-        return [column.in_(sa_select(each.c.value))]
-    return [column.in_(values[start:start + 500]) for start in range(0, len(values), 500)]
-
-
-def _match(student: Student, person: Person, school: School) -> dict:
-    return {"school": f"{school.code} {school.name}", "school_code": school.code,
-            "local_number": student.local_number, "status": student.status,
-            "status_label": codes.label("status", student.status), "name": person.name,
-            "gender": person.gender, "birth": person.birth_date, "grade": student.grade,
-            "class_no": student.class_no, "guardian_name": person.guardian_name}
+def match(school_code: str, school_name: str, local_number: str | None, status: str,
+          name: str, gender: str, birth: dt.date, grade: int, class_no: int,
+          guardian_name: str | None) -> dict:
+    """A record already held for a person, as the rules (NUM-7) and the intake read it."""
+    return {"school": f"{school_code} {school_name}", "school_code": school_code,
+            "local_number": local_number, "status": status,
+            "status_label": codes.label("status", status), "name": name,
+            "gender": gender, "birth": birth, "grade": grade,
+            "class_no": class_no, "guardian_name": guardian_name}
 
 
 def _match_by(applicant: Applicant) -> tuple[str, str]:
@@ -271,12 +269,15 @@ def _match_by(applicant: Applicant) -> tuple[str, str]:
     return "name", "姓名和出生日期"
 
 
-def _match_keys(person: Person, student: Student) -> list[tuple]:
-    keys = [("name", person.name, person.birth_date)]
-    if person.id_number:
-        keys.append(("id", person.id_number))
-    if student.national_number:
-        keys.append(("national", student.national_number))
+def match_keys(name: str, birth: dt.date, id_number: str | None,
+               national_number: str | None) -> list[tuple]:
+    """The keys under which Roster.loaded finds a held record: by name and birth date, by
+    ID number, by national number (Roster.matches looks up the applicant's own key)."""
+    keys = [("name", name, birth)]
+    if id_number:
+        keys.append(("id", id_number))
+    if national_number:
+        keys.append(("national", national_number))
     return keys
 
 
@@ -404,45 +405,41 @@ PERSON_KEYS = ("id", "name", "gender", "birth_date", "id_type", "id_number", "et
 
 
 def write_many(session: Session, items: list[tuple[Applicant, Assessment, str]],
-               settings: Settings, effective: dt.date, operator: str,
-               batch: str | None = None, ids: tuple[range, range] | None = None) -> list[tuple[int, int]]:
+               effective: dt.date, operator: str, batch: str | None = None) -> list[tuple[int, int]]:
     """Create the people, their records with the numbers given and the journal entries, for
-    children already assessed (one child, or a chunk of a roster), with SQLAlchemy Core
-    executemany. Returns (person id, record id) of each, in order.
-
-    A bulk write (core/intake.py) takes the ids of all its rows at its start (`ids`:
-    person ids, record ids; sqlite.next_ids)."""
+    children already assessed (one child, or a roster on a server database), through the
+    session; the ids are taken table by table. Returns (person id, record id) of each."""
     if not items:
         return []
-    if ids is None:
-        return _write_each_table(session, items, effective, operator, batch)
-    stamp = now()
-    person_ids, student_ids = ids
-    people = [(person_id, a.name, a.gender, a.birth, a.id_type, a.id_number or None,
-               a.ethnicity, a.hukou_region or None, a.guardian_name,
-               a.guardian_hukou_region or None, a.guardian_phone, a.residence_region or None,
-               a.address, a.details, stamp)
-              for person_id, (a, _, _) in zip(person_ids, items)]
-    insert_rows(session, Person.__table__, PERSON_KEYS, people)
-    journal.create_records(session, "enroll", effective, operator,
-                           _records(items, person_ids, effective, stamp, batch),
-                           ids=student_ids)
-    return list(zip(person_ids, student_ids))
+    from xueji_cli.core.models import Person
 
-
-def _write_each_table(session: Session, items, effective: dt.date, operator: str,
-                      batch: str | None) -> list[tuple[int, int]]:
-    """write_many for one child (or any few): the ids are taken table by table."""
     stamp = now()
-    people = [dict(zip(PERSON_KEYS[1:], (
-        a.name, a.gender, a.birth, a.id_type, a.id_number or None, a.ethnicity,
-        a.hukou_region or None, a.guardian_name, a.guardian_hukou_region or None,
-        a.guardian_phone, a.residence_region or None, a.address, a.details, stamp)))
-        for a, _, _ in items]
+    people = [dict(zip(PERSON_KEYS[1:], _person(a, stamp))) for a, _, _ in items]
     person_ids = insert_many(session, Person.__table__, people, return_ids=True)
     student_ids = journal.create_records(session, "enroll", effective, operator,
                                          _records(items, person_ids, effective, stamp, batch))
     return list(zip(person_ids, student_ids))
+
+
+def rows_to_write(items: list[tuple[Applicant, Assessment, str]], effective: dt.date,
+                  operator: str, batch: str | None, person_ids: range,
+                  student_ids: range) -> list[tuple[str, tuple, list[tuple]]]:
+    """What write_many writes, as (table, columns, rows) with the ids given — for a bulk
+    write that took the ids of all its rows at its start (core/bulk.py)."""
+    stamp = now()
+    people = [(person_id, *_person(a, stamp)) for person_id, (a, _, _) in zip(person_ids, items)]
+    records = _records(items, person_ids, effective, stamp, batch)
+    return [("person", PERSON_KEYS, people),
+            ("student", *journal.record_rows(records, student_ids)),
+            ("journal", journal.ENTRY_KEYS,
+             journal.entry_rows("enroll", effective, operator, records, student_ids))]
+
+
+def _person(a: Applicant, stamp: dt.datetime) -> tuple:
+    """The values of PERSON_KEYS after the id."""
+    return (a.name, a.gender, a.birth, a.id_type, a.id_number or None, a.ethnicity,
+            a.hukou_region or None, a.guardian_name, a.guardian_hukou_region or None,
+            a.guardian_phone, a.residence_region or None, a.address, a.details, stamp)
 
 
 def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) -> list[tuple]:
@@ -486,8 +483,10 @@ _NO_APPROVALS: list = []  # shared by every entry without one; never changed
 def write(session: Session, applicant: Applicant, assessment: Assessment, sequencer: Sequencer,
           settings: Settings, effective: dt.date, operator: str, batch: str | None = None) -> Enrolled:
     """Create the person, the record with its next number, and the journal entry."""
+    from xueji_cli.core.models import Person, Student
+
     number = sequencer.next(prefix_for(settings, assessment.school, assessment.entry_year))
-    [(person_id, student_id)] = write_many(session, [(applicant, assessment, number)], settings,
+    [(person_id, student_id)] = write_many(session, [(applicant, assessment, number)],
                                            effective, operator, batch)
     return Enrolled(session.get(Student, student_id), session.get(Person, person_id),
                     assessment.school, assessment.warnings)
@@ -496,7 +495,9 @@ def write(session: Session, applicant: Applicant, assessment: Assessment, sequen
 def enroll_one(session: Session, settings: Settings, applicant: Applicant, effective: dt.date,
                today: dt.date, operator: str, dry_run: bool = False) -> Enrolled | Assessment:
     """Enroll one child, or raise Refused with every problem found."""
-    applicant.school_code = schools.normalise_code(applicant.school_code)
+    from xueji_cli.core.school_codes import normalise_code
+
+    applicant.school_code = normalise_code(applicant.school_code)
     roster = Roster(session)
     assessment = assess(applicant, roster, settings, effective, today)
     if assessment.errors:

@@ -5,8 +5,9 @@ assessed by `enrollment.assess()` — exactly the rules of `xueji enroll` — ag
 `Roster` that also counts what the files have accepted so far (class caps over the rows,
 the same child twice in the files). Nothing is written unless every row passes (or the
 registrar asked to skip the invalid ones); then the numbers are assigned in a documented,
-deterministic order and everything is written in the one write transaction with
-SQLAlchemy Core executemany (enrollment.write_many, the path of one-student enrollment).
+deterministic order and everything is written in the one write transaction: on SQLite
+through sqlite3 with executemany (core/bulk.py, which does not load SQLAlchemy), on a
+server database through the session (enrollment.write_many, as one-student enrollment).
 
 Re-running a file enrolls nobody twice: a row whose child is already on record at that
 school with the same data is reported as already enrolled; one that clashes is an error.
@@ -22,20 +23,24 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Protocol
 
 from xueji_cli.core import roster_columns as rc
-from xueji_cli.core import roster_reader, sqlite
+from xueji_cli.core import roster_reader
 from xueji_cli.core.applicants import complete_from_id
 from xueji_cli.core.dates import now
 from xueji_cli.core.enrollment import Applicant, Assessment, Roster, assess, write_many
 from xueji_cli.core.errors import InputError
-from xueji_cli.core.models import School
 from xueji_cli.core.numbering import Sequencer, prefix_for
+from xueji_cli.core.school_codes import not_found
 from xueji_cli.core.settings import Settings
 from xueji_cli.rules import Violation
 from xueji_cli.rules.identity import check_one_record, load_places
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.core.store import Store
 
 # The order numbers are given in (NUM-1/NUM-2): school, then grade and class, then the
 # order of the rows in the files as given (file, sheet, row).
@@ -370,7 +375,7 @@ def _guardian_from_members(values: dict, details: dict, members: dict[str, dict]
 
 def prepare() -> None:
     """What every import needs whatever its rows, made ready while the files are still
-    being parsed in the background (roster_reader.prefetch): the column map and the
+    being parsed in the background (roster_files.prefetch): the column map and the
     region table the ID number checks read."""
     rc.by_header()
     load_places()
@@ -499,12 +504,11 @@ def _shown(key: str, value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def check(session: Session, settings: Settings, batch: Batch, effective: dt.date,
+def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
           today: dt.date, tick: Tick | None = None) -> None:
     """Assess every row (in file order) and set its status; nothing is written."""
-    roster = Roster(session)
-    roster.preload([row.applicant for row in batch.rows])
-    schools = {s.code: s for s in session.exec(select(School))}
+    roster = target.roster([row.applicant for row in batch.rows])
+    schools = target.schools()
     names = {s.name: s.code for s in schools.values()}
     total = len(batch.rows)
     resolved: dict[tuple, tuple[str, list[Violation]]] = {}  # a roster names a few schools
@@ -560,10 +564,10 @@ def _in_number_order(rows: list[Row]) -> list[Row]:
                                        r.applicant.class_no, r.order))
 
 
-def number(session: Session, settings: Settings, batch: Batch) -> None:
+def number(target: Target, settings: Settings, batch: Batch) -> None:
     """Give each row to enroll its local number (NUM-1/NUM-2), in NUMBER_ORDER. In a dry
     run the numbers are what an import now would give."""
-    sequencer = Sequencer(session)
+    sequencer = target.sequencer()
     prefixes: dict[tuple[int, int], str] = {}  # a roster numbers a few cohorts
     for row in _in_number_order(batch.having("new")):
         assessment = row.assessment
@@ -575,33 +579,77 @@ def number(session: Session, settings: Settings, batch: Batch) -> None:
         row.local_number = sequencer.next(prefix)
 
 
-def write(session: Session, settings: Settings, batch: Batch, effective: dt.date,
-          operator: str, tick: Tick | None = None) -> str | None:
-    """Write the numbered rows (persons, records, journal entries) in chunks, inside the
-    caller's one transaction. Returns the batch id the journal entries carry."""
+def write(target: Target, batch: Batch, effective: dt.date, operator: str,
+          tick: Tick | None = None) -> str | None:
+    """Write the numbered rows (persons, records, journal entries) inside the target's one
+    transaction. Returns the batch id the journal entries carry."""
     rows = _in_number_order(batch.having("new"))
     if not rows:
         return None
     batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        for start in range(0, len(rows), WRITE_CHUNK):
-            chunk = rows[start:start + WRITE_CHUNK]
-            write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
-                       settings, effective, operator, batch=batch.batch_id)
-        return batch.batch_id
-    # SQLite: the ids of every row are taken now (the write lock is held since BEGIN
-    # IMMEDIATE).
-    session.flush()
-    person_ids = sqlite.next_ids(connection, "person", len(rows))
-    student_ids = sqlite.next_ids(connection, "student", len(rows))
-    with sqlite.bulk_cache(connection, len(rows)):
-        for start in range(0, len(rows), WRITE_CHUNK):
-            chunk = rows[start:start + WRITE_CHUNK]
-            end = start + len(chunk)
-            write_many(session, [(r.applicant, r.assessment, r.local_number) for r in chunk],
-                       settings, effective, operator, batch=batch.batch_id,
-                       ids=(person_ids[start:end], student_ids[start:end]))
-            if tick:
-                tick("写入", end, len(rows))
+    target.write([(r.applicant, r.assessment, r.local_number) for r in rows], effective,
+                 operator, batch.batch_id,
+                 (lambda done: tick("写入", done, len(rows))) if tick else None)
     return batch.batch_id
+
+
+# -- where the rows are checked against and written ----------------------------------------
+
+class Target(Protocol):
+    """The database as the intake uses it, in one transaction (core/bulk.BulkTarget on
+    SQLite, SessionTarget on a server database)."""
+
+    def schools(self) -> dict: ...
+    def roster(self, applicants: list[Applicant]) -> Roster: ...
+    def sequencer(self) -> Sequencer: ...
+    def write(self, items: list, effective: dt.date, operator: str, batch: str,
+              tick: Callable[[int], None] | None = None) -> None: ...
+
+
+@contextlib.contextmanager
+def open_target(store: Store, write: bool) -> Iterator[Target]:
+    """One transaction over the directory's database, all or nothing."""
+    if store.is_sqlite:
+        from xueji_cli.core import bulk
+
+        with bulk.transaction(store, write) as target:
+            yield target
+    else:
+        with store.session(write=write) as session:
+            yield SessionTarget(session)
+
+
+def require_school(target: Target, code: str) -> None:
+    """--school names a school of the directory: one message, not one a row."""
+    schools = target.schools()
+    if code not in schools:
+        raise not_found(code, [(s.code, s.name) for s in schools.values()])
+
+
+class SessionTarget:
+    """A server database: through the ORM session, each child's look-ups as one-student
+    enrollment makes them, the rows written chunk by chunk (enrollment.write_many)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def schools(self) -> dict:
+        from sqlmodel import select
+
+        from xueji_cli.core.models import School
+
+        return {s.code: s for s in self.session.exec(select(School))}
+
+    def roster(self, applicants: list[Applicant]) -> Roster:
+        return Roster(self.session)
+
+    def sequencer(self) -> Sequencer:
+        return Sequencer(self.session)
+
+    def write(self, items: list, effective: dt.date, operator: str, batch: str,
+              tick: Callable[[int], None] | None = None) -> None:
+        for start in range(0, len(items), WRITE_CHUNK):
+            chunk = items[start:start + WRITE_CHUNK]
+            write_many(self.session, chunk, effective, operator, batch=batch)
+            if tick:
+                tick(start + len(chunk))

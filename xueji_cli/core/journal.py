@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING
 
 from xueji_cli.core import codes
 from xueji_cli.core.dates import now
-from xueji_cli.core.models import PROJECTED, JournalEntry, Student
+from xueji_cli.core.projection import PROJECTED
 from xueji_cli.core.store import insert_many, insert_rows
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.core.models import JournalEntry, Student
 
 
 def record(
@@ -29,6 +33,8 @@ def record(
     """Append one entry (and apply its `sets` to the record). `entry_fields` are the other
     columns of JournalEntry: reason, evidence, approvals, from_school, to_school, remark,
     details, case_ref, corrects, batch, school_id."""
+    from xueji_cli.core.models import JournalEntry
+
     change = codes.change_kind(kind)
     sets = dict(sets or {})
     unknown = set(sets) - set(PROJECTED)
@@ -68,19 +74,40 @@ def create_records(session: Session, kind: str, effective_date: dt.date, operato
     A bulk write gives the records' `ids` (taken at its start, sqlite.next_ids)."""
     if not items:
         return []
-    change = codes.change_kind(kind)
-    stamp = now()
-    for _own, sets, _fields in items:
-        if not sets.keys() <= _PROJECTED:
-            raise ValueError(f"not projected fields: {sorted(set(sets) - _PROJECTED)}")
-    own_keys, set_keys = tuple(items[0][0]), tuple(items[0][1])
+    from xueji_cli.core.models import JournalEntry, Student
+
     if ids is None:
+        check_projected(items)
         ids = insert_many(session, Student.__table__, [{**own, **sets} for own, sets, _ in items],
                           return_ids=True)
     else:
-        insert_rows(session, Student.__table__, ("id", *own_keys, *set_keys),
-                    [(new_id, *own.values(), *sets.values())
-                     for new_id, (own, sets, _fields) in zip(ids, items)])
+        insert_rows(session, Student.__table__, *record_rows(items, ids))
+    insert_rows(session, JournalEntry.__table__, ENTRY_KEYS,
+                entry_rows(kind, effective_date, operator, items, ids))
+    return list(ids)
+
+
+def check_projected(items: list[tuple[dict, dict, dict]]) -> None:
+    for _own, sets, _fields in items:
+        if not sets.keys() <= _PROJECTED:
+            raise ValueError(f"not projected fields: {sorted(set(sets) - _PROJECTED)}")
+
+
+def record_rows(items: list[tuple[dict, dict, dict]], ids) -> tuple[tuple, list[tuple]]:
+    """(the columns, the rows) of the records create_records inserts: each record's id,
+    its own fields and its `sets` applied."""
+    check_projected(items)
+    own_keys, set_keys = tuple(items[0][0]), tuple(items[0][1])
+    return (("id", *own_keys, *set_keys),
+            [(new_id, *own.values(), *sets.values())
+             for new_id, (own, sets, _fields) in zip(ids, items)])
+
+
+def entry_rows(kind: str, effective_date: dt.date, operator: str,
+               items: list[tuple[dict, dict, dict]], ids) -> list[tuple]:
+    """The journal entries (the values of ENTRY_KEYS) that create the records `ids`."""
+    change = codes.change_kind(kind)
+    stamp = now()
     entries = []
     for student_id, (own, sets, fields) in zip(ids, items):
         get = fields.get
@@ -92,13 +119,12 @@ def create_records(session: Session, kind: str, effective_date: dt.date, operato
             get("from_school"), get("to_school"), get("reason"), get("evidence", _NO_LIST),
             get("approvals", _NO_LIST), sets, get("remark"), get("details", _NO_DICT),
             get("case_ref"), get("corrects"), get("batch")))
-    insert_rows(session, JournalEntry.__table__, _ENTRY_KEYS, entries)
-    return list(ids)
+    return entries
 
 
 # Every column of an entry, in the order create_records gives them; an entry's own fields
 # that are not given are None, or an empty list or dict (one shared object, never changed).
-_ENTRY_KEYS = ("student_id", "kind", "national_code", "effective_date", "recorded_at",
+ENTRY_KEYS = ("student_id", "kind", "national_code", "effective_date", "recorded_at",
                "operator", "school_id", "from_school", "to_school", "reason", "evidence",
                "approvals", "sets", "remark", "details", "case_ref", "corrects", "batch")
 _NO_LIST: list = []
@@ -127,6 +153,10 @@ class Difference:
 def recompute(session: Session) -> tuple[int, list[Difference]]:
     """Fold the journal of every record and compare with the stored projection.
     Returns (records checked, differences)."""
+    from sqlmodel import select
+
+    from xueji_cli.core.models import JournalEntry, Student
+
     by_student: dict[int, dict] = {}
     rows = session.exec(
         select(JournalEntry.student_id, JournalEntry.sets)

@@ -16,9 +16,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Fields of `student` that the journal sets (the projection).
-PROJECTED = ("school_id", "kind", "local_number", "national_number", "entry_year",
-             "grade", "class_no", "status")
+from xueji_cli.core.projection import PROJECTED  # noqa: F401 - imported from here too
 
 
 class School(SQLModel, table=True):

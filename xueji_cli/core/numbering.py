@@ -3,15 +3,20 @@ records renumber-check looks at."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from xueji_cli.core import codes
 from xueji_cli.core.errors import Refused
-from xueji_cli.core.models import Person, School, Student
 from xueji_cli.core.settings import Settings
 from xueji_cli.rules import Violation
 from xueji_cli.rules.numbering import (LOCAL_FORMAT, NumberedRecord, check_numbers,
                                        local_number, local_prefix)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.core.models import School
 
 
 def prefix_for(settings: Settings, school: School, entry_year: int) -> str:
@@ -23,24 +28,34 @@ def last_sequence(session: Session, prefix: str) -> int:
     """The highest sequence used under a prefix, cancelled records included: numbers are
     never reused (NUM-3). Must run inside the writer's transaction (BEGIN IMMEDIATE) so
     that no other process takes the same number."""
-    numbers = session.exec(
+    from sqlmodel import select
+
+    from xueji_cli.core.models import Student
+
+    return highest(session.exec(
         select(Student.local_number).where(
-            Student.local_number >= prefix + "0000", Student.local_number <= prefix + "9999"))
-    used = [int(n[10:]) for n in numbers if n and LOCAL_FORMAT.match(n)]
-    return max(used, default=0)
+            Student.local_number >= prefix + "0000", Student.local_number <= prefix + "9999")))
+
+
+def highest(numbers: Iterable[str | None]) -> int:
+    """The highest sequence among the well-formed local numbers of one prefix."""
+    return max((int(n[10:]) for n in numbers if n and LOCAL_FORMAT.match(n)), default=0)
 
 
 class Sequencer:
     """Hands out consecutive numbers per prefix within one transaction (one student, or a
     whole batch)."""
 
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, session: Session | None = None,
+                 last: Callable[[str], int] | None = None):
+        """`last(prefix)`: the highest sequence used under a prefix; by default looked up
+        through the session (last_sequence)."""
+        self._lookup = last or (lambda prefix: last_sequence(session, prefix))
         self._last: dict[str, int] = {}
 
     def next(self, prefix: str) -> str:
         if prefix not in self._last:
-            self._last[prefix] = last_sequence(self.session, prefix)
+            self._last[prefix] = self._lookup(prefix)
         sequence = self._last[prefix] + 1
         if sequence > 9999:
             raise Refused([Violation(
@@ -52,6 +67,10 @@ class Sequencer:
 
 def numbered_records(session: Session, settings: Settings, school: str | None = None,
                      year: int | None = None) -> list[NumberedRecord]:
+    from sqlmodel import select
+
+    from xueji_cli.core.models import Person, School, Student
+
     query = (select(Student, Person.name, Person.id_type, Person.id_number, School.code,
                     School.type)
              .join(Person, Person.id == Student.person_id)

@@ -12,149 +12,20 @@ from __future__ import annotations
 
 import functools
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xueji_cli.core import roster_columns as rc
 from xueji_cli.core.errors import InputError
+from xueji_cli.core.roster_files import file_error, open_workbook, prefetched_sheet, visible_sheets
 
-SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
+__all__ = ["open_workbook"]  # the reader's callers open the files through it
+
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_COLUMNS = 3
-SAVE_AS = "用 Excel 或 WPS 打开该文件,「另存为」Excel 工作簿(.xlsx)后再导入"
 NOTE_WORDS = ("注", "备注", "说明", "填表", "制表", "审核", "合计", "总计", "共计", "以上",
               "校长", "负责人", "经办", "日期", "签字", "盖章", "联系人")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-def _error(path: Path, message: str, hint: str = SAVE_AS) -> InputError:
-    return InputError("roster_file", f"{path.name}:{message}", hint)
-
-
-def _sniff(path: Path) -> str:
-    """What the file really is: xlsx, ods, xls; or an InputError saying what it is."""
-    if not path.exists():
-        raise InputError("roster_file", f"找不到文件 {path}", "检查文件名和所在文件夹")
-    if path.is_dir():
-        raise InputError("roster_file", f"{path} 是文件夹,不是表格文件", "指明文件夹中的花名册文件")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
-    except OSError as exc:
-        raise InputError("roster_file", f"无法读取 {path}:{exc.strerror}", "检查文件权限") from None
-    if not head:
-        raise _error(path, "文件是空的(0字节)", "重新保存或重新接收该文件")
-    if head.startswith(_OLE):
-        if _ENCRYPTED in head:
-            raise _password(path)
-        return "xls"
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            raise _error(path, "文件不完整或已损坏(压缩结构不对)", "重新保存或重新接收该文件") from None
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names and "mimetype" in names:
-            return "ods"
-        if "word/document.xml" in names:
-            raise _error(path, "这是 Word 文档,不是表格", "把花名册做成 Excel 表格后再导入")
-        raise _error(path, "这是压缩包,不是 Excel 表格")
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head")):
-        raise _error(path, "这是网页(HTML/XML)格式的文件,只是扩展名为"
-                     f" {path.suffix or '(无)'},并不是 Excel 表格(有些系统导出的 .xls 就是这样)")
-    if _looks_like_text(head):
-        raise _error(path, "这是文本文件(如 CSV 或 TXT),不是 Excel 表格")
-    raise _error(path, "不是 Excel 或 WPS 表格文件(.xlsx、.xls、.ods)")
-
-
-def _looks_like_text(head: bytes) -> bool:
-    sample = head[:4096]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            sample.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
-
-
-def _password(path: Path) -> InputError:
-    return _error(path, "工作簿设置了打开密码,无法读取",
-                  "用 Excel 或 WPS 输入密码打开,在「文件 → 信息 → 保护工作簿」中删除密码后保存,再导入")
-
-
-_prefetched: dict = {}  # path -> workbook, (path, sheet) -> calamine's parsed sheet
-_prefetching: list = []  # the thread loading them
-
-
-def prefetch(paths: list[Path], only: str | None = None) -> None:
-    """Start parsing the files in a thread while the caller imports the database layer:
-    calamine parses without holding the GIL, so on two cores the two overlap. Whatever
-    goes wrong here is left for open_workbook() and layout() to find and report."""
-    import threading
-
-    _wait()
-    _prefetched.clear()  # nothing left over from an earlier call (same process, tests)
-
-    def load() -> None:
-        for path in paths:
-            try:
-                workbook = _open(path)
-                _prefetched[path] = workbook
-                names = [only] if only is not None else _visible(workbook)
-                for name in names:
-                    _prefetched[(path, name)] = workbook.get_sheet_by_name(name)
-            except Exception:  # noqa: BLE001 - reported when read for real
-                continue
-
-    thread = threading.Thread(target=load, name="xueji-roster-prefetch", daemon=True)
-    _prefetching.append(thread)
-    thread.start()
-
-
-def _wait() -> None:
-    while _prefetching:
-        _prefetching.pop().join()
-
-
-def _visible(workbook) -> list[str]:
-    return [m.name for m in workbook.sheets_metadata
-            if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith(".Visible")] \
-        or workbook.sheet_names
-
-
-def open_workbook(path: Path):
-    """A calamine workbook of the file, whatever its name says it is."""
-    _wait()
-    if path in _prefetched:
-        return _prefetched.pop(path)
-    return _open(path)
-
-
-def _open(path: Path):
-    import python_calamine as pc
-
-    from xueji_cli.core.filecheck import check_spreadsheet
-
-    kind = _sniff(path)  # what the file really is, and a plain word when it is no spreadsheet
-    check_spreadsheet(path)  # zip and XML bombs, encrypted parts: refused before calamine
-    try:
-        if path.suffix.lower() == f".{kind}" or (kind == "xlsx" and path.suffix.lower() == ".xlsm"):
-            return pc.CalamineWorkbook.from_path(str(path))
-        with open(path, "rb") as handle:  # named .xls but really .xlsx (or the reverse)
-            return pc.CalamineWorkbook.from_filelike(handle)
-    except pc.PasswordError:
-        raise _password(path) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise _error(path, f"文件已损坏或格式不对,无法读取({type(exc).__name__})",
-                     "用 Excel 或 WPS 打开检查;能打开的,「另存为」.xlsx 后再导入") from None
-
 
 @dataclass
 class Sheet:
@@ -286,12 +157,13 @@ def layout(path: Path, workbook, name: str) -> Sheet | None:
 def _load(path: Path, workbook, name: str):
     import python_calamine as pc
 
-    if (path, name) in _prefetched:
-        return _prefetched.pop((path, name))
+    sheet = prefetched_sheet(path, name)
+    if sheet is not None:
+        return sheet
     try:
         return workbook.get_sheet_by_name(name)
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise _error(path, f"工作表「{name}」已损坏,无法读取({type(exc).__name__})",
+        raise file_error(path, f"工作表「{name}」已损坏,无法读取({type(exc).__name__})",
                      "用 Excel 或 WPS 打开检查;能打开的,「另存为」.xlsx 后再导入") from None
 
 
@@ -314,10 +186,10 @@ def sheets(path: Path, workbook, only: str | None = None) -> tuple[list[Sheet], 
                              f"该文件的工作表:{'、'.join(names)}")
         found = layout(path, workbook, only)
         if found is None:
-            raise _error(path, f"工作表「{only}」是空的", "检查是否选错了工作表或文件")
+            raise file_error(path, f"工作表「{only}」是空的", "检查是否选错了工作表或文件")
         return [found], []
     found, notes, problems = [], [], []
-    for name in _visible(workbook):
+    for name in visible_sheets(workbook):
         try:
             sheet = layout(path, workbook, name)
         except InputError as exc:
@@ -330,7 +202,7 @@ def sheets(path: Path, workbook, only: str | None = None) -> tuple[list[Sheet], 
     if not found:
         if problems:
             raise problems[0]
-        raise _error(path, "表格是空的,没有任何数据" if len(names) <= 1
+        raise file_error(path, "表格是空的,没有任何数据" if len(names) <= 1
                      else "所有工作表都是空的,没有任何数据", "检查是否选错了文件")
     notes += [f"{exc.message},已跳过该工作表" for exc in problems]
     return found, notes

@@ -7,26 +7,17 @@ from sqlmodel import Session, select
 
 from xueji_cli.core import fields
 from xueji_cli.core.dates import now
-from xueji_cli.core.errors import InputError, NotFound, Refused
+from xueji_cli.core.errors import InputError, Refused
 from xueji_cli.core.models import School, ServiceArea, Student
+from xueji_cli.core.school_codes import normalise_code, not_found
 from xueji_cli.core.settings import SCHOOL_TYPES
 from xueji_cli.rules import Violation
-
-
-def normalise_code(code: str) -> str:
-    text = fields.text(code)
-    if text.isdigit() and len(text) <= 3:
-        return text.zfill(3)
-    raise InputError("code", f"学校代码「{text}」应为3位数字,如 001", "学籍号第7–9位即学校代码")
 
 
 def get(session: Session, code: str) -> School:
     school = session.exec(select(School).where(School.code == normalise_code(code))).first()
     if school is None:
-        known = "、".join(f"{s.code} {s.name}" for s in session.exec(select(School).order_by(School.code)))
-        raise NotFound(f"没有代码为 {normalise_code(code)} 的学校",
-                       f"本目录的学校:{known}" if known else "先用 xueji school add 登记学校",
-                       field="school")
+        raise not_found(code, session.exec(select(School.code, School.name)))
     return school
 
 

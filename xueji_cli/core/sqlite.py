@@ -10,11 +10,12 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from xueji_cli.core.errors import DirectoryError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 HEADER = b"SQLite format 3\x00"
 DAMAGE_WORDS = ("file is not a database", "malformed", "integrity")
@@ -24,19 +25,54 @@ def configure(engine: Engine, *, write: bool, timeout: float) -> None:
     """Foreign keys on, a busy wait, and transactions that SQLAlchemy controls: a writer
     takes the write lock at BEGIN (IMMEDIATE), so reading the next free number and
     inserting it cannot interleave with another process."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.close()
+        prepare(dbapi_connection, timeout)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.exec_driver_sql(begin_statement(write))
+
+
+def prepare(dbapi_connection: sqlite3.Connection, timeout: float) -> None:
+    """Every connection, through SQLAlchemy or not: foreign keys on, a busy wait, every
+    commit on the disk before it is reported (synchronous FULL), and transactions begun by
+    us (begin_statement), not by the driver."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def begin_statement(write: bool) -> str:
+    return "BEGIN IMMEDIATE" if write else "BEGIN"
+
+
+def connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection of the standard library's sqlite3 set up as the store's engines set up
+    theirs (prepare). The file must exist: opening never creates a database."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
+                           timeout=timeout)
+    prepare(conn, timeout)
+    return conn
+
+
+def schema_revision(path: Path, timeout: float) -> str | None:
+    """The database's alembic revision, or None when it has none (not a xueji database)."""
+    conn = connect(path, timeout)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return None
+        raise
+    finally:
+        conn.close()
+    return row[0] if row else None
 
 
 # A bulk write (a September roster) inserts about 1 KiB of table and index pages per row.
@@ -48,29 +84,26 @@ BULK_CACHE_MAX_KIB = 160 * 1024
 
 
 @contextlib.contextmanager
-def bulk_cache(connection, rows: int) -> Iterator[None]:
+def bulk_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
     """A page cache large enough for `rows` rows of a bulk insert, for the duration of
     the block (the connection's own setting is restored afterwards)."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
     wanted = min(BULK_CACHE_MAX_KIB, 8 * 1024 + rows * BULK_CACHE_KIB_PER_ROW)
     if before < 0 and -before >= wanted or before > 0 and before * 4 >= wanted:
         yield
         return
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{wanted}")
+    conn.execute(f"PRAGMA cache_size = -{wanted}")
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def next_ids(connection, table: str, count: int) -> range:
+def next_ids(conn: sqlite3.Connection, table: str, count: int) -> range:
     """Ids for `count` new rows of `table`. SQLite gives a new row max(rowid) + 1; a writer
     holds the write lock from BEGIN IMMEDIATE to its commit, so no one else can take
     these ids meanwhile."""
-    last = connection.exec_driver_sql(f'SELECT coalesce(max(id), 0) FROM "{table}"').scalar()
+    last = conn.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
     return range(last + 1, last + 1 + count)
 
 

@@ -1,5 +1,8 @@
 """Opening the database: the schema check, sessions that commit all or nothing, and the
-migrations (alembic) that create and upgrade it."""
+migrations (alembic) that create and upgrade it.
+
+SQLAlchemy is imported where it is used, not with this module: the September intake works
+on SQLite through the standard library (core/bulk.py) and never loads it (≈ 0.5 s)."""
 
 from __future__ import annotations
 
@@ -7,16 +10,18 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3 as sqlite3_module
+import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-
-from sqlalchemy import JSON, create_engine, exc, insert
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from xueji_cli.core import sqlite
 from xueji_cli.core.errors import DirectoryError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+    from sqlmodel import Session
 
 DB_FILE = "xueji.db"
 # The revisions of migrations/versions, oldest first. tests/test_migrations.py checks
@@ -39,10 +44,13 @@ def insert_many(session: Session, table, rows: list[dict], return_ids: bool = Fa
     ids: list[int] = []
     if return_ids:
         if connection.dialect.name != "sqlite":
+            from sqlalchemy import insert
+
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return list(session.execute(statement, rows).scalars())
         session.flush()  # rows the session still holds take their ids first
-        ids = list(sqlite.next_ids(connection, table.name, len(rows)))
+        ids = list(sqlite.next_ids(connection.connection.driver_connection, table.name,
+                                   len(rows)))
         keys = ["id", *rows[0]]
         insert_rows(session, table, keys, [(new_id, *row.values()) for new_id, row in zip(ids, rows)])
     else:
@@ -87,6 +95,8 @@ def _compiled(table, dialect, keys: tuple[str, ...]) -> tuple[str, list[str], li
     columns."""
     cache_key = (table, dialect.name, dialect.paramstyle, keys)
     if cache_key not in _COMPILED:
+        from sqlalchemy import JSON, insert
+
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
         if not compiled.positional:
             raise NotImplementedError("insert_rows needs a positional paramstyle (sqlite, psycopg)")
@@ -105,7 +115,7 @@ def _processed(values: tuple, process, is_json: bool, dialect) -> list:
     """One column's values through its bind processor, each distinct value once. A JSON
     list or dict is encoded as json.dumps would (the processor's own serializer when the
     engine was given another one); rows that share one list or dict encode it once."""
-    dumps = _json_dumps if is_json and dialect._json_serializer is None else None
+    dumps = json_dumps if is_json and dialect._json_serializer is None else None
     out = []
     memo: dict = {}
     last, result = _NOTHING, None
@@ -146,7 +156,16 @@ def _json_encoder():
     return lambda value: "".join(iterencode(value, 0))
 
 
-_json_dumps = _json_encoder()
+json_dumps = _json_encoder()
+
+
+def _is_database_error(error: Exception) -> bool:
+    """An error of the database driver, raised directly (sqlite3) or wrapped by SQLAlchemy
+    (which is only looked for when it has been loaded)."""
+    if isinstance(error, sqlite3_module.Error):
+        return True
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
 _JSON_KINDS = (dict, list)
 _NOTHING = object()
 
@@ -162,6 +181,8 @@ class Store:
 
     def engine(self, write: bool) -> Engine:
         if write not in self._engines:
+            from sqlalchemy import create_engine
+
             engine = create_engine(self.url)
             if self.is_sqlite:
                 sqlite.configure(engine, write=write, timeout=self.timeout)
@@ -178,7 +199,9 @@ class Store:
         """Database errors become DirectoryError (exit 3) with a registrar's message."""
         try:
             yield
-        except (exc.DBAPIError, sqlite3_module.Error) as error:
+        except Exception as error:
+            if not _is_database_error(error):
+                raise
             translated = sqlite.translate(error, self.path, self.timeout) if self.is_sqlite else None
             if translated is None:
                 raise
@@ -191,6 +214,8 @@ class Store:
                 RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
 
     def revision(self, conn: Connection) -> str | None:
+        from sqlalchemy import exc
+
         try:
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except exc.OperationalError as error:
@@ -201,8 +226,12 @@ class Store:
     def check_schema(self) -> None:
         """Refuse to work on a database whose schema is not this program's (exit 3)."""
         self.check_exists()
-        with self.errors(), self.engine(False).connect() as conn:
-            current = self.revision(conn)
+        if self.is_sqlite:  # read without loading SQLAlchemy: every command starts here
+            with self.errors():
+                current = sqlite.schema_revision(self.path, self.timeout)
+        else:
+            with self.errors(), self.engine(False).connect() as conn:
+                current = self.revision(conn)
         if current == HEAD:
             return
         if current is None:
@@ -220,6 +249,8 @@ class Store:
     def session(self, write: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back on any
         error, so that a command writes all of its change or none."""
+        from sqlmodel import Session
+
         with self.errors(), Session(self.engine(write), expire_on_commit=False) as session:
             try:
                 yield session

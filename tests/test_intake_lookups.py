@@ -1,22 +1,24 @@
-"""Roster.preload finds the same records (the same matches, in the same order) whether
-the values go to SQLite as one JSON array (json_each) or as chunks of bound parameters."""
+"""The September intake's look-ups made at once on sqlite3 (core/bulk.BulkTarget.roster)
+find, for every child, the records one-student enrollment finds through the ORM
+(Roster.matches, one query per child) — whatever the size of the chunks of values."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from sqlalchemy import create_engine, insert
 from sqlmodel import Session, SQLModel
 
-from xueji_cli.core import enrollment
+from xueji_cli.core import bulk
 from xueji_cli.core.enrollment import Applicant, Roster
 from xueji_cli.core.models import Person, School, Student
 
 STAMP = dt.datetime(2026, 9, 1, 1, 2, 3, tzinfo=dt.UTC)
 
 
-def _database():
-    engine = create_engine("sqlite://")
+def _database(path):
+    engine = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(School.__table__), [
@@ -49,25 +51,48 @@ def _applicants() -> list[Applicant]:
     return out
 
 
-def _found(engine, json_list: bool, monkeypatch) -> dict:
-    monkeypatch.setattr(enrollment, "_json_lists", lambda session: json_list)
+def _loaded(path, chunk: int, monkeypatch) -> Roster:
+    monkeypatch.setattr(bulk, "IN_CHUNK", chunk)
+    conn = sqlite3.connect(path)
+    try:
+        return bulk.BulkTarget(conn).roster(_applicants())
+    finally:
+        conn.close()
+
+
+def _key(match: dict) -> tuple:
+    return match["local_number"], match["by"]
+
+
+def test_loaded_look_ups_find_what_one_child_queries_find(tmp_path, monkeypatch):
+    path = tmp_path / "x.db"
+    engine = _database(path)
+    loaded = _loaded(path, 500, monkeypatch)
+    found = 0
     with Session(engine) as session:
-        roster = Roster(session)
-        roster.preload(_applicants())
-        return roster._found
+        one_by_one = Roster(session)
+        for applicant in _applicants():
+            expected = sorted(one_by_one.matches(applicant), key=_key)
+            assert sorted(loaded.matches(applicant), key=_key) == expected, applicant
+            found += len(expected)
+    assert found > 1000
+    kinds = {key[0] for key in loaded._found}
+    assert kinds == {"id", "national", "name"}
 
 
-def test_json_array_and_chunks_find_the_same(monkeypatch):
-    engine = _database()
-    assert enrollment._json_lists(Session(engine)) is True  # the bundled SQLite is new enough
-    chunked = _found(engine, False, monkeypatch)
-    as_json = _found(engine, True, monkeypatch)
-    assert as_json == chunked
-    assert list(as_json) == list(chunked)  # the same keys, found in the same order
-    kinds = {key[0] for key in as_json}
-    assert kinds == {"id", "national", "name"} and sum(map(len, as_json.values())) > 1000
+def test_chunks_of_any_size_find_the_same(tmp_path, monkeypatch):
+    path = tmp_path / "x.db"
+    _database(path)
+    whole = _loaded(path, 32_000, monkeypatch)._found
+    for chunk in (1, 7, 500):
+        assert _loaded(path, chunk, monkeypatch)._found == whole
 
 
-def test_no_values_no_query(monkeypatch):
-    assert enrollment._among(Person.id_number, [], True) == []
-    assert len(enrollment._among(Person.id_number, [str(i) for i in range(1200)], False)) == 3
+def test_class_counts_and_schools_are_loaded(tmp_path):
+    path = tmp_path / "x.db"
+    _database(path)
+    conn = sqlite3.connect(path)
+    roster = bulk.BulkTarget(conn).roster([])
+    conn.close()
+    assert roster.school("001").name == "中心小学" and roster.school("002") is None
+    assert sum(roster.in_class(1, 1, c) for c in range(1, 10)) == 1200
