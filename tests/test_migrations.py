@@ -195,3 +195,22 @@ def test_backup_keeps_the_data(township, enroll, ws_dir):
     target = Store(ws_dir).backup()
     with closing(sqlite3.connect(target)) as conn:
         assert conn.execute("SELECT local_number FROM student").fetchall() == [("02262600100001",)]
+
+
+def test_the_schema_check_reads_the_revision_without_sqlalchemy(tmp_path):
+    """Every command starts with the schema check; on SQLite it reads alembic_version
+    through sqlite3 (core/sqlite.schema_revision): the revision, or None when there is
+    none to read."""
+    from xueji_cli.core.sqlite import schema_revision
+
+    path = tmp_path / store_mod.DB_FILE
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE other (id INTEGER)")
+    assert schema_revision(path, 1.0) is None  # no version table: not a xueji database
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    assert schema_revision(path, 1.0) is None  # an empty one
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (store_mod.HEAD,))
+    assert schema_revision(path, 1.0) == store_mod.HEAD
+    Store(tmp_path).check_schema()  # at head: no refusal

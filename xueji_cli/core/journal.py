@@ -62,29 +62,24 @@ def record(
 
 
 def create_records(session: Session, kind: str, effective_date: dt.date, operator: str,
-                   items: list[tuple[dict, dict, dict]], ids: range | None = None
-                   ) -> list[int]:
-    """The bulk form of record() for records created by their first entry (a September
-    roster): each item is (the record's own fields, `sets`, the entry's other fields), the
-    items' dicts with the same keys in the same order. Each record is inserted with its
-    `sets` applied and each entry appended, in the caller's transaction, with SQLAlchemy
-    Core executemany. Returns the new records' ids, in order. The entries are the ones
-    record() would append.
-
-    A bulk write gives the records' `ids` (taken at its start, sqlite.next_ids)."""
+                   items: list[tuple[dict, dict, dict]]) -> list[int]:
+    """The bulk form of record() for records created by their first entry: each item is
+    (the record's own fields, `sets`, the entry's other fields), the items' dicts with
+    the same keys in the same order. Each record is inserted with its `sets` applied and
+    each entry appended, in the caller's transaction, with SQLAlchemy Core executemany.
+    Returns the new records' ids, in order. The entries are the ones record() would
+    append. (A September roster on SQLite writes the same rows through sqlite3:
+    record_rows and entry_rows, core/bulk.py.)"""
     if not items:
         return []
     from xueji_cli.core.models import JournalEntry, Student
 
-    if ids is None:
-        check_projected(items)
-        ids = insert_many(session, Student.__table__, [{**own, **sets} for own, sets, _ in items],
-                          return_ids=True)
-    else:
-        insert_rows(session, Student.__table__, *record_rows(items, ids))
+    check_projected(items)
+    ids = insert_many(session, Student.__table__, [{**own, **sets} for own, sets, _ in items],
+                      return_ids=True)
     insert_rows(session, JournalEntry.__table__, ENTRY_KEYS,
                 entry_rows(kind, effective_date, operator, items, ids))
-    return list(ids)
+    return ids
 
 
 def check_projected(items: list[tuple[dict, dict, dict]]) -> None:
