@@ -1,3 +1,3 @@
-from xueji_cli.cli.main import main
+from xueji_cli.cli.entry import main
 
 main()

@@ -7,7 +7,6 @@ are."""
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Annotated
 
 import typer
@@ -130,9 +129,7 @@ def root(
 
 
 def main() -> None:
-    from xueji_cli.cli.startup import check_argv, prefetch_rosters, tolerant_streams
+    """The entry point (cli/entry.py, which runs its checks before loading this module)."""
+    from xueji_cli.cli.entry import main as entry
 
-    tolerant_streams()
-    check_argv(sys.argv[1:])
-    prefetch_rosters(sys.argv[1:])
-    app()
+    entry()
