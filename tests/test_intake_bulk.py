@@ -7,6 +7,7 @@ SQLAlchemy (its import is a third of a 10 000-row import's time)."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import subprocess
 import sys
@@ -100,3 +101,22 @@ def test_the_intake_does_not_load_sqlalchemy(township, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert "已导入 3 人" in done.stderr, done.stderr
     assert done.stderr.rstrip().endswith("NOT LOADED")
+
+
+@pytest.mark.parametrize("declared, sa_type, values", [
+    ("DATE", "Date", [dt.date(2020, 3, 5), None]),
+    ("DATETIME", "DateTime", [dt.datetime(2026, 9, 1, 8, 5, 3, 12),
+                              dt.datetime(2026, 9, 1), None]),
+    ("JSON", "JSON", [{}, [], {"a": "学", "b": [1, None]}, ["户口簿"], "text", None]),
+    ("BOOLEAN", "Boolean", [True, False, None]),
+])
+def test_each_declared_type_is_stored_as_sqlalchemy_stores_it(declared, sa_type, values):
+    import sqlalchemy
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from xueji_cli.core.bulk import CONVERTERS
+
+    dialect = sqlite_dialect.dialect()
+    process = getattr(sqlalchemy, sa_type)().dialect_impl(dialect).bind_processor(dialect)
+    for value in values:
+        assert CONVERTERS[declared](value) == process(value), value

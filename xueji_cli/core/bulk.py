@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from xueji_cli.core import sqlite
 from xueji_cli.core.enrollment import Applicant, Roster, match, match_keys, rows_to_write
 from xueji_cli.core.numbering import Sequencer, highest
-from xueji_cli.core.store import Store, json_dumps
+from xueji_cli.core.store import Store, each_once, json_dumps
 
 WRITE_CHUNK = 2000
 IN_CHUNK = 500  # values bound in one `IN (?, …)` (SQLite allows 32 766)
@@ -151,7 +151,7 @@ class BulkTarget:
         for index, key in enumerate(keys):
             convert = converters[key]
             if convert is not None:
-                columns[index] = _converted(columns[index], convert)
+                columns[index] = each_once(columns[index], convert)
         self.conn.executemany(
             f'INSERT INTO "{table}" ({", ".join(keys)}) VALUES ({", ".join("?" * len(keys))})',
             zip(*columns))
@@ -164,42 +164,29 @@ class BulkTarget:
         return self._columns[table]
 
 
-def _converted(values: tuple, convert: Callable) -> list:
-    out = []
-    memo: dict = {}
-    last, result = _NOTHING, None
-    for value in values:
-        if value is not last:
-            if value is None:
-                result = None
-            elif value.__class__ in _UNHASHABLE:  # shared only when the same object
-                result = convert(value)
-            else:
-                key = (value.__class__, value)
-                result = memo.get(key, _NOTHING)
-                if result is _NOTHING:
-                    result = memo[key] = convert(value)
-            last = value
-        out.append(result)
-    return out
-
-
-def _date(value: dt.date) -> str:
+def _date(value: dt.date | None) -> str | None:
+    if value is None:
+        return None
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
-def _json(value) -> str:
-    """json.dumps(value); a list or dict through the store's one reused encoder."""
-    return json_dumps(value) if value.__class__ in _UNHASHABLE else json.dumps(value)
-
-
-def _datetime(value: dt.datetime) -> str:
+def _datetime(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
     return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:"
             f"{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}")
 
 
+def _json(value) -> str:
+    """json.dumps(value) (None too: JSON null, as SQLAlchemy stores it); a list or dict
+    through the store's one reused encoder."""
+    return json_dumps(value) if value.__class__ in (dict, list) else json.dumps(value)
+
+
+def _boolean(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
 # By the type the migrations declared (PRAGMA table_info); other types are stored as given.
 CONVERTERS: dict[str, Callable] = {"DATE": _date, "DATETIME": _datetime, "JSON": _json,
-                                   "BOOLEAN": int}
-_UNHASHABLE = (dict, list)
-_NOTHING = object()
+                                   "BOOLEAN": _boolean}

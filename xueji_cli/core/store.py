@@ -115,27 +115,37 @@ def _processed(values: tuple, process, is_json: bool, dialect) -> list:
     """One column's values through its bind processor, each distinct value once. A JSON
     list or dict is encoded as json.dumps would (the processor's own serializer when the
     engine was given another one); rows that share one list or dict encode it once."""
-    dumps = json_dumps if is_json and dialect._json_serializer is None else None
+    if is_json and dialect._json_serializer is None:
+        return each_once(values, lambda value: _json_text(value)
+                         if value.__class__ in _JSON_KINDS else process(value))
+    return each_once(values, process)
+
+
+def each_once(values: tuple, convert) -> list:
+    """convert(value) for each of a column's values, each distinct value converted once:
+    the batch's timestamp, a birth date, a region repeat down a roster. A list or dict is
+    shared only when it is the same object (a row's run of one evidence list)."""
     out = []
     memo: dict = {}
     last, result = _NOTHING, None
     for value in values:
         if value is not last:
-            if is_json:  # unhashable: shared only when the same object
-                if dumps is None or value.__class__ not in _JSON_KINDS:
-                    result = process(value)
-                elif value:
-                    result = dumps(value)
-                else:  # most people's details: {} (json.dumps's own text for it)
-                    result = "{}" if value.__class__ is dict else "[]"
+            if value.__class__ in _JSON_KINDS:  # unhashable
+                result = convert(value)
             else:
-                key = (value.__class__, value)  # True == 1, but not to a processor
+                key = (value.__class__, value)  # True == 1, but not to a converter
                 result = memo.get(key, _NOTHING)
                 if result is _NOTHING:
-                    result = memo[key] = process(value)
+                    result = memo[key] = convert(value)
             last = value
         out.append(result)
     return out
+
+
+def _json_text(value: dict | list) -> str:
+    if value:
+        return json_dumps(value)
+    return "{}" if value.__class__ is dict else "[]"  # most people's details: {}
 
 
 def _json_encoder():
