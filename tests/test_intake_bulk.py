@@ -17,7 +17,7 @@ import rosters
 from conftest import copy_directory, invoke
 from synthetic import VILLAGE_002
 
-from xueji_cli.core import intake
+from xueji_cli.core import targets
 
 STAMPED = {"person": ("created_at",), "student": ("created_at",),
            "journal": ("recorded_at", "batch")}
@@ -57,9 +57,9 @@ def test_the_bulk_path_writes_what_the_orm_writes(township, xueji, sql, tmp_path
     @contextlib.contextmanager
     def through_the_orm(store, write):
         with store.session(write=write) as session:
-            yield intake.SessionTarget(session)
+            yield targets.SessionTarget(session)
 
-    monkeypatch.setattr(intake, "open_target", through_the_orm)
+    monkeypatch.setattr(targets, "open_target", through_the_orm)
     for args in (("--date", "2026-09-20"), ()):
         assert invoke(orm_dir, "enroll", "--from", path, *args).exit_code == 0
     with contextlib.closing(sqlite3.connect(orm_dir / "xueji.db")) as conn:

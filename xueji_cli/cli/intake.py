@@ -45,7 +45,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             show_id, progress) -> None:
     from pathlib import Path
 
-    from xueji_cli.core import dates, intake
+    from xueji_cli.core import dates, intake, targets
     from xueji_cli.core.school_codes import normalise_code
 
     effective = parse_date_option(date)
@@ -54,9 +54,9 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
     with intake.bulk(), _progress(progress and not json_out) as tick:
         intake.prepare()
         batch = intake.read(paths, code, sheet, tick)
-        with intake.open_target(ws.store, write=not dry_run) as target:
+        with targets.open_target(ws.store, write=not dry_run) as target:
             if code:
-                intake.require_school(target, code)
+                targets.require_school(target, code)
             intake.check(target, ws.settings, batch, effective, dates.today(), tick)
             invalid = batch.having("invalid")
             refused = bool(invalid) and not skip_invalid

@@ -23,29 +23,25 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from xueji_cli.core import roster_columns as rc
 from xueji_cli.core import roster_reader
 from xueji_cli.core.applicants import complete_from_id
 from xueji_cli.core.dates import now
-from xueji_cli.core.enrollment import Applicant, Assessment, Roster, assess, write_many
+from xueji_cli.core.enrollment import Applicant, Assessment, Roster, assess
 from xueji_cli.core.errors import InputError
-from xueji_cli.core.numbering import Sequencer, prefix_for
-from xueji_cli.core.school_codes import not_found
+from xueji_cli.core.numbering import prefix_for
 from xueji_cli.core.settings import Settings
 from xueji_cli.rules import Violation
 from xueji_cli.rules.identity import check_one_record, load_places
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from xueji_cli.core.store import Store
+    from xueji_cli.core.targets import Target
 
 # The order numbers are given in (NUM-1/NUM-2): school, then grade and class, then the
 # order of the rows in the files as given (file, sheet, row).
 NUMBER_ORDER = "学校 → 年级 → 班级 → 文件中的先后(按 --from 的顺序、工作表顺序、行号)"
-WRITE_CHUNK = 2000
 TICK = 500
 COMPARED = (("name", "姓名"), ("gender", "性别"), ("birth", "出生日期"), ("grade", "年级"),
             ("class_no", "班级"))
@@ -591,65 +587,3 @@ def write(target: Target, batch: Batch, effective: dt.date, operator: str,
                  operator, batch.batch_id,
                  (lambda done: tick("写入", done, len(rows))) if tick else None)
     return batch.batch_id
-
-
-# -- where the rows are checked against and written ----------------------------------------
-
-class Target(Protocol):
-    """The database as the intake uses it, in one transaction (core/bulk.BulkTarget on
-    SQLite, SessionTarget on a server database)."""
-
-    def schools(self) -> dict: ...
-    def roster(self, applicants: list[Applicant]) -> Roster: ...
-    def sequencer(self) -> Sequencer: ...
-    def write(self, items: list, effective: dt.date, operator: str, batch: str,
-              tick: Callable[[int], None] | None = None) -> None: ...
-
-
-@contextlib.contextmanager
-def open_target(store: Store, write: bool) -> Iterator[Target]:
-    """One transaction over the directory's database, all or nothing."""
-    if store.is_sqlite:
-        from xueji_cli.core import bulk
-
-        with bulk.transaction(store, write) as target:
-            yield target
-    else:
-        with store.session(write=write) as session:
-            yield SessionTarget(session)
-
-
-def require_school(target: Target, code: str) -> None:
-    """--school names a school of the directory: one message, not one a row."""
-    schools = target.schools()
-    if code not in schools:
-        raise not_found(code, [(s.code, s.name) for s in schools.values()])
-
-
-class SessionTarget:
-    """A server database: through the ORM session, each child's look-ups as one-student
-    enrollment makes them, the rows written chunk by chunk (enrollment.write_many)."""
-
-    def __init__(self, session: Session):
-        self.session = session
-
-    def schools(self) -> dict:
-        from sqlmodel import select
-
-        from xueji_cli.core.models import School
-
-        return {s.code: s for s in self.session.exec(select(School))}
-
-    def roster(self, applicants: list[Applicant]) -> Roster:
-        return Roster(self.session)
-
-    def sequencer(self) -> Sequencer:
-        return Sequencer(self.session)
-
-    def write(self, items: list, effective: dt.date, operator: str, batch: str,
-              tick: Callable[[int], None] | None = None) -> None:
-        for start in range(0, len(items), WRITE_CHUNK):
-            chunk = items[start:start + WRITE_CHUNK]
-            write_many(self.session, chunk, effective, operator, batch=batch)
-            if tick:
-                tick(start + len(chunk))
