@@ -205,3 +205,22 @@ def test_locked_past_the_wait_as_a_whole_process(short_wait):
     assert done.returncode == 3
     assert "正被另一个程序写入" in done.stderr
     assert not any(word in done.stderr + done.stdout for word in RAW_LOCK_WORDS)
+
+
+def test_a_roster_import_waits_for_the_lock_then_says_so(short_wait, xueji, tmp_path):
+    """The September intake opens its own sqlite3 connection (core/bulk.py): the same busy
+    wait, the same message, nothing written; a dry run reads while the lock is held."""
+    import rosters
+
+    path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
+    with Holder(short_wait):
+        started = time.monotonic()
+        result = xueji("enroll", "--from", path, "--school", "001")
+        waited = time.monotonic() - started
+        dry = xueji("enroll", "--from", path, "--school", "001", "--dry-run")
+    assert result.exit_code == 3 and waited >= 0.9
+    assert "正被另一个程序写入" in result.stderr and "等待 1 秒" in result.stderr
+    assert not any(word in result.stdout + result.stderr for word in RAW_LOCK_WORDS)
+    assert dry.exit_code == 0 and "将入学:3 人" in dry.stdout
+    assert raw(short_wait, "SELECT count(*) FROM student") == [(0,)]
+    assert xueji("enroll", "--from", path, "--school", "001").exit_code == 0
