@@ -8,7 +8,7 @@ stored as SQLAlchemy stores it for the column's declared type (dates, timestamps
 so that the ORM reads them back unchanged — tests/test_intake_bulk.py imports the same
 roster both ways and compares every row.
 
-A server database (database_url) goes through the ORM instead (core/intake.py).
+A server database (database_url) goes through the ORM instead (core/targets.py).
 """
 
 from __future__ import annotations
