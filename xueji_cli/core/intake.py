@@ -151,7 +151,7 @@ def _converted(convert, raw):
         return _Failure(str(exc), getattr(exc, "hint", "") or "改正该格后重新导入")
 
 
-def _column(convert, memo: dict, raw_cells: list) -> tuple[list, bool]:
+def _column(convert, memo: dict, raw_cells: tuple) -> tuple[list, bool]:
     """A column of a block of rows, converted: each distinct value once (the column's
     memo keeps the first MEMO_LIMIT of them for the blocks that follow); and whether a
     cell of it could not be read."""
@@ -181,7 +181,8 @@ def _convert_block(plan, block: list[list], school_option: str | None
     names one), converted column by column. A roster with family members (the national
     template's 成员1…) is put together row by row (_assemble); a plain one column by
     column (_assemble_columns), to the same Applicants."""
-    columns = [_column(convert, memo, [cells[index] for cells in block])
+    cells = list(zip(*block))  # the block's columns (rows are padded to the header's width)
+    columns = [_column(convert, memo, cells[index])
                for index, convert, _kind, _key, _field, memo in plan]
     specs = [(kind, key, problem_field) for _i, _c, kind, key, problem_field, _m in plan]
     if any(kind == 2 for kind, _key, _field in specs):
