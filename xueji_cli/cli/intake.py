@@ -52,7 +52,14 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
     code = normalise_code(school) if school else None
     ws = workspace(ctx)
     with intake.bulk(), _progress(progress and not json_out) as tick:
+        # What the import needs after the rows are read, made ready while the files are
+        # still being parsed (reading the rows waits for the parse): the column map, the
+        # region table, the database layer, the operator's name, and rich for the report.
         intake.prepare()
+        operator = ws.operator
+        if not json_out:
+            import rich.console
+            import rich.table  # noqa: F401
         batch = intake.read(paths, code, sheet, tick)
         with targets.open_target(ws.store, write=not dry_run) as target:
             if code:
@@ -62,7 +69,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             refused = bool(invalid) and not skip_invalid
             intake.number(target, ws.settings, batch)
             if not (dry_run or refused):
-                intake.write(target, batch, effective, ws.operator, tick)
+                intake.write(target, batch, effective, operator, tick)
     errors_file = None
     if errors_out and invalid:
         from xueji_cli.core import roster_sheets

@@ -77,6 +77,7 @@ class Batch:
     rows: list[Row]
     notes: list[str]
     batch_id: str | None = None
+    numbered: list[Row] | None = None  # the rows to enroll in NUMBER_ORDER (number())
 
     def having(self, status: str) -> list[Row]:
         return [row for row in self.rows if row.status == status]
@@ -566,7 +567,8 @@ def number(target: Target, settings: Settings, batch: Batch) -> None:
     run the numbers are what an import now would give."""
     sequencer = target.sequencer()
     prefixes: dict[tuple[int, int], str] = {}  # a roster numbers a few cohorts
-    for row in _in_number_order(batch.having("new")):
+    batch.numbered = _in_number_order(batch.having("new"))
+    for row in batch.numbered:
         assessment = row.assessment
         key = (id(assessment.school), assessment.entry_year)
         prefix = prefixes.get(key)
@@ -579,8 +581,11 @@ def number(target: Target, settings: Settings, batch: Batch) -> None:
 def write(target: Target, batch: Batch, effective: dt.date, operator: str,
           tick: Tick | None = None) -> str | None:
     """Write the numbered rows (persons, records, journal entries) inside the target's one
-    transaction. Returns the batch id the journal entries carry."""
-    rows = _in_number_order(batch.having("new"))
+    transaction, in the order number() gave them their numbers. Returns the batch id the
+    journal entries carry."""
+    if batch.numbered is None:
+        raise RuntimeError("intake.write() before intake.number(): the rows have no numbers")
+    rows = batch.numbered
     if not rows:
         return None
     batch.batch_id = f"intake-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"

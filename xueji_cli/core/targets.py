@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
+from xueji_cli.core import bulk
 from xueji_cli.core.enrollment import Applicant, Roster, write_many
 from xueji_cli.core.numbering import Sequencer
 from xueji_cli.core.school_codes import not_found
@@ -37,8 +38,6 @@ class Target(Protocol):
 def open_target(store: Store, write: bool) -> Iterator[Target]:
     """One transaction over the directory's database, all or nothing."""
     if store.is_sqlite:
-        from xueji_cli.core import bulk
-
         with bulk.transaction(store, write) as target:
             yield target
     else:

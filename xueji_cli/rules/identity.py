@@ -174,6 +174,8 @@ def _province_table(part: str):
 def load_places() -> None:
     """Read the region table's layout now (a few milliseconds), while a roster is still
     being parsed, rather than at the first ID number checked."""
+    from stdnum import numdb  # noqa: F401 - what reads a province's part
+
     _province_parts()
 
 
