@@ -131,6 +131,27 @@ def test_every_problem_of_every_row_is_listed(township, xueji, as_json, tmp_path
         (2, "ENR-1"), (2, "ENR-7"), (4, "ENR-2")]
 
 
+def test_a_child_of_another_schools_area_is_sent_there(township, xueji, as_json, tmp_path):
+    """ENR-2 through the roster's loaded look-ups: the refusal names the school whose
+    service area the household registration is in."""
+    rows = good(2)
+    rows[1] |= {"户口所在地": VILLAGE_002, "监护人户口所在地": VILLAGE_002, "现住地": VILLAGE_002}
+    document = as_json(xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001",
+                             "--json"))
+    [error] = document["errors"]
+    assert error["rule"] == "ENR-2" and error["row"] == 3
+    assert "002" in error["message"] + error["hint"]
+
+
+def test_a_cohort_out_of_numbers_refuses_the_import(township, xueji, enroll, sql, tmp_path):
+    """NUM-1 through the bulk path's numbering: the sequence of a cohort ends at 9999."""
+    assert enroll().exit_code == 0
+    sql("UPDATE student SET local_number = '02262600109999'")
+    result = xueji("enroll", "--from", roster(tmp_path, good(1, start=5)), "--school", "001")
+    assert result.exit_code == 1 and "NUM-1" in result.stderr and "9999" in result.stderr
+    assert sql("SELECT count(*) FROM student") == [(1,)]
+
+
 def test_skip_invalid_imports_the_valid_rows(township, xueji, sql, tmp_path):
     rows = good(4)
     rows[2] |= {"证明材料": "户口簿"}

@@ -49,7 +49,4 @@ def _label(field: str, value):
     """On screen a status or a record kind in words (退学, not withdrawn); --json keeps codes."""
     from xueji_cli.core import codes
 
-    if field in ("status", "kind") and isinstance(value, str) and value:
-        table = "status" if field == "status" else "record_kind"
-        return codes.label(table, value)
-    return value
+    return codes.projected_label(field, value)

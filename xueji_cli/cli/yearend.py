@@ -29,8 +29,6 @@ def _save(rows: list[dict], year: int, path: Path) -> Path:
     again = f"换一个可写的位置;随时可用 xueji graduates --year {year} --out 路径 重新生成"
     try:
         return graduates.write(rows, year, path)
-    except OSError as exc:
-        raise InputError("roster", f"毕业生花名册无法保存到 {path}:{exc.strerror or exc}", again) from None
     except InputError as exc:  # core/sheets.save: the place cannot be written
         raise InputError("roster", f"毕业生花名册{exc.message}", again) from None
 

@@ -30,6 +30,17 @@ def label(name: str, code: str | None) -> str:
     return table(name).get(code, code)
 
 
+# The code table of each projected field that holds a code (xueji check, the monthly report).
+PROJECTED_TABLES = {"status": "status", "kind": "record_kind"}
+
+
+def projected_label(field: str, value):
+    """A projected field's value in words (退学, not withdrawn; 借读学籍, not borrowing);
+    the values of other fields as they are."""
+    name = PROJECTED_TABLES.get(field)
+    return label(name, value) if name and isinstance(value, str) and value else value
+
+
 def _clean(value: str) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
@@ -79,7 +90,6 @@ class ChangeKind:
     group: str  # in / out / other, for the monthly report
 
 
-@cache
 def require(name: str, value: str, field: str, what: str) -> str:
     """parse_code, or an InputError naming the `field` and listing the labels to choose from."""
     found = parse_code(name, value)
@@ -90,6 +100,7 @@ def require(name: str, value: str, field: str, what: str) -> str:
     return found
 
 
+@cache
 def change_kind(key: str) -> ChangeKind:
     entry = _tables()["change_kind"][key]
     return ChangeKind(key, entry["label"], entry.get("code"), entry["group"])

@@ -529,10 +529,8 @@ def _value(name: str, value) -> str:
     """A projected value as the registrar reads it (「退学」, not withdrawn)."""
     if value is None or value == "":
         return "(空)"
-    if name == "status":
-        return f"「{codes.label('status', value)}」"
-    if name == "kind":
-        return f"「{codes.label('record_kind', value)}」"
+    if name in codes.PROJECTED_TABLES:
+        return f"「{codes.projected_label(name, value)}」"
     if name == "grade":
         return f"{value}年级"
     return f"学校(内部号 {value})"
