@@ -94,8 +94,10 @@ class Roster:
         self._schools: dict[str, School | None] = {}
         self._areas: dict[int, list[str]] | None = None
         self._class_counts: dict[tuple[int, int, int], int] = {}
-        self.pending_ids: dict[str, str] = {}  # id number -> what this batch calls the child
-        self.pending_people: dict[tuple, str] = {}
+        # id number (or name, birth date and guardian) -> what this batch calls the child:
+        # a text, or an object that says it when a message formats it (a roster's row)
+        self.pending_ids: dict[str, object] = {}
+        self.pending_people: dict[tuple, object] = {}
         self._all_schools = False
         self._all_counts = False
         self._found: dict[tuple, list[dict]] | None = None  # loaded matches (NUM-7)
@@ -239,10 +241,12 @@ class Roster:
                 person.guardian_name)})
         return found
 
-    def accept(self, applicant: Applicant, school: School, label: str) -> None:
-        """Count a child this batch will enroll (class caps, duplicates across rows)."""
+    def accept(self, applicant: Applicant, school: School, label: object) -> None:
+        """Count a child this batch will enroll (class caps, duplicates across rows).
+        `label` names the child in a message about a later duplicate (str() of it)."""
         key = (school.id, applicant.grade, applicant.class_no)
-        self._class_counts[key] = self.in_class(*key) + 1
+        counts = self._class_counts
+        counts[key] = (counts[key] if key in counts else self.in_class(*key)) + 1
         if applicant.id_number:
             self.pending_ids[applicant.id_number] = label
         self.pending_people[_person_key(applicant)] = label
@@ -314,7 +318,13 @@ def _future_limit(today: dt.date) -> dt.date:
 # dates, evidence, grade and date): each answer is worked out once per distinct arguments.
 # The lists answered are shared, so assess() only reads them (found += …).
 _two_agreements = functools.lru_cache(maxsize=4096)(rules.check_two_agreements)
-_school_age = functools.lru_cache(maxsize=4096)(rules.check_school_age)
+@functools.lru_cache(maxsize=4096)
+def _school_age(birth: dt.date, entry_year: int, min_age: int, cutoff: tuple[int, int],
+                underage_entry: str, commitment: str | None) -> list[Violation]:
+    """rules.check_school_age, cached by its arguments given in order (a cache key
+    made of keyword arguments costs more to build than the rule takes)."""
+    return rules.check_school_age(birth, entry_year, min_age=min_age, cutoff=cutoff,
+                                  underage_entry=underage_entry, commitment=commitment)
 _timely = functools.lru_cache(maxsize=64)(rules.check_timely)
 _grade = functools.lru_cache(maxsize=256)(rules.check_grade)
 
@@ -374,10 +384,9 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
         # grade the school does not have, there is no such year to judge against.
         if applicant.birth and facts.type == "primary" and not wrong_grade:
             policy = settings.policy
-            found += _school_age(
-                applicant.birth, entry_year, min_age=policy.school_age_years,
-                cutoff=policy.school_age_cutoff, underage_entry=policy.underage_entry,
-                commitment=applicant.underage_commitment)
+            found += _school_age(applicant.birth, entry_year, policy.school_age_years,
+                                 policy.school_age_cutoff, policy.underage_entry,
+                                 applicant.underage_commitment)
         if applicant.hukou_region:
             found += roster.service_area(applicant.hukou_region, facts)
         found += rules.check_class_cap(
@@ -427,7 +436,9 @@ def rows_to_write(items: list[tuple[Applicant, Assessment, str]], effective: dt.
     """What write_many writes, as (table, columns, rows) with the ids given — for a bulk
     write that took the ids of all its rows at its start (core/bulk.py)."""
     stamp = now()
-    people = [(person_id, *_person(a, stamp)) for person_id, (a, _, _) in zip(person_ids, items)]
+    shared: dict[tuple, dict] = {}
+    people = [(person_id, *_person(a, stamp, _shared(shared, a.details)))
+              for person_id, (a, _, _) in zip(person_ids, items)]
     records = _records(items, person_ids, effective, stamp, batch)
     return [("person", PERSON_KEYS, people),
             ("student", *journal.record_rows(records, student_ids)),
@@ -435,11 +446,23 @@ def rows_to_write(items: list[tuple[Applicant, Assessment, str]], effective: dt.
              journal.entry_rows("enroll", effective, operator, records, student_ids))]
 
 
-def _person(a: Applicant, stamp: dt.datetime) -> tuple:
-    """The values of PERSON_KEYS after the id."""
+def _shared(shared: dict[tuple, dict], details: dict) -> dict:
+    """One dict for the details of the same content (most children of a roster have the
+    same few, 健康状况 健康 …), so that a writer encodes it once; the applicants keep
+    their own dicts."""
+    try:
+        return shared.setdefault(tuple(details.items()), details)
+    except TypeError:  # a value that is itself a list or dict (a family member)
+        return details
+
+
+def _person(a: Applicant, stamp: dt.datetime, details: dict | None = None) -> tuple:
+    """The values of PERSON_KEYS after the id (`details`: the applicant's, or a dict of
+    the same content)."""
     return (a.name, a.gender, a.birth, a.id_type, a.id_number or None, a.ethnicity,
             a.hukou_region or None, a.guardian_name, a.guardian_hukou_region or None,
-            a.guardian_phone, a.residence_region or None, a.address, a.details, stamp)
+            a.guardian_phone, a.residence_region or None, a.address,
+            a.details if details is None else details, stamp)
 
 
 def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) -> list[tuple]:

@@ -66,6 +66,9 @@ class Row:
     def label(self) -> str:
         return f"{self.sheet.file_name} 第{self.number}行({self.applicant.name or '无姓名'})"
 
+    def __str__(self) -> str:  # the Roster keeps the row and words it only in a message
+        return self.label
+
     @property
     def warnings(self) -> list[Violation]:
         return self.assessment.warnings if self.assessment else []
@@ -155,14 +158,21 @@ def _converted(convert, raw):
 def _column(convert, memo: dict, raw_cells: tuple) -> tuple[list, bool]:
     """A column of a block of rows, converted: each distinct value once (the column's
     memo keeps the first MEMO_LIMIT of them for the blocks that follow); and whether a
-    cell of it could not be read."""
+    cell of it could not be read. A column of text that is mostly different from row to
+    row (names, ID numbers, phones) is converted cell by cell without the memo."""
     try:
         distinct = set(raw_cells)
     except TypeError:  # not a value calamine gives; convert cell by cell
         distinct = None
-    if distinct is None or bool in set(map(type, distinct)):
+    kinds = set(map(type, distinct)) if distinct is not None else None
+    if kinds is None or bool in kinds:
         values = [_converted(convert, raw) for raw in raw_cells]  # True == 1: no memo
         return values, any(value.__class__ is _Failure for value in values)
+    if len(distinct) * 2 > len(raw_cells) and kinds == _TEXT and "" not in distinct:
+        try:
+            return list(map(convert, raw_cells)), False  # what _converted does for text
+        except ValueError:
+            pass  # a cell that cannot be read: each one is reported below
     local = {}
     failing = False
     for raw in distinct:
@@ -173,7 +183,10 @@ def _column(convert, memo: dict, raw_cells: tuple) -> tuple[list, bool]:
                 memo[raw] = value
         local[raw] = value
         failing = failing or value.__class__ is _Failure
-    return [local[raw] for raw in raw_cells], failing
+    return list(map(local.__getitem__, raw_cells)), failing
+
+
+_TEXT = {str}
 
 
 def _convert_block(plan, block: list[list], school_option: str | None
@@ -530,7 +543,7 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
         if same and not differences and len(held) == 1 and not applicant.problems:
             row.status, row.existing = "already", same[0]["local_number"]
             if applicant.id_number:
-                roster.pending_ids.setdefault(applicant.id_number, row.label)
+                roster.pending_ids.setdefault(applicant.id_number, row)
             continue
         assessment = assess(applicant, roster, settings, effective, today, held)
         if same and differences:
@@ -550,7 +563,7 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
         if assessment.errors:
             row.status, row.errors = "invalid", assessment.errors
         else:
-            roster.accept(applicant, assessment.school, row.label)
+            roster.accept(applicant, assessment.school, row)
         if tick and done % TICK == 0:
             tick("检查", done, total)
 

@@ -234,6 +234,7 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
     wanted_tops = {(t, l) for cells in fill.values() for _c, t, l in cells}
     start_col = sheet.start_col
     width = max(sheet.headers) + 1
+    first = data_cols[0] if data_cols else 0  # a data row has this cell filled, mostly
     for index, row in enumerate(data.iter_rows()):
         if index < sheet.first_data_row:
             continue
@@ -248,7 +249,8 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
         if _is_note(row):
             sheet.notes_from = index + 1
             break
-        if not any(row[c] != "" for c in data_cols if c < len(row)):
+        if not (first < len(row) and row[first] != "") \
+                and not any(row[c] != "" for c in data_cols if c < len(row)):
             continue
         if len(row) < width:
             row = row + [""] * (width - len(row))

@@ -125,6 +125,9 @@ def each_once(values: tuple, convert) -> list:
     """convert(value) for each of a column's values, each distinct value converted once:
     the batch's timestamp, a birth date, a region repeat down a roster. A list or dict is
     shared only when it is the same object (a row's run of one evidence list)."""
+    if values and values[0].__class__ in _ONE_CLASS_EQUAL and \
+            values.count(values[0]) == len(values):
+        return [convert(values[0])] * len(values)  # one date or timestamp down the column
     out = []
     memo: dict = {}
     last, result = _NOTHING, None
@@ -177,6 +180,9 @@ def _is_database_error(error: Exception) -> bool:
     sa_exc = sys.modules.get("sqlalchemy.exc")
     return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
 _JSON_KINDS = (dict, list)
+# Classes whose values equal only values of the same class (a date is never == a
+# datetime, nor 1 == True): a column equal to its first value throughout is that value.
+_ONE_CLASS_EQUAL = (dt.date, dt.datetime)
 _NOTHING = object()
 
 
