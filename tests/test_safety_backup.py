@@ -211,7 +211,6 @@ def make_refused(kind, filled, tmp_path, saved):
                 if kind == "no_journal":
                     conn.execute("DROP TRIGGER journal_no_update")
                     conn.execute("DROP TRIGGER journal_no_delete")
-                    conn.execute("DROP TRIGGER journal_needs_operator")
                 conn.execute(statement)
         if kind == "damaged":
             damage(path)

@@ -25,8 +25,14 @@ SAFETY_GUARDS = {"journal_needs_operator", "student_no_delete", "person_no_delet
 
 
 def triggers(path) -> set[str]:
+    """The guards the database keeps: its triggers, and the journal's operator check —
+    a trigger from 0009, a named CHECK constraint of the table from 0010."""
     with closing(sqlite3.connect(path)) as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        found = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        (table,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'journal'").fetchone()
+    if "CONSTRAINT journal_needs_operator CHECK" in table:
+        found.add("journal_needs_operator")
+    return found
 
 
 def rows(path, statement, *params):
@@ -183,3 +189,41 @@ def test_guards_survive_a_downgrade_and_upgrade(ws_dir):
     store.migrate()
     assert (GUARDS | SAFETY_GUARDS) <= triggers(store.path)
     store.engine(True).dispose()
+
+
+def test_the_operator_check_rebuild_keeps_every_entry_and_correction(old_dir):
+    """0010 rebuilds the journal so that a CHECK constraint replaces 0009's trigger:
+    every entry comes through with its id and every value — a correcting entry's
+    reference to the entry it corrects too — with the indexes and guards, and nothing
+    of the old table is left. A blank operator is still refused, by the table itself."""
+    directory, _ = old_dir
+    path = directory / "xueji.db"
+    store = Store(directory)
+    with store.engine(True).begin() as conn:
+        command.upgrade(store._alembic_config(conn), "0009")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(
+            "INSERT INTO journal (student_id, kind, effective_date, recorded_at, operator, "
+            "evidence, approvals, sets, details, corrects, remark) SELECT student_id, 'other', "
+            "'2026-09-02', '2026-09-02 08:00:00.000000', '王老师', '[]', '[]', '{}', '{}', id, "
+            "'更正' FROM journal ORDER BY id LIMIT 1")
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' ORDER BY name"
+    before = rows(path, "SELECT * FROM journal ORDER BY id")
+    before_indexes = rows(path, indexes)
+    assert any(row[-2] is not None for row in before)  # the correction's `corrects`
+    with store.engine(True).begin() as conn:
+        command.upgrade(store._alembic_config(conn), "0010")
+    store.engine(True).dispose()
+    assert rows(path, "SELECT * FROM journal ORDER BY id") == before
+    assert rows(path, indexes) == before_indexes
+    assert rows(path, "PRAGMA foreign_key_check") == [] and rows(path, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(path, "SELECT name FROM sqlite_master WHERE name LIKE '%journal_old%'") == []
+    assert (GUARDS | SAFETY_GUARDS) <= triggers(path)
+    assert "journal_needs_operator" not in {
+        name for (name,) in rows(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    with closing(sqlite3.connect(path)) as conn, pytest.raises(sqlite3.IntegrityError,
+                                                              match="journal_needs_operator"):
+        conn.execute("INSERT INTO journal (kind, effective_date, recorded_at, operator, evidence, "
+                     "approvals, sets, details) VALUES ('other', '2026-09-01', '2026-09-01', ' ', "
+                     "'[]', '[]', '{}', '{}')")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from xueji_cli.core.projection import PROJECTED  # noqa: F401 - imported from here too
@@ -77,10 +77,12 @@ class Student(SQLModel, table=True):
 
 class JournalEntry(SQLModel, table=True):
     """One change of status (学籍变动). Append-only: a trigger refuses UPDATE and DELETE;
-    a mistake is mended by a new entry that `corrects` it."""
+    a mistake is mended by a new entry that `corrects` it. Every entry names its
+    operator (the CHECK constraint of migration 0010)."""
 
     __tablename__ = "journal"
-    __table_args__ = (Index("ix_journal_date_kind", "effective_date", "kind"),)
+    __table_args__ = (Index("ix_journal_date_kind", "effective_date", "kind"),
+                      CheckConstraint("trim(operator) <> ''", name="journal_needs_operator"))
     id: int | None = Field(default=None, primary_key=True)
     student_id: int | None = Field(default=None, foreign_key="student.id", index=True)
     kind: str  # change kind key (data/codes.toml change_kind)
