@@ -89,6 +89,86 @@ def test_a_failed_write_leaves_nothing(township, xueji, sql, tmp_path, monkeypat
     assert sql("SELECT count(*) FROM person") == sql("SELECT count(*) FROM student") == [(0,)]
 
 
+def test_the_log_is_copied_into_the_database_file_before_the_command_ends(township, tmp_path):
+    """The commit leaves the checkpoint (write-ahead log → database file) to a thread
+    while the report is printed; the command joins it before it ends: afterwards the
+    database file itself holds the roster and the thread is gone. Read from another
+    process, without a log beside the file, to see the file alone."""
+    import threading
+
+    path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 31)])
+    database = township / "xueji.db"
+    before = database.stat().st_size
+    result = invoke(township, "enroll", "--from", path, "--school", "001")
+    assert "已导入 30 人" in result.stderr
+    assert not any(t.name == "xueji-checkpoint" for t in threading.enumerate())
+    assert database.stat().st_size > before
+    copy = tmp_path / "file-alone.db"
+    copy.write_bytes(database.read_bytes())  # the file without its -wal
+    with contextlib.closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("SELECT count(*) FROM student").fetchone() == (30,)
+
+
+def test_the_write_stands_when_the_checkpoint_cannot_be_started(township, sql, tmp_path,
+                                                               monkeypatch):
+    """A checkpoint that cannot be handed to a thread is left to closing the connection
+    (SQLite's own): the committed roster is reported and kept."""
+    from xueji_cli.core import sqlite as sqlite_mod
+
+    real_connect = sqlite3.connect
+
+    def refuse_helper(*args, **kwargs):
+        if kwargs.get("check_same_thread") is False:
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_mod.sqlite3, "connect", refuse_helper)
+    path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
+    result = invoke(township, "enroll", "--from", path, "--school", "001")
+    assert "已导入 3 人" in result.stderr
+    assert sql("SELECT count(*) FROM student") == [(3,)]
+
+
+def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, monkeypatch):
+    """A column that is NULL in every row (and has no default) is not named in the
+    INSERT — SQLite stores NULL there all the same; a column with a value in some row is
+    named."""
+    from xueji_cli.core import bulk
+
+    statements = []
+    real = bulk.BulkTarget.insert
+
+    class Recording:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def executemany(self, statement, rows):
+            statements.append(statement)
+            return self.conn.executemany(statement, rows)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    def recording(self, table, keys, rows):
+        conn, self.conn = self.conn, Recording(self.conn)
+        try:
+            return real(self, table, keys, rows)
+        finally:
+            self.conn = conn
+
+    monkeypatch.setattr(bulk.BulkTarget, "insert", recording)
+    children = [rosters.child(i, 备注="") for i in range(1, 4)]
+    children[1]["备注"] = "转入时补录"
+    path = rosters.write(tmp_path / "r.xlsx", children)
+    assert "已导入 3 人" in invoke(township, "enroll", "--from", path, "--school", "001").stderr
+    journal = next(s for s in statements if s.startswith('INSERT INTO "journal"'))
+    student = next(s for s in statements if s.startswith('INSERT INTO "student"'))
+    assert "case_ref" not in journal and "corrects" not in journal and "reason" not in journal
+    assert "remark" in student  # one child has a remark
+    assert sql("SELECT count(*) FROM journal WHERE case_ref IS NULL AND corrects IS NULL") == [(3,)]
+    assert sql("SELECT remark FROM student ORDER BY id") == [(None,), ("转入时补录",), (None,)]
+
+
 def test_the_intake_does_not_load_sqlalchemy(township, tmp_path):
     path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
     script = ("import sys\n"

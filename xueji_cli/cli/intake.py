@@ -39,6 +39,9 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
                     json_out, show_id, progress)
         finally:
             roster_files.discard()
+            from xueji_cli.core import sqlite
+
+            sqlite.wait_for_checkpoints()
 
 
 def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, json_out,

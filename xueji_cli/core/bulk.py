@@ -42,13 +42,21 @@ class SchoolRow:
 @contextlib.contextmanager
 def transaction(store: Store, write: bool) -> Iterator[BulkTarget]:
     """One transaction on the directory's SQLite database: committed when the block ends
-    normally (a writer), rolled back otherwise; errors as the store words them."""
+    normally (a writer), rolled back otherwise; errors as the store words them. The
+    caller joins the checkpoint that follows a commit (sqlite.wait_for_checkpoints)."""
     with store.errors():
         conn = sqlite.connect(store.path, store.timeout)
         try:
             conn.execute(sqlite.begin_statement(write))
             yield BulkTarget(conn)
-            conn.execute("COMMIT" if write else "ROLLBACK")
+            if write:
+                # The log is copied into the database file after the commit, in a
+                # thread, while the command reports (sqlite.checkpoint_later).
+                conn.execute("PRAGMA wal_autocheckpoint = 0")
+                conn.execute("COMMIT")
+                sqlite.checkpoint_later(store.path, store.timeout)
+            else:
+                conn.execute("ROLLBACK")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -154,7 +162,7 @@ class BulkTarget:
         names, columns = [], []
         for key, values in zip(keys, zip(*rows)):
             convert, nullable_default = columns_of[key]
-            if nullable_default and values.count(None) == len(values):
+            if nullable_default and values[0] is None and values.count(None) == len(values):
                 continue
             names.append(key)
             columns.append(values if convert is None else each_once(values, convert))

@@ -22,6 +22,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -571,8 +572,11 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
 # -- numbering and writing ----------------------------------------------------------------
 
 def _in_number_order(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: (r.applicant.school_code, r.applicant.grade,
-                                       r.applicant.class_no, r.order))
+    return sorted(rows, key=_NUMBER_ORDER_KEY)
+
+
+_NUMBER_ORDER_KEY = attrgetter("applicant.school_code", "applicant.grade",
+                               "applicant.class_no", "order")  # NUMBER_ORDER
 
 
 def number(target: Target, settings: Settings, batch: Batch) -> None:

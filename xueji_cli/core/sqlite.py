@@ -99,6 +99,46 @@ def bulk_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+_checkpoints: list = []  # threads copying a committed bulk write into the database file
+
+
+def checkpoint_later(path: Path, timeout: float) -> None:
+    """After a bulk write committed on `conn` with its automatic checkpoint turned off
+    (PRAGMA wal_autocheckpoint = 0): copy the write-ahead log into the database file in
+    a thread, while the caller reports and tidies up. The data is on the disk already
+    (the commit synced the log, synchronous FULL); the checkpoint is housekeeping that
+    SQLite would otherwise do inside the COMMIT — and again when `conn`, the last
+    connection, closed. The thread's connection is opened before `conn` closes, so that
+    closing `conn` does not checkpoint either. If the checkpoint cannot be made (another
+    process holds the file), the log stays and the next connection checkpoints it; if
+    the helper cannot even open, closing `conn` checkpoints as usual. Never raises: the
+    write is committed. wait_for_checkpoints() joins the threads (the end of a command)."""
+    import threading
+
+    try:
+        helper = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
+                                 timeout=timeout, check_same_thread=False)
+    except sqlite3.Error:
+        return
+    thread = threading.Thread(target=_checkpoint, args=(helper,), name="xueji-checkpoint")
+    _checkpoints.append(thread)
+    thread.start()
+
+
+def _checkpoint(helper: sqlite3.Connection) -> None:
+    try:
+        helper.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:
+        pass  # the committed data is in the log; the next connection copies it
+    finally:
+        helper.close()
+
+
+def wait_for_checkpoints() -> None:
+    while _checkpoints:
+        _checkpoints.pop().join()
+
+
 def next_ids(conn: sqlite3.Connection, table: str, count: int) -> range:
     """Ids for `count` new rows of `table`. SQLite gives a new row max(rowid) + 1; a writer
     holds the write lock from BEGIN IMMEDIATE to its commit, so no one else can take

@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import sqlite3 as sqlite3_module
 import sys
 from collections.abc import Iterator
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,9 +127,8 @@ def each_once(values: tuple, convert) -> list:
     """convert(value) for each of a column's values, each distinct value converted once:
     the batch's timestamp, a birth date, a region repeat down a roster. A list or dict is
     shared only when it is the same object (a row's run of one evidence list)."""
-    if values and values[0].__class__ in _ONE_CLASS_EQUAL and \
-            values.count(values[0]) == len(values):
-        return [convert(values[0])] * len(values)  # one date or timestamp down the column
+    if values and all(map(operator.is_, values, repeat(values[0]))):
+        return [convert(values[0])] * len(values)  # one object down the column (a stamp)
     out = []
     memo: dict = {}
     last, result = _NOTHING, None
@@ -180,9 +181,6 @@ def _is_database_error(error: Exception) -> bool:
     sa_exc = sys.modules.get("sqlalchemy.exc")
     return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
 _JSON_KINDS = (dict, list)
-# Classes whose values equal only values of the same class (a date is never == a
-# datetime, nor 1 == True): a column equal to its first value throughout is that value.
-_ONE_CLASS_EQUAL = (dt.date, dt.datetime)
 _NOTHING = object()
 
 
