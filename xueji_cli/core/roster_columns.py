@@ -53,6 +53,8 @@ class Column:
 
 def cell_text(value: object) -> str:
     """A cell as text: whole numbers without '.0', dates as YYYY-MM-DD."""
+    if value.__class__ is str:  # most cells: fields.text's own steps
+        return unicodedata.normalize("NFKC", value).strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time():

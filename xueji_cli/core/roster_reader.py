@@ -246,7 +246,10 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
                 rel = col - start_col
                 if 0 <= rel < len(row) and row[rel] == "":
                     row[rel] = tops.get((top, left), "")
-        if _is_note(row):
+        # A data row has three different values in its first three cells, mostly: no
+        # note has (_is_note looks no further either); other rows are looked at in full.
+        if not (len(row) > 2 and row[0] != "" and row[1] != "" and row[2] != ""
+                and row[0] != row[1] != row[2] != row[0]) and _is_note(row):
             sheet.notes_from = index + 1
             break
         if not (first < len(row) and row[first] != "") \
