@@ -9,6 +9,7 @@ The values are passed as `--option=VALUE`, so that a value starting with "-" is 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 
@@ -96,7 +97,10 @@ def test_backup_and_restore_with_any_file_name(township, xueji, tmp_path_factory
     assume("\x00" not in name)  # no shell can pass a NUL byte in an argument
     folder = tmp_path_factory.mktemp("files")
     for command in ("backup", "restore"):
-        result = xueji(command, str(folder / name) if name else name, "--json")
+        # An empty name is the current folder (Path("") is Path(".")): run there, so
+        # that a backup made into "the current folder" stays inside the test's files.
+        with contextlib.chdir(folder):
+            result = xueji(command, str(folder / name) if name else name, "--json")
         assert result.exit_code in (0, 1), (command, name, result.stderr)
         document = json.loads(result.stdout)
         assert document["ok"] is (result.exit_code == 0)
