@@ -413,3 +413,18 @@ def test_row_ranges_are_compressed():
 
     assert _row_ranges([2, 3, 4, 7, 9, 10]) == "第2–4、7、9–10行"
     assert _row_ranges(list(range(2, 40, 2))) == "第2、4、6、8、10、12、14、16行等 19 段"
+
+
+def test_same_child_without_id_number_twice_in_the_files(township, xueji, as_json, sql,
+                                                        tmp_path):
+    """NUM-7 across rows for children without an ID number: the same name, birth date and
+    guardian twice is the same child; the message names the row that came first."""
+    child = rosters.child(1, 身份证号="", 身份证件类型="其他", 出生日期="2020-04-06",
+                          全国学籍号="L130283202004060011")
+    rows = [child, child | {"序号": 2, "全国学籍号": "L130283202004060029"}]
+    document = as_json(xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001",
+                             "--json"))
+    num7 = [e for e in document["errors"] if e["rule"] == "NUM-7"]
+    assert [(e["row"], e["field"]) for e in num7] == [(3, "name")]
+    assert "姓名、出生日期与r.xlsx 第2行" in num7[0]["message"]
+    assert counts(sql) == (0, 0, 0)

@@ -109,20 +109,31 @@ def test_the_log_is_copied_into_the_database_file_before_the_command_ends(townsh
         assert conn.execute("SELECT count(*) FROM student").fetchone() == (30,)
 
 
+@pytest.mark.parametrize("failing", ["helper connection", "thread"])
 def test_the_write_stands_when_the_checkpoint_cannot_be_started(township, sql, tmp_path,
-                                                               monkeypatch):
+                                                               monkeypatch, failing):
     """A checkpoint that cannot be handed to a thread is left to closing the connection
     (SQLite's own): the committed roster is reported and kept."""
+    import threading
+
     from xueji_cli.core import sqlite as sqlite_mod
 
-    real_connect = sqlite3.connect
+    real_connect, real_start = sqlite3.connect, threading.Thread.start
 
     def refuse_helper(*args, **kwargs):
         if kwargs.get("check_same_thread") is False:
             raise sqlite3.OperationalError("unable to open database file")
         return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr(sqlite_mod.sqlite3, "connect", refuse_helper)
+    def refuse_thread(self):
+        if self.name == "xueji-checkpoint":
+            raise RuntimeError("can't start new thread")
+        return real_start(self)
+
+    if failing == "thread":
+        monkeypatch.setattr(threading.Thread, "start", refuse_thread)
+    else:
+        monkeypatch.setattr(sqlite_mod.sqlite3, "connect", refuse_helper)
     path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
     result = invoke(township, "enroll", "--from", path, "--school", "001")
     assert "已导入 3 人" in result.stderr

@@ -245,8 +245,7 @@ class Roster:
         """Count a child this batch will enroll (class caps, duplicates across rows).
         `label` names the child in a message about a later duplicate (str() of it)."""
         key = (school.id, applicant.grade, applicant.class_no)
-        counts = self._class_counts
-        counts[key] = (counts[key] if key in counts else self.in_class(*key)) + 1
+        self._class_counts[key] = self.in_class(*key) + 1
         if applicant.id_number:
             self.pending_ids[applicant.id_number] = label
         self.pending_people[_person_key(applicant)] = label

@@ -52,11 +52,11 @@ def begin_statement(write: bool) -> str:
     return "BEGIN IMMEDIATE" if write else "BEGIN"
 
 
-def connect(path: Path, timeout: float) -> sqlite3.Connection:
+def connect(path: Path, timeout: float, check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection of the standard library's sqlite3 set up as the store's engines set up
     theirs (prepare). The file must exist: opening never creates a database."""
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
-                           timeout=timeout)
+                           timeout=timeout, check_same_thread=check_same_thread)
     prepare(conn, timeout)
     return conn
 
@@ -103,26 +103,30 @@ _checkpoints: list = []  # threads copying a committed bulk write into the datab
 
 
 def checkpoint_later(path: Path, timeout: float) -> None:
-    """After a bulk write committed on `conn` with its automatic checkpoint turned off
-    (PRAGMA wal_autocheckpoint = 0): copy the write-ahead log into the database file in
-    a thread, while the caller reports and tidies up. The data is on the disk already
-    (the commit synced the log, synchronous FULL); the checkpoint is housekeeping that
-    SQLite would otherwise do inside the COMMIT — and again when `conn`, the last
-    connection, closed. The thread's connection is opened before `conn` closes, so that
-    closing `conn` does not checkpoint either. If the checkpoint cannot be made (another
-    process holds the file), the log stays and the next connection checkpoints it; if
-    the helper cannot even open, closing `conn` checkpoints as usual. Never raises: the
-    write is committed. wait_for_checkpoints() joins the threads (the end of a command)."""
+    """After a bulk write committed with its automatic checkpoint turned off (PRAGMA
+    wal_autocheckpoint = 0 on the writer's connection): copy the write-ahead log into the
+    database file in a thread, while the caller reports and tidies up. The data is on
+    the disk already (the commit synced the log, synchronous FULL); the checkpoint is
+    housekeeping that SQLite would otherwise do inside the COMMIT — and again when the
+    writer, the last connection, closed. The thread's connection is opened before the
+    writer closes, so that closing the writer does not checkpoint either. If the
+    checkpoint cannot be made (another process holds the file), the log stays and the
+    next connection checkpoints it; if no thread can be started, closing the writer
+    checkpoints as usual. Never raises: the write is committed. wait_for_checkpoints()
+    joins the threads (the end of a command)."""
     import threading
 
     try:
-        helper = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
-                                 timeout=timeout, check_same_thread=False)
+        helper = connect(path, timeout, check_same_thread=False)
     except sqlite3.Error:
         return
     thread = threading.Thread(target=_checkpoint, args=(helper,), name="xueji-checkpoint")
+    try:
+        thread.start()
+    except RuntimeError:  # no thread to be had
+        helper.close()
+        return
     _checkpoints.append(thread)
-    thread.start()
 
 
 def _checkpoint(helper: sqlite3.Connection) -> None:
