@@ -242,11 +242,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, action="append",
                         help="roster size (repeatable); default 10000 and 100000")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="timed runs of each command (default 5, or 3 from 50000 rows)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="timed runs of each command, medians reported (default 5: "
+                        "single runs of the same command vary by up to a fifth)")
     args = parser.parse_args()
     for rows in args.rows or [10_000, 100_000]:
-        measure(rows, args.runs or (5 if rows < 50_000 else 3))
+        measure(rows, args.runs)
 
 
 if __name__ == "__main__":
