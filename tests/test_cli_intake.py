@@ -119,6 +119,19 @@ def test_one_bad_row_refuses_the_whole_file(township, xueji, as_json, sql, tmp_p
     screen = xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001")
     assert screen.exit_code == 1 and rule in screen.stderr and "第3行" in screen.stderr
     assert "未导入任何学生" in screen.stderr
+    assert "--skip-invalid 先导入没有问题的 2 行" in screen.stderr
+
+
+def test_no_skip_invalid_offered_when_no_row_could_be_imported(township, xueji, tmp_path):
+    rows = good(2)
+    for row in rows:
+        row["身份证号"] = wrong_check(row["身份证号"])
+    screen = xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001")
+    assert screen.exit_code == 1 and "未导入任何学生:2 行有问题" in screen.stderr
+    assert "--skip-invalid" not in screen.stderr and "没有可先导入的行" in screen.stderr
+    dry = xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001", "--dry-run")
+    assert "将入学:" not in dry.stdout  # no empty table of children to enroll
+    assert "检查完毕(未写入):将入学 0 人,已在籍 0 人,有问题 2 行" in dry.stderr
 
 
 def test_every_problem_of_every_row_is_listed(township, xueji, as_json, tmp_path):
@@ -216,6 +229,26 @@ def test_errors_workbook_never_replaces_a_roster_being_imported(township, xueji,
     assert path.read_bytes() == before and counts(sql) == (0, 0, 0)
     screen = xueji("enroll", "--from", path, "--school", "001", "--errors-out", path)
     assert screen.exit_code == 1 and "[问题表 --errors-out]" in screen.stderr
+
+
+def test_errors_out_naming_a_folder_is_refused_before_anything_is_written(township, xueji,
+                                                                          as_json, sql, tmp_path):
+    """`--errors-out D:/材料` meant "into that folder": refused up front (with a file name
+    in it to use), not written as D:/材料.xlsx beside it — and not after --skip-invalid has
+    committed the valid rows."""
+    rows = good(2)
+    rows[1]["身份证号"] = wrong_check(rows[1]["身份证号"])
+    path = roster(tmp_path, rows)
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    result = xueji("enroll", "--from", path, "--school", "001", "--skip-invalid",
+                   "--errors-out", folder, "--json")
+    assert result.exit_code == 1
+    [error] = as_json(result)["errors"]
+    assert (error["rule"], error["field"]) == ("INPUT", "errors_out")
+    assert "是一个文件夹" in error["message"] and str(folder / "问题行.xlsx") in error["hint"]
+    assert counts(sql) == (0, 0, 0)
+    assert list(folder.iterdir()) == [] and not (tmp_path / "材料.xlsx").exists()
 
 
 # -- cross-row checks -------------------------------------------------------------------------

@@ -38,11 +38,15 @@ def test_unwritable_place_is_input_error_and_leaves_nothing(tmp_path, write_only
 
 def test_a_folder_of_the_same_name_and_no_name(tmp_path):
     (tmp_path / "r.xlsx").mkdir()
-    with pytest.raises(InputError, match="已有同名的文件夹"):
+    with pytest.raises(InputError, match="是一个文件夹") as info:
         sheets.save(_workbook(False), tmp_path / "r.xlsx")
+    assert str(tmp_path / "r.xlsx" / "花名册.xlsx") in info.value.hint
+    (tmp_path / "材料").mkdir()  # a folder named without .xlsx: not written as 材料.xlsx beside it
+    with pytest.raises(InputError, match="是一个文件夹"):
+        sheets.save(_workbook(True), tmp_path / "材料")
     with pytest.raises(InputError, match="没有给出文件名"):
         sheets.save(_workbook(True), "")
-    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["r.xlsx", "材料"]  # nothing left
 
 
 def test_a_writable_place_still_saves(tmp_path):

@@ -33,7 +33,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         paths = [Path(f).expanduser() for f in files]
         try:
             if errors_out:
-                _refuse_overwriting_a_roster(Path(errors_out).expanduser(), paths)
+                _check_errors_out(Path(errors_out).expanduser(), paths)
             roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
             _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run,
                     json_out, show_id, progress)
@@ -88,14 +88,17 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
         raise typer.Exit(1)
 
 
-def _refuse_overwriting_a_roster(errors_out, paths) -> None:
-    """--errors-out naming one of the rosters being imported would replace the school's
-    file with the errors workbook: refused before anything is read."""
+def _check_errors_out(errors_out, paths) -> None:
+    """Refused before anything is read (not after an import that --skip-invalid has
+    committed): an --errors-out without a file name, or naming a folder, and one naming
+    a roster being imported, which the errors workbook would replace."""
     from xueji_cli.core.errors import InputError
+    from xueji_cli.core.sheets import xlsx_path
 
-    # the name core/sheets.save writes to: .xlsx kept, otherwise appended
-    target = errors_out if errors_out.suffix.lower() == ".xlsx" else \
-        errors_out.with_name(errors_out.name + ".xlsx")
+    try:
+        target = xlsx_path(errors_out, example="问题行.xlsx")  # the name save() writes to
+    except InputError as exc:
+        raise InputError("errors_out", exc.message, exc.hint) from None
     for path in paths:
         if target.exists() and path.exists() and target.resolve() == path.resolve():
             raise InputError("errors_out", f"{target.name} 就是要导入的花名册,会被问题表覆盖",
@@ -238,9 +241,10 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
               [_student_row(r, show_id) for r in already])
     if outcome == "refused":
         say(f"未导入任何学生:{len(invalid)} 行有问题(有一行有问题就全部不导入)。", "bold red")
-        say(f"  → 改正后重新导入;或用 --skip-invalid 先导入没有问题的 {len(new)} 行", "dim")
+        say(f"  → 改正后重新导入;或用 --skip-invalid 先导入没有问题的 {len(new)} 行" if new
+            else "  → 改正后重新导入(没有可先导入的行)", "dim")
     elif outcome == "dry_run":
-        if len(new) <= LIST_LIMIT:
+        if new and len(new) <= LIST_LIMIT:
             table(f"将入学:{len(new)} 人(学籍号为现在导入时将编的号)", STUDENT_COLUMNS,
                   [_student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
         if new:

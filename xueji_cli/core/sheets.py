@@ -183,17 +183,32 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
     return wb, wb.active
 
 
+def xlsx_path(path: Path | str, example: str = "花名册.xlsx") -> Path:
+    """Where save() writes for the name the registrar gave: the name as given when it ends
+    in .xlsx, otherwise with .xlsx added. No name, or the name of an existing folder (the
+    registrar meant "into that folder", and `--xlsx D:/材料` would otherwise write
+    `D:/材料.xlsx` beside it), is refused with a whole file name to use (`example`)."""
+    path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        raise InputError("file", "没有给出文件名" if str(path) in ("", ".") else f"「{path}」没有文件名",
+                         f"写出文件名,如 {example}")
+    if os.path.isdir(path):  # False, not an error, for a name the system cannot look up
+        raise InputError("file", f"「{path}」是一个文件夹,不是文件名",
+                         f"在文件夹后写上文件名,如 {path / example}")
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
+    return path
+
+
 def save(wb: Workbook, path: Path) -> Path:
     """Write atomically (a half-written form never replaces a good one) and readable by
     the owner only (the file holds personal data). A place that cannot be written is the
     registrar's input to correct (InputError), never a traceback."""
-    path = Path(path)
-    if not path.name or path.name in (".", ".."):
+    try:
+        path = xlsx_path(path)
+    except InputError:
         _discard(wb)
-        raise InputError("file", "没有给出文件名" if str(path) in ("", ".") else f"「{path}」没有文件名",
-                         "写出文件名,如 花名册.xlsx")
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
+        raise
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
