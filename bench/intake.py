@@ -246,6 +246,8 @@ def main() -> None:
                         help="timed runs of each command, medians reported (default 5: "
                         "single runs of the same command vary by up to a fifth)")
     args = parser.parse_args()
+    if args.runs < 1 or any(rows < 1 for rows in args.rows or []):
+        parser.error("--runs and --rows must be at least 1")
     for rows in args.rows or [10_000, 100_000]:
         measure(rows, args.runs)
 

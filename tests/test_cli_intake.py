@@ -249,6 +249,9 @@ def test_errors_out_naming_a_folder_is_refused_before_anything_is_written(townsh
     assert "是一个文件夹" in error["message"] and str(folder / "问题行.xlsx") in error["hint"]
     assert counts(sql) == (0, 0, 0)
     assert list(folder.iterdir()) == [] and not (tmp_path / "材料.xlsx").exists()
+    screen = xueji("enroll", "--from", path, "--school", "001", "--errors-out", ".")
+    assert screen.exit_code == 1 and "[问题表 --errors-out] 没有给出文件名" in screen.stderr
+    assert "问题行.xlsx" in screen.stderr and counts(sql) == (0, 0, 0)
 
 
 # -- cross-row checks -------------------------------------------------------------------------

@@ -95,10 +95,7 @@ def _check_errors_out(errors_out, paths) -> None:
     from xueji_cli.core.errors import InputError
     from xueji_cli.core.sheets import xlsx_path
 
-    try:
-        target = xlsx_path(errors_out, example="问题行.xlsx")  # the name save() writes to
-    except InputError as exc:
-        raise InputError("errors_out", exc.message, exc.hint) from None
+    target = xlsx_path(errors_out, example="问题行.xlsx", field="errors_out")  # as save() names it
     for path in paths:
         if target.exists() and path.exists() and target.resolve() == path.resolve():
             raise InputError("errors_out", f"{target.name} 就是要导入的花名册,会被问题表覆盖",

@@ -183,17 +183,18 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
     return wb, wb.active
 
 
-def xlsx_path(path: Path | str, example: str = "花名册.xlsx") -> Path:
+def xlsx_path(path: Path | str, example: str = "花名册.xlsx", field: str = "file") -> Path:
     """Where save() writes for the name the registrar gave: the name as given when it ends
     in .xlsx, otherwise with .xlsx added. No name, or the name of an existing folder (the
     registrar meant "into that folder", and `--xlsx D:/材料` would otherwise write
-    `D:/材料.xlsx` beside it), is refused with a whole file name to use (`example`)."""
+    `D:/材料.xlsx` beside it), is refused with a whole file name to use (`example`), as
+    an InputError of `field` (the option that named the file)."""
     path = Path(path)
     if not path.name or path.name in (".", ".."):
-        raise InputError("file", "没有给出文件名" if str(path) in ("", ".") else f"「{path}」没有文件名",
+        raise InputError(field, "没有给出文件名" if str(path) in ("", ".") else f"「{path}」没有文件名",
                          f"写出文件名,如 {example}")
     if os.path.isdir(path):  # False, not an error, for a name the system cannot look up
-        raise InputError("file", f"「{path}」是一个文件夹,不是文件名",
+        raise InputError(field, f"「{path}」是一个文件夹,不是文件名",
                          f"在文件夹后写上文件名,如 {path / example}")
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
