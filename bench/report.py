@@ -108,8 +108,8 @@ def query_plans(directory: Path) -> list[tuple[str, list[str]]]:
     """Run the report once in this process, capture its SQL, and EXPLAIN QUERY PLAN each."""
     from sqlalchemy import event
 
-    from xueji_cli.core import monthly
-    from xueji_cli.core.store import Store
+    from xueji_cli.reports.monthly import data as monthly
+    from xueji_cli.store.database import Store
 
     store = Store(directory)
     captured: list[tuple[str, object]] = []

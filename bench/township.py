@@ -244,8 +244,8 @@ class Loader:
 
 def make(directory: Path, students: int, entries: int, seed: int = 7, quiet: bool = False) -> dict:
     """Create the directory with `xueji init` and load it. Returns counts and timings."""
-    from xueji_cli.core import schools
-    from xueji_cli.core.workspace import init_workspace
+    from xueji_cli.records.directory import schools
+    from xueji_cli.store.workspace import init_workspace
 
     start = time.perf_counter()
     workspace = init_workspace(directory, "基准镇中心校", "township", "02", "26")  # = xueji init

@@ -29,10 +29,11 @@ REGION = "130283105201"
 
 
 def build(directory: Path, records: int) -> None:
-    from xueji_cli.core import enrollment, schools
-    from xueji_cli.core.enrollment import Applicant, Roster
-    from xueji_cli.core.numbering import Sequencer
-    from xueji_cli.core.workspace import init_workspace
+    from xueji_cli.records.enrollment import admission as enrollment
+    from xueji_cli.records.directory import schools
+    from xueji_cli.records.enrollment.admission import Applicant, Roster
+    from xueji_cli.records.enrollment.numbering import Sequencer
+    from xueji_cli.store.workspace import init_workspace
 
     ws = init_workspace(directory, "基准镇", "township", "02", "26")
     day = dt.date(2026, 9, 1)

@@ -1,4 +1,4 @@
-"""Alembic environment. xueji runs migrations programmatically (core/store.py) and hands
+"""Alembic environment. xueji runs migrations programmatically (store/database.py) and hands
 over an open connection in `config.attributes["connection"]`; the alembic CLI can be used
 by developers with `-x url=sqlite:///path/xueji.db`."""
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import xueji_cli.core.models  # noqa: F401  (registers the tables)
+import xueji_cli.ledger.models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -20,7 +20,7 @@ import typer.testing
 from typer.testing import CliRunner
 
 from synthetic import VILLAGE_001, make_id
-from xueji_cli.cli.main import app
+from xueji_cli.cli.app import app
 
 TODAY = "2026-09-01"
 FILES = ("xueji.toml", "xueji.db")

@@ -13,10 +13,11 @@ import pytest
 
 from synthetic import VILLAGE_001
 
-from xueji_cli.core import journal, schools, students
-from xueji_cli.core.dates import now
-from xueji_cli.core.models import Person, Student
-from xueji_cli.core.workspace import open_workspace
+from xueji_cli.ledger import journal
+from xueji_cli.records.directory import schools, students
+from xueji_cli.values.dates import now
+from xueji_cli.ledger.models import Person, Student
+from xueji_cli.store.workspace import open_workspace
 
 
 def _session(directory: Path):

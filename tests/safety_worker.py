@@ -56,16 +56,16 @@ def cli_argv(directory: Path, i: int) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from xueji_cli.core import enrollment
-    from xueji_cli.core.applicants import from_options
-    from xueji_cli.core.errors import DirectoryError, Refused
-    from xueji_cli.core.workspace import open_workspace
+    from xueji_cli.records.enrollment import admission as enrollment
+    from xueji_cli.records.enrollment.applicant import from_options
+    from xueji_cli.values.errors import DirectoryError, Refused
+    from xueji_cli.store.workspace import open_workspace
 
     directory, first, count = argv[0], int(argv[1]), int(argv[2])
     tag = argv[argv.index("--tag") + 1] if "--tag" in argv else "worker"
     ws = open_workspace(directory)
     operator = f"{ws.operator}/{tag}"
-    import xueji_cli.core.models  # noqa: F401 - the ORM loaded before "ready" (not on the
+    import xueji_cli.ledger.models  # noqa: F401 - the ORM loaded before "ready" (not on the
     with ws.store.session():  # first write), so the kill window covers writing only
         pass
     if "--wait" in argv:
@@ -99,9 +99,9 @@ def main(argv: list[str]) -> int:
 
 
 def batch(ws, operator: str, children: range, summary: dict) -> int:
-    from xueji_cli.core import enrollment
-    from xueji_cli.core.applicants import from_options
-    from xueji_cli.core.errors import Refused
+    from xueji_cli.records.enrollment import admission as enrollment
+    from xueji_cli.records.enrollment.applicant import from_options
+    from xueji_cli.values.errors import Refused
 
     done = []
     with ws.store.session(write=True) as session:

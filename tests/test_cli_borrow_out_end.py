@@ -86,8 +86,9 @@ def test_twice_is_refused(pupil, xueji, as_json):
 
 
 def test_suspended_student_cannot_borrow(pupil, ws_dir, xueji, as_json):
-    from xueji_cli.core import journal, students
-    from xueji_cli.core.workspace import open_workspace
+    from xueji_cli.ledger import journal
+    from xueji_cli.records.directory import students
+    from xueji_cli.store.workspace import open_workspace
 
     ws = open_workspace(str(ws_dir))
     with ws.store.session(write=True) as session:

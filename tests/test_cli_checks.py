@@ -9,9 +9,10 @@ import threading
 import pytest
 
 from synthetic import VILLAGE_002, make_id
-from xueji_cli.core import dates, enrollment
-from xueji_cli.core.applicants import from_options
-from xueji_cli.core.workspace import open_workspace
+from xueji_cli.values import dates
+from xueji_cli.records.enrollment import admission as enrollment
+from xueji_cli.records.enrollment.applicant import from_options
+from xueji_cli.store.workspace import open_workspace
 
 N1, N2, N3 = (f"0226260010000{n}" for n in (1, 2, 3))
 

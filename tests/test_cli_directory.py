@@ -164,7 +164,7 @@ def test_version_and_help(xueji_at):
 def test_every_command_has_help_text():
     import typer.main
 
-    from xueji_cli.cli.main import app
+    from xueji_cli.cli.app import app
 
     def walk(command, path=()):
         yield path, command

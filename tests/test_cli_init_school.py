@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from xueji_cli.core.store import HEAD
+from xueji_cli.store.database import HEAD
 
 
 # -- init --------------------------------------------------------------------------------

@@ -192,9 +192,9 @@ def test_list_masks_id_numbers(suspended, xueji, as_json):
 # -- for the other workflows --------------------------------------------------------------------------------
 
 def test_is_suspended_and_refusal(suspended, ws_dir, on_day, xueji):
-    from xueji_cli.core import students
-    from xueji_cli.core.suspension import is_suspended, refusal_if_suspended
-    from xueji_cli.core.workspace import open_workspace
+    from xueji_cli.records.directory import students
+    from xueji_cli.records.suspension.cases import is_suspended, refusal_if_suspended
+    from xueji_cli.store.workspace import open_workspace
 
     ws = open_workspace(str(ws_dir))
     with ws.store.session() as session:

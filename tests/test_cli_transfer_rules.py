@@ -170,8 +170,9 @@ def test_admission_after_three_days_is_flagged(pupil, xueji, as_json, monkeypatc
 
 
 def late_admissions(directory, first, last):
-    from xueji_cli.core import settings, transfer_cases
-    from xueji_cli.core.store import Store
+    from xueji_cli.store import settings
+    from xueji_cli.records.transfer import cases as transfer_cases
+    from xueji_cli.store.database import Store
 
     store = Store(directory)
     try:

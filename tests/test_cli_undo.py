@@ -11,9 +11,9 @@ import pytest
 import lifekit
 from transferkit import town  # noqa: F401  (fixture)
 from synthetic import make_id
-from xueji_cli.core import journal
-from xueji_cli.core.dates import parse_date
-from xueji_cli.core.workspace import open_workspace
+from xueji_cli.ledger import journal
+from xueji_cli.values.dates import parse_date
+from xueji_cli.store.workspace import open_workspace
 
 A, B, C = (f"0226260010000{n}" for n in (1, 2, 3))
 IA = make_id("2020-03-05", seq=1)

@@ -1,5 +1,5 @@
-"""Dates as registrars write them (core/dates.py), the value converters shared by the
-command line and rosters (core/fields.py) and the code tables (core/codes.py)."""
+"""Dates as registrars write them (values/dates.py), the value converters shared by the
+command line and rosters (values/fields.py) and the code tables (values/codes.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from xueji_cli.core import codes, dates, fields
+from xueji_cli.values import codes, dates, fields
 
 D = dt.date.fromisoformat
 

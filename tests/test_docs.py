@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from xueji_cli.cli import docs
-from xueji_cli.cli.main import app
+from xueji_cli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,7 @@ def test_every_command_has_help():
 def test_help_lists_every_command_without_building_them():
     from typer.testing import CliRunner
 
-    from xueji_cli.cli.main import COMMANDS
+    from xueji_cli.cli.app import COMMANDS
 
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0

@@ -1,4 +1,4 @@
-"""The September intake on SQLite writes through sqlite3 without SQLAlchemy (core/bulk.py).
+"""The September intake on SQLite writes through sqlite3 without SQLAlchemy (records/enrollment/sqlite_target.py).
 What it writes must be what the ORM path writes (enrollment.write_many, the path of a
 server database and of one-student enrollment): the same roster imported both ways gives
 the same rows, value for value, in every table. And the intake really does not load
@@ -17,7 +17,7 @@ import rosters
 from conftest import copy_directory, invoke
 from synthetic import VILLAGE_002
 
-from xueji_cli.core import targets
+from xueji_cli.records.enrollment import targets
 
 STAMPED = {"person": ("created_at",), "student": ("created_at",),
            "journal": ("recorded_at", "batch")}
@@ -73,7 +73,7 @@ def test_the_bulk_path_writes_what_the_orm_writes(township, xueji, sql, tmp_path
 def test_a_failed_write_leaves_nothing(township, xueji, sql, tmp_path, monkeypatch):
     """The bulk transaction is all or nothing: an error in the middle of the writing (here
     the journal's insert) rolls back the people and records inserted before it."""
-    from xueji_cli.core import bulk
+    from xueji_cli.records.enrollment import sqlite_target as bulk
 
     real = bulk.BulkTarget.insert
 
@@ -116,7 +116,7 @@ def test_the_write_stands_when_the_checkpoint_cannot_be_started(township, sql, t
     (SQLite's own): the committed roster is reported and kept."""
     import threading
 
-    from xueji_cli.core import sqlite as sqlite_mod
+    from xueji_cli.store import sqlite as sqlite_mod
 
     real_connect, real_start = sqlite3.connect, threading.Thread.start
 
@@ -144,7 +144,7 @@ def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, m
     """A column that is NULL in every row (and has no default) is not named in the
     INSERT — SQLite stores NULL there all the same; a column with a value in some row is
     named."""
-    from xueji_cli.core import bulk
+    from xueji_cli.records.enrollment import sqlite_target as bulk
 
     statements = []
     real = bulk.BulkTarget.insert
@@ -205,7 +205,7 @@ def test_each_declared_type_is_stored_as_sqlalchemy_stores_it(declared, sa_type,
     import sqlalchemy
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-    from xueji_cli.core.bulk import CONVERTERS
+    from xueji_cli.records.enrollment.sqlite_target import CONVERTERS
 
     dialect = sqlite_dialect.dialect()
     process = getattr(sqlalchemy, sa_type)().dialect_impl(dialect).bind_processor(dialect)

@@ -1,4 +1,4 @@
-"""The September intake's look-ups made at once on sqlite3 (core/bulk.BulkTarget.roster)
+"""The September intake's look-ups made at once on sqlite3 (records/enrollment/sqlite_target.BulkTarget.roster)
 find, for every child, the records one-student enrollment finds through the ORM
 (Roster.matches, one query per child) — whatever the size of the chunks of values."""
 
@@ -10,9 +10,9 @@ import sqlite3
 from sqlalchemy import create_engine, insert
 from sqlmodel import Session, SQLModel
 
-from xueji_cli.core import bulk
-from xueji_cli.core.enrollment import Applicant, Roster
-from xueji_cli.core.models import Person, School, Student
+from xueji_cli.records.enrollment import sqlite_target as bulk
+from xueji_cli.records.enrollment.admission import Applicant, Roster
+from xueji_cli.ledger.models import Person, School, Student
 
 STAMP = dt.datetime(2026, 9, 1, 1, 2, 3, tzinfo=dt.UTC)
 

@@ -1,5 +1,5 @@
 """`enroll --from FILE` starts parsing the rosters from the command line, before Typer
-parses it (cli/startup.prefetch_rosters → core/roster_files.prefetch). That is only a
+parses it (cli/startup.prefetch_rosters → excel/files.prefetch). That is only a
 head start: what it guessed wrong is parsed anew, nothing parsed ahead outlives the
 command, and a file that cannot be read is reported as if nothing had been parsed ahead."""
 
@@ -13,7 +13,7 @@ import rosters
 from conftest import invoke
 
 from xueji_cli.cli.startup import roster_arguments
-from xueji_cli.core import roster_files
+from xueji_cli.excel import files as roster_files
 
 
 @pytest.mark.parametrize("argv, expected", [

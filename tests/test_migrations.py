@@ -17,9 +17,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import xueji_cli.core.models  # noqa: F401  (registers the tables)
-from xueji_cli.core import store as store_mod
-from xueji_cli.core.store import Store
+import xueji_cli.ledger.models  # noqa: F401  (registers the tables)
+from xueji_cli.store import database as store_mod
+from xueji_cli.store.database import Store
 
 TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
           "transfer_case"}
@@ -199,9 +199,9 @@ def test_backup_keeps_the_data(township, enroll, ws_dir):
 
 def test_the_schema_check_reads_the_revision_without_sqlalchemy(tmp_path):
     """Every command starts with the schema check; on SQLite it reads alembic_version
-    through sqlite3 (core/sqlite.schema_revision): the revision, or None when there is
+    through sqlite3 (store/sqlite.schema_revision): the revision, or None when there is
     none to read."""
-    from xueji_cli.core.sqlite import schema_revision
+    from xueji_cli.store.sqlite import schema_revision
 
     path = tmp_path / store_mod.DB_FILE
     with closing(sqlite3.connect(path)) as conn:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from journalkit import Kit, kit  # noqa: F401  (the fixture)
-from xueji_cli.core import codes
+from xueji_cli.values import codes
 
 MONTH = "2026-10"
 
@@ -87,7 +87,7 @@ def every_kind(kit: Kit) -> set[str]:
     with kit.store.session() as session:
         from sqlmodel import select
 
-        from xueji_cli.core.models import JournalEntry
+        from xueji_cli.ledger.models import JournalEntry
 
         enroll_id = session.exec(select(JournalEntry.id).where(
             JournalEntry.student_id == mistake, JournalEntry.kind == "enroll")).one()
@@ -199,7 +199,7 @@ def test_screen_report(kit, xueji):
 
 
 def test_a_kind_without_a_column_is_counted_in_other_and_named(kit, xueji, as_json, monkeypatch):
-    from xueji_cli.core import monthly
+    from xueji_cli.reports.monthly import data as monthly
 
     child = kit.enroll("001", "2026-09-01", grade=2)
     kit.change(child, "withdraw", "2026-10-12", status="withdrawn")

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from journalkit import kit, roster_history  # noqa: F401  (kit: the fixture)
-from xueji_cli.core.register import (Step, Tally, at_school, on_register, place, roster_as_of,
-                                     state_on, states_at)
+from xueji_cli.ledger.timeline import (Step, Tally, at_school, on_register, place, roster_as_of,
+                                       state_on, states_at)
 
 D = dt.date
 
@@ -102,6 +102,6 @@ def test_roster_as_of_a_past_date(kit):
         assert [r.person.name for r in roster_as_of(session, D(2026, 10, 31), register_only=True)] \
             == ["甲", "乙", "丁"]
         # The records themselves are untouched: the copies are detached.
-        from xueji_cli.core.models import Student
+        from xueji_cli.ledger.models import Student
 
         assert session.get(Student, a).grade == 2

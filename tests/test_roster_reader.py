@@ -1,4 +1,4 @@
-"""Reading the schools' rosters (core/roster_reader.py, core/roster_columns.py): every
+"""Reading the schools' rosters (excel/reader.py, excel/columns.py): every
 header alias and value form, the shapes real files take, and each broken file turned
 into one clear message (exit 1) through `xueji enroll --from`."""
 
@@ -11,8 +11,8 @@ import pytest
 
 import rosters
 from synthetic import VILLAGE_001, full_width, id_with_x, make_id
-from xueji_cli.core import intake
-from xueji_cli.core import roster_columns as rc
+from xueji_cli.records.enrollment import intake
+from xueji_cli.excel import columns as rc
 
 DATA = Path(__file__).parent / "data"
 

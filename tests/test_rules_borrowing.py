@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from xueji_cli.core import codes
-from xueji_cli.core.borrowing_open import next_semester_start, window
-from xueji_cli.core.settings import Semester, Settings
+from xueji_cli.values import codes
+from xueji_cli.records.borrowing.opening import next_semester_start, window
+from xueji_cli.store.settings import Semester, Settings
 from xueji_cli.rules import borrowing as rules
 
 LABELS = codes.table("evidence")

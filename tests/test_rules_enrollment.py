@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from xueji_cli.core import fields
-from xueji_cli.core.enrollment import required_evidence
-from xueji_cli.core.settings import Settings
+from xueji_cli.values import fields
+from xueji_cli.records.enrollment.admission import required_evidence
+from xueji_cli.store.settings import Settings
 from xueji_cli.rules import enrollment as rules
 
 D = dt.date.fromisoformat
@@ -47,7 +47,7 @@ class TestSchoolAge:
             assert "差1天" in found[0].message
 
     def test_leap_day_birth_full_years(self):
-        from xueji_cli.core.dates import full_years
+        from xueji_cli.values.dates import full_years
         assert full_years(D("2020-02-29"), D("2026-02-28")) == 5
         assert full_years(D("2020-02-29"), D("2026-03-01")) == 6
         assert full_years(D("2020-02-29"), D("2028-02-29")) == 8

@@ -266,7 +266,7 @@ def test_check_resident_id_asks_for_the_number_only_with_a_resident_id():
 def test_file_reason_words():
     import errno
 
-    from xueji_cli.core.errors import file_reason
+    from xueji_cli.values.errors import file_reason
 
     assert file_reason(OSError(errno.ENAMETOOLONG, "File name too long")) == "文件名太长"
     assert file_reason(OSError(errno.ENOTDIR, "Not a directory")) == "路径中的文件夹名已被一个文件占用"

@@ -274,10 +274,10 @@ def test_standing(today, flags):
     assert [flag for flag, _ in found] == flags
 
 
-# -- the case folded from the journal (core/suspension.py fold) -------------------------------------
+# -- the case folded from the journal (records/suspension/cases.py fold) -------------------------------------
 
 def entry(id_, kind, day, details=None, case_ref="SUS-001-2026-001", **fields):
-    from xueji_cli.core.models import JournalEntry
+    from xueji_cli.ledger.models import JournalEntry
 
     return JournalEntry(id=id_, student_id=1, school_id=1, kind=kind, effective_date=D(day),
                         recorded_at=dt.datetime(2026, 10, 16), operator="甲", details=details or {},
@@ -285,7 +285,7 @@ def entry(id_, kind, day, details=None, case_ref="SUS-001-2026-001", **fields):
 
 
 def test_fold_a_case_with_renewal_and_return():
-    from xueji_cli.core.suspension import fold
+    from xueji_cli.records.suspension.cases import fold
 
     cases = fold([
         entry(3, "resume", "2028-04-16", {"grade": 2, "class_no": 1}),
@@ -303,7 +303,7 @@ def test_fold_a_case_with_renewal_and_return():
 
 
 def test_fold_tolerates_entries_without_details():
-    from xueji_cli.core.suspension import fold
+    from xueji_cli.records.suspension.cases import fold
 
     [case] = fold([entry(1, "suspend", "2020-10-01", case_ref=None, reason="病"),
                    entry(2, "suspend_extend", "2021-09-20", {"until": "2022-04-01"}, case_ref=None)])

@@ -10,7 +10,7 @@ import getpass
 
 import pytest
 
-from xueji_cli.core.dates import CHINA
+from xueji_cli.values.dates import CHINA
 
 
 def entries(sql):

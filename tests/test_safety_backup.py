@@ -15,9 +15,9 @@ from alembic import command
 
 from conftest import settle
 from populate import populate
-from xueji_cli.core import sqlite as sqlite_mod
-from xueji_cli.core import store as store_mod
-from xueji_cli.core.store import Store
+from xueji_cli.store import sqlite as sqlite_mod
+from xueji_cli.store import database as store_mod
+from xueji_cli.store.database import Store
 
 
 @pytest.fixture
@@ -248,8 +248,8 @@ def test_restore_refuses_the_database_itself(filled, xueji):
 
 
 def test_backup_and_restore_on_a_server_database_are_refused(filled):
-    from xueji_cli.core import backups
-    from xueji_cli.core.errors import DirectoryError
+    from xueji_cli.records.directory import backups
+    from xueji_cli.values.errors import DirectoryError
 
     server = Store(filled, "postgresql://nowhere/xueji")
     with pytest.raises(DirectoryError, match="服务器数据库"):

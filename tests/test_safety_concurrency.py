@@ -4,7 +4,7 @@ SQLite's raw "database is locked"; a lock really held past the wait is a clear e
 
 The writers are separate processes (tests/safety_worker.py for the 1,000-record proof,
 whole `xueji enroll` processes for the smaller one), so that what is tested is SQLite's
-locking between processes: WAL, busy_timeout and BEGIN IMMEDIATE (core/sqlite.py)."""
+locking between processes: WAL, busy_timeout and BEGIN IMMEDIATE (store/sqlite.py)."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ def test_locked_past_the_wait_as_a_whole_process(short_wait):
 
 
 def test_a_roster_import_waits_for_the_lock_then_says_so(short_wait, xueji, tmp_path):
-    """The September intake opens its own sqlite3 connection (core/bulk.py): the same busy
+    """The September intake opens its own sqlite3 connection (records/enrollment/sqlite_target.py): the same busy
     wait, the same message, nothing written; a dry run reads while the lock is held."""
     import rosters
 

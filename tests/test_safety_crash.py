@@ -26,7 +26,7 @@ from crashkit import Victim, assert_sound, kill_at_random, lifetime, sql, studen
 from populate import populate
 from safety_worker import child
 from safety_worker import cli_argv as enroll_argv
-from xueji_cli.core import backups
+from xueji_cli.records.directory import backups
 
 WORKER = Path(__file__).with_name("safety_worker.py")
 SEED = 20260901
@@ -189,7 +189,7 @@ def test_restore_killed_at_random_moments(township, xueji, tmp_path):
 
 
 def _store(directory: Path):
-    from xueji_cli.core.store import Store
+    from xueji_cli.store.database import Store
 
     return Store(directory)
 
@@ -205,7 +205,7 @@ def batch_import_available() -> bool:
 def write_roster(path: Path, children: list[dict]) -> Path:
     """A plain roster (issue 3: 姓名, 性别, 出生日期, 身份证号, 年级, 班级, 户口所在地, …).
     INTEGRATOR: if the importer names its columns otherwise, adapt the headers here."""
-    from xueji_cli.core import sheets
+    from xueji_cli.excel import sheets
 
     headers = ["姓名", "性别", "出生日期", "身份证号", "年级", "班级", "户口所在地",
                "监护人户口所在地", "现住地", "证明材料"]

@@ -1,7 +1,7 @@
 """An export to a file that cannot be written (a name too long for the file system, a
 "folder" that is a file): a plain refusal naming the file and the reason (exit 1, field
 "file" in --json), never an internal error — for every command that writes a workbook
-through core/sheets.save."""
+through excel/sheets.save."""
 
 from __future__ import annotations
 

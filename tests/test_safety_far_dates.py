@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xueji_cli.core.dates import YEARS, parse_date, parse_month
+from xueji_cli.values.dates import YEARS, parse_date, parse_month
 
 FAR = ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"]
 

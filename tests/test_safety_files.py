@@ -1,6 +1,6 @@
-"""Hostile files (issue 9, part 3): the spreadsheet guard (core/filecheck.py) that runs
+"""Hostile files (issue 9, part 3): the spreadsheet guard (excel/guard.py) that runs
 before any reader opens a roster; openpyxl's reads going through defusedxml; and
-spreadsheet formula injection — every export goes through core/sheets.py, where a value
+spreadsheet formula injection — every export goes through excel/sheets.py, where a value
 beginning with = + - @ is a text cell, never a formula."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 import cfb
-from xueji_cli.core import sheets
-from xueji_cli.core.errors import InputError
-from xueji_cli.core.filecheck import MIB, Limits, check_spreadsheet
+from xueji_cli.excel import sheets
+from xueji_cli.values.errors import InputError
+from xueji_cli.excel.guard import MIB, Limits, check_spreadsheet
 
 ROOT = Path(__file__).resolve().parent.parent
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -277,23 +277,23 @@ WRITES = [re.compile(p) for p in (
 
 
 def test_no_openpyxl_write_bypasses_sheets():
-    """Every value the program writes into a workbook goes through core/sheets.py
+    """Every value the program writes into a workbook goes through excel/sheets.py
     (set_text / set_value / table), so that no export can carry a formula."""
     offenders = []
     for path in sorted((ROOT / "xueji_cli").rglob("*.py")):
-        if path == ROOT / "xueji_cli" / "core" / "sheets.py":
+        if path == ROOT / "xueji_cli" / "excel" / "sheets.py":
             continue
         for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
             if any(p.search(line) for p in WRITES):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert offenders == [], "write cells with core/sheets.py:\n" + "\n".join(offenders)
+    assert offenders == [], "write cells with excel/sheets.py:\n" + "\n".join(offenders)
 
 
 def test_write_only_rows_keep_formulas_as_text(tmp_path):
     """The fast (write-only) roster path: a name beginning with = stays text."""
     from openpyxl import Workbook, load_workbook
 
-    from xueji_cli.core import sheets
+    from xueji_cli.excel import sheets
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("x")

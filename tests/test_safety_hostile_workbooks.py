@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import rosters
-from xueji_cli.core import roster_columns as rc
+from xueji_cli.excel import columns as rc
 
 MANY = settings(max_examples=300, deadline=None)
 # 60 workbooks in the suite; XUEJI_HOSTILE_FILES=400 for a longer hunt (the closing note's run).
@@ -151,7 +151,7 @@ def test_a_birth_date_after_the_cut_off_day_is_refused_not_a_crash():
 
 
 def test_enroll_with_a_birth_year_of_9995_is_refused(township, enroll, as_json):
-    """Typed, the year is refused as input (core/dates.YEARS); the rule above keeps a date
+    """Typed, the year is refused as input (values/dates.YEARS); the rule above keeps a date
     that reaches it another way (a cell of a later year than the cut-off) a refusal too."""
     result = enroll(json=True, birth="9995-01-01", id_number="130283202003050035")
     assert result.exit_code == 1

@@ -16,8 +16,8 @@ import pytest
 from alembic import command
 
 from populate import populate
-from xueji_cli.core import store as store_mod
-from xueji_cli.core.store import Store
+from xueji_cli.store import database as store_mod
+from xueji_cli.store.database import Store
 
 FIRST = store_mod.REVISIONS[0]
 GUARDS = {"journal_no_update", "journal_no_delete"}
@@ -45,7 +45,7 @@ def old_dir(ws_dir):
     """ws_dir with its database rebuilt at the FIRST revision and populated there."""
     (ws_dir / "xueji.db").unlink()
     store = Store(ws_dir)
-    from xueji_cli.core import sqlite
+    from xueji_cli.store import sqlite
 
     sqlite.create_private(store.path)
     sqlite.enable_wal(store.path)

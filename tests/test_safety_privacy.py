@@ -17,7 +17,7 @@ import pytest
 import typer
 
 from synthetic import make_id, wrong_check
-from xueji_cli.cli.main import app
+from xueji_cli.cli.app import app
 
 BOY = make_id("2020-03-05", male=True, seq=7)
 GIRL = make_id("2020-04-04", male=False, seq=8)
@@ -122,7 +122,7 @@ GENERIC_CASES = {"log": ("log",), "borrow list": ("borrow", "list"),
 
 
 def test_every_command_with_show_id_is_covered():
-    from xueji_cli.core.access import PRECISE
+    from xueji_cli.records.directory.access import PRECISE
 
     assert set(SHOW_ID_CASES) == PRECISE
     uncovered = []
@@ -223,7 +223,7 @@ def test_an_internal_error_carries_no_values(two, monkeypatch):
     """A defect inside a command: exit 1, the kind of error only — not its message (which
     may hold a child's data), no traceback, no locals; with --json the same."""
     from conftest import runner
-    from xueji_cli.core import students
+    from xueji_cli.records.directory import students
 
     def broken(*_args, **_kwargs):
         raise RuntimeError(f"defect while reading {BOY} 张小明")
@@ -241,11 +241,11 @@ def test_an_internal_error_carries_no_values(two, monkeypatch):
 def test_an_internal_error_in_a_real_process(two):
     """A defect in a whole `xueji` process: one line naming the kind of error, no values,
     no traceback, exit 1 — and XUEJI_DEBUG=1 as the only way to a traceback."""
-    code = ("import sys; from xueji_cli.core import students\n"
+    code = ("import sys; from xueji_cli.records.directory import students\n"
             "def broken(*a, **k): raise RuntimeError('defect at ' + a[0].__class__.__name__ + "
             f"' {BOY} 张小明')\n"
             "students.listing = broken\n"
-            "from xueji_cli.cli.main import main\n"
+            "from xueji_cli.cli.app import main\n"
             f"sys.argv = ['xueji', '--dir', {str(two)!r}, 'student', 'list']\n"
             "main()\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
@@ -292,7 +292,7 @@ def test_files_with_personal_data_are_0600_whatever_the_umask(tmp_path):
     script = (
         "import os, sys, sqlite3\n"
         "os.umask(0)\n"
-        "from xueji_cli.cli.main import app\n"
+        "from xueji_cli.cli.app import app\n"
         "def run(*args):\n"
         "    try: app(list(args), standalone_mode=False)\n"
         "    except SystemExit: pass\n"
@@ -305,7 +305,7 @@ def test_files_with_personal_data_are_0600_whatever_the_umask(tmp_path):
         "keep = sqlite3.connect(os.path.join(d, 'xueji.db'))\n"
         "keep.execute('SELECT count(*) FROM student').fetchone()\n"
         "run('--dir', d, 'backup')\n"
-        "from xueji_cli.core import sheets\n"
+        "from xueji_cli.excel import sheets\n"
         "wb, ws = sheets.new_workbook(); sheets.table(ws, 1, ['身份证号'], [[" f"{BOY!r}" "]])\n"
         "sheets.save(wb, os.path.join(d, '花名册.xlsx'))\n"
         "print('FILES', *(f'{n}:{os.stat(os.path.join(d, n)).st_mode & 0o777:o}' "

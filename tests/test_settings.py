@@ -1,4 +1,4 @@
-"""xueji.toml (core/settings.py): the defaults are the policy table at the end of
+"""xueji.toml (store/settings.py): the defaults are the policy table at the end of
 RULES.md; a broken file is exit 3; the school year and semester calendar."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from xueji_cli.core import settings as settings_mod
-from xueji_cli.core.errors import DirectoryError
-from xueji_cli.core.settings import Semester, Settings
+from xueji_cli.store import settings as settings_mod
+from xueji_cli.values.errors import DirectoryError
+from xueji_cli.store.settings import Semester, Settings
 
 D = dt.date.fromisoformat
 
@@ -186,10 +186,10 @@ def test_explicit_semesters_take_precedence():
 def test_an_unknown_coded_value_lists_the_choices():
     import pytest
 
-    from xueji_cli.core import codes
-    from xueji_cli.core.errors import InputError
-    from xueji_cli.core.sanctions import parse_kind
-    from xueji_cli.core.suspension import parse_reason
+    from xueji_cli.values import codes
+    from xueji_cli.values.errors import InputError
+    from xueji_cli.records.transfer.sanctions import parse_kind
+    from xueji_cli.records.suspension.cases import parse_reason
 
     with pytest.raises(InputError) as refused:
         parse_reason("想休息")

@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 
-from xueji_cli.core import sheets
+from xueji_cli.excel import sheets
 
 ROWS = [
     [1, "张三", "=1+1", None, "0226260010001", 130283201909010011, "", "#N/A"],

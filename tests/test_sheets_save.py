@@ -1,4 +1,4 @@
-"""core/sheets.save: a place that cannot be written is the registrar's input to correct
+"""excel/sheets.save: a place that cannot be written is the registrar's input to correct
 (InputError, exit 1 with what to do), never a traceback — also for the write-only
 workbooks of large rosters, whose streamed rows must not complain when dropped."""
 
@@ -9,8 +9,8 @@ import gc
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from xueji_cli.core import sheets
-from xueji_cli.core.errors import InputError
+from xueji_cli.excel import sheets
+from xueji_cli.values.errors import InputError
 
 
 def _workbook(write_only: bool) -> Workbook:

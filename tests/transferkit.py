@@ -62,9 +62,9 @@ def run_case(xueji, as_json, key, to_args, levels, date="2026-09-01"):
 
 def put_state(directory, local_number: str, kind: str, sets: dict, day="2026-09-01") -> None:
     """Append a journal entry to a record, as the suspension/borrowing workflows will."""
-    from xueji_cli.core import journal
-    from xueji_cli.core.models import Student
-    from xueji_cli.core.store import Store
+    from xueji_cli.ledger import journal
+    from xueji_cli.ledger.models import Student
+    from xueji_cli.store.database import Store
 
     store = Store(directory)
     with store.session(write=True) as session:

@@ -18,7 +18,7 @@ def backup(
 ) -> None:
     """备份数据库:他人正在录入时也能得到一致的副本;只有本人可读;生成后自动核验。"""
     with guard(json_out):
-        from xueji_cli.core import backups
+        from xueji_cli.records.directory import backups
 
         ws = workspace(ctx, check_schema=False)
         snapshot = backups.make_backup(ws.store, file)
@@ -38,7 +38,7 @@ def restore(
     """从备份恢复数据库:先核验备份文件(完整性、结构版本、防篡改保护),再备份当前数据库,
     然后整体替换(要么全部换成备份,要么保持原样)。"""
     with guard(json_out):
-        from xueji_cli.core import backups
+        from xueji_cli.records.directory import backups
 
         ws = workspace(ctx, check_schema=False)
         done = backups.restore(ws.store, file, ws.operator, ws.settings.city, ws.settings.county)

@@ -31,7 +31,7 @@ DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 def _subject(key: str) -> str:
     """How a refusal names the student a KEY gives: never a whole ID number."""
-    from xueji_cli.core.privacy import mask_id
+    from xueji_cli.values.privacy import mask_id
 
     text = key.strip()
     return mask_id(text) if len(text) >= 18 else text
@@ -83,8 +83,9 @@ def borrow_in(
     学期初办理且不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,
     然后建立临时借读学籍(不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
     with guard(json_out, subject=name):
-        from xueji_cli.core import borrowing, borrowing_open, dates
-        from xueji_cli.core.applicants import from_options
+        from xueji_cli.records.borrowing import loans as borrowing, opening as borrowing_open
+        from xueji_cli.values import dates
+        from xueji_cli.records.enrollment.applicant import from_options
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number, grade=grade,
@@ -131,8 +132,9 @@ def borrow_out(
     记录借读学校和本校开具的借读证明信 (BOR-5);学期初办理 (BOR-4)。
     借读学校是本目录的指定学校时 (--to-school),两边一次办结。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import borrowing, borrowing_open, dates
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.records.borrowing import loans as borrowing, opening as borrowing_open
+        from xueji_cli.values import dates
+        from xueji_cli.values.errors import InputError
 
         if bool(to) == bool(to_school):
             raise InputError("host_school", "借读学校须指明一处:本目录以外用 --to 学校名称,本目录内用 --to-school 代码")
@@ -150,7 +152,7 @@ def borrow_out(
 
 
 def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
-    from xueji_cli.core import borrowing
+    from xueji_cli.records.borrowing import loans as borrowing
 
     return borrowing.loan_dict(
         borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
@@ -197,7 +199,8 @@ def note(
 ) -> None:
     """记录借读期间的成绩、评价、奖励或处分 (BOR-5):记在借读学籍上,随学籍卡显示。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import borrowing, codes, dates
+        from xueji_cli.records.borrowing import loans as borrowing
+        from xueji_cli.values import codes, dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
@@ -226,7 +229,8 @@ def end(
     """结束借读:借读生回原学校(临时借读学籍结束),或本校外出借读的学生回校(恢复在校)。
     --transfer 表示转为正式转学,由转学手续接办。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import borrowing, dates
+        from xueji_cli.records.borrowing import loans as borrowing
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
@@ -264,7 +268,10 @@ def list_(
     """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期。
     默认只列正在借读的;--xlsx 写出报教育科备查的表格。"""
     with guard(json_out):
-        from xueji_cli.core import borrow_register, borrowing, dates, schools
+        from xueji_cli.records.borrowing import (register_sheet as borrow_register,
+                                                 loans as borrowing)
+        from xueji_cli.values import dates
+        from xueji_cli.records.directory import schools
 
         code = schools.normalise_code(school) if school else None
         directions = [d for d, wanted in (("in", in_), ("out", out)) if wanted] or ["in", "out"]
@@ -291,7 +298,7 @@ def list_(
 
 
 def _show_register(found: dict[str, list[dict]], scope: str) -> None:
-    from xueji_cli.core.borrow_register import until
+    from xueji_cli.records.borrowing.register_sheet import until
 
     if "in" in found and not found["in"]:
         say(f"来本校借读:无({scope})。")

@@ -7,7 +7,7 @@ from xueji_cli.cli.common import table
 
 
 def loans_for(session, settings, student_ids: list[int], reveal: bool) -> list[dict]:
-    from xueji_cli.core import borrowing
+    from xueji_cli.records.borrowing import loans as borrowing
 
     return [borrowing.loan_dict(loan, settings, reveal)
             for loan in borrowing.loans(session, student_ids=student_ids)]
@@ -16,7 +16,7 @@ def loans_for(session, settings, student_ids: list[int], reveal: bool) -> list[d
 def show(loans: list[dict]) -> None:
     if not loans:
         return
-    from xueji_cli.core.borrow_register import until
+    from xueji_cli.records.borrowing.register_sheet import until
 
     table("借读情况", ["登记号", "类别", "本校", "年级班级", "原学校 / 借读学校", "开始", "结束", "证明材料",
                    "状态"],

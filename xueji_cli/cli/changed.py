@@ -4,8 +4,8 @@ details {"old", "new"} in `student show` and `log`."""
 
 from __future__ import annotations
 
-from xueji_cli.core import codes
-from xueji_cli.core.privacy import show
+from xueji_cli.values import codes
+from xueji_cli.values.privacy import show
 
 FIELD_LABEL = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_type": "证件类型",

@@ -12,7 +12,8 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     有任何不一致时退出码为 1。"""
     with guard(json_out):
         from xueji_cli.cli.labels import field
-        from xueji_cli.core import corrections, journal
+        from xueji_cli.records.lifecycle import corrections
+        from xueji_cli.ledger import journal
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -38,7 +39,7 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 
 def _shown(field: str, value):
     """National numbers hold the ID number: masked here too (personal data)."""
-    from xueji_cli.core.privacy import mask_national
+    from xueji_cli.values.privacy import mask_national
 
     if field == "national_number" and isinstance(value, str) and len(value) >= 15:
         return mask_national(value)
@@ -47,6 +48,6 @@ def _shown(field: str, value):
 
 def _label(field: str, value):
     """On screen a status or a record kind in words (退学, not withdrawn); --json keeps codes."""
-    from xueji_cli.core import codes
+    from xueji_cli.values import codes
 
     return codes.projected_label(field, value)

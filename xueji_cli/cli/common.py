@@ -23,13 +23,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(
 def note_show_id(ctx: typer.Context) -> None:
     """--show-id is noted in the journal before the command shows anything (issue 9: no
     note, no numbers). enroll and student show/list note each student they show
-    (core/access.py PRECISE); every other command is noted here — called by the command
-    group (cli/main.py) once the arguments are parsed — by command and arguments, ID
+    (records/directory/access.py PRECISE); every other command is noted here — called by the command
+    group (cli/app.py) once the arguments are parsed — by command and arguments, ID
     numbers masked."""
     if not ctx.params.get("show_id"):
         return
-    from xueji_cli.core import access
-    from xueji_cli.core.errors import DirectoryError, XuejiError
+    from xueji_cli.records.directory import access
+    from xueji_cli.values.errors import DirectoryError, XuejiError
 
     command = ctx.command_path.partition(" ")[2] or ctx.command_path
     if command in access.PRECISE:
@@ -61,15 +61,15 @@ def dir_option(ctx: typer.Context) -> str | None:
 
 
 def workspace(ctx: typer.Context, check_schema: bool = True):
-    from xueji_cli.core.workspace import open_workspace
+    from xueji_cli.store.workspace import open_workspace
 
     return open_workspace(dir_option(ctx), check_schema=check_schema)
 
 
 def parse_date_option(value: str | None, name: str = "date"):
     """A typed date, or today when omitted. Bad input is exit 1 with the accepted forms."""
-    from xueji_cli.core import dates
-    from xueji_cli.core.errors import InputError
+    from xueji_cli.values import dates
+    from xueji_cli.values.errors import InputError
 
     if value is None:
         return dates.today()
@@ -80,9 +80,9 @@ def parse_date_option(value: str | None, name: str = "date"):
 
 
 def convert(name: str, converter, value):
-    """A typed value through a core/fields converter; InputError (exit 1) naming the
+    """A typed value through a values/fields converter; InputError (exit 1) naming the
     field when it cannot be read; None stays None."""
-    from xueji_cli.core.errors import InputError
+    from xueji_cli.values.errors import InputError
 
     if value is None:
         return None
@@ -167,7 +167,7 @@ def show_warnings(warnings, subject: str | None = None) -> None:
 def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]:
     """Run a command body: every error becomes a message and its exit code, never a
     traceback (set XUEJI_DEBUG=1 to see one)."""
-    from xueji_cli.core.errors import InputError, Refused, XuejiError
+    from xueji_cli.values.errors import InputError, Refused, XuejiError
 
     try:
         yield
@@ -220,7 +220,7 @@ def _file_problem(exc: OSError) -> tuple[str, str]:
     permission, a full disk), in words, naming the file the registrar gave."""
     from pathlib import Path
 
-    from xueji_cli.core.errors import file_reason
+    from xueji_cli.values.errors import file_reason
 
     named = exc.filename2 or exc.filename
     name = Path(str(named)).name if named else ""

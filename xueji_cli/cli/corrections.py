@@ -30,7 +30,8 @@ def correct(
     原来的值保留在变动记录中。身份证号更正后全国学籍号随之改为 G+新身份证号。"""
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import corrections, dates, fields
+        from xueji_cli.records.lifecycle import corrections
+        from xueji_cli.values import dates, fields
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
@@ -56,7 +57,8 @@ def undo(
     原记录保留不删。其后还有依赖它的变动时拒绝,并列出这些变动。撤销入学后学籍号保留不再使用。"""
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import dates, undo as undo_mod
+        from xueji_cli.values import dates
+        from xueji_cli.records.lifecycle import undo as undo_mod
 
         effective = parse_date_option(date)
         ws = workspace(ctx)

@@ -13,7 +13,7 @@ app = typer.Typer(help="数据库:查看结构版本,升级(先自动备份)。"
 def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """显示数据库结构版本与本程序所需版本。"""
     with guard(json_out):
-        from xueji_cli.core.store import HEAD
+        from xueji_cli.store.database import HEAD
 
         ws = workspace(ctx, check_schema=False)
         store = ws.store
@@ -34,7 +34,7 @@ def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 def upgrade(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """把数据库升级到本程序的结构版本;升级前先备份数据库文件。"""
     with guard(json_out):
-        from xueji_cli.core.store import HEAD
+        from xueji_cli.store.database import HEAD
 
         ws = workspace(ctx, check_schema=False)
         old, backup = ws.store.upgrade()

@@ -17,7 +17,7 @@ def _walk(command, path: list[str], parent=None):
 
 
 def render() -> str:
-    from xueji_cli.cli.main import app
+    from xueji_cli.cli.app import app
 
     command = typer.main.get_command(app)
     parts = ["# xueji command reference", "",

@@ -88,8 +88,9 @@ def enroll(
                     "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
         from xueji_cli.cli.records import card_rows, record_dict
-        from xueji_cli.core import dates, enrollment
-        from xueji_cli.core.applicants import from_options
+        from xueji_cli.values import dates
+        from xueji_cli.records.enrollment import admission as enrollment
+        from xueji_cli.records.enrollment.applicant import from_options
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
@@ -105,7 +106,7 @@ def enroll(
             result = enrollment.enroll_one(session, ws.settings, applicant, effective,
                                            dates.today(), ws.operator, dry_run=dry_run)
             if show_id and not dry_run:
-                from xueji_cli.core import access
+                from xueji_cli.records.directory import access
 
                 access.note_in(session, ws.operator, "enroll", [result.student])
         if dry_run:

@@ -1,4 +1,4 @@
-"""xueji enroll --from FILE … — the September roster import (core/intake.py): read, check
+"""xueji enroll --from FILE … — the September roster import (records/enrollment/intake.py): read, check
 every row, then all or nothing (or --skip-invalid), the errors workbook, and what was (or
 in a dry run would be) enrolled and numbered.
 
@@ -28,7 +28,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
     with guard(json_out):
         from pathlib import Path
 
-        from xueji_cli.core import roster_files
+        from xueji_cli.excel import files as roster_files
 
         paths = [Path(f).expanduser() for f in files]
         try:
@@ -39,7 +39,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
                     json_out, show_id, progress)
         finally:
             roster_files.discard()
-            from xueji_cli.core import sqlite
+            from xueji_cli.store import sqlite
 
             sqlite.wait_for_checkpoints()
 
@@ -48,8 +48,9 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             show_id, progress) -> None:
     from pathlib import Path
 
-    from xueji_cli.core import dates, intake, targets
-    from xueji_cli.core.school_codes import normalise_code
+    from xueji_cli.values import dates
+    from xueji_cli.records.enrollment import intake, targets
+    from xueji_cli.values.school_codes import normalise_code
 
     effective = parse_date_option(date)
     code = normalise_code(school) if school else None
@@ -75,7 +76,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
                 intake.write(target, batch, effective, operator, tick)
     errors_file = None
     if errors_out and invalid:
-        from xueji_cli.core import roster_sheets
+        from xueji_cli.reports import roster_sheets
 
         errors_file = roster_sheets.write_errors(Path(errors_out), batch,
                                                  only_invalid=skip_invalid)
@@ -92,8 +93,8 @@ def _check_errors_out(errors_out, paths) -> None:
     """Refused before anything is read (not after an import that --skip-invalid has
     committed): an --errors-out without a file name, or naming a folder, and one naming
     a roster being imported, which the errors workbook would replace."""
-    from xueji_cli.core.errors import InputError
-    from xueji_cli.core.sheets import xlsx_path
+    from xueji_cli.values.errors import InputError
+    from xueji_cli.excel.sheets import xlsx_path
 
     target = xlsx_path(errors_out, example="问题行.xlsx", field="errors_out")  # as save() names it
     for path in paths:
@@ -189,8 +190,8 @@ def _row_ranges(numbers: list[int]) -> str:
 
 
 def _student_row(row, show_id: bool) -> list:
-    from xueji_cli.core import codes
-    from xueji_cli.core.privacy import show
+    from xueji_cli.values import codes
+    from xueji_cli.values.privacy import show
 
     a = row.applicant
     return [row.local_number or row.existing or "", a.name, codes.label("gender", a.gender),
@@ -224,7 +225,7 @@ def _summary(rows) -> tuple[list[str], list[list]]:
 
 
 def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: bool) -> None:
-    from xueji_cli.core.intake import NUMBER_ORDER
+    from xueji_cli.records.enrollment.intake import NUMBER_ORDER
 
     new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
     for note in batch.notes:
@@ -263,8 +264,8 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
 
 
 def _document(batch, outcome: str, effective, errors_file, show_id: bool) -> dict:
-    from xueji_cli.core.intake import NUMBER_ORDER
-    from xueji_cli.core.privacy import show
+    from xueji_cli.records.enrollment.intake import NUMBER_ORDER
+    from xueji_cli.values.privacy import show
 
     def student(row) -> dict:
         a = row.applicant

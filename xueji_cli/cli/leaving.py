@@ -1,5 +1,5 @@
 """xueji withdraw / death / abroad / complete / leave-early — a record leaves the register
-(CHG-1, CHG-2). One small command each; the core decides (core/changes.py)."""
+(CHG-1, CHG-2). One small command each; the core decides (records/lifecycle/changes.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
            show_id: bool, **options) -> None:
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import changes, codes, dates, fields
+        from xueji_cli.records.lifecycle import changes
+        from xueji_cli.values import codes, dates, fields
 
         evidence = fields.evidence(options.pop("evidence", None) or [])
         effective = parse_date_option(date)

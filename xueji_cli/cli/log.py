@@ -20,7 +20,7 @@ def log(
     """学籍变动日志(只增不改;更正以新记录体现)。"""
     with guard(json_out):
         from xueji_cli.cli.records import entry_dict
-        from xueji_cli.core import students
+        from xueji_cli.records.directory import students
 
         ws = workspace(ctx)
         with ws.store.session() as session:

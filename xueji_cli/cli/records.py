@@ -3,8 +3,8 @@ ID and national numbers are masked unless --show-id."""
 
 from __future__ import annotations
 
-from xueji_cli.core import codes
-from xueji_cli.core.privacy import show
+from xueji_cli.values import codes
+from xueji_cli.values.privacy import show
 
 
 def record_dict(student, person, school, reveal: bool = False) -> dict:
@@ -73,7 +73,7 @@ def describe_sets(sets: dict, schools: dict) -> str:
 
 def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = False) -> dict:
     from xueji_cli.cli.changed import describe_details
-    from xueji_cli.core.dates import china_time
+    from xueji_cli.values.dates import china_time
 
     kind = codes.change_kind(entry.kind)
     school = schools.get(entry.school_id)

@@ -34,8 +34,9 @@ def monthly(
     """学籍变动情况月报:各校各年级期初在籍、增减、期末在籍、休学复学、借读、在校,全镇合计,
     本月变动名单;期末人数用两种方法推算并核对,不一致时列出原因并以退出码 1 结束。"""
     with guard(json_out):
-        from xueji_cli.core import dates, monthly_doc as core
-        from xueji_cli.core.monthly import build
+        from xueji_cli.values import dates
+        from xueji_cli.reports.monthly import document as core
+        from xueji_cli.reports.monthly.data import build
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -43,7 +44,7 @@ def monthly(
                                 ws.settings.policy.admit_within_days)
         title = core.title(ws.settings.name, report)
         if xlsx:
-            from xueji_cli.core.monthly_sheet import write
+            from xueji_cli.reports.monthly.sheet import write
 
             path = write(report, xlsx, title, ws.settings.name, dates.today(), show_id)
         if json_out:
@@ -79,7 +80,7 @@ def emit_lines(document: dict) -> None:
 
 
 def _screen(report, title: str, reveal: bool) -> None:
-    from xueji_cli.core import monthly_doc as core
+    from xueji_cli.reports.monthly import document as core
 
     rows = []
     for row in core.all_rows(report):

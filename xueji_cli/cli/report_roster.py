@@ -1,5 +1,5 @@
 """xueji report roster — the numbered roster (花名册), on screen or as a printable workbook
-in the plain or the national template's columns (core/roster_report.py)."""
+in the plain or the national template's columns (reports/roster.py)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def roster(
     """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格;
     --as-of 为过去某一天的花名册。"""
     with guard(json_out):
-        from xueji_cli.core import dates, fields, roster_report, schools as schools_mod
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.values import dates, fields
+        from xueji_cli.reports import roster as roster_report
+        from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.values.errors import InputError
 
         day = parse_date_option(as_of, "as_of") if as_of is not None else None
         if day is not None and day > dates.today():
@@ -66,7 +68,7 @@ def roster(
             if xlsx:
                 from pathlib import Path
 
-                from xueji_cli.core.roster_sheets import write_roster
+                from xueji_cli.reports.roster_sheets import write_roster
 
                 path, count = write_roster(Path(xlsx), layout.title, subtitle, layout.headers,
                                            roster_report.rows(result, layout),
@@ -86,7 +88,7 @@ def roster(
 
 def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool,
           day=None) -> None:
-    from xueji_cli.core.privacy import show
+    from xueji_cli.values.privacy import show
 
     masked = {i for i, key in enumerate(layout.keys)
               if key in ("id_number", "national_number") or key.endswith(".id_number")}

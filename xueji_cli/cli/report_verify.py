@@ -17,8 +17,8 @@ def stats(ctx: typer.Context, as_of: AsOfOpt = None, json_out: JsonOpt = False,
     """统计:各校各年级各班在籍、男女、在校、休学、借读人数;超班额的班 (ENR-5);
     各年级休学比例 (SUS-5);不足龄入学及其承诺书 (ENR-1);缺少证明材料的学籍。"""
     with guard(json_out):
-        from xueji_cli.core import dates
-        from xueji_cli.core.stats import build_stats
+        from xueji_cli.values import dates
+        from xueji_cli.reports.stats import build_stats
 
         day = parse_date_option(as_of, "as_of") if as_of else dates.today()
         ws = workspace(ctx)
@@ -73,10 +73,10 @@ def verify(
     """九月验章名册 (REP-3) 与学期学籍核对表 (REP-2):每校在籍学生逐一列出(新生标明),
     每班在籍、休学、借读与应到人数,留出“实到人数”一栏供核对。"""
     with guard(json_out):
-        from xueji_cli.core import dates
-        from xueji_cli.core import schools as schools_mod
-        from xueji_cli.core.errors import InputError
-        from xueji_cli.core.stats import build_verification
+        from xueji_cli.values import dates
+        from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.values.errors import InputError
+        from xueji_cli.reports.stats import build_verification
 
         today = dates.today()
         ws = workspace(ctx)
@@ -89,7 +89,7 @@ def verify(
             code = schools_mod.get(session, school).code if school else None
             result = build_verification(session, ws.settings, year, today, code, show_id)
         if xlsx:
-            from xueji_cli.core.verify_sheet import write
+            from xueji_cli.reports.verify_sheet import write
 
             path = write(result, xlsx, ws.settings.name, today)
         if json_out:

@@ -16,8 +16,8 @@ Opt = typer.Option
 
 
 def _dict(sanction, student=None, person=None, school=None, reveal: bool = False) -> dict:
-    from xueji_cli.core import codes
-    from xueji_cli.core.privacy import show
+    from xueji_cli.values import codes
+    from xueji_cli.values.privacy import show
 
     d = {"case": sanction.case_ref, "kind": sanction.kind,
          "kind_label": codes.label("sanction_kind", sanction.kind),
@@ -44,7 +44,8 @@ def add(
 ) -> None:
     """登记一项纪律处分(处分期间不予办理转学)。"""
     with guard(json_out, subject=key):
-        from xueji_cli.core import dates, fields, sanctions
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.transfer import sanctions
 
         code = sanctions.parse_kind(kind)
         effective = parse_date_option(date)
@@ -70,7 +71,8 @@ def revoke(
 ) -> None:
     """撤销(解除)一项处分。"""
     with guard(json_out, subject=key):
-        from xueji_cli.core import dates, fields, sanctions
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.transfer import sanctions
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
@@ -92,7 +94,7 @@ def list_(
 ) -> None:
     """列出生效中的处分(--all 连同已撤销的)。"""
     with guard(json_out):
-        from xueji_cli.core import sanctions
+        from xueji_cli.records.transfer import sanctions
 
         ws = workspace(ctx)
         with ws.store.session() as session:

@@ -30,7 +30,7 @@ def add(
 ) -> None:
     """登记一所学校。"""
     with guard(json_out, subject=f"学校 {code}"):
-        from xueji_cli.core import schools
+        from xueji_cli.records.directory import schools
 
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
@@ -59,7 +59,7 @@ def set_(
 ) -> None:
     """修改学校名称、指定借读资格或服务范围。"""
     with guard(json_out, subject=f"学校 {code}"):
-        from xueji_cli.core import schools
+        from xueji_cli.records.directory import schools
 
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
@@ -84,7 +84,8 @@ def set_(
 def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """列出本目录的学校。"""
     with guard(json_out):
-        from xueji_cli.core import codes, schools
+        from xueji_cli.values import codes
+        from xueji_cli.records.directory import schools
 
         ws = workspace(ctx)
         with ws.store.session() as session:

@@ -77,12 +77,12 @@ def roster_arguments(argv: list[str]) -> tuple[list[str], str | None]:
 
 
 def prefetch_rosters(argv: list[str]) -> None:
-    """Start parsing the rosters `enroll --from` names (core/roster_files.prefetch): the
+    """Start parsing the rosters `enroll --from` names (excel/files.prefetch): the
     parse takes about as long as loading the program, and the two overlap."""
     files, sheet = roster_arguments(argv)
     if files:
         from pathlib import Path
 
-        from xueji_cli.core import roster_files
+        from xueji_cli.excel import files as roster_files
 
         roster_files.prefetch([Path(f).expanduser() for f in files], sheet)

@@ -18,7 +18,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
     with guard(json_out):
         from xueji_cli.cli import borrow_view
         from xueji_cli.cli.records import card_rows, entry_dict, record_dict
-        from xueji_cli.core import students
+        from xueji_cli.records.directory import students
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -36,7 +36,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
 
             cases = student_cases(session, ids)  # the transfer cases, step by step
         if show_id:
-            from xueji_cli.core import access
+            from xueji_cli.records.directory import access
 
             access.note(ws, "student show", [f.student for f in everything])
         if json_out:
@@ -71,7 +71,8 @@ def list_(
     """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
     with guard(json_out):
         from xueji_cli.cli.records import LIST_COLUMNS, list_row, record_dict
-        from xueji_cli.core import fields, schools as schools_mod, students
+        from xueji_cli.values import fields
+        from xueji_cli.records.directory import schools as schools_mod, students
 
         grade_no = _convert("grade", fields.grade, grade)
         class_no = _convert("class", fields.class_no, class_)
@@ -84,7 +85,7 @@ def list_(
             found = students.listing(session, code, grade_no, class_no, status_key)
             rows = [record_dict(f.student, f.person, f.school, show_id) for f in found]
         if show_id and found:
-            from xueji_cli.core import access
+            from xueji_cli.records.directory import access
 
             access.note(ws, "student list", [f.student for f in found])
         if json_out:

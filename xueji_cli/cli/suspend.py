@@ -56,7 +56,7 @@ CentralOpt = Annotated[str | None, Opt(
 def _subject(key: str) -> str:
     """Who a refusal is about, before the student is found: the KEY, masked when it
     carries an ID number."""
-    from xueji_cli.core.privacy import mask_id, mask_national
+    from xueji_cli.values.privacy import mask_id, mask_national
 
     text = key.strip()
     if text.isdigit() and len(text) == 14:
@@ -65,7 +65,7 @@ def _subject(key: str) -> str:
 
 
 def _evidence(values: list[str] | None) -> list[str]:
-    from xueji_cli.core import fields
+    from xueji_cli.values import fields
 
     return fields.evidence(values or [])
 
@@ -139,7 +139,8 @@ def start(
     """办理休学(可省略 start):核对证明材料与中心校审批 (SUS-1)、至少一年 (SUS-2)、
     连续不超过两年 (SUS-4)、同年级休学比例 (SUS-5);学籍号不变。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import dates, suspension
+        from xueji_cli.values import dates
+        from xueji_cli.records.suspension import cases as suspension
 
         request = suspension.Request(
             start=parse_date_option(from_, "from") if from_ else None,
@@ -174,7 +175,8 @@ def extend(
 ) -> None:
     """续办休学:期满仍不能复学的,在期满前半个月内续办;连续休学不超过两年 (SUS-4)。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.core import dates, suspension
+        from xueji_cli.values import dates
+        from xueji_cli.records.suspension import cases as suspension
 
         new_until = parse_date_option(until, "until")
         processed_on = parse_date_option(date)
@@ -201,7 +203,9 @@ def list_(
     """休学名单:谁在休学、到哪天期满、谁须尽快复学或续办、谁连续休学已超过两年。"""
     with guard(json_out):
         from xueji_cli.cli.records import record_dict
-        from xueji_cli.core import dates, schools, suspension
+        from xueji_cli.values import dates
+        from xueji_cli.records.directory import schools
+        from xueji_cli.records.suspension import cases as suspension
 
         today = dates.today()
         code = schools.normalise_code(school) if school else None
@@ -246,7 +250,8 @@ def certificate(
     with guard(json_out):
         from pathlib import Path
 
-        from xueji_cli.core import suspension, suspension_certificate
+        from xueji_cli.records.suspension import (cases as suspension,
+                                                  certificate as suspension_certificate)
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -283,8 +288,9 @@ def resume(
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.cli.records import card_rows, record_dict
-        from xueji_cli.core import dates, fields, suspension
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.values.errors import InputError
 
         class_no = None
         if class_:

@@ -24,9 +24,9 @@ DryOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
-    from xueji_cli.core import codes, fields
-    from xueji_cli.core.applicants import Collector
-    from xueji_cli.core.transfer import Application
+    from xueji_cli.values import codes, fields
+    from xueji_cli.records.enrollment.applicant import Collector
+    from xueji_cli.records.transfer.workflow import Application
 
     code = codes.parse_code("transfer_reason", reason) if reason else None
     if reason and not code:
@@ -40,7 +40,8 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
 
 def _done(ws, session, view, reveal: bool) -> dict:
     from xueji_cli.cli.transfer_view import case_dict
-    from xueji_cli.core import dates, students
+    from xueji_cli.values import dates
+    from xueji_cli.records.directory import students
 
     return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session), reveal)
 
@@ -98,8 +99,9 @@ def out(
     """本目录的学生申请转学(转出,或转入本目录另一所学校)。线路由两校所在地的区划代码判定,
     检查转学原因与证明材料、开学两周、毕业年级、处分和转入班额。"""
     with guard(json_out, subject=key):
-        from xueji_cli.core import dates, fields, transfer
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.values.errors import InputError
 
         if to and (to_school or to_region):
             raise InputError("to_code", "--to 与 --to-school/--to-region 只能用一种",
@@ -156,7 +158,7 @@ def in_(
     检查一人一籍、身份证号、休学、年级不变、毕业年级、转学原因与材料、开学两周和班额。"""
     subject = name or (from_file and "转学证明") or "转入学生"
     with guard(json_out, subject=subject):
-        from xueji_cli.core.transfer_input import incoming_from
+        from xueji_cli.records.transfer.incoming import incoming_from
 
         person, certified, grade_no, extra = incoming_from(
             from_file, grade, dict(
@@ -165,7 +167,8 @@ def in_(
                 from_region=from_region, hukou_region=hukou_region, guardian_name=guardian_name,
                 guardian_hukou_region=guardian_hukou_region, guardian_phone=guardian_phone,
                 residence_region=residence_region, address=address))
-        from xueji_cli.core import dates, transfer
+        from xueji_cli.values import dates
+        from xueji_cli.records.transfer import workflow as transfer
 
         app_ = _application(reason or certified.reason, reason_detail or certified.reason_detail,
                             evidence, special_reason or certified.special_reason, class_, extra)
@@ -193,7 +196,8 @@ def approve(
 ) -> None:
     """登记一级审批(按线路顺序:转出学校 → 中心校 → 教育局),并说明还缺哪些。"""
     with guard(json_out, subject=case):
-        from xueji_cli.core import dates, fields, transfer
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.transfer import workflow as transfer
 
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.approve(
@@ -224,8 +228,9 @@ def complete(
     """办结:转出的学籍注销(备注转出日期和去向),转入的学生在接收年级末尾编新学籍号
     (备注转入日期和原学校),全国学籍号不变。审批不齐的拒绝办理。"""
     with guard(json_out, subject=case):
-        from xueji_cli.core import dates, fields, transfer
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.values import dates, fields
+        from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.values.errors import InputError
 
         try:
             class_no = fields.class_no(class_) if class_ else None
@@ -253,7 +258,8 @@ def cancel(
 ) -> None:
     """撤回未办结的转学案件(学籍不变,记录保留)。"""
     with guard(json_out, subject=case):
-        from xueji_cli.core import dates, transfer
+        from xueji_cli.values import dates
+        from xueji_cli.records.transfer import workflow as transfer
 
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.withdraw(
@@ -274,7 +280,7 @@ def list_(
     """转学登记册:全部案件及其状态、尚缺的审批、逾期接收 (TRF-3) 的标记。"""
     with guard(json_out):
         from xueji_cli.cli.transfer_view import LIST_COLUMNS, list_row
-        from xueji_cli.core import transfer_cases
+        from xueji_cli.records.transfer import cases as transfer_cases
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -299,7 +305,7 @@ def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: 
     """一个转学案件:学生、线路、每一级审批(已登记的与尚缺的)和全部办理记录。"""
     with guard(json_out):
         from xueji_cli.cli.transfer_view import show_case
-        from xueji_cli.core import transfer_cases
+        from xueji_cli.records.transfer import cases as transfer_cases
 
         _view, document = _act(ctx, lambda session, _ws: transfer_cases.get(session, case),
                                show_id, write=False)
@@ -326,7 +332,8 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
-        from xueji_cli.core import transfer_cases, transfer_paper
+        from xueji_cli.records.transfer import (cases as transfer_cases,
+                                                certificate as transfer_paper)
 
         issued = parse_date_option(date)
         ws = workspace(ctx)

@@ -4,8 +4,8 @@ ID and national numbers are masked unless --show-id."""
 from __future__ import annotations
 
 from xueji_cli.cli.common import say, table
-from xueji_cli.core import codes
-from xueji_cli.core.privacy import show
+from xueji_cli.values import codes
+from xueji_cli.values.privacy import show
 from xueji_cli.rules import transfer as rules
 
 
@@ -121,7 +121,7 @@ CASE_COLUMNS = ["案件号", "方向", "线路", "转出学校", "转入学校",
 
 def student_cases(session, student_ids: list[int]) -> list[dict]:
     """The transfer cases of one student's records, for `student show` (short form)."""
-    from xueji_cli.core import transfer_cases
+    from xueji_cli.records.transfer import cases as transfer_cases
 
     found = []
     for view in transfer_cases.cases_of(session, student_ids):

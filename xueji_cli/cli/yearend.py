@@ -23,18 +23,18 @@ def _roster_path(ws, roster: str | None, year: int, school: str | None) -> Path:
 
 
 def _save(rows: list[dict], year: int, path: Path) -> Path:
-    from xueji_cli.core import graduates
-    from xueji_cli.core.errors import InputError
+    from xueji_cli.records.lifecycle import graduates
+    from xueji_cli.values.errors import InputError
 
     again = f"换一个可写的位置;随时可用 xueji graduates --year {year} --out 路径 重新生成"
     try:
         return graduates.write(rows, year, path)
-    except InputError as exc:  # core/sheets.save: the place cannot be written
+    except InputError as exc:  # excel/sheets.save: the place cannot be written
         raise InputError("roster", f"毕业生花名册{exc.message}", again) from None
 
 
 def _aside(aside, reveal: bool) -> dict:
-    from xueji_cli.core.privacy import show
+    from xueji_cli.values.privacy import show
 
     s, p = aside.found.student, aside.found.person
     return {"local_number": s.local_number, "national_number": show(s.national_number, reveal, True),
@@ -61,8 +61,9 @@ def promote(
     外出借读学生在本校升级毕业(BOR-5);来本校借读的学生由原学校办理。
     每人一条变动记录,全部在一个事务中写入;同一学年不能升级两次。"""
     with guard(json_out):
-        from xueji_cli.core import dates, graduates, yearend
-        from xueji_cli.core.errors import InputError
+        from xueji_cli.values import dates
+        from xueji_cli.records.lifecycle import graduates, yearend
+        from xueji_cli.values.errors import InputError
 
         holds, reasons = hold or [], reason or []
         if len(holds) != len(reasons):
@@ -138,13 +139,13 @@ def graduates_cmd(
 ) -> None:
     """毕业生花名册:按学籍变动日志重新生成某学年的毕业生名单(xlsx,每校一页)。"""
     with guard(json_out):
-        from xueji_cli.core import graduates
-        from xueji_cli.core.privacy import show
+        from xueji_cli.records.lifecycle import graduates
+        from xueji_cli.values.privacy import show
 
         ws = workspace(ctx)
         with ws.store.session() as session:
             if school:
-                from xueji_cli.core import schools as schools_mod
+                from xueji_cli.records.directory import schools as schools_mod
 
                 school = schools_mod.get(session, school).code
             rows = graduates.rows(session, year, school)
@@ -185,7 +186,8 @@ def skip_grade(
     """跳级:经县(市)教育局批准,升入本校更高的年级;学籍号不变。"""
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import changes, dates, fields
+        from xueji_cli.records.lifecycle import changes
+        from xueji_cli.values import dates, fields
 
         grade = convert("to", fields.grade, to)
         class_no = convert("class", fields.class_no, class_)
@@ -213,7 +215,8 @@ def class_change(
     """转班级:转入同年级的另一个班,班额满了须记录批准决定 (ENR-5)。"""
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import changes, dates, fields
+        from xueji_cli.records.lifecycle import changes
+        from xueji_cli.values import dates, fields
 
         class_no = convert("class", fields.class_no, class_)
         effective = parse_date_option(date)
@@ -238,7 +241,8 @@ def repeat(
     升级之前决定的留级用 xueji promote --hold 办理。"""
     with guard(json_out):
         from xueji_cli.cli import changed
-        from xueji_cli.core import dates, yearend
+        from xueji_cli.values import dates
+        from xueji_cli.records.lifecycle import yearend
 
         effective = parse_date_option(date)
         ws = workspace(ctx)

@@ -1,36 +1,6 @@
 """Rules of RULES.md as pure functions over plain values.
 
-Each function returns a list of `Violation`s (empty when the rule passes). A violation
-names the rule id, the field, what is wrong and what would make it pass. Severity
-"warning" records something the registrar must see but that does not refuse the change.
+Each function returns a list of `Violation`s (values/violation.py), empty when the rule
+passes. A violation names the rule id, the field, what is wrong and what would make it
+pass; a "warning" is shown and recorded but does not refuse the change.
 """
-
-from __future__ import annotations
-
-from dataclasses import asdict, dataclass
-
-
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    field: str
-    message: str
-    hint: str = ""
-    severity: str = "error"  # "error" refuses; "warning" is shown and recorded
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def warning(rule: str, field: str, message: str, hint: str = "") -> Violation:
-    return Violation(rule, field, message, hint, "warning")
-
-
-def split(violations: list[Violation]) -> tuple[list[Violation], list[Violation]]:
-    """(errors, warnings)."""
-    errors = [v for v in violations if v.is_error]
-    return errors, [v for v in violations if not v.is_error]

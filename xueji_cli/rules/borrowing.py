@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xueji_cli.rules import Violation, warning
+from xueji_cli.values.violation import Violation, warning
 
 # BOR-2: what the guardian shows. Keys of the evidence table in data/codes.toml.
 RESIDENCE_PERMIT = "residence_permit"  # 暂住证

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xueji_cli.rules import Violation, warning
+from xueji_cli.values.violation import Violation, warning
 
 ON_REGISTER = ("active", "suspended", "borrowed_out")
 COMPULSORY = ("primary", "junior")  # 义务教育: 小学、初中

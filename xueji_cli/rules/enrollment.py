@@ -7,8 +7,8 @@ import functools
 import re
 import unicodedata
 
-from xueji_cli.core.dates import full_years
-from xueji_cli.rules import Violation, warning
+from xueji_cli.values.dates import full_years
+from xueji_cli.values.violation import Violation, warning
 
 REGION_FIELDS = {
     "hukou_region": "户口所在地",

@@ -16,7 +16,7 @@ import unicodedata
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
-from xueji_cli.rules import Violation, warning
+from xueji_cli.values.violation import Violation, warning
 
 RESIDENT_ID = "1"  # 身份证件类型 居民身份证
 NATIONAL_FORMAT = re.compile(r"^[GJL]\d{17}[\dX]$")

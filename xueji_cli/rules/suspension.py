@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from xueji_cli.rules import Violation, warning
+from xueji_cli.values.violation import Violation, warning
 
 MEDICAL = ("illness", "injury", "infectious")
 

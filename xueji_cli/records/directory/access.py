@@ -1,0 +1,54 @@
+"""Access notes (issue 9): whenever full ID numbers are shown (`--show-id`), the journal
+records who asked, when, with which command and for which students — by record, never
+the ID numbers themselves. The note is written before anything is shown: no note, no
+numbers.
+
+Every command that takes --show-id calls `note` (in its own write transaction) or
+`note_in` (inside the transaction it already has) when the option is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from xueji_cli.ledger import journal
+from xueji_cli.values.dates import today
+from xueji_cli.ledger.models import JournalEntry, Student
+
+KIND = "access"
+# Commands that note each student they show; every other command with --show-id is noted
+# by cli/common.py (command and masked arguments) before it runs.
+PRECISE = frozenset({"enroll", "student show", "student list"})
+
+
+def note_in(session: Session, operator: str, command: str,
+            students: Iterable[Student]) -> JournalEntry:
+    """Append the access note in the caller's transaction."""
+    shown = list({s.id: s for s in students}.values())
+    return journal.record(
+        session, None, KIND, today(), operator,
+        reason=f"{command} --show-id",
+        details={"command": command, "count": len(shown),
+                 "student_ids": [s.id for s in shown],
+                 "local_numbers": [s.local_number for s in shown if s.local_number]},
+        remark=f"显示完整身份证号:{len(shown)} 人")
+
+
+def note(workspace, command: str, students: Iterable[Student]) -> JournalEntry:
+    """Append the access note in a transaction of its own."""
+    with workspace.store.session(write=True) as session:
+        return note_in(session, workspace.operator, command, students)
+
+
+def note_command(workspace, command: str, arguments: dict) -> JournalEntry:
+    """Note a --show-id use by command and arguments (ID numbers in them masked)."""
+    from xueji_cli.values.privacy import mask_text
+
+    shown = {name: mask_text(str(value)) for name, value in arguments.items()
+             if value not in (None, False, [], ())}
+    with workspace.store.session(write=True) as session:
+        return journal.record(
+            session, None, KIND, today(), workspace.operator, reason=f"{command} --show-id",
+            details={"command": command, "arguments": shown},
+            remark="显示完整身份证号")

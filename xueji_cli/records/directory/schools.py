@@ -1,0 +1,100 @@
+"""Schools of the directory (ORG-1…ORG-3) and their service areas."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from xueji_cli.values import fields
+from xueji_cli.values.dates import now
+from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.ledger.models import School, ServiceArea, Student
+from xueji_cli.values.school_codes import normalise_code, not_found
+from xueji_cli.store.settings import SCHOOL_TYPES
+from xueji_cli.values.violation import Violation
+
+
+def get(session: Session, code: str) -> School:
+    school = session.exec(select(School).where(School.code == normalise_code(code))).first()
+    if school is None:
+        raise not_found(code, session.exec(select(School.code, School.name)))
+    return school
+
+
+def _regions(values: list[str]) -> list[str]:
+    regions = []
+    for value in values:
+        try:
+            code = fields.region(value)
+        except ValueError as exc:
+            raise InputError("service_area", str(exc)) from None
+        if code and code not in regions:
+            regions.append(code)
+    return regions
+
+
+def add(session: Session, code: str, name: str, type_: str = "primary", central: bool = False,
+        designated: bool = False, areas: list[str] | None = None) -> School:
+    code = normalise_code(code)
+    if type_ not in SCHOOL_TYPES:
+        raise InputError("type", f"学校类型「{type_}」应为 primary(小学)、junior(初中)或 senior(高中)")
+    if not fields.text(name):
+        raise InputError("name", "学校名称不能为空")
+    if session.exec(select(School).where(School.code == code)).first():
+        raise Refused([Violation("ORG-2", "code", f"学校代码 {code} 已经登记",
+                                 "每所学校的代码唯一;换一个代码,或用 xueji school set 修改")])
+    if central and session.exec(select(School).where(School.is_central)).first():
+        raise Refused([Violation("ORG-1", "central", "本目录已有中心校", "一个乡镇只有一所中心校")])
+    school = School(code=code, name=fields.text(name), type=type_, is_central=central,
+                    designated_for_borrowing=designated, created_at=now())
+    session.add(school)
+    session.flush()
+    for region in _regions(areas or []):
+        session.add(ServiceArea(school_id=school.id, region=region))
+    return school
+
+
+def update(session: Session, code: str, name: str | None = None, designated: bool | None = None,
+           add_areas: list[str] | None = None, remove_areas: list[str] | None = None) -> School:
+    school = get(session, code)
+    if name is not None:
+        school.name = fields.text(name)
+    if designated is not None:
+        school.designated_for_borrowing = designated
+    have = set(areas_of(session, school.id))
+    for region in _regions(add_areas or []):
+        if region not in have:
+            session.add(ServiceArea(school_id=school.id, region=region))
+    for region in _regions(remove_areas or []):
+        row = session.exec(select(ServiceArea).where(
+            ServiceArea.school_id == school.id, ServiceArea.region == region)).first()
+        if row is None:
+            raise InputError("service_area", f"{school.name}的服务范围中没有 {region}")
+        session.delete(row)
+    session.add(school)
+    return school
+
+
+def borrowers_at(session: Session, school_id: int) -> int:
+    """How many children are studying at the school on loan now (active borrowing records)."""
+    return session.exec(select(func.count()).select_from(Student).where(
+        Student.school_id == school_id, Student.kind == "borrowing",
+        Student.status == "active")).one()
+
+
+def areas_of(session: Session, school_id: int) -> list[str]:
+    return list(session.exec(select(ServiceArea.region).where(
+        ServiceArea.school_id == school_id).order_by(ServiceArea.region)))
+
+
+def listing(session: Session) -> list[dict]:
+    rows = []
+    for school in session.exec(select(School).order_by(School.code)):
+        count = session.exec(select(func.count()).select_from(Student).where(
+            Student.school_id == school.id, Student.status == "active")).one()
+        rows.append({
+            "code": school.code, "name": school.name, "type": school.type,
+            "central": school.is_central, "designated_for_borrowing": school.designated_for_borrowing,
+            "service_areas": areas_of(session, school.id), "at_school": count,
+        })
+    return rows

@@ -1,0 +1,80 @@
+"""Building an `Applicant` from typed values: every value converted, every problem
+collected (rule "INPUT" for a value that cannot be read), nothing guessed.
+
+Birth date and gender left out are taken from a valid ID number (NUM-6 makes them agree
+anyway); an Excel roster row goes through the same converters (values/fields.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from stdnum.cn import ric
+
+from xueji_cli.values import fields
+from xueji_cli.records.enrollment.admission import Applicant
+from xueji_cli.values.violation import Violation
+from xueji_cli.rules.identity import check_id_number, gender_from_id
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.problems: list[Violation] = []
+
+    def convert(self, field: str, converter: Callable, value, default=None):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        try:
+            return converter(value)
+        except ValueError as exc:
+            self.problems.append(Violation("INPUT", field, str(exc), "改正后重新提交"))
+            return default
+
+
+def complete_from_id(id_type: str, id_number: str, gender: str | None,
+                     birth: dt.date | None) -> tuple[str | None, dt.date | None]:
+    """Gender and birth date left out are taken from a valid ID number (an unknown region
+    is only a warning); NUM-6 makes them agree anyway."""
+    if (gender is None or birth is None) and id_number and id_type == "1" \
+            and not any(v.is_error for v in check_id_number(id_number)):
+        birth = birth or ric.get_birth_date(id_number)
+        gender = gender or gender_from_id(id_number)
+    return gender, birth
+
+
+def from_options(**raw) -> Applicant:
+    """An Applicant from command-line values; values that cannot be read are left empty
+    and listed in `applicant.problems`, to be reported with the rules' findings."""
+    c = Collector()
+    id_type = c.convert("id_type", fields.id_type, raw.get("id_type"), "1")
+    id_number = c.convert("id_number", fields.normalise_id_number, raw.get("id_number"), "")
+    gender = c.convert("gender", fields.gender, raw.get("gender"))
+    birth = c.convert("birth", fields.parse_date, raw.get("birth"))
+    gender, birth = complete_from_id(id_type, id_number, gender, birth)
+    applicant = Applicant(
+        school_code=fields.text(raw["school"]),
+        name=fields.text(raw.get("name")).replace(" ", ""),
+        gender=gender,
+        birth=birth,
+        grade=c.convert("grade", fields.grade, raw.get("grade"), 1),
+        class_no=c.convert("class", fields.class_no, raw.get("class_no"), 1),
+        id_type=id_type,
+        id_number=id_number,
+        national_number=c.convert("national_number", fields.normalise_national_number,
+                                  raw.get("national_number"), ""),
+        hukou_region=c.convert("hukou_region", fields.region, raw.get("hukou_region"), ""),
+        guardian_hukou_region=c.convert("guardian_hukou_region", fields.region,
+                                        raw.get("guardian_hukou_region"), ""),
+        residence_region=c.convert("residence_region", fields.region,
+                                   raw.get("residence_region"), ""),
+        evidence=fields.evidence(raw.get("evidence") or []),
+        underage_commitment=fields.text(raw.get("underage_commitment")) or None,
+        cap_decision=fields.text(raw.get("cap_decision")) or None,
+        ethnicity=c.convert("ethnicity", fields.ethnicity, raw.get("ethnicity")),
+        guardian_name=fields.text(raw.get("guardian_name")) or None,
+        guardian_phone=fields.text(raw.get("guardian_phone")) or None,
+        address=fields.text(raw.get("address")) or None,
+        remark=fields.text(raw.get("remark")) or None,
+    )
+    applicant.problems = c.problems
+    return applicant

@@ -1,0 +1,102 @@
+"""Local numbers (NUM-1, NUM-2): the next free number of a school's cohort, and the
+records renumber-check looks at."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from xueji_cli.values import codes
+from xueji_cli.values.errors import Refused
+from xueji_cli.store.settings import Settings
+from xueji_cli.values.violation import Violation
+from xueji_cli.rules.numbering import (LOCAL_FORMAT, NumberedRecord, check_numbers,
+                                       local_number, local_prefix)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.ledger.models import School
+
+
+def prefix_for(settings: Settings, school: School, entry_year: int) -> str:
+    return local_prefix(settings.city, settings.county, entry_year, school.code,
+                        settings.type_digit[school.type])
+
+
+def last_sequence(session: Session, prefix: str) -> int:
+    """The highest sequence used under a prefix, cancelled records included: numbers are
+    never reused (NUM-3). Must run inside the writer's transaction (BEGIN IMMEDIATE) so
+    that no other process takes the same number."""
+    from sqlmodel import select
+
+    from xueji_cli.ledger.models import Student
+
+    return highest(session.exec(
+        select(Student.local_number).where(
+            Student.local_number >= prefix + "0000", Student.local_number <= prefix + "9999")))
+
+
+def highest(numbers: Iterable[str | None]) -> int:
+    """The highest sequence among the well-formed local numbers of one prefix."""
+    return max((int(n[10:]) for n in numbers if n and LOCAL_FORMAT.match(n)), default=0)
+
+
+class Sequencer:
+    """Hands out consecutive numbers per prefix within one transaction (one student, or a
+    whole batch)."""
+
+    def __init__(self, session: Session | None = None,
+                 last: Callable[[str], int] | None = None):
+        """`last(prefix)`: the highest sequence used under a prefix; by default looked up
+        through the session (last_sequence)."""
+        self._lookup = last or (lambda prefix: last_sequence(session, prefix))
+        self._last: dict[str, int] = {}
+
+    def next(self, prefix: str) -> str:
+        if prefix not in self._last:
+            self._last[prefix] = self._lookup(prefix)
+        sequence = self._last[prefix] + 1
+        if sequence > 9999:
+            raise Refused([Violation(
+                "NUM-1", "local_number", f"学籍号前缀 {prefix} 的顺序号已用完(9999)",
+                "请与县教育局联系")])
+        self._last[prefix] = sequence
+        return local_number(prefix, sequence)
+
+
+def numbered_records(session: Session, settings: Settings, school: str | None = None,
+                     year: int | None = None) -> list[NumberedRecord]:
+    from sqlmodel import select
+
+    from xueji_cli.ledger.models import Person, School, Student
+
+    query = (select(Student, Person.name, Person.id_type, Person.id_number, School.code,
+                    School.type)
+             .join(Person, Person.id == Student.person_id)
+             .join(School, School.id == Student.school_id)
+             .where(Student.kind == "regular"))
+    if school:
+        query = query.where(School.code == school)
+    if year is not None:
+        query = query.where(Student.entry_year % 100 == year % 100)
+    records = []
+    for student, name, id_type, id_number, code, type_ in session.exec(query):
+        records.append(NumberedRecord(
+            local_number=student.local_number or "",
+            school_code=code,
+            type_digit=settings.type_digit[type_],
+            entry_year=student.entry_year,
+            label=f"{student.local_number or '(无号)'} {name}({codes.label('status', student.status)})",
+            national_number=student.national_number,
+            id_type=id_type,
+            id_number=id_number,
+            person_id=student.person_id,
+        ))
+    return records
+
+
+def renumber_check(session: Session, settings: Settings, school: str | None = None,
+                   year: int | None = None):
+    return check_numbers(numbered_records(session, settings, school, year),
+                         settings.city, settings.county)

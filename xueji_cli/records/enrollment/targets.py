@@ -1,0 +1,81 @@
+"""Where the September intake checks its rows and writes them: the database in one
+transaction, all or nothing. On SQLite, records/enrollment/sqlite_target.BulkTarget (sqlite3, every look-up made
+at once, no SQLAlchemy); on a server database (database_url), SessionTarget through the
+ORM session, as one-student enrollment."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol
+
+from xueji_cli.records.enrollment import sqlite_target as bulk
+from xueji_cli.records.enrollment.admission import Applicant, Roster, write_many
+from xueji_cli.records.enrollment.numbering import Sequencer
+from xueji_cli.values.school_codes import not_found
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.store.database import Store
+
+WRITE_CHUNK = 2000
+
+
+class Target(Protocol):
+    """The database as the intake uses it, in one transaction (records/enrollment/sqlite_target.BulkTarget on
+    SQLite, SessionTarget on a server database)."""
+
+    def schools(self) -> dict: ...
+    def roster(self, applicants: list[Applicant]) -> Roster: ...
+    def sequencer(self) -> Sequencer: ...
+    def write(self, items: list, effective: dt.date, operator: str, batch: str,
+              tick: Callable[[int], None] | None = None) -> None: ...
+
+
+@contextlib.contextmanager
+def open_target(store: Store, write: bool) -> Iterator[Target]:
+    """One transaction over the directory's database, all or nothing."""
+    if store.is_sqlite:
+        with bulk.transaction(store, write) as target:
+            yield target
+    else:
+        with store.session(write=write) as session:
+            yield SessionTarget(session)
+
+
+def require_school(target: Target, code: str) -> None:
+    """--school names a school of the directory: one message, not one a row."""
+    schools = target.schools()
+    if code not in schools:
+        raise not_found(code, [(s.code, s.name) for s in schools.values()])
+
+
+class SessionTarget:
+    """A server database: through the ORM session, each child's look-ups as one-student
+    enrollment makes them, the rows written chunk by chunk (enrollment.write_many)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def schools(self) -> dict:
+        from sqlmodel import select
+
+        from xueji_cli.ledger.models import School
+
+        return {s.code: s for s in self.session.exec(select(School))}
+
+    def roster(self, applicants: list[Applicant]) -> Roster:
+        return Roster(self.session)
+
+    def sequencer(self) -> Sequencer:
+        return Sequencer(self.session)
+
+    def write(self, items: list, effective: dt.date, operator: str, batch: str,
+              tick: Callable[[int], None] | None = None) -> None:
+        for start in range(0, len(items), WRITE_CHUNK):
+            chunk = items[start:start + WRITE_CHUNK]
+            write_many(self.session, chunk, effective, operator, batch=batch)
+            if tick:
+                tick(start + len(chunk))

@@ -1,0 +1,201 @@
+"""The student registration form (学生登记表 / 学籍卡, S17, REP-5): one child's identity,
+family, entry and every change with its evidence, printable on one A4 page. It is the
+paper that follows a child on transfer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl.styles import Font
+from sqlmodel import Session
+
+from xueji_cli.values import codes
+from xueji_cli.excel import sheets
+from xueji_cli.records.directory import students
+from xueji_cli.values.dates import china_time
+from xueji_cli.values.privacy import show
+from xueji_cli.reports.monthly.sheet import fit_rows
+from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text
+
+
+def _region(code: str | None) -> str:
+    return code or ""
+
+
+def card(session: Session, found: students.Found, reveal: bool = False) -> dict:
+    """Everything the form shows, for the person of `found` (all of the person's records
+    and their whole history)."""
+    person, student, school = found.person, found.student, found.school
+    if person.id_number:
+        records = students.records_for(session, person.id_number)
+    else:
+        records = [f for f in students.listing(session) if f.person.id == person.id]
+    schools = students.schools_by_id(session)
+    history = []
+    for entry in students.history(session, [f.student.id for f in records]):
+        try:
+            label = codes.change_kind(entry.kind).label
+        except KeyError:
+            label = entry.kind
+        approvals = []
+        for a in entry.approvals or []:
+            if isinstance(a, dict):
+                approvals.append(" ".join(str(v) for v in a.values() if v))
+            else:
+                approvals.append(str(a))
+        school_row = schools.get(entry.school_id)
+        history.append({
+            "date": entry.effective_date.isoformat(), "kind": entry.kind, "kind_label": label,
+            "school": f"{school_row.code} {school_row.name}" if school_row else "",
+            "content": _content(entry, schools), "reason": entry.reason or "",
+            "evidence": [str(e) for e in entry.evidence or []], "approvals": approvals,
+            "operator": entry.operator,
+            "recorded": china_time(entry.recorded_at).strftime("%Y-%m-%d") if entry.recorded_at else "",
+            "remark": entry.remark or ""})
+    return {
+        "name": person.name, "gender": codes.label("gender", person.gender),
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "ethnicity": codes.label("ethnicity", person.ethnicity),
+        "id_type": codes.label("id_type", person.id_type), "id_number": show(person.id_number, reveal),
+        "hukou_region": _region(person.hukou_region), "residence_region": _region(person.residence_region),
+        "address": person.address or "", "guardian_name": person.guardian_name or "",
+        "guardian_phone": person.guardian_phone or "",
+        "guardian_hukou_region": _region(person.guardian_hukou_region),
+        "school": school.code, "school_name": school.name,
+        "local_number": student.local_number or "", "national_number": show(student.national_number, reveal, True),
+        "kind": student.kind, "kind_label": codes.label("record_kind", student.kind),
+        "entry_year": student.entry_year, "grade": student.grade, "class": student.class_no,
+        "status": student.status, "status_label": codes.label("status", student.status),
+        "enrolled_on": student.enrolled_on.isoformat() if student.enrolled_on else "",
+        "remark": student.remark or "",
+        "records": [{"school": f.school.code, "school_name": f.school.name,
+                     "local_number": f.student.local_number, "status": f.student.status,
+                     "status_label": codes.label("status", f.student.status),
+                     "grade": f.student.grade, "class": f.student.class_no} for f in records],
+        "history": history,
+    }
+
+
+def _content(entry, schools: dict) -> str:
+    parts = []
+    sets = entry.sets or {}
+    if "school_id" in sets and sets["school_id"] in schools:
+        parts.append(schools[sets["school_id"]].name)
+    if "grade" in sets or "class_no" in sets:
+        grade = f"{sets['grade']}年级" if "grade" in sets else ""
+        klass = f"{sets['class_no']}班" if "class_no" in sets else ""
+        parts.append(grade + klass)
+    if "status" in sets:
+        parts.append(codes.label("status", sets["status"]))
+    if "local_number" in sets and sets["local_number"]:
+        parts.append(f"学籍号 {sets['local_number']}")
+    if entry.from_school:
+        parts.append(f"自 {entry.from_school}")
+    if entry.to_school and not ("school_id" in sets):
+        parts.append(f"至 {entry.to_school}")
+    return ",".join(p for p in parts if p)
+
+
+def school_cards(session: Session, code: str, reveal: bool = False) -> list[dict]:
+    """The form of every child of a school: on its register, or studying there on loan."""
+    from xueji_cli.ledger.timeline import at_school, on_register
+
+    out = []
+    for found in students.listing(session, code):
+        state = {"kind": found.student.kind, "status": found.student.status,
+                 "school_id": found.student.school_id}
+        if on_register(state) or at_school(state):
+            out.append(card(session, found, reveal))
+    return out
+
+
+# -- the printed form ------------------------------------------------------------------------
+
+WIDTH = 6
+HISTORY_HEADERS = ["日期", "变动内容", "类别", "证明材料", "原因", "审批 / 经办人"]
+
+
+def write(cards: list[dict], path, unit: str, today: dt.date) -> Path:
+    wb, first = sheets.new_workbook()
+    used: set[str] = set()
+    for index, data in enumerate(cards):
+        ws = first if index == 0 else wb.create_sheet()
+        ws.title = _sheet_name(data, used)
+        _form(ws, data, unit, today)
+    return sheets.save(wb, Path(path))
+
+
+def _sheet_name(data: dict, used: set) -> str:
+    base = (data["local_number"] or data["name"])[:28]
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base[:26]}-{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _pair_row(ws, row: int, pairs: list[tuple[str, str]]) -> None:
+    col = 1
+    for label, value in pairs:
+        cell = ws.cell(row=row, column=col)
+        set_text(cell, label)
+        cell.font, cell.alignment, cell.border = HEADER_FONT, CENTER, BORDER
+        cell = ws.cell(row=row, column=col + 1)
+        set_text(cell, value)
+        cell.font, cell.alignment, cell.border = BODY_FONT, LEFT, BORDER
+        col += 2
+    ws.row_dimensions[row].height = 24
+
+
+def _wide_row(ws, row: int, label: str, value: str, height: float = 24) -> None:
+    cell = ws.cell(row=row, column=1)
+    set_text(cell, label)
+    cell.font, cell.alignment, cell.border = HEADER_FONT, CENTER, BORDER
+    cell = ws.cell(row=row, column=2)
+    set_text(cell, value)
+    cell.font, cell.alignment = BODY_FONT, LEFT
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=WIDTH)
+    for col in range(2, WIDTH + 1):
+        ws.cell(row=row, column=col).border = BORDER
+    ws.row_dimensions[row].height = height
+
+
+def _form(ws, d: dict, unit: str, today: dt.date) -> None:
+    sheets.title_row(ws, 1, "学生登记表(学籍卡)", WIDTH)
+    set_text(ws.cell(row=2, column=1), f"学校:{d['school']} {d['school_name']}")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+    set_text(ws.cell(row=2, column=4), f"填表日期:{today.year}年{today.month}月{today.day}日")
+    ws.merge_cells(start_row=2, start_column=4, end_row=2, end_column=WIDTH)
+    row = 3
+    _pair_row(ws, row, [("姓名", d["name"]), ("性别", d["gender"]), ("出生日期", d["birth_date"])])
+    _pair_row(ws, row + 1, [("民族", d["ethnicity"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"])])
+    _pair_row(ws, row + 2, [("学籍号", d["local_number"] or "(临时借读学籍)"),
+                            ("全国学籍号", d["national_number"]), ("学籍种类", d["kind_label"])])
+    _pair_row(ws, row + 3, [("入学日期", d["enrolled_on"]), ("入学年份", str(d["entry_year"])),
+                            ("学籍状态", d["status_label"])])
+    _pair_row(ws, row + 4, [("年级", f"{d['grade']}年级"), ("班级", f"{d['class']}班"),
+                            ("户口所在地", d["hukou_region"])])
+    _pair_row(ws, row + 5, [("监护人", d["guardian_name"]), ("联系电话", d["guardian_phone"]),
+                            ("监护人户口", d["guardian_hukou_region"])])
+    _wide_row(ws, row + 6, "现住址", " ".join(x for x in (d["residence_region"], d["address"]) if x))
+    row += 8
+    sheets.title_row(ws, row - 1, "学籍变动记录(含证明材料)", WIDTH, font=HEADER_FONT, height=22)
+    rows = [[h["date"], h["content"], h["kind_label"], "、".join(h["evidence"]), h["reason"],
+             "; ".join(h["approvals"] + [h["operator"]])] for h in d["history"]]
+    end = sheets.table(ws, row, HISTORY_HEADERS, rows or [["", "(无)", "", "", "", ""]])
+    for r in ws.iter_rows(min_row=row + 1, max_row=end - 1):
+        for cell in (r[1], r[3], r[4], r[5]):
+            cell.alignment = LEFT
+    _wide_row(ws, end, "备注", d["remark"], 30)
+    for letter, width in zip("ABCDEF", (11, 20, 11, 20, 13, 22)):
+        ws.column_dimensions[letter].width = width
+    fit_rows(ws, row + 1, end - 1)
+    cell = ws.cell(row=end + 2, column=1)
+    set_text(cell, f"学校(盖章):{unit}            填表人:____________        负责人:____________")
+    cell.font = Font(name="宋体", size=11)
+    ws.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=WIDTH)
+    for letter, width in zip("ABCDEF", (11, 20, 11, 20, 13, 22)):
+        ws.column_dimensions[letter].width = width
+    sheets.page_setup(ws, landscape=False)
+    ws.page_setup.fitToHeight = 1  # one A4 page

@@ -1,0 +1,205 @@
+"""xueji.toml: codes, grades, class caps, policy and the semester calendar.
+
+Defaults follow RULES.md (city document QA and national rules); a directory changes
+them in its own xueji.toml, never by editing code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from xueji_cli.values.errors import DirectoryError
+
+SETTINGS_FILE = "xueji.toml"
+SCHOOL_TYPES = ("primary", "junior", "senior")
+
+
+@dataclass(frozen=True)
+class Semester:
+    name: str
+    start: dt.date
+    end: dt.date | None = None
+
+
+@dataclass
+class Policy:
+    school_age_years: int = 6
+    school_age_cutoff: tuple[int, int] = (8, 31)
+    underage_entry: str = "commitment"
+    require_vaccination: bool = False
+    transfer_window_days: int = 14
+    borrow_window_days: int = 14
+    admit_within_days: int = 3
+    suspension_min_days: int = 365
+    suspension_max_years: int = 2
+    suspension_early_return: bool = False
+    suspension_max_share: float = 0.03
+    suspension_renew_notice_days: int = 15
+
+
+@dataclass
+class Settings:
+    name: str
+    kind: str = "township"
+    operator: str = ""
+    database_url: str = ""
+    busy_timeout_seconds: float = 15.0
+    city: str = "02"
+    county: str = "26"
+    type_digit: dict[str, str] = field(
+        default_factory=lambda: {"primary": "0", "junior": "1", "senior": "2"})
+    grades: dict[str, tuple[int, int]] = field(
+        default_factory=lambda: {"primary": (1, 6), "junior": (7, 9), "senior": (10, 12)})
+    class_cap: dict[str, int] = field(
+        default_factory=lambda: {"primary": 45, "junior": 50, "senior": 50})
+    policy: Policy = field(default_factory=Policy)
+    intake_opens: tuple[int, int] = (6, 1)
+    autumn_start: tuple[int, int] = (9, 1)
+    spring_start: tuple[int, int] = (3, 1)
+    semesters: list[Semester] = field(default_factory=list)
+
+    def school_year(self, day: dt.date) -> int:
+        """The school year (its autumn's calendar year) a day of enrollment belongs to."""
+        return day.year if (day.month, day.day) >= self.intake_opens else day.year - 1
+
+    def semester_of(self, day: dt.date) -> Semester:
+        """The semester a day falls in: an explicit one from the calendar, or the generic
+        autumn/spring semester."""
+        for semester in sorted(self.semesters, key=lambda s: s.start, reverse=True):
+            if semester.start <= day and (semester.end is None or day <= semester.end):
+                return semester
+        autumn = dt.date(day.year, *self.autumn_start)
+        spring = dt.date(day.year, *self.spring_start)
+        if day >= autumn:
+            return Semester(f"{day.year}—{day.year + 1}学年第一学期", autumn)
+        if day >= spring:
+            return Semester(f"{day.year - 1}—{day.year}学年第二学期", spring)
+        last_autumn = dt.date(day.year - 1, *self.autumn_start)
+        return Semester(f"{day.year - 1}—{day.year}学年第一学期", last_autumn)
+
+
+def render_new(name: str, kind: str, city: str, county: str) -> str:
+    """The text of a new xueji.toml, with comments for the registrar."""
+    template = resources.files("xueji_cli.data").joinpath("xueji.toml.template").read_text("utf-8")
+    quote = lambda text: json.dumps(text, ensure_ascii=False)  # a valid TOML basic string
+    return Template(template).substitute(
+        name=quote(name), kind=quote(kind), city=quote(city), county=quote(county))
+
+
+def load(directory: Path) -> Settings:
+    path = directory / SETTINGS_FILE
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise DirectoryError(f"{path} 不存在", "用 xueji init 创建目录") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DirectoryError(f"{path} 写得不对:{exc}", "改正该文件(可参照 xueji init 新建的文件)") from None
+    try:
+        return _from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DirectoryError(f"{path} 中的设置有误:{exc}", "改正该项设置后重试") from None
+
+
+def _month_day(value: str, key: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(value))
+    if not match:
+        raise ValueError(f"{key} 应写作 月-日,如 \"08-31\"")
+    month, day = int(match.group(1)), int(match.group(2))
+    dt.date(2001, month, day)  # a day every year has: 02-29 and 02-30 are refused
+    return month, day
+
+
+def _known(table: dict, allowed: set[str], prefix: str) -> None:
+    """A misspelt key would leave a default silently in force: refuse it."""
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ValueError(f"不认识的设置 {', '.join(prefix + k for k in unknown)}"
+                         f"(可用:{', '.join(prefix + k for k in sorted(allowed))})")
+
+
+def _digits(value: str, width: int, key: str) -> str:
+    text = str(value)
+    if not (text.isdigit() and len(text) == width):
+        raise ValueError(f"{key} 应为{width}位数字,现为 {text!r}")
+    return text
+
+
+def _from_dict(data: dict) -> Settings:
+    codes = data.get("codes", {})
+    settings = Settings(
+        name=str(data["name"]),
+        kind=str(data.get("kind", "township")),
+        operator=str(data.get("operator", "")),
+        database_url=str(data.get("database_url", "")),
+        busy_timeout_seconds=float(data.get("busy_timeout_seconds", 15)),
+        city=_digits(codes.get("city", "02"), 2, "codes.city"),
+        county=_digits(codes.get("county", "26"), 2, "codes.county"),
+    )
+    if settings.kind not in ("township", "school"):
+        raise ValueError("kind 只能是 township 或 school")
+    for key, value in data.get("school_type_digit", {}).items():
+        settings.type_digit[key] = _digits(value, 1, f"school_type_digit.{key}")
+    for key, value in data.get("grades", {}).items():
+        first, last = (int(v) for v in value)
+        if not 1 <= first <= last <= 12:
+            raise ValueError(f"grades.{key} 应为 [起, 止],如 [1, 6]")
+        settings.grades[key] = (first, last)
+    for key, value in data.get("class_cap", {}).items():
+        if int(value) < 1:
+            raise ValueError(f"class_cap.{key} 应为正整数")
+        settings.class_cap[key] = int(value)
+    _known(data, {"name", "kind", "operator", "database_url", "busy_timeout_seconds", "codes",
+                  "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
+    policy = data.get("policy", {})
+    defaults = Policy()
+    _known(policy, set(vars(defaults)), "policy.")
+    _known(codes, {"city", "county"}, "codes.")
+    _known(data.get("calendar", {}), {"intake_opens", "autumn_start", "spring_start", "semester"},
+           "calendar.")
+    for table in ("school_type_digit", "grades", "class_cap"):
+        _known(data.get(table, {}), set(SCHOOL_TYPES), table + ".")
+    for name in vars(defaults):
+        if name in policy:
+            raw = policy[name]
+            current = getattr(defaults, name)
+            if name == "school_age_cutoff":
+                value = _month_day(raw, "policy.school_age_cutoff")
+            elif isinstance(current, bool):
+                if not isinstance(raw, bool):
+                    raise ValueError(f"policy.{name} 应为 true 或 false")
+                value = raw
+            else:
+                value = type(current)(raw)
+            setattr(settings.policy, name, value)
+    if settings.policy.underage_entry not in ("commitment", "refuse"):
+        raise ValueError("policy.underage_entry 只能是 commitment 或 refuse")
+    _check_suspension_policy(settings.policy)
+    calendar = data.get("calendar", {})
+    for name in ("intake_opens", "autumn_start", "spring_start"):
+        if name in calendar:
+            setattr(settings, name, _month_day(calendar[name], f"calendar.{name}"))
+    for item in calendar.get("semester", []):
+        start, end = item["start"], item.get("end")
+        if not isinstance(start, dt.date) or (end is not None and not isinstance(end, dt.date)):
+            raise ValueError("calendar.semester 的 start/end 应写作日期,如 2026-09-01")
+        settings.semesters.append(Semester(str(item.get("name", start)), start, end))
+    return settings
+
+
+def _check_suspension_policy(policy: Policy) -> None:
+    """SUS-2, SUS-4, SUS-5 settings (issue 6): values that would make the rules meaningless."""
+    if not 0 < policy.suspension_max_share <= 1:
+        raise ValueError("policy.suspension_max_share 应为 0 到 1 之间的比例,如 0.03 即3%")
+    if policy.suspension_max_years < 1:
+        raise ValueError("policy.suspension_max_years 应为至少1的整数(年)")
+    if not 1 <= policy.suspension_min_days <= 366 * policy.suspension_max_years:
+        raise ValueError("policy.suspension_min_days 应为正整数天数,且不超过连续休学的最长年限")
+    if policy.suspension_renew_notice_days < 0:
+        raise ValueError("policy.suspension_renew_notice_days 应为不小于0的天数")

@@ -1,0 +1,25 @@
+"""A school's 3-digit code as typed, and the refusal for a code the directory does not
+have: shared by the ORM's school functions (records/directory/schools.py) and the September intake,
+which works without the ORM (records/enrollment/sqlite_target.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from xueji_cli.values import fields
+from xueji_cli.values.errors import InputError, NotFound
+
+
+def normalise_code(code: str) -> str:
+    text = fields.text(code)
+    if text.isdigit() and len(text) <= 3:
+        return text.zfill(3)
+    raise InputError("code", f"学校代码「{text}」应为3位数字,如 001", "学籍号第7–9位即学校代码")
+
+
+def not_found(code: str, known: Iterable[tuple[str, str]]) -> NotFound:
+    """No school `code` here; `known`: (code, name) of the directory's schools."""
+    listed = "、".join(f"{c} {n}" for c, n in sorted(known))
+    return NotFound(f"没有代码为 {normalise_code(code)} 的学校",
+                    f"本目录的学校:{listed}" if listed else "先用 xueji school add 登记学校",
+                    field="school")
