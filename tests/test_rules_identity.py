@@ -9,6 +9,7 @@ import pytest
 
 from synthetic import expected_check, full_width, id_with_x, make_id, wrong_check
 from xueji_cli.rules import identity
+from xueji_cli.values import fields
 
 D = dt.date.fromisoformat
 BIRTH = D("2020-03-05")
@@ -113,13 +114,13 @@ class TestNormaliseIdNumber:
         number = id_with_x(BIRTH)
         typed = full_width(number[:-1].lower() + "x")
         assert typed != number
-        assert identity.normalise_id_number(typed) == number
+        assert fields.normalise_id_number(typed) == number
 
     def test_spaces_and_dashes(self):
-        assert identity.normalise_id_number(f" {BOY[:6]} {BOY[6:14]}-{BOY[14:]} ") == BOY
+        assert fields.normalise_id_number(f" {BOY[:6]} {BOY[6:14]}-{BOY[14:]} ") == BOY
 
     def test_none(self):
-        assert identity.normalise_id_number(None) == ""
+        assert fields.normalise_id_number(None) == ""
 
 
 # -- NUM-5 -----------------------------------------------------------------------------
@@ -158,8 +159,8 @@ class TestNationalNumber:
         assert "G/J/L" in found[0].message
 
     def test_normalise(self):
-        assert identity.normalise_national_number(" g" + BOY[:-1] + BOY[-1].lower()) == "G" + BOY
-        assert identity.normalise_national_number(full_width("L130283202003050012")) \
+        assert fields.normalise_national_number(" g" + BOY[:-1] + BOY[-1].lower()) == "G" + BOY
+        assert fields.normalise_national_number(full_width("L130283202003050012")) \
             == "L130283202003050012"
 
     def test_national_number_for_resident_id(self):

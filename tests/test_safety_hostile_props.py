@@ -17,7 +17,8 @@ from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import parse_date, parse_month
 from xueji_cli.values.errors import InputError
 from xueji_cli.records.directory.students import classify_key
-from xueji_cli.rules.identity import check_id_number, normalise_id_number
+from xueji_cli.rules.identity import check_id_number
+from xueji_cli.values.fields import normalise_id_number
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOME = settings(max_examples=200, deadline=None)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-import unicodedata
 
 from xueji_cli.values.dates import full_years
 from xueji_cli.values.violation import Violation, warning
@@ -56,11 +54,6 @@ def check_school_age(
                       "不足龄儿童一般不予入学;如监护人递交书面承诺书,"
                       "用 --underage-commitment 记录承诺书(编号或名称)")]
 
-
-def normalise_region(value: object) -> str:
-    if value is None:
-        return ""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
 
 
 def check_region_format(code: str, field: str, rule: str = "ENR-2") -> list[Violation]:

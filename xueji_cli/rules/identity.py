@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
@@ -22,18 +21,6 @@ RESIDENT_ID = "1"  # 身份证件类型 居民身份证
 NATIONAL_FORMAT = re.compile(r"^[GJL]\d{17}[\dX]$")
 GENDER_LABEL = {"1": "男", "2": "女"}
 
-
-def normalise_id_number(text: object) -> str:
-    """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
-    if text is None:
-        return ""
-    result = str(text)
-    for _ in range(4):  # until stable: NFKC can bring out a space (¨ -> space + diaeresis)
-        step = ric.compact(unicodedata.normalize("NFKC", result).replace(" ", "").replace("-", ""))
-        if step == result:
-            break
-        result = step
-    return result
 
 
 def check_id_number(
@@ -205,11 +192,6 @@ def check_resident_id(id_type: str | None, id_number: str, birth: dt.date | None
         "NUM-6", "id_number", "证件类型为居民身份证,但没有填写身份证号", missing_hint)]
     return found + check_id_number(id_number, birth, gender)
 
-
-def normalise_national_number(text: object) -> str:
-    if text is None:
-        return ""
-    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().upper()
 
 
 def check_national_number(

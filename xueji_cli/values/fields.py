@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum.cn import ric
+
 from xueji_cli.values import codes
 from xueji_cli.values.dates import parse_date  # noqa: F401  (re-exported converter)
-from xueji_cli.rules.enrollment import normalise_region
-from xueji_cli.rules.identity import normalise_id_number, normalise_national_number  # noqa: F401
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
               "十": 10, "十一": 11, "十二": 12}
@@ -88,6 +88,31 @@ def class_no(value: object) -> int:
     if number is None or not 1 <= number <= 99:
         raise ValueError(message)
     return number
+
+
+def normalise_id_number(text: object) -> str:
+    """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
+    if text is None:
+        return ""
+    result = str(text)
+    for _ in range(4):  # until stable: NFKC can bring out a space (¨ -> space + diaeresis)
+        step = ric.compact(unicodedata.normalize("NFKC", result).replace(" ", "").replace("-", ""))
+        if step == result:
+            break
+        result = step
+    return result
+
+
+def normalise_national_number(text: object) -> str:
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().upper()
+
+
+def normalise_region(value: object) -> str:
+    if value is None:
+        return ""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
 
 
 def region(value: object) -> str:

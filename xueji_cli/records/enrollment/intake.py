@@ -30,7 +30,7 @@ from xueji_cli.excel import columns as rc
 from xueji_cli.excel import reader as roster_reader
 from xueji_cli.records.enrollment.applicant import complete_from_id
 from xueji_cli.values.dates import now
-from xueji_cli.records.enrollment.admission import Applicant, Assessment, Roster, assess
+from xueji_cli.records.enrollment.admission import Applicant, Assessment, assess
 from xueji_cli.values.errors import InputError
 from xueji_cli.records.enrollment.numbering import prefix_for
 from xueji_cli.store.settings import Settings

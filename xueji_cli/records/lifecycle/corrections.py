@@ -30,7 +30,7 @@ from xueji_cli.ledger.journal import Difference
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.values.privacy import mask_id, mask_national
 from xueji_cli.records.directory.students import Found
-from xueji_cli.records.lifecycle.undo import (PERSON_FIELDS, person_changes, person_value,
+from xueji_cli.records.lifecycle.undo import (person_changes, person_value,
                                               set_person_value)
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules import changes as rules
