@@ -40,6 +40,7 @@ def assert_policy_table(s: Settings) -> None:
     assert s.policy.suspension_early_return is False
     assert s.policy.suspension_max_share == pytest.approx(0.03)
     assert s.class_cap["primary"] == 45 and s.class_cap["junior"] == 50  # JZ
+    assert s.policy.future_limit_days == 31  # September's intake may be entered in August
 
 
 def test_code_defaults_match_rules_table():
@@ -74,7 +75,8 @@ def test_overrides(new_toml):
                      ("primary = 45", "primary = 40"), ("junior = 50", "junior = 45"),
                      ("require_vaccination = false", "require_vaccination = true"),
                      ('county = "26"', 'county = "27"'),
-                     ("suspension_early_return = false", "suspension_early_return = true")):
+                     ("suspension_early_return = false", "suspension_early_return = true"),
+                     ("future_limit_days = 31", "future_limit_days = 7")):
         assert old in text
         text = text.replace(old, new, 1)
     text += ('\n[[calendar.semester]]\nname = "2026—2027学年第一学期"\n'
@@ -84,7 +86,7 @@ def test_overrides(new_toml):
     assert s.policy.underage_entry == "refuse" and s.policy.school_age_cutoff == (9, 1)
     assert s.class_cap["primary"] == 40 and s.class_cap["junior"] == 45
     assert s.policy.require_vaccination is True and s.policy.suspension_early_return is True
-    assert s.county == "27"
+    assert s.county == "27" and s.policy.future_limit_days == 7
     assert s.semesters == [Semester("2026—2027学年第一学期", D("2026-08-28"), D("2027-01-20"))]
 
 
@@ -111,6 +113,7 @@ def test_overrides(new_toml):
     ('name = "x"\n[policy]\nschool_age_cutoff = "02-29"\n', "设置有误"),  # not every year has it
     ('name = "x"\n[policy]\nunderage_entr = "refuse"\n', "policy.underage_entr"),  # a typo
     ('name = "x"\nnmae = "y"\n', "nmae"),
+    ('name = "x"\n[policy]\nfuture_limit_days = -1\n', "future_limit_days"),
     ('name = "x"\n[class_cap]\nprimry = 40\n', "class_cap.primry"),
 ])
 def test_broken_settings_are_a_directory_error(tmp_path, text, words):
@@ -200,3 +203,15 @@ def test_an_unknown_coded_value_lists_the_choices():
     assert refused.value.field == "sanction_kind"
     first = next(iter(codes.table("sanction_kind").values()))
     assert parse_kind(first) == codes.parse_code("sanction_kind", first)
+
+
+def test_how_far_ahead_a_date_may_be_is_the_directorys_policy(ws_dir, enroll, township):
+    """One policy value (rules/dates.py) for every step's date: the default lets
+    September's intake be entered in August; a directory may allow less."""
+    assert enroll(date="2026-09-20").exit_code == 0  # today is 2026-09-01
+    text = (ws_dir / "xueji.toml").read_text("utf-8").replace("future_limit_days = 31",
+                                                             "future_limit_days = 7")
+    (ws_dir / "xueji.toml").write_text(text, "utf-8")
+    refused = enroll(date="2026-09-20", name="李小红", gender="女", birth="2020-07-11")
+    assert refused.exit_code == 1
+    assert "ENR-4" in refused.stderr and "在7天以后" in refused.stderr

@@ -235,7 +235,7 @@ def end(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            ended = borrowing.end(session, key, effective, ws.operator,
+            ended = borrowing.end(session, ws.settings, key, effective, ws.operator,
                                   "transfer" if transfer else "home", reason, dates.today())
             loans = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
         if json_out:

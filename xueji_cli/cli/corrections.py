@@ -37,7 +37,7 @@ def correct(
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             done = corrections.correct(
-                session, key, name=name, gender=gender, birth=birth, id_number=id_number,
+                session, ws.settings, key, name=name, gender=gender, birth=birth, id_number=id_number,
                 evidence=fields.evidence(evidence or []), reason=reason, effective=effective,
                 today=dates.today(), operator=ws.operator)
         changed.render("已更正", done.found, done.entries, done.old, done.new, done.warnings,
@@ -63,7 +63,8 @@ def undo(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            done = undo_mod.undo(session, entry, reason, effective, dates.today(), ws.operator)
+            done = undo_mod.undo(session, ws.settings, entry, reason, effective, dates.today(),
+                                 ws.operator)
             details = next(e for e in done.entries if e.corrects == entry).details
         changed.render(f"已撤销 #{entry}", done.found, done.entries, details["old"],
                        details["new"], [], json_out, show_id,

@@ -247,8 +247,8 @@ def repeat(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            done = yearend.repeat_after_turn(session, key, reason, effective, dates.today(),
-                                             ws.operator)
+            done = yearend.repeat_after_turn(session, ws.settings, key, reason, effective,
+                                             dates.today(), ws.operator)
             after = {k: getattr(done.found.student, k) for k in done.before}
         changed.render("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
                        json_out, show_id)

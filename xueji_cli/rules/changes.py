@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.values.violation import Violation, warning
 
 ON_REGISTER = ("active", "suspended", "borrowed_out")
@@ -194,10 +195,7 @@ def check_effective(effective: dt.date, today: dt.date, future_days: int,
                     last: tuple[dt.date, str] | None) -> list[Violation]:
     """CHG-3: an entry takes effect on a real day, not far in the future, and not before
     the record's latest entry (history is kept in the order it happened)."""
-    problems = []
-    if effective > today + dt.timedelta(days=future_days):
-        problems.append(Violation("CHG-3", "date", f"生效日期 {effective:%Y-%m-%d} 在{future_days}天以后",
-                                  "核对 --date 的年份和月份"))
+    problems = check_not_far_ahead(effective, today, future_days, "CHG-3", "date", "生效日期")
     if last is not None and effective < last[0]:
         problems.append(Violation(
             "CHG-3", "date",

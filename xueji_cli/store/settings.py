@@ -42,6 +42,7 @@ class Policy:
     suspension_early_return: bool = False
     suspension_max_share: float = 0.03
     suspension_renew_notice_days: int = 15
+    future_limit_days: int = 31  # a date further ahead is a typing mistake (rules/dates.py)
 
 
 @dataclass
@@ -203,3 +204,5 @@ def _check_suspension_policy(policy: Policy) -> None:
         raise ValueError("policy.suspension_min_days 应为正整数天数,且不超过连续休学的最长年限")
     if policy.suspension_renew_notice_days < 0:
         raise ValueError("policy.suspension_renew_notice_days 应为不小于0的天数")
+    if not 0 <= policy.future_limit_days <= 366:
+        raise ValueError("policy.future_limit_days 应为0到366之间的天数")

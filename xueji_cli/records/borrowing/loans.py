@@ -36,11 +36,11 @@ from xueji_cli.values import codes, fields
 from xueji_cli.ledger import journal
 from xueji_cli.records.directory import students
 from xueji_cli.records.enrollment.applicant import Collector
-from xueji_cli.records.enrollment.admission import FUTURE_LIMIT_DAYS
 from xueji_cli.values.errors import InputError, NotFound, Refused
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.values.privacy import show
 from xueji_cli.store.settings import Settings
+from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules import borrowing as rules
 
@@ -245,8 +245,8 @@ class Ended:
     handover: dict | None  # for the transfer workflow when outcome == "transfer"
 
 
-def end(session: Session, key: str, effective: dt.date, operator: str, outcome: str = "home",
-        reason: str | None = None, today: dt.date | None = None) -> Ended:
+def end(session: Session, settings: Settings, key: str, effective: dt.date, operator: str,
+        outcome: str = "home", reason: str | None = None, today: dt.date | None = None) -> Ended:
     """The loan ends: the child goes home, or transfers for real (then the transfer
     workflow takes over; see handover()). Both sides of a loan inside this directory end
     together."""
@@ -254,9 +254,9 @@ def end(session: Session, key: str, effective: dt.date, operator: str, outcome: 
     problems = []
     for loan in current:
         problems += rules.check_dates(loan.start.effective_date, effective, "结束")
-    if today is not None and effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        problems.append(Violation("BOR-3", "date", f"结束日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
-                                  "核对 --date"))
+    if today is not None:
+        problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days,
+                                        "BOR-3", "date", "结束日期", "核对 --date")
     if problems:
         raise Refused(problems)
     for loan in current:

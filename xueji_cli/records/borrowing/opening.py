@@ -18,7 +18,7 @@ from xueji_cli.ledger import journal
 from xueji_cli.records.directory import schools, students
 from xueji_cli.records.borrowing.loans import Terms, next_case_ref
 from xueji_cli.values.dates import now
-from xueji_cli.records.enrollment.admission import (FUTURE_LIMIT_DAYS, Applicant, Roster,
+from xueji_cli.records.enrollment.admission import (Applicant, Roster,
                                                     entry_year_for)
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.models import Person, School, ServiceArea, Student
@@ -27,6 +27,7 @@ from xueji_cli.values.violation import Violation, split, warning
 from xueji_cli.rules import borrowing as rules
 from xueji_cli.rules import enrollment as enrollment_rules
 from xueji_cli.rules import identity
+from xueji_cli.rules.dates import check_not_far_ahead
 
 
 @dataclass
@@ -99,9 +100,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     else:
         found += rules.check_designated(_school_label(school), school.designated_for_borrowing,
                                         [_school_label(s) for s in designated(session)])
-    if effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        found.append(Violation("BOR-4", "date", f"借读开始日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
-                               "核对 --date 的年份和月份"))
+    found += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "BOR-4",
+                                 "date", "借读开始日期")
     for name, value, what in (("name", applicant.name, "姓名"), ("gender", applicant.gender, "性别"),
                               ("birth", applicant.birth, "出生日期")):
         if not value:
@@ -300,9 +300,8 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
     problems = list(terms.problems)
     problems += rules.check_can_lend(student.status, codes.label("status", student.status),
                                      student.kind, who)
-    if effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        problems.append(Violation("BOR-4", "date", f"借读开始日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
-                                  "核对 --date 的年份和月份"))
+    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "BOR-4",
+                                    "date", "借读开始日期")
     if effective < student.enrolled_on:
         problems.append(Violation("BOR-3", "date", f"借读开始日期 {effective:%Y-%m-%d} 早于入学日期 "
                                   f"{student.enrolled_on:%Y-%m-%d}", "核对 --date"))

@@ -26,13 +26,12 @@ from xueji_cli.values.dates import now
 from xueji_cli.values.violation import Violation, split
 from xueji_cli.rules import enrollment as rules
 from xueji_cli.rules import identity
+from xueji_cli.rules.dates import check_not_far_ahead
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from xueji_cli.ledger.models import Person, School, Student
-
-FUTURE_LIMIT_DAYS = 31  # registration for September may be made in August
 
 
 @dataclass(slots=True)  # a roster holds thousands of them
@@ -309,9 +308,9 @@ def _entry_year(settings: Settings, first_grade: int, grade: int, effective: dt.
     return settings.school_year(effective) - (grade - first_grade)
 
 
-@functools.lru_cache(maxsize=8)
-def _future_limit(today: dt.date) -> dt.date:
-    return today + dt.timedelta(days=FUTURE_LIMIT_DAYS)
+@functools.lru_cache(maxsize=64)
+def _not_far_ahead(effective: dt.date, today: dt.date, limit_days: int) -> list[Violation]:
+    return check_not_far_ahead(effective, today, limit_days, "ENR-4", "date", "入学日期")
 
 
 # The pure rules whose arguments a roster repeats row after row (the same regions, birth
@@ -343,9 +342,7 @@ def assess(applicant: Applicant, roster: Roster, settings: Settings, effective: 
     if school is None:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
                                "用 xueji school list 查看学校代码"))
-    if effective > _future_limit(today):
-        found.append(Violation("ENR-4", "date", f"入学日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
-                               "核对 --date 的年份和月份"))
+    found += _not_far_ahead(effective, today, settings.policy.future_limit_days)
     if not applicant.name:
         found.append(Violation("ENR-7", "name", "缺少姓名", "按户口簿填写姓名"))
     if applicant.gender is None:

@@ -25,7 +25,6 @@ from xueji_cli.values.violation import Violation, split
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.enrollment import check_class_cap
 
-FUTURE_LIMIT_DAYS = 31
 
 # The status each way of leaving gives the record.
 LEAVING = {
@@ -58,8 +57,9 @@ def latest(session: Session, student_id: int) -> tuple[dt.date, str] | None:
     return (entry.effective_date, codes.change_kind(entry.kind).label) if entry else None
 
 
-def check_when(session: Session, found: Found, effective: dt.date, today: dt.date) -> list[Violation]:
-    return rules.check_effective(effective, today, FUTURE_LIMIT_DAYS,
+def check_when(session: Session, settings: Settings, found: Found, effective: dt.date,
+               today: dt.date) -> list[Violation]:
+    return rules.check_effective(effective, today, settings.policy.future_limit_days,
                                  latest(session, found.student.id))
 
 
@@ -115,7 +115,7 @@ def skip_grade(session: Session, settings: Settings, key: str, to: int, class_no
     target_class = class_no or student.class_no
     problems = check_state(found, "skip")
     problems += rules.check_skip(student.grade, to, first, last, approval, type_label)
-    problems += check_when(session, found, effective, today)
+    problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
         problems += _cap(session, settings, found, to, target_class, cap_decision)
     return write(session, found, "skip", effective, operator,
@@ -134,7 +134,7 @@ def change_class(session: Session, settings: Settings, key: str, class_no: int,
     student = found.student
     problems = check_state(found, "class_change")
     problems += rules.check_class_move(student.grade, student.class_no, class_no)
-    problems += check_when(session, found, effective, today)
+    problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
         problems += _cap(session, settings, found, student.grade, class_no, cap_decision)
     return write(session, found, "class_change", effective, operator,
@@ -164,7 +164,7 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
         problems += rules.check_final_grade(student.grade, last, label)
     if kind == "death":
         problems += rules.check_not_future(effective, today, "死亡日期")
-    problems += check_when(session, found, effective, today)
+    problems += check_when(session, settings, found, effective, today)
     approvals = _approvals("CHG-1", lawful_basis) if kind == "withdraw" else []
     details = {"from_status": student.status}
     if destination:

@@ -32,6 +32,7 @@ from xueji_cli.values.privacy import mask_id, mask_national
 from xueji_cli.records.directory.students import Found
 from xueji_cli.records.lifecycle.undo import (person_changes, person_value,
                                               set_person_value)
+from xueji_cli.store.settings import Settings
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.identity import RESIDENT_ID, check_id_number
@@ -90,7 +91,7 @@ def _duplicates(session: Session, person: Person, final: dict) -> list[Violation
     return []
 
 
-def correct(session: Session, key: str, *, name: str | None = None, gender: str | None = None,
+def correct(session: Session, settings: Settings, key: str, *, name: str | None = None, gender: str | None = None,
             birth: str | None = None, id_number: str | None = None,
             evidence: list[str] | None = None, reason: str | None = None,
             effective: dt.date, today: dt.date, operator: str) -> Corrected:
@@ -115,7 +116,7 @@ def correct(session: Session, key: str, *, name: str | None = None, gender: str 
     keys = [k for k in ("name", "id_number", "birth", "gender")
             if {"birth": "birth_date"}.get(k, k) in changed]
     problems += rules.check_correction_evidence(keys, evidence or [])
-    problems += check_when(session, found, effective, today)
+    problems += check_when(session, settings, found, effective, today)
     errors = [v for v in problems if v.is_error]
     if errors:
         raise Refused(errors, [v for v in problems if not v.is_error])

@@ -30,10 +30,10 @@ from xueji_cli.ledger import journal
 from xueji_cli.values.errors import NotFound, Refused
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory.students import Found
+from xueji_cli.store.settings import Settings
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules.changes import check_effective
 
-FUTURE_LIMIT_DAYS = 31
 PERSON_FIELDS = ("name", "gender", "birth_date", "id_type", "id_number")
 
 
@@ -128,8 +128,8 @@ def _before(session: Session, entry: JournalEntry) -> dict:
     return journal.fold([s or {} for s in sets])
 
 
-def undo(session: Session, entry_id: int, reason: str, effective: dt.date, today: dt.date,
-         operator: str) -> Undone:
+def undo(session: Session, settings: Settings, entry_id: int, reason: str, effective: dt.date,
+         today: dt.date, operator: str) -> Undone:
     # An id beyond SQLite's 64-bit integers is no entry (not an overflow in the driver).
     target = session.get(JournalEntry, entry_id) if 0 < entry_id < 2 ** 63 else None
     if target is None:
@@ -161,7 +161,7 @@ def undo(session: Session, entry_id: int, reason: str, effective: dt.date, today
     for entry in operation:
         latest = session.exec(select(JournalEntry).where(JournalEntry.student_id == entry.student_id)
                               .order_by(JournalEntry.effective_date.desc())).first()
-        problems += check_effective(effective, today, FUTURE_LIMIT_DAYS,
+        problems += check_effective(effective, today, settings.policy.future_limit_days,
                                     (latest.effective_date, codes.change_kind(latest.kind).label))
     writes = [_restoring(session, entry, problems) for entry in operation]
     errors = [v for v in problems if v.is_error]

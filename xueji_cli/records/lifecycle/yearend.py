@@ -29,10 +29,10 @@ from xueji_cli.values.errors import InputError, Refused, XuejiError
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.store.settings import Settings
 from xueji_cli.records.directory.students import Found
+from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.values.violation import Violation, split, warning
 from xueji_cli.rules import changes as rules
 
-FUTURE_LIMIT_DAYS = 31
 TURN_KINDS = ("promote", "graduate", "repeat")
 
 
@@ -153,9 +153,8 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
     wrong_date = rules.check_turn_date(
         year, effective, rules.turn_window(year, settings.spring_start, settings.autumn_start))
     problems += wrong_date
-    if effective > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        problems.append(Violation("CHG-3", "date", f"生效日期 {effective:%Y-%m-%d} 在{FUTURE_LIMIT_DAYS}天以后",
-                                  "核对 --date"))
+    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "CHG-3",
+                                    "date", "生效日期", "核对 --date")
     done = done_before(session, year, [s.code for s in targets])
     for code, (date, count) in sorted(done.items()):
         school = next(s for s in targets if s.code == code)
@@ -318,8 +317,8 @@ def execute(session: Session, plan_: Plan, operator: str) -> list[JournalEntry]:
 
 # -- a repeat decided after the turn -------------------------------------------------------------
 
-def repeat_after_turn(session: Session, key: str, reason: str, effective: dt.date, today: dt.date,
-                      operator: str):
+def repeat_after_turn(session: Session, settings: Settings, key: str, reason: str,
+                      effective: dt.date, today: dt.date, operator: str):
     """留级 decided after the turn: the record's latest entry must be its promotion (or
     graduation) of a turn; the grade (or status) goes back to what it was before, with a
     `repeat` entry that names the turn entry it replaces (details `instead_of`)."""
@@ -340,7 +339,7 @@ def repeat_after_turn(session: Session, key: str, reason: str, effective: dt.dat
             "CHG-1", "key", f"{name}{what},不是学年升级或毕业,无法改为留级",
             "学年升级之前决定的留级用 xueji promote --hold 学生 --reason 原因 办理"))
     problems += rules.check_hold_reason(reason, name)
-    problems += changes.check_when(session, found, effective, today)
+    problems += changes.check_when(session, settings, found, effective, today)
     if any(v.is_error for v in problems):
         raise Refused([v for v in problems if v.is_error])
     before = journal.fold([e.sets or {} for e in session.exec(

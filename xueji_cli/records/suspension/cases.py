@@ -26,6 +26,7 @@ from xueji_cli.records.directory import students
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.models import JournalEntry, School, Student
 from xueji_cli.store.settings import Settings
+from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.values.violation import Violation, split
 from xueji_cli.rules import suspension as rules
 from xueji_cli.rules.enrollment import check_class_cap
@@ -33,7 +34,6 @@ from xueji_cli.rules.enrollment import check_class_cap
 KINDS = ("suspend", "suspend_extend", "resume")
 # On the register of their school (在籍): at school, suspended, or borrowing elsewhere.
 ON_REGISTER = ("active", "suspended", "borrowed_out")
-FUTURE_LIMIT_DAYS = 31  # a date further ahead is taken for a typing mistake
 GRADE_WORDS = {"lower": "lower", "下一级": "lower", "到下一级": "lower",
                "same": "same", "原级": "same", "回原级": "same"}
 
@@ -272,10 +272,12 @@ def _running(session: Session, key: str, step: str, rule: str) -> tuple[students
     return found, case
 
 
-def _check_dates(day: dt.date, today: dt.date, field_: str, earliest: dt.date, what: str,
-                 rule: str) -> list[Violation]:
-    if day > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        return [Violation(rule, field_, f"{what} {day} 在{FUTURE_LIMIT_DAYS}天以后", "核对年份和月份")]
+def _check_dates(settings: Settings, day: dt.date, today: dt.date, field_: str, earliest: dt.date,
+                 what: str, rule: str) -> list[Violation]:
+    ahead = check_not_far_ahead(day, today, settings.policy.future_limit_days, rule, field_, what,
+                                "核对年份和月份")
+    if ahead:
+        return ahead
     if day < earliest:
         return [Violation(rule, field_, f"{what} {day} 早于该生学籍的上一次变动({earliest})",
                           "核对日期;补录纸质记录时按先后顺序录入")]
@@ -324,10 +326,10 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
         raise Refused(blocked)
     start = request.start or request.processed_on
     until = request.until or rules.default_until(start, policy.suspension_min_days)
-    problems = _check_dates(start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
-    if request.start and request.processed_on > today + dt.timedelta(days=FUTURE_LIMIT_DAYS):
-        problems.append(Violation("SUS-1", "date", f"办理日期 {request.processed_on} 在"
-                                  f"{FUTURE_LIMIT_DAYS}天以后", "核对 --date 的年份和月份"))
+    problems = _check_dates(settings, start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
+    if request.start:
+        problems += check_not_far_ahead(request.processed_on, today, policy.future_limit_days,
+                                        "SUS-1", "date", "办理日期")
     previous = (cases_of(session, [student.id]).get(student.id) or [None])[-1]
     chain_start = start
     if previous is not None and previous.resumed_on is not None and previous.resumed_on >= start:
@@ -382,7 +384,7 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
     years; warned when not applied for within the half month before the end."""
     found, case = _running(session, key, "续办休学", "SUS-4")
     student, policy = found.student, settings.policy
-    problems = _check_dates(processed_on, today, "date", case.start, "续办日期", "SUS-4")
+    problems = _check_dates(settings, processed_on, today, "date", case.start, "续办日期", "SUS-4")
     problems += rules.check_extension(case.until, until)
     problems += rules.check_consecutive(case.chain_start, until, policy.suspension_max_years)
     problems += rules.check_extension_evidence(case.reason, evidence)
@@ -429,7 +431,7 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     found, case = _running(session, key, "复学", "SUS-3")
     student, school, policy = found.student, found.school, settings.policy
     on = request.on
-    problems = _check_dates(on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
+    problems = _check_dates(settings, on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
     problems += rules.check_return(on, case.start, case.until, policy.suspension_early_return,
                                    request.approval, policy.suspension_renew_notice_days)
     problems += rules.check_recovery(case.reason, request.evidence)
