@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, insert
 from sqlmodel import Session, SQLModel
 
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.store.database import insert_many
+from xueji_cli.store.inserts import insert_many
 
 STAMP = dt.datetime(2026, 9, 1, 1, 2, 3, tzinfo=dt.UTC)
 

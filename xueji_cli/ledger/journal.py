@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from xueji_cli.values import codes
 from xueji_cli.values.dates import now
 from xueji_cli.ledger.projection import PROJECTED
-from xueji_cli.store.database import insert_many, insert_rows
+from xueji_cli.store.inserts import insert_many, insert_rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -21,7 +21,7 @@ from xueji_cli.ledger import journal
 from xueji_cli.values.errors import Refused
 from xueji_cli.records.enrollment.numbering import Sequencer, prefix_for
 from xueji_cli.store.settings import Settings
-from xueji_cli.store.database import insert_many
+from xueji_cli.store.inserts import insert_many
 from xueji_cli.values.dates import now
 from xueji_cli.values.violation import Violation, split
 from xueji_cli.rules import enrollment as rules

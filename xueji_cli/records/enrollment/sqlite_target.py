@@ -24,7 +24,8 @@ from xueji_cli.store import sqlite
 from xueji_cli.records.enrollment.admission import (Applicant, Roster, match, match_keys,
                                                     rows_to_write)
 from xueji_cli.records.enrollment.numbering import Sequencer, highest
-from xueji_cli.store.database import Store, each_once, json_dumps
+from xueji_cli.store.database import Store
+from xueji_cli.store.inserts import each_once, json_dumps
 
 WRITE_CHUNK = 2000
 IN_CHUNK = 500  # values bound in one `IN (?, …)` (SQLite allows 32 766)
