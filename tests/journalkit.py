@@ -77,7 +77,7 @@ class Kit:
         """Append an entry of `kind` to a record; keyword arguments that are projected
         fields go to `sets`, the others (reason, evidence, details, corrects, case_ref …)
         to the entry. Returns the entry id."""
-        from xueji_cli.ledger.models import PROJECTED
+        from xueji_cli.ledger.projection import PROJECTED
 
         sets = {k: v for k, v in sets_and_fields.items() if k in PROJECTED}
         fields = {k: v for k, v in sets_and_fields.items() if k not in PROJECTED}

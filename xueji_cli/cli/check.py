@@ -13,11 +13,11 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     with guard(json_out):
         from xueji_cli.cli.labels import field
         from xueji_cli.records.lifecycle import corrections
-        from xueji_cli.ledger import journal
+        from xueji_cli.ledger.check import recompute
 
         ws = workspace(ctx)
         with ws.store.session() as session:
-            checked, differences = journal.recompute(session)
+            checked, differences = recompute(session)
             differences += corrections.verify_people(session)  # person corrections (issue 8)
         rows = [{"student_id": d.student_id, "local_number": d.local_number, "field": d.field,
                  "stored": _shown(d.field, d.stored), "from_journal": _shown(d.field, d.from_journal)}

@@ -1,4 +1,4 @@
-"""The change journal (学籍变动): append entries, and recompute the records from it.
+"""The change journal (学籍变动): append entries, each applying its `sets` to the record.
 
 `record()` is the only way a record's projected fields change: it applies `sets` to the
 student row and appends the entry that says so, in the caller's transaction.
@@ -7,7 +7,6 @@ student row and appends the entry that says so, in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xueji_cli.values import codes
@@ -126,53 +125,3 @@ _NO_LIST: list = []
 _NO_DICT: dict = {}
 _MISSING = object()
 _PROJECTED = frozenset(PROJECTED)
-
-
-def fold(entries: list[dict]) -> dict:
-    """The record's projected fields after applying `sets` of its entries in order."""
-    state: dict = {}
-    for sets in entries:
-        state.update(sets)
-    return state
-
-
-@dataclass(frozen=True)
-class Difference:
-    student_id: int
-    local_number: str | None
-    field: str
-    stored: object
-    from_journal: object
-
-
-def recompute(session: Session) -> tuple[int, list[Difference]]:
-    """Fold the journal of every record and compare with the stored projection.
-    Returns (records checked, differences)."""
-    from sqlmodel import select
-
-    from xueji_cli.ledger.models import JournalEntry, Student
-
-    by_student: dict[int, dict] = {}
-    rows = session.exec(
-        select(JournalEntry.student_id, JournalEntry.sets)
-        .where(JournalEntry.student_id.is_not(None))
-        .order_by(JournalEntry.student_id, JournalEntry.id))
-    for student_id, sets in rows:
-        by_student.setdefault(student_id, {}).update(sets or {})
-    differences: list[Difference] = []
-    checked = 0
-    columns = [getattr(Student, f) for f in PROJECTED]
-    for row in session.exec(select(Student.id, Student.local_number, *columns)):
-        checked += 1
-        student_id, local_number, *values = row
-        expected = by_student.pop(student_id, None)
-        if expected is None:
-            differences.append(Difference(student_id, local_number, "*", "有记录", "日志中没有"))
-            continue
-        for field, value in zip(PROJECTED, values):
-            if expected.get(field, "(日志未记录)") != value:
-                differences.append(Difference(student_id, local_number, field, value,
-                                              expected.get(field, "(日志未记录)")))
-    for student_id in by_student:
-        differences.append(Difference(student_id, None, "*", "没有记录", "日志中有"))
-    return checked, differences

@@ -16,7 +16,6 @@ import datetime as dt
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from xueji_cli.ledger.projection import PROJECTED  # noqa: F401 - imported from here too
 
 
 class School(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """The register (在籍) and the children at school (在校) on any day, derived from the journal.
 
-One pure function, `state_on`, folds the `sets` of a record's journal entries effective
-on or before a day (in effective-date order, then recording order). Everything the
-reports count — the opening and closing of a month, the roster as it stood on a past
+`state_on` folds (ledger/projection.fold) the `sets` of a record's journal entries
+effective on or before a day, in effective-date order, then recording order. Everything
+the reports count — the opening and closing of a month, the roster as it stood on a past
 date, the reconciliation — is that fold, classified by `on_register` / `at_school`.
 
 Reading every entry of a large township for every report would be slow (a million
@@ -21,12 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import takewhile
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlmodel import Session
 
-from xueji_cli.ledger.models import PROJECTED, JournalEntry, Person, School, Student
+from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.ledger.projection import PROJECTED, fold
 
 # The projected fields that decide where a record is counted.
 COUNTED = ("school_id", "kind", "grade", "status")
@@ -68,16 +71,17 @@ class Step(NamedTuple):
         return (self.effective_date, self.id)
 
 
+_ORDER = attrgetter("effective_date", "id")  # Step.order, without a property call per step
+
+
 def state_on(steps: Iterable[Step], day: dt.date | None) -> dict:
     """The record's projected fields on `day` (None: after every entry): the `sets` of
     its entries effective on or before that day, applied in effective-date order (then
     recording order). Empty when the record did not exist yet."""
-    state: dict = {}
-    for step in sorted(steps, key=lambda s: s.order):
-        if day is not None and step.effective_date > day:
-            break
-        state.update(step.sets or {})
-    return state
+    ordered = sorted(steps, key=_ORDER)
+    if day is not None:
+        ordered = takewhile(lambda step: step.effective_date <= day, ordered)
+    return fold(step.sets for step in ordered)
 
 
 def states_at(steps: list[Step], days: list[dt.date | None]) -> list[dict]:
@@ -87,9 +91,11 @@ def states_at(steps: list[Step], days: list[dt.date | None]) -> list[dict]:
     state: dict = {}
     index = 0
     for day in days:
-        while index < len(steps) and (day is None or steps[index].effective_date <= day):
-            state = {**state, **steps[index].sets}
-            index += 1
+        end = index
+        while end < len(steps) and (day is None or steps[end].effective_date <= day):
+            end += 1
+        state = fold((step.sets for step in steps[index:end]), state)
+        index = end
         out.append(state)
     return out
 

@@ -26,7 +26,7 @@ from xueji_cli.records.directory import students
 from xueji_cli.records.enrollment.applicant import Collector
 from xueji_cli.records.lifecycle.changes import check_when, write
 from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.ledger.journal import Difference
+from xueji_cli.ledger.check import Difference
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.values.privacy import mask_id, mask_national
 from xueji_cli.records.directory.students import Found

@@ -2,7 +2,7 @@
 `undo`, `corrects` = the entry — that restores what the entry changed, never by deleting.
 
 - The projected fields the entry set go back to their values before it: the fold of the
-  record's entries before it (journal.fold).
+  record's entries before it (ledger/projection.fold, in recording order).
 - Person fields a correction changed (details {"old", "new"}) go back to their old values.
 - An entry that opened its record (an enrollment: nothing before it) leaves the record as
   `cancelled` (已撤销): its local number stays used (never reused, NUM-3), its national
@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from xueji_cli.values import codes
 from xueji_cli.ledger import journal
 from xueji_cli.values.errors import NotFound, Refused
+from xueji_cli.ledger.projection import fold
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory.students import Found
 from xueji_cli.store.settings import Settings
@@ -125,7 +126,7 @@ def _before(session: Session, entry: JournalEntry) -> dict:
     sets = session.exec(select(JournalEntry.sets).where(
         JournalEntry.student_id == entry.student_id, JournalEntry.id < entry.id)
         .order_by(JournalEntry.id))
-    return journal.fold([s or {} for s in sets])
+    return fold(sets)
 
 
 def undo(session: Session, settings: Settings, entry_id: int, reason: str, effective: dt.date,

@@ -26,6 +26,7 @@ from xueji_cli.values import codes
 from xueji_cli.ledger import journal
 from xueji_cli.records.directory import schools as schools_mod, students
 from xueji_cli.values.errors import InputError, Refused, XuejiError
+from xueji_cli.ledger.projection import fold
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.store.settings import Settings
 from xueji_cli.records.directory.students import Found
@@ -342,9 +343,9 @@ def repeat_after_turn(session: Session, settings: Settings, key: str, reason: st
     problems += changes.check_when(session, settings, found, effective, today)
     if any(v.is_error for v in problems):
         raise Refused([v for v in problems if v.is_error])
-    before = journal.fold([e.sets or {} for e in session.exec(
+    before = fold(e.sets for e in session.exec(
         select(JournalEntry).where(JournalEntry.student_id == found.student.id,
-                                   JournalEntry.id < last.id).order_by(JournalEntry.id))])
+                                   JournalEntry.id < last.id).order_by(JournalEntry.id)))
     sets = {k: before[k] for k in ("grade", "class_no", "status") if k in before}
     return changes.write(session, found, "repeat", effective, operator, sets, problems,
                          reason=reason.strip(), corrects=last.id,
