@@ -12,7 +12,7 @@ The rosters are synthetic (20 columns, valid children spread over schools of 80 
 of 45) and generated once into bench/out/ (not in git). Peak memory is the child's
 maximum resident set size (getrusage of the waited-for child, os.wait4).
 
-Targets (issue 3): intake ≤ 3.5× the floor at 10k rows, ≤ 2.5× at 100k; peak ≤ 400 MB at
+Targets: intake ≤ 3.5× the floor at 10k rows, ≤ 2.5× at 100k; peak ≤ 400 MB at
 100k; roster export of 100k rows ≤ 1.3× openpyxl write-only (at 10k rows the export's
 fixed cost, loading SQLAlchemy for the query, is a larger share: shown for information). The last line is
 `RATIO intake-<N> <ratio to floor> peak-mb <MB>`.

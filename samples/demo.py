@@ -46,7 +46,7 @@ def main() -> int:
         demo.xueji("school", "add", "--code", code, "--name", name, *flags, *areas)
     demo.xueji("school", "list")
 
-    demo_intake.run(demo, directory)  # 2. the September rosters (issue 3)
+    demo_intake.run(demo, directory)  # 2. the September rosters
 
     demo.heading("3. 有问题的报名:每条拒绝都写明规则、字段和解决办法")
     base = {"name": "陈小雨", "gender": "女", "guardian_name": "陈国强",
@@ -90,7 +90,7 @@ def main() -> int:
     demo_yearend.run(demo, intake)  # the year's turn, July 2027
     demo_suspend.run_resume(demo)  # 复学, October 2027: after the year's turn
 
-    import demo_safety  # noqa: E402  (issue 9: backups, restore, --show-id in the journal)
+    import demo_safety  # noqa: E402  (backups, restore, --show-id in the journal)
 
     demo_safety.run(demo, directory)
 

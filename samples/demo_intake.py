@@ -1,4 +1,4 @@
-"""Demo section: the September intake from the schools' rosters (issue 3).
+"""Demo section: the September intake from the schools' rosters.
 
 The four village rosters of samples/rosters/ (one .xls, one in the national template's
 columns) go through a dry run that lists every problem of every row and writes them to a

@@ -1,4 +1,4 @@
-"""Demo section: month end (issue 7). The registrar looks at one child's registration
+"""Demo section: month end (REP-1). The registrar looks at one child's registration
 form, the statistics and the September stamp list, then makes the monthly change report
 of October 2026 — on screen and as the bureau's printable xlsx — counting every change
 the earlier sections made. It stays the last section: the demo ends with the month's

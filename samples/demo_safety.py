@@ -1,4 +1,4 @@
-"""Demo section of issue 9: the file is safe to keep — a backup while work goes on, the
+"""Demo section: the file is safe to keep — a backup while work goes on, the
 full ID number shown only on request and recorded in the journal, a restore that refuses
 what is not a xueji backup and saves the current database before replacing it."""
 

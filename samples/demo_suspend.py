@@ -1,4 +1,4 @@
-"""Demo sections for suspension and resumption (休学 / 复学), issue 6.
+"""Demo sections for suspension and resumption (休学 / 复学).
 
 `run` plays October 2026: a pupil of the village school 东村小学 falls ill; the first try
 is refused (no hospital papers, no central-school approval, and one pupil is already more

@@ -1,4 +1,4 @@
-"""Demo section: the school year's turn in July 2027 (issue 8).
+"""Demo section: the school year's turn in July 2027 (CHG-1).
 
 The sixth grade of the central school, on the register since before the tool was adopted,
 is entered late from the paper records; a name and an ID number are corrected with their

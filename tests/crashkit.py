@@ -1,4 +1,4 @@
-"""The crash harness (issue 9, part 2): start a victim command as its own process, kill it
+"""The crash harness: start a victim command as its own process, kill it
 with SIGKILL at a random moment, and prove what is left is sound.
 
 The victim is a parameter (`Victim`): the command line of each trial, when the clock

@@ -1,4 +1,4 @@
-"""Test helpers for issue 8: put records into the states of other workflows (suspended,
+"""Test helpers for the rest of a record's life (CHG-1, CHG-2): put records into the states of other workflows (suspended,
 borrowed out, a borrowing record, a transfer's steps) by appending journal entries with
 `journal.record` — the same path those workflows use — and read results back."""
 

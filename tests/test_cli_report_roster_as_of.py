@@ -1,4 +1,4 @@
-"""`xueji report roster --as-of D` (issue 7, item 3): the roster as it stood on a past
+"""`xueji report roster --as-of D` (REP-4): the roster as it stood on a past
 day, derived from the journal, not from today's state — checked against a hand-built
 expectation, on screen, in --json and in both workbook layouts."""
 

@@ -1,4 +1,4 @@
-"""SUS-2 seen from the other side (issue 6): a suspended child cannot be enrolled or
+"""SUS-2 seen from the other side: a suspended child cannot be enrolled or
 transferred in anywhere else in the directory; the refusal says why (the suspension)
 and what comes first (xueji resume), not only that the child has a record."""
 

@@ -1,4 +1,4 @@
-"""Audit (issue 9, part 6): every journal entry names its operator — the `operator`
+"""Audit (CHG-3): every journal entry names its operator — the `operator`
 setting, else the OS user — and the time it was recorded; both are shown to the
 registrar. (The database's own refusal of an entry without an operator, and of UPDATE
 and DELETE on the journal, is in test_safety_migrations.py.)"""

@@ -1,4 +1,4 @@
-"""Two registrars at once (issue 9, part 1): several OS processes enrolling into the same
+"""Two registrars at once: several OS processes enrolling into the same
 school and cohort get consecutive numbers with no gap and no duplicate; nobody sees
 SQLite's raw "database is locked"; a lock really held past the wait is a clear exit 3.
 

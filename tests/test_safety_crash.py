@@ -1,11 +1,11 @@
-"""Crashes (issue 9, part 2): a writer killed with SIGKILL at random moments leaves a
+"""Crashes: a writer killed with SIGKILL at random moments leaves a
 database that passes SQLite's integrity check, `xueji check` and `xueji renumber-check`,
 with every child all or nothing; re-running the same work completes it with nobody twice.
 Backups and restores killed part-way leave the database as it was (or, for a restore,
 wholly replaced) and never a half-written backup standing as one.
 
 The harness is tests/crashkit.py; each victim here is one `Victim`. The batch import
-(`xueji enroll --from FILE`, issue 3) joins as a victim by itself once it exists:
+(`xueji enroll --from FILE`) joins as a victim by itself once it exists:
 `test_batch_import_killed_at_random_moments` runs as soon as `xueji enroll --help` shows
 --from (until then it is skipped)."""
 
@@ -203,7 +203,7 @@ def batch_import_available() -> bool:
 
 
 def write_roster(path: Path, children: list[dict]) -> Path:
-    """A plain roster (issue 3: 姓名, 性别, 出生日期, 身份证号, 年级, 班级, 户口所在地, …).
+    """A plain roster (姓名, 性别, 出生日期, 身份证号, 年级, 班级, 户口所在地, …).
     INTEGRATOR: if the importer names its columns otherwise, adapt the headers here."""
     from xueji_cli.excel import sheets
 
@@ -261,7 +261,7 @@ def test_one_transaction_batch_killed_at_random_moments(township, xueji, tmp_pat
     print(f"\nbatch kill trials: {len(outcomes)}; records after each: {outcomes}")
 
 
-@pytest.mark.skipif(not batch_import_available(), reason="batch import (issue 3) not on this branch")
+@pytest.mark.skipif(not batch_import_available(), reason="batch import not on this branch")
 def test_batch_import_killed_at_random_moments(township, xueji, tmp_path):
     """A September roster import killed at random moments writes none of the batch or all
     of it; re-running the import then completes it with nobody twice."""

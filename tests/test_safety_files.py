@@ -1,4 +1,4 @@
-"""Hostile files (issue 9, part 3): the spreadsheet guard (excel/guard.py) that runs
+"""Hostile files: the spreadsheet guard (excel/guard.py) that runs
 before any reader opens a roster; openpyxl's reads going through defusedxml; and
 spreadsheet formula injection — every export goes through excel/sheets.py, where a value
 beginning with = + - @ is a text cell, never a formula."""

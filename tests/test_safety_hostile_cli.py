@@ -1,4 +1,4 @@
-"""Hostile and broken input on the command line (issue 9, part 3): any value for any
+"""Hostile and broken input on the command line: any value for any
 option of the commands that take free values. Never a traceback or an internal error
 (the `xueji` fixture fails the test at once on either), always an answer: done (0), or
 refused with a message naming the field (1) — with --json, one JSON document whose

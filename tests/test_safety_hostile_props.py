@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue 9, part 3): property tests (hypothesis) over every
+"""Hostile and broken input: property tests (hypothesis) over every
 parser a registrar's typing or a roster cell goes through. Whatever comes in, each
 returns a value of the promised shape or raises the one error it documents (ValueError,
 or InputError for a KEY) with a message — never anything else; and what is valid in any

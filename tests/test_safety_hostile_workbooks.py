@@ -1,4 +1,4 @@
-"""Hostile and broken input, whole files (issue 9, part 3): property tests (hypothesis)
+"""Hostile and broken input, whole files: property tests (hypothesis)
 over the roster header parser and over whole generated workbooks read by
 `xueji enroll --from … --dry-run`. Whatever a sheet holds — headers in any decoration,
 unknown columns, title rows, cells of every type (huge numbers, NaN, dates, formulas,

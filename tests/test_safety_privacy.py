@@ -1,4 +1,4 @@
-"""Personal data (issue 9, part 4): ID numbers masked on screen and in --json unless
+"""Personal data: ID numbers masked on screen and in --json unless
 --show-id, in every command; every use of --show-id is in the journal as an access note
 (who, when, which command, which students — never the numbers); nothing personal in
 error messages or tracebacks; the files that hold personal data are the owner's only."""

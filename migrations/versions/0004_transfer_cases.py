@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0001
 Create Date: 2026-11-29
 
-Transfer cases (issue 4): one row per case, written once when the family applies; every
+Transfer cases (TRF-2, TRF-3): one row per case, written once when the family applies; every
 later step is a journal entry with case_ref = case_no. The journal itself is not touched.
 """
 from alembic import op

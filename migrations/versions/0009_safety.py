@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0007
 Create Date: 2026-11-29
 
-Issue 9. No table changes, only guards (SQLite triggers; a PostgreSQL function and
+No table changes, only guards (SQLite triggers; a PostgreSQL function and
 triggers for a server deployment):
 - every journal entry names its operator (no entry without one, or with a blank one);
 - student records and persons are never deleted (NUM-3, CHG-3: a record is cancelled by

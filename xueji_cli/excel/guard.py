@@ -1,4 +1,5 @@
-"""A spreadsheet file is checked before any reader opens it (issue 9).
+"""A spreadsheet file is checked before any reader opens it (bad input gets a message, never a
+traceback).
 
 `check_spreadsheet(path)` refuses, with a clear InputError (exit 1, field "file"):
 - a file that is not what it claims (a text file or a Word document named .xlsx);

@@ -105,14 +105,14 @@ class JournalEntry(SQLModel, table=True):
     batch: str | None = None  # one id for all entries of one import
 
 
-# --- reports (issue 7) ---
+# --- reports (REP-1) ---
 # The monthly report's census counts the journal's increases and decreases per school
 # (kind first: only those kinds are read, from the index alone); its tallies count the
 # records per school, grade, kind and status from the index alone.
 Index("ix_journal_kind_school_date", JournalEntry.kind, JournalEntry.school_id,
       JournalEntry.effective_date)
 Index("ix_student_tally", Student.school_id, Student.grade, Student.kind, Student.status)
-# --- transfer (issue 4) ---
+# --- transfer (TRF-2, TRF-3) ---
 
 class TransferCase(SQLModel, table=True):
     """A transfer case (转学): who, from where, to where, why, on which route. Written once

@@ -4,10 +4,10 @@ order of a record's history (CHG-3).
 
 Which change a record's state allows is decided here, by status and record kind:
 - `active`: every change;
-- `borrowed_out` (外出借读, issue 5): the record stays on our register and the child comes
+- `borrowed_out` (外出借读, BOR-5): the record stays on our register and the child comes
   back for promotion and graduation (BOR-5): promoted, graduated, skipped, may leave; no
   class change while studying elsewhere;
-- `suspended` (休学, issue 6): keeps the grade it left (SUS-3: the return is to the grade
+- `suspended` (休学, SUS-1): keeps the grade it left (SUS-3: the return is to the grade
   left), so it is not promoted, skipped or moved to another class; it may still leave;
 - record kind `borrowing` (借读来本校): the record belongs to the original school (BOR-5):
   not promoted here and not withdrawn here; class changes are ours to make;

@@ -195,7 +195,7 @@ def _from_dict(data: dict) -> Settings:
 
 
 def _check_suspension_policy(policy: Policy) -> None:
-    """SUS-2, SUS-4, SUS-5 settings (issue 6): values that would make the rules meaningless."""
+    """SUS-2, SUS-4, SUS-5 settings: values that would make the rules meaningless."""
     if not 0 < policy.suspension_max_share <= 1:
         raise ValueError("policy.suspension_max_share 应为 0 到 1 之间的比例,如 0.03 即3%")
     if policy.suspension_max_years < 1:

@@ -50,7 +50,7 @@ class Workspace:
 
     @property
     def operator(self) -> str:
-        """Who records a change: the setting, else the OS user (audit, issue 9)."""
+        """Who records a change: the setting, else the OS user (CHG-3: every entry names who made it)."""
         if self.settings.operator.strip():
             return self.settings.operator.strip()
         try:

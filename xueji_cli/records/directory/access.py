@@ -1,4 +1,4 @@
-"""Access notes (issue 9): whenever full ID numbers are shown (`--show-id`), the journal
+"""Access notes (personal data, PRODUCT.md): whenever full ID numbers are shown (`--show-id`), the journal
 records who asked, when, with which command and for which students — by record, never
 the ID numbers themselves. The note is written before anything is shown: no note, no
 numbers.
