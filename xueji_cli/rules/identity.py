@@ -99,8 +99,8 @@ def _known_place(number: str) -> bool:
 def _place_known(number: str) -> bool:
     """ric.get_birth_place(number) succeeds — its very steps, over the part of stdnum's
     region table (cn/loc.dat) for the number's province. stdnum reads the whole table
-    into memory first (0.1 s, a sixteenth of a 10 000-row import); one province's part
-    is read in a few milliseconds. Without the table's usual layout, stdnum's own look-up."""
+    into memory first, a noticeable share of a September import; one province's part is
+    read at once. Without the table's usual layout, stdnum's own look-up."""
     provinces = _province_parts()
     if provinces is None:
         ric.get_birth_place(number)

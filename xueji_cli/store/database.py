@@ -1,8 +1,8 @@
 """Opening the database: the schema check, sessions that commit all or nothing, and the
 migrations (alembic) that create and upgrade it.
 
-SQLAlchemy is imported where it is used, not with this module: the September intake works
-on SQLite through the standard library (records/enrollment/sqlite_target.py) and never loads it (≈ 0.5 s)."""
+SQLAlchemy is imported where it is used, not with this module: every command starts here,
+and the September intake on SQLite works through the standard library without it."""
 
 from __future__ import annotations
 
