@@ -5,14 +5,8 @@ details {"old", "new"} in `student show` and `log`."""
 from __future__ import annotations
 
 from xueji_cli.values import codes
+from xueji_cli.values.labels import field
 from xueji_cli.values.privacy import show
-
-FIELD_LABEL = {
-    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_type": "证件类型",
-    "id_number": "身份证号", "national_number": "全国学籍号", "grade": "年级", "class_no": "班级",
-    "status": "学籍状态", "school_id": "学校", "local_number": "学籍号", "entry_year": "入学年份",
-    "kind": "学籍种类",
-}
 
 
 def value_text(name: str, value, reveal: bool) -> str:
@@ -39,7 +33,7 @@ def describe_details(details: dict | None, reveal: bool = False) -> str:
     """`姓名 张三→张叁;全国学籍号 G1302…→G1302…` from details {"old", "new"}."""
     details = details or {}
     old, new = details.get("old") or {}, details.get("new") or {}
-    parts = [f"{FIELD_LABEL.get(k, k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
+    parts = [f"{field(k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
              for k, v in new.items() if k != "school_id" and old.get(k) != v]
     undoes = details.get("undoes")
     if undoes:
@@ -48,7 +42,7 @@ def describe_details(details: dict | None, reveal: bool = False) -> str:
 
 
 def changed_rows(before: dict, after: dict, reveal: bool) -> list[list[str]]:
-    return [[FIELD_LABEL.get(k, k), value_text(k, before.get(k), reveal), value_text(k, v, reveal)]
+    return [[field(k), value_text(k, before.get(k), reveal), value_text(k, v, reveal)]
             for k, v in after.items() if k != "school_id" and before.get(k) != v]
 
 

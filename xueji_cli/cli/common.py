@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from xueji_cli.cli.labels import OPTION, field
+from xueji_cli.values.labels import where
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
 def note_show_id(ctx: typer.Context) -> None:
@@ -151,8 +151,7 @@ def show_violations(title: str, violations, warnings, subject: str | None, style
     err.print(title, style=style, markup=False)
     for v in list(violations) + list(warnings):
         tag = "" if v.is_error else "(提醒)"
-        where = field(v.field) + (f" {OPTION[v.field]}" if v.field in OPTION else "")
-        err.print(f"  {v.rule}{tag} [{where}] {v.message}", markup=False,
+        err.print(f"  {v.rule}{tag} [{where(v.field)}] {v.message}", markup=False,
                   style=None if v.is_error else "yellow")
         if v.hint:
             err.print(f"      → {v.hint}", markup=False, style="dim")
@@ -186,8 +185,7 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
             emit_json({"ok": False, "errors": [{"rule": rule, "field": name,
                                                 "row": getattr(exc, "row", None),
                                                 "message": exc.message, "hint": exc.hint}]})
-        where = f"[{field(name)}{' ' + OPTION[name] if name in OPTION else ''}] " if name else ""
-        say(f"错误:{where}{exc.message}", "bold red")
+        say(f"错误:{f'[{where(name)}] ' if name else ''}{exc.message}", "bold red")
         if exc.hint:
             say(f"  → {exc.hint}", "dim")
         raise typer.Exit(exc.exit_code) from None
