@@ -89,7 +89,7 @@ def _noting_show_id(command):
         run = command.invoke
 
         def invoke(ctx, _run=run):
-            from xueji_cli.cli.common import note_show_id
+            from xueji_cli.cli.workspace import note_show_id
 
             note_show_id(ctx)
             return _run(ctx)

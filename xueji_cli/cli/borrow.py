@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option,
-                                  say, show_warnings, table, workspace)
+from xueji_cli.cli.options import DateOpt, JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.views.loans import loan_dict, show_register
+from xueji_cli.cli.workspace import workspace
 
 app = typer.Typer(
     help="借读:外来儿童到本校指定学校借读(临时借读学籍)、本校学生到外校借读(学籍保留本校)、"
@@ -154,7 +156,7 @@ def borrow_out(
 def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
     from xueji_cli.records.borrowing import loans as borrowing
 
-    return borrowing.loan_dict(
+    return loan_dict(
         borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
 
 
@@ -237,7 +239,7 @@ def end(
         with ws.store.session(write=True) as session:
             ended = borrowing.end(session, ws.settings, key, effective, ws.operator,
                                   "transfer" if transfer else "home", reason, dates.today())
-            loans = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
+            loans = [loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
         if json_out:
             emit_json({"ok": True, "outcome": ended.outcome, "loans": loans,
                        "handover": ended.handover})
@@ -281,7 +283,7 @@ def list_(
             if code:
                 schools.get(session, code)
             for direction in directions:
-                found[direction] = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
+                found[direction] = [loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
                     session, direction=direction, school=code, include_ended=all_)]
         scope = "全部借读(含已结束)" if all_ else "正在借读"
         saved = None
@@ -292,31 +294,7 @@ def list_(
             emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
                        "xlsx": str(saved) if saved else None})
             return
-        _show_register(found, scope)
+        show_register(found, scope)
         if saved:
             say(f"已写出借读生登记册:{saved}")
 
-
-def _show_register(found: dict[str, list[dict]], scope: str) -> None:
-    from xueji_cli.records.borrowing.register_sheet import until
-
-    if "in" in found and not found["in"]:
-        say(f"来本校借读:无({scope})。")
-    elif "in" in found:
-        rows = found["in"]
-        table(f"借读生登记册:来本校借读({scope},共 {len(rows)} 人)",
-              ["登记号", "姓名", "全国学籍号", "借读学校", "年级班级", "原学校", "证明材料", "开始", "结束",
-               "状态"],
-              [[r["case"], r["name"], r["national_number"], f"{r['school']} {r['school_name']}",
-                f"{r['grade']}年级{r['class']}班", r["origin_school"], "、".join(r["evidence"]),
-                r["start"], until(r), r["status_label"]] for r in rows])
-    if "out" in found and not found["out"]:
-        say(f"外出借读:无({scope})。")
-    elif "out" in found:
-        rows = found["out"]
-        table(f"外出借读学生({scope},共 {len(rows)} 人;学籍保留在本校,回原校参加毕业、升学考试)",
-              ["登记号", "姓名", "学籍号", "本校", "年级班级", "借读学校", "借读证明信", "开始", "结束",
-               "回原校考试", "状态"],
-              [[r["case"], r["name"], r["local_number"], f"{r['school']} {r['school_name']}",
-                f"{r['grade']}年级{r['class']}班", r["host_school"], r["letter"] or "", r["start"],
-                until(r), r["exams_at_home"], r["status_label"]] for r in rows])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 
 def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say
+from xueji_cli.cli.workspace import workspace
 
 app = typer.Typer(help="数据库:查看结构版本,升级(先自动备份)。", no_args_is_help=True)
 

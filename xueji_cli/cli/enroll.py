@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option,
-                                  say, show_warnings, table, workspace)
+from xueji_cli.cli.options import DateOpt, JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 
@@ -87,7 +88,7 @@ def enroll(
         _usage(ctx, f"缺少 {' 和 '.join(missing)}:登记一名学生要给出 --school 和 --name 等选项,"
                     "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
-        from xueji_cli.cli.records import card_rows, record_dict
+        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.values import dates
         from xueji_cli.records.enrollment import admission as enrollment
         from xueji_cli.records.enrollment.applicant import from_options

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.output import guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 SCREEN_CHANGES = 100  # changes listed on screen; --xlsx and --json carry all of them
 

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 app = typer.Typer(help="学校:登记、修改、列出本目录的学校及服务范围。", no_args_is_help=True)
 

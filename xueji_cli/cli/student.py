@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, KeyArg, ShowIdOpt, emit_json, guard, say, table, workspace
-from xueji_cli.cli.common import convert as _convert
+from xueji_cli.cli.options import JsonOpt, KeyArg, ShowIdOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
+from xueji_cli.cli.options import convert as _convert
 
 app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", no_args_is_help=True)
 
@@ -16,8 +18,9 @@ app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、�
 def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """学籍卡:个人信息、学籍(含已注销的)与全部变动记录。"""
     with guard(json_out):
-        from xueji_cli.cli import borrow_view
-        from xueji_cli.cli.records import card_rows, entry_dict, record_dict
+        from xueji_cli.cli.views import loans as loan_view
+        from xueji_cli.cli.views.entries import entry_dict
+        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.records.directory import students
 
         ws = workspace(ctx)
@@ -31,8 +34,8 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
-            loans = borrow_view.loans_for(session, ws.settings, ids, show_id)
-            from xueji_cli.cli.transfer_view import CASE_COLUMNS, case_table_rows, student_cases
+            loans = loan_view.loans_for(session, ws.settings, ids, show_id)
+            from xueji_cli.cli.views.transfers import CASE_COLUMNS, case_table_rows, student_cases
 
             cases = student_cases(session, ids)  # the transfer cases, step by step
         if show_id:
@@ -54,7 +57,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
               [[e["id"], e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["remark"] or "", e["operator"],
                 e["recorded_at"]] for e in entries])
-        borrow_view.show(loans)
+        loan_view.show_card(loans)
 
 
 @app.command("list")
@@ -70,7 +73,7 @@ def list_(
 ) -> None:
     """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
     with guard(json_out):
-        from xueji_cli.cli.records import LIST_COLUMNS, list_row, record_dict
+        from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
         from xueji_cli.values import fields
         from xueji_cli.records.directory import schools as schools_mod, students
 

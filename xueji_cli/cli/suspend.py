@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
-                                  parse_date_option, say, show_warnings, table, workspace)
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 
@@ -71,7 +72,7 @@ def _evidence(values: list[str] | None) -> list[str]:
 
 
 def _card(outcome, reveal: bool) -> list[list[str]]:
-    from xueji_cli.cli.records import record_dict
+    from xueji_cli.cli.views.records import record_dict
 
     d = record_dict(outcome.found.student, outcome.found.person, outcome.found.school, reveal)
     case = outcome.case
@@ -87,7 +88,7 @@ def _card(outcome, reveal: bool) -> list[list[str]]:
 def _document(outcome, reveal: bool) -> dict:
     """The --json document of suspend, extend and resume: the record, the suspension as
     written (or, with --dry-run, what was checked), the warnings."""
-    from xueji_cli.cli.records import record_dict
+    from xueji_cli.cli.views.records import record_dict
 
     found = outcome.found
     document = {"ok": True, "dry_run": not outcome.written,
@@ -202,7 +203,7 @@ def list_(
 ) -> None:
     """休学名单:谁在休学、到哪天期满、谁须尽快复学或续办、谁连续休学已超过两年。"""
     with guard(json_out):
-        from xueji_cli.cli.records import record_dict
+        from xueji_cli.cli.views.records import record_dict
         from xueji_cli.values import dates
         from xueji_cli.records.directory import schools
         from xueji_cli.records.suspension import cases as suspension
@@ -287,7 +288,7 @@ def resume(
     """复学:休学期满 (SUS-2)、凭县级以上医院康复证明 (SUS-3),编入相应年级;
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.cli.records import card_rows, record_dict
+        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.values import dates, fields
         from xueji_cli.records.suspension import cases as suspension
         from xueji_cli.values.errors import InputError

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
-                                  parse_date_option, say, show_warnings, table, workspace)
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 app = typer.Typer(help="转学:申请(转出/转入)、逐级审批、办结、撤回、查看,开具四联转学证明。",
                   no_args_is_help=True)
@@ -39,7 +40,7 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
 
 
 def _done(ws, session, view, reveal: bool) -> dict:
-    from xueji_cli.cli.transfer_view import case_dict
+    from xueji_cli.cli.views.transfers import case_dict
     from xueji_cli.values import dates
     from xueji_cli.records.directory import students
 
@@ -59,7 +60,7 @@ def _act(ctx, action, reveal: bool, write: bool = True):
 
 def _report(result, document: dict, json_out: bool, title: str, subject: str,
             steps: bool = True) -> None:
-    from xueji_cli.cli.transfer_view import show_case
+    from xueji_cli.cli.views.transfers import show_case
 
     if json_out:
         emit_json({"ok": True, **document, "warnings": [w.as_dict() for w in result.warnings]})
@@ -209,7 +210,7 @@ def approve(
         done = document["approvals"][-1]
         say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
             + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
-        from xueji_cli.cli.transfer_view import next_steps
+        from xueji_cli.cli.views.transfers import next_steps
 
         say(next_steps(document))
 
@@ -279,7 +280,7 @@ def list_(
 ) -> None:
     """转学登记册:全部案件及其状态、尚缺的审批、逾期接收 (TRF-3) 的标记。"""
     with guard(json_out):
-        from xueji_cli.cli.transfer_view import LIST_COLUMNS, list_row
+        from xueji_cli.cli.views.transfers import LIST_COLUMNS, list_row
         from xueji_cli.records.transfer import cases as transfer_cases
 
         ws = workspace(ctx)
@@ -304,7 +305,7 @@ def list_(
 def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """一个转学案件:学生、线路、每一级审批(已登记的与尚缺的)和全部办理记录。"""
     with guard(json_out):
-        from xueji_cli.cli.transfer_view import show_case
+        from xueji_cli.cli.views.transfers import show_case
         from xueji_cli.records.transfer import cases as transfer_cases
 
         _view, document = _act(ctx, lambda session, _ws: transfer_cases.get(session, case),

@@ -1,44 +1,14 @@
-"""Rendering of one written change (skip, class change, leaving, correction, undo): what it
-was and what it is now, masked unless --show-id; and the words for an entry's
-details {"old", "new"} in `student show` and `log`."""
+"""One written change (skip, class change, leaving, correction, undo) as the registrar sees
+it — what it was and what it is now — and as scripts see it (JSON); masked unless
+--show-id."""
 
 from __future__ import annotations
 
-from xueji_cli.values import codes
+from xueji_cli.cli.output import emit_json, say, show_warnings, table
+from xueji_cli.cli.views.entries import entry_dict, value_text
+from xueji_cli.cli.views.records import record_dict
 from xueji_cli.values.labels import field
 from xueji_cli.values.privacy import show
-
-
-def value_text(name: str, value, reveal: bool) -> str:
-    if value is None or value == "":
-        return "(无)"
-    if name == "id_number":
-        return show(value, reveal)
-    if name == "national_number":
-        return show(value, reveal, national=True)
-    if name == "status":
-        return codes.label("status", value)
-    if name == "gender":
-        return codes.label("gender", value)
-    if name == "id_type":
-        return codes.label("id_type", value)
-    if name == "grade":
-        return f"{value}年级"
-    if name == "class_no":
-        return f"{value}班"
-    return str(value)
-
-
-def describe_details(details: dict | None, reveal: bool = False) -> str:
-    """`姓名 张三→张叁;全国学籍号 G1302…→G1302…` from details {"old", "new"}."""
-    details = details or {}
-    old, new = details.get("old") or {}, details.get("new") or {}
-    parts = [f"{field(k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
-             for k, v in new.items() if k != "school_id" and old.get(k) != v]
-    undoes = details.get("undoes")
-    if undoes:
-        parts.insert(0, f"撤销 #{undoes['id']} {codes.change_kind(undoes['kind']).label}")
-    return ";".join(parts)
 
 
 def changed_rows(before: dict, after: dict, reveal: bool) -> list[list[str]]:
@@ -46,12 +16,9 @@ def changed_rows(before: dict, after: dict, reveal: bool) -> list[list[str]]:
             for k, v in after.items() if k != "school_id" and before.get(k) != v]
 
 
-def render(title: str, found, entries: list, before: dict, after: dict, warnings,
+def render_change(title: str, found, entries: list, before: dict, after: dict, warnings,
            json_out: bool, reveal: bool, extra: dict | None = None) -> None:
     """One change: JSON {"ok", "record", "entries", "changed", "warnings"} or a table."""
-    from xueji_cli.cli.common import emit_json, say, show_warnings, table
-    from xueji_cli.cli.records import entry_dict, record_dict
-
     schools = {found.school.id: found.school}
     record = record_dict(found.student, found.person, found.school, reveal)
     if json_out:
