@@ -3,7 +3,7 @@ the floor `python -c "import typer"` timed in the same run.
 
     python bench/startup.py [--runs 15]
 
-Target (issue 2): help ≤ 1.5× the floor. The last line is `RATIO startup-help <ratio>`.
+Target: help ≤ 1.5× the floor. The last line is `RATIO startup-help <ratio>`.
 Also shows what an ordinary database command costs (student list on a fresh directory),
 for information.
 """

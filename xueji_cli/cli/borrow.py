@@ -11,10 +11,6 @@ from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(
-    help="借读:外来儿童到本校指定学校借读(临时借读学籍)、本校学生到外校借读(学籍保留本校)、"
-         "借读期间的成绩奖惩、结束借读,以及报教育科的借读生登记册。",
-    no_args_is_help=True)
 Opt = typer.Option
 
 CaseKeyArg = Annotated[str, typer.Argument(
@@ -39,7 +35,6 @@ def _subject(key: str) -> str:
     return mask_id(text) if len(text) >= 18 else text
 
 
-@app.command("in")
 def borrow_in(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="借读学校代码(须为指定借读学校)")],
@@ -110,7 +105,6 @@ def borrow_in(
         _opened(loan, result.warnings, name, json_out, dry_run, f"检查通过:{name} 可以来本校借读(未写入)。")
 
 
-@app.command("out")
 def borrow_out(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(metavar="KEY", help="本校学生:学籍号、全国学籍号或身份证号")],
@@ -190,7 +184,6 @@ def _opened(loan: dict | None, warnings, subject: str, json_out: bool, dry_run: 
     table(title, ["项目", "内容"], rows)
 
 
-@app.command("note")
 def note(
     ctx: typer.Context,
     key: CaseKeyArg,
@@ -218,7 +211,6 @@ def note(
             say(f"已记录 {name}(借读登记号 {case})借读期间的{label}:{entry.details['text']}")
 
 
-@app.command("end")
 def end(
     ctx: typer.Context,
     key: CaseKeyArg,
@@ -256,7 +248,6 @@ def end(
             say(f"转为正式转学 → 下一步:{ended.handover['next']}(TRF-9 籍随人走)", "bold")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     in_: Annotated[bool, Opt("--in", help="只列来本校借读的学生")] = False,

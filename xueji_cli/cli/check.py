@@ -20,7 +20,7 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         ws = workspace(ctx)
         with ws.store.session() as session:
             checked, differences = journal.recompute(session)
-            differences += corrections.verify_people(session)  # person corrections (issue 8)
+            differences += corrections.verify_people(session)  # the corrected people (ENR-6, NUM-5)
         rows = [{"student_id": d.student_id, "local_number": d.local_number, "field": d.field,
                  "stored": _shown(d.field, d.stored), "from_journal": _shown(d.field, d.from_journal)}
                 for d in differences]

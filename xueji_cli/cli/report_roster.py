@@ -14,10 +14,6 @@ from xueji_cli.cli.workspace import workspace
 TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
 
 
-def register(app: typer.Typer) -> None:
-    app.command("roster")(roster)
-
-
 def roster(
     ctx: typer.Context,
     school: Annotated[str | None, typer.Option("--school", help="学校代码(默认:全部学校)")] = None,

@@ -12,12 +12,9 @@ from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.views.sanctions import sanction_dict
 from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="处分:登记、撤销、列出纪律处分(受处分期间不予转学,TRF-7)。",
-                  no_args_is_help=True)
 Opt = typer.Option
 
 
-@app.command("add")
 def add(
     ctx: typer.Context,
     key: KeyArg,
@@ -45,7 +42,6 @@ def add(
         say(f"已登记处分 {sanction.case_ref}:{found.person.name} {sanction.label}")
 
 
-@app.command("revoke")
 def revoke(
     ctx: typer.Context,
     key: KeyArg,
@@ -70,7 +66,6 @@ def revoke(
         say(f"已撤销处分 {sanction.case_ref}:{found.person.name} {sanction.label}")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     all_: Annotated[bool, Opt("--all", help="连同已撤销的处分")] = False,

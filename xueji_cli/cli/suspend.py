@@ -1,7 +1,7 @@
-"""xueji suspend / xueji resume — suspension and resumption (休学 / 复学), issue 6.
+"""xueji suspend / xueji resume — suspension and resumption (休学 / 复学, SUS-1…SUS-7).
 
 `xueji suspend KEY --from D …` starts a suspension (the `start` subcommand, which may be
-left out); `xueji suspend extend|list|certificate …` are its other steps, and
+left out: cli/app.py); `xueji suspend extend|list|certificate …` are its other steps, and
 `xueji resume KEY …` ends it.
 """
 
@@ -10,42 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
-
-
-class KeyOrCommandGroup(TyperGroup):
-    """A group whose first argument is either one of its subcommands or a student KEY.
-    `xueji suspend 02262600200001 --from …` (or options first) runs the default
-    subcommand; a first word that is neither a subcommand nor a possible KEY (every KEY
-    holds digits) stays an unknown command, so that a mistyped `lsit` is told so."""
-
-    default_command = "start"
-
-    def collect_usage_pieces(self, ctx) -> list[str]:
-        return [self.subcommand_metavar]
-
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names \
-                and (args[0].startswith("-") or any(ch.isdigit() for ch in args[0])):
-            args = [self.default_command, *args]
-        return super().parse_args(ctx, args)
-
-
-app = typer.Typer(
-    cls=KeyOrCommandGroup, no_args_is_help=True,
-    subcommand_metavar="KEY [OPTIONS]... | COMMAND [ARGS]...",
-    help="休学:办理休学(xueji suspend KEY --from 日期 --reason 病 …,即 start)、续办、"
-         "休学名单与休学证明。复学用 xueji resume。",
-    epilog="例:xueji suspend 02262600200001 --from 2026-10-16 --reason 病 --hospital 迁安市人民医院 "
-           "--evidence 诊断证明,住院收据,病历复印件,休学申请书,调查报告",
-)
-
 EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复或用顿号分隔")]
 RemarkOpt = Annotated[str | None, Opt("--remark", help="备注(原因为「其他」时写明具体原因)")]
@@ -116,7 +86,6 @@ def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> boo
     return True
 
 
-@app.command("start")
 def start(
     ctx: typer.Context,
     key: KeyArg,
@@ -161,7 +130,6 @@ def start(
                 f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
 
 
-@app.command("extend")
 def extend(
     ctx: typer.Context,
     key: KeyArg,
@@ -190,7 +158,6 @@ def extend(
         _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     due_within: Annotated[int | None, Opt(
@@ -239,7 +206,6 @@ def list_(
                       f" {window} 天内办理复学或续办(或已逾期)")
 
 
-@app.command("certificate")
 def certificate(
     ctx: typer.Context,
     key: KeyArg,

@@ -11,8 +11,6 @@ from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_dat
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="转学:申请(转出/转入)、逐级审批、办结、撤回、查看,开具四联转学证明。",
-                  no_args_is_help=True)
 Opt = typer.Option
 CaseArg = Annotated[str, typer.Argument(metavar="CASE", help="案件号(如 ZX2026-0001),或学生的学籍号/身份证号(其未办结的案件)")]
 ReasonOpt = Annotated[str | None, Opt("--reason", help="转学原因:move 户口及家庭住址迁移 / job 父母工作调动 / other 其他特殊情况 (TRF-1)")]
@@ -80,7 +78,6 @@ def _dry(result, json_out: bool, subject: str) -> None:
     say(f"检查通过:{subject} 可以申请转学(线路 {route_label(result.route)}),未写入。")
 
 
-@app.command("out")
 def out(
     ctx: typer.Context,
     key: KeyArg,
@@ -123,7 +120,6 @@ def out(
                 document["name"])
 
 
-@app.command("in")
 def in_(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="转入本目录的哪所学校(学校代码)")],
@@ -184,7 +180,6 @@ def in_(
                 document["name"])
 
 
-@app.command("approve")
 def approve(
     ctx: typer.Context,
     case: CaseArg,
@@ -215,7 +210,6 @@ def approve(
         say(next_steps(document))
 
 
-@app.command("complete")
 def complete(
     ctx: typer.Context,
     case: CaseArg,
@@ -249,7 +243,6 @@ def complete(
         _report(result, document, json_out, title, document["name"], steps=False)
 
 
-@app.command("cancel")
 def cancel(
     ctx: typer.Context,
     case: CaseArg,
@@ -271,7 +264,6 @@ def cancel(
         say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     open_: Annotated[bool, Opt("--open", help="只列未办结的案件")] = False,
@@ -301,7 +293,6 @@ def list_(
                                              f"{ws.settings.policy.admit_within_days}天内接收,TRF-3)" if late else ""))
 
 
-@app.command("show")
 def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """一个转学案件:学生、线路、每一级审批(已登记的与尚缺的)和全部办理记录。"""
     with guard(json_out):
@@ -319,7 +310,6 @@ def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: 
                 e["recorded_at"]] for e in document["history"]])
 
 
-@app.command("certificate")
 def certificate(
     ctx: typer.Context,
     case: CaseArg,
