@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DateOpt, JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import (AddressOpt, BirthOpt, CapDecisionOpt, DateOpt, DryRunOpt,
+                                   EthnicityOpt, GenderOpt, GuardianNameOpt, GuardianPhoneOpt,
+                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, NameOpt,
+                                   NationalNumberOpt, RemarkOpt, ResidenceRegionOpt, ShowIdOpt,
+                                   UnderageCommitmentOpt, parse_date_option)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
@@ -24,7 +28,6 @@ EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复:暂住证、就业证明、营业执照、户口簿…")]
 ApprovalOpt = Annotated[str | None, Opt("--approval", metavar="DOC",
                                         help="教育科(乡镇之间借读为中心校)审核盖章的记录")]
-DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 
 def _subject(key: str) -> str:
@@ -38,39 +41,34 @@ def _subject(key: str) -> str:
 def borrow_in(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="借读学校代码(须为指定借读学校)")],
-    name: Annotated[str, Opt("--name", help="姓名(以户口簿为准)")],
-    origin_school: Annotated[str | None, Opt("--origin-school", help="原学校(学籍所在学校)名称")] = None,
-    letter: LetterOpt = None,
-    gender: Annotated[str | None, Opt("--gender", help="性别:男/女(不填则按身份证号)")] = None,
-    birth: Annotated[str | None, Opt("--birth", help="出生日期(不填则按身份证号)")] = None,
-    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
-    national_number: Annotated[str | None, Opt("--national-number",
-                                               help="全国学籍号(无身份证号者按借读证明信填写)")] = None,
-    id_type: Annotated[str, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = "1",
+    name: NameOpt,
     grade: Annotated[str, Opt("--grade", help="年级(借读不变更年级)")] = "1",
     class_: Annotated[str, Opt("--class", help="借读学校的班号")] = "1",
-    origin_grade: Annotated[str | None, Opt("--origin-grade",
-                                            help="原学校的年级(按借读证明信;须与 --grade 相同)")] = None,
+    gender: GenderOpt = None,
+    birth: BirthOpt = None,
+    id_type: IdTypeOpt = None,
+    id_number: IdNumberOpt = None,
+    national_number: NationalNumberOpt = None,
+    ethnicity: EthnicityOpt = None,
+    hukou_region: HukouRegionOpt = None,
+    guardian_name: GuardianNameOpt = None,
+    guardian_phone: GuardianPhoneOpt = None,
+    residence_region: ResidenceRegionOpt = None,
+    address: AddressOpt = None,
+    origin_school: Annotated[str | None, Opt("--origin-school", help="原学校(学籍所在学校)名称")] = None,
     origin_region: Annotated[str | None, Opt("--origin-region", metavar="R",
                                              help="原学校所在地区划代码")] = None,
+    origin_grade: Annotated[str | None, Opt("--origin-grade",
+                                            help="原学校的年级(按借读证明信;须与 --grade 相同)")] = None,
+    letter: LetterOpt = None,
     evidence: EvidenceOpt = None,
     approval: ApprovalOpt = None,
     late_approval: LateOpt = None,
     until: UntilOpt = None,
-    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R",
-                                            help="学生户口所在地区划代码")] = None,
-    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R",
-                                                help="在本地的现住地区划代码")] = None,
-    address: Annotated[str | None, Opt("--address", help="在本地的现住址")] = None,
-    guardian_name: Annotated[str | None, Opt("--guardian-name", help="法定监护人姓名")] = None,
-    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
-    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族,如 汉族 或 01")] = None,
-    underage_commitment: Annotated[str | None, Opt("--underage-commitment", metavar="DOC",
-                                                   help="不足龄的监护人承诺书 (ENR-1)")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍接收的批准决定 (ENR-5)")] = None,
+    underage_commitment: UnderageCommitmentOpt = None,
+    cap_decision: CapDecisionOpt = None,
     reason: Annotated[str | None, Opt("--reason", help="借读原因,如 随父母务工")] = None,
-    remark: Annotated[str | None, Opt("--remark", help="备注")] = None,
+    remark: RemarkOpt = None,
     date: DateOpt = None,
     dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,

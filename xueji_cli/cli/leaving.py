@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, RemarkOpt, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import guard
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 ReasonOpt = Annotated[str | None, Opt("--reason", help="原因")]
 EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料", help="查验过的证明材料,可重复")]
-RemarkOpt = Annotated[str | None, Opt("--remark", help="备注")]
 
 
 def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: bool,

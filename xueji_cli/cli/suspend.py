@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, DryRunOpt, JsonOpt, KeyArg, ShowIdOpt,
+                                   parse_date_option)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -19,7 +20,6 @@ Opt = typer.Option
 EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复或用顿号分隔")]
 RemarkOpt = Annotated[str | None, Opt("--remark", help="备注(原因为「其他」时写明具体原因)")]
-DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 CentralOpt = Annotated[str | None, Opt(
     "--central-approval", metavar="DOC", help="村小学须经乡镇中心校审批:审批文号或审批人 (SUS-1)")]
 
@@ -243,8 +243,7 @@ def resume(
     hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具康复证明的县级以上医院")] = None,
     approval: Annotated[str | None, Opt(
         "--approval", metavar="DOC", help="提前复学的批准(政策允许时, SUS-2)")] = None,
-    cap_decision: Annotated[str | None, Opt(
-        "--cap-decision", metavar="DOC", help="班额已满仍编入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     remark: RemarkOpt = None,
     date: DateOpt = None,
     dry_run: DryRunOpt = False,

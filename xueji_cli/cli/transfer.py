@@ -7,7 +7,11 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import (AddressOpt, BirthOpt, DateOpt, DryRunOpt, EthnicityOpt, GenderOpt,
+                                   GuardianHukouRegionOpt, GuardianNameOpt, GuardianPhoneOpt,
+                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, KeyArg, NameOpt,
+                                   NationalNumberOpt, ResidenceRegionOpt, ShowIdOpt,
+                                   parse_date_option)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -19,7 +23,6 @@ EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料",
                                               help="查验过的证明材料,可重复:迁入地户口簿、房产证明、转学证明、调令…")]
 SpecialOpt = Annotated[str | None, Opt("--special-reason", help="毕业年级学生转学的特殊情况 (TRF-6)")]
 ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
-DryOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
@@ -90,7 +93,7 @@ def out(
     evidence: EvidenceOpt = None,
     special_reason: SpecialOpt = None,
     date: DateOpt = None,
-    dry_run: DryOpt = False,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -123,31 +126,31 @@ def out(
 def in_(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="转入本目录的哪所学校(学校代码)")],
+    grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
     class_: ClassOpt = None,
     from_file: Annotated[str | None, Opt("--from-file", metavar="FILE",
                                          help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入")] = None,
-    grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
-    name: Annotated[str | None, Opt("--name", help="姓名")] = None,
-    gender: Annotated[str | None, Opt("--gender", help="性别")] = None,
-    birth: Annotated[str | None, Opt("--birth", help="出生日期")] = None,
-    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
-    id_type: Annotated[str | None, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = None,
-    national_number: Annotated[str | None, Opt("--national-number", help="全国学籍号(随学生不变)")] = None,
-    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族")] = None,
     from_school: Annotated[str | None, Opt("--from-school", metavar="NAME", help="原学校名称")] = None,
     from_region: Annotated[str | None, Opt("--from-region", metavar="R", help="原学校所在地12位区划代码")] = None,
-    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R", help="学生户口所在地(迁入后)")] = None,
-    guardian_name: Annotated[str | None, Opt("--guardian-name", help="监护人姓名")] = None,
-    guardian_hukou_region: Annotated[str | None, Opt("--guardian-hukou-region", metavar="R", help="监护人户口所在地")] = None,
-    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
-    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R", help="现住地")] = None,
-    address: Annotated[str | None, Opt("--address", help="现住址")] = None,
+    name: NameOpt = None,
+    gender: GenderOpt = None,
+    birth: BirthOpt = None,
+    id_type: IdTypeOpt = None,
+    id_number: IdNumberOpt = None,
+    national_number: NationalNumberOpt = None,
+    ethnicity: EthnicityOpt = None,
+    hukou_region: HukouRegionOpt = None,
+    guardian_name: GuardianNameOpt = None,
+    guardian_hukou_region: GuardianHukouRegionOpt = None,
+    guardian_phone: GuardianPhoneOpt = None,
+    residence_region: ResidenceRegionOpt = None,
+    address: AddressOpt = None,
     reason: ReasonOpt = None,
     reason_detail: DetailOpt = None,
     evidence: EvidenceOpt = None,
     special_reason: SpecialOpt = None,
     date: DateOpt = None,
-    dry_run: DryOpt = False,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert, parse_date_option
+from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert,
+                                   parse_date_option)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -178,8 +179,7 @@ def skip_grade(
                                         help="县(市)教育局的批准文件(文号),跳级必须有 (CHG-1)")] = None,
     class_: Annotated[str | None, Opt("--class", help="编入的班(默认原班号)")] = None,
     reason: Annotated[str | None, Opt("--reason", help="原因,如 本人及家长申请,经考试达到高一级水平")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍编入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
@@ -207,8 +207,7 @@ def class_change(
     key: KeyArg,
     class_: Annotated[str, Opt("--class", help="转入的班号")],
     reason: Annotated[str | None, Opt("--reason", help="原因")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍转入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
