@@ -1,4 +1,4 @@
-"""Backups (issue 9): `xueji backup` copies the database with SQLite's online backup
+"""Backups: `xueji backup` copies the database with SQLite's online backup
 (consistent while others write; atomic; owner-only); `xueji restore` puts a backup back
 after checking that it is a sound xueji database this program can use, and after backing
 up the database it replaces.
