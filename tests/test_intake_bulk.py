@@ -183,7 +183,7 @@ def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, m
 def test_the_intake_does_not_load_sqlalchemy(township, tmp_path):
     path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
     script = ("import sys\n"
-              "from xueji_cli.cli.entry import main\n"
+              "from xueji_cli.cli.app import main\n"
               "try:\n    main()\n"
               "finally:\n"
               "    print('LOADED' if 'sqlalchemy' in sys.modules else 'NOT LOADED', file=sys.stderr)\n")

@@ -1,3 +1,3 @@
-from xueji_cli.cli.entry import main
+from xueji_cli.cli.app import main
 
 main()

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say
+from xueji_cli.cli.views.backups import snapshot_dict, snapshot_summary
+from xueji_cli.cli.workspace import workspace
 
 
 def backup(
@@ -23,10 +26,10 @@ def backup(
         ws = workspace(ctx, check_schema=False)
         snapshot = backups.make_backup(ws.store, file)
         if json_out:
-            emit_json({"ok": True, **snapshot.as_dict()})
+            emit_json({"ok": True, **snapshot_dict(snapshot)})
             return
         say(f"已备份到 {snapshot.path}")
-        say(f"  核验无误:{snapshot.summary()}。")
+        say(f"  核验无误:{snapshot_summary(snapshot)}。")
         say("  备份文件含学生个人信息,请妥善保管(建议存放在另一块磁盘或U盘上)。")
 
 
@@ -43,11 +46,11 @@ def restore(
         ws = workspace(ctx, check_schema=False)
         done = backups.restore(ws.store, file, ws.operator, ws.settings.city, ws.settings.county)
         if json_out:
-            emit_json({"ok": True, "restored": done.snapshot.as_dict(),
+            emit_json({"ok": True, "restored": snapshot_dict(done.snapshot),
                        "saved_as": str(done.saved_as) if done.saved_as else None,
                        "replaced_was_damaged": done.damaged, "needs_upgrade": done.needs_upgrade})
             return
-        say(f"已从 {done.snapshot.path} 恢复:{done.snapshot.summary()}。")
+        say(f"已从 {done.snapshot.path} 恢复:{snapshot_summary(done.snapshot)}。")
         if done.saved_as:
             state = "已损坏的" if done.damaged else ""
             say(f"  恢复前{state}数据库保存为 {done.saved_as}(需要时可再用 xueji restore 换回)。")

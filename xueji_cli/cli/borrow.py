@@ -6,13 +6,15 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option,
-                                  say, show_warnings, table, workspace)
+from xueji_cli.cli.options import (AddressOpt, BirthOpt, CapDecisionOpt, DateOpt, DryRunOpt,
+                                   EthnicityOpt, GenderOpt, GuardianNameOpt, GuardianPhoneOpt,
+                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, NameOpt,
+                                   NationalNumberOpt, RemarkOpt, ResidenceRegionOpt, ShowIdOpt,
+                                   UnderageCommitmentOpt, parse_date_option)
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.views.loans import loan_dict, show_register
+from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(
-    help="借读:外来儿童到本校指定学校借读(临时借读学籍)、本校学生到外校借读(学籍保留本校)、"
-         "借读期间的成绩奖惩、结束借读,以及报教育科的借读生登记册。",
-    no_args_is_help=True)
 Opt = typer.Option
 
 CaseKeyArg = Annotated[str, typer.Argument(
@@ -26,7 +28,6 @@ EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复:暂住证、就业证明、营业执照、户口簿…")]
 ApprovalOpt = Annotated[str | None, Opt("--approval", metavar="DOC",
                                         help="教育科(乡镇之间借读为中心校)审核盖章的记录")]
-DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 
 def _subject(key: str) -> str:
@@ -37,43 +38,37 @@ def _subject(key: str) -> str:
     return mask_id(text) if len(text) >= 18 else text
 
 
-@app.command("in")
 def borrow_in(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="借读学校代码(须为指定借读学校)")],
-    name: Annotated[str, Opt("--name", help="姓名(以户口簿为准)")],
-    origin_school: Annotated[str | None, Opt("--origin-school", help="原学校(学籍所在学校)名称")] = None,
-    letter: LetterOpt = None,
-    gender: Annotated[str | None, Opt("--gender", help="性别:男/女(不填则按身份证号)")] = None,
-    birth: Annotated[str | None, Opt("--birth", help="出生日期(不填则按身份证号)")] = None,
-    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
-    national_number: Annotated[str | None, Opt("--national-number",
-                                               help="全国学籍号(无身份证号者按借读证明信填写)")] = None,
-    id_type: Annotated[str, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = "1",
+    name: NameOpt,
     grade: Annotated[str, Opt("--grade", help="年级(借读不变更年级)")] = "1",
     class_: Annotated[str, Opt("--class", help="借读学校的班号")] = "1",
-    origin_grade: Annotated[str | None, Opt("--origin-grade",
-                                            help="原学校的年级(按借读证明信;须与 --grade 相同)")] = None,
+    gender: GenderOpt = None,
+    birth: BirthOpt = None,
+    id_type: IdTypeOpt = None,
+    id_number: IdNumberOpt = None,
+    national_number: NationalNumberOpt = None,
+    ethnicity: EthnicityOpt = None,
+    hukou_region: HukouRegionOpt = None,
+    guardian_name: GuardianNameOpt = None,
+    guardian_phone: GuardianPhoneOpt = None,
+    residence_region: ResidenceRegionOpt = None,
+    address: AddressOpt = None,
+    origin_school: Annotated[str | None, Opt("--origin-school", help="原学校(学籍所在学校)名称")] = None,
     origin_region: Annotated[str | None, Opt("--origin-region", metavar="R",
                                              help="原学校所在地区划代码")] = None,
+    origin_grade: Annotated[str | None, Opt("--origin-grade",
+                                            help="原学校的年级(按借读证明信;须与 --grade 相同)")] = None,
+    letter: LetterOpt = None,
     evidence: EvidenceOpt = None,
     approval: ApprovalOpt = None,
     late_approval: LateOpt = None,
     until: UntilOpt = None,
-    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R",
-                                            help="学生户口所在地区划代码")] = None,
-    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R",
-                                                help="在本地的现住地区划代码")] = None,
-    address: Annotated[str | None, Opt("--address", help="在本地的现住址")] = None,
-    guardian_name: Annotated[str | None, Opt("--guardian-name", help="法定监护人姓名")] = None,
-    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
-    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族,如 汉族 或 01")] = None,
-    underage_commitment: Annotated[str | None, Opt("--underage-commitment", metavar="DOC",
-                                                   help="不足龄的监护人承诺书 (ENR-1)")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍接收的批准决定 (ENR-5)")] = None,
+    underage_commitment: UnderageCommitmentOpt = None,
+    cap_decision: CapDecisionOpt = None,
     reason: Annotated[str | None, Opt("--reason", help="借读原因,如 随父母务工")] = None,
-    remark: Annotated[str | None, Opt("--remark", help="备注")] = None,
+    remark: RemarkOpt = None,
     date: DateOpt = None,
     dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
@@ -108,7 +103,6 @@ def borrow_in(
         _opened(loan, result.warnings, name, json_out, dry_run, f"检查通过:{name} 可以来本校借读(未写入)。")
 
 
-@app.command("out")
 def borrow_out(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(metavar="KEY", help="本校学生:学籍号、全国学籍号或身份证号")],
@@ -154,7 +148,7 @@ def borrow_out(
 def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
     from xueji_cli.records.borrowing import loans as borrowing
 
-    return borrowing.loan_dict(
+    return loan_dict(
         borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
 
 
@@ -188,7 +182,6 @@ def _opened(loan: dict | None, warnings, subject: str, json_out: bool, dry_run: 
     table(title, ["项目", "内容"], rows)
 
 
-@app.command("note")
 def note(
     ctx: typer.Context,
     key: CaseKeyArg,
@@ -216,7 +209,6 @@ def note(
             say(f"已记录 {name}(借读登记号 {case})借读期间的{label}:{entry.details['text']}")
 
 
-@app.command("end")
 def end(
     ctx: typer.Context,
     key: CaseKeyArg,
@@ -237,7 +229,7 @@ def end(
         with ws.store.session(write=True) as session:
             ended = borrowing.end(session, ws.settings, key, effective, ws.operator,
                                   "transfer" if transfer else "home", reason, dates.today())
-            loans = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
+            loans = [loan_dict(loan, ws.settings, show_id) for loan in ended.loans]
         if json_out:
             emit_json({"ok": True, "outcome": ended.outcome, "loans": loans,
                        "handover": ended.handover})
@@ -254,7 +246,6 @@ def end(
             say(f"转为正式转学 → 下一步:{ended.handover['next']}(TRF-9 籍随人走)", "bold")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     in_: Annotated[bool, Opt("--in", help="只列来本校借读的学生")] = False,
@@ -281,7 +272,7 @@ def list_(
             if code:
                 schools.get(session, code)
             for direction in directions:
-                found[direction] = [borrowing.loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
+                found[direction] = [loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
                     session, direction=direction, school=code, include_ended=all_)]
         scope = "全部借读(含已结束)" if all_ else "正在借读"
         saved = None
@@ -292,31 +283,7 @@ def list_(
             emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
                        "xlsx": str(saved) if saved else None})
             return
-        _show_register(found, scope)
+        show_register(found, scope)
         if saved:
             say(f"已写出借读生登记册:{saved}")
 
-
-def _show_register(found: dict[str, list[dict]], scope: str) -> None:
-    from xueji_cli.records.borrowing.register_sheet import until
-
-    if "in" in found and not found["in"]:
-        say(f"来本校借读:无({scope})。")
-    elif "in" in found:
-        rows = found["in"]
-        table(f"借读生登记册:来本校借读({scope},共 {len(rows)} 人)",
-              ["登记号", "姓名", "全国学籍号", "借读学校", "年级班级", "原学校", "证明材料", "开始", "结束",
-               "状态"],
-              [[r["case"], r["name"], r["national_number"], f"{r['school']} {r['school_name']}",
-                f"{r['grade']}年级{r['class']}班", r["origin_school"], "、".join(r["evidence"]),
-                r["start"], until(r), r["status_label"]] for r in rows])
-    if "out" in found and not found["out"]:
-        say(f"外出借读:无({scope})。")
-    elif "out" in found:
-        rows = found["out"]
-        table(f"外出借读学生({scope},共 {len(rows)} 人;学籍保留在本校,回原校参加毕业、升学考试)",
-              ["登记号", "姓名", "学籍号", "本校", "年级班级", "借读学校", "借读证明信", "开始", "结束",
-               "回原校考试", "状态"],
-              [[r["case"], r["name"], r["local_number"], f"{r['school']} {r['school_name']}",
-                f"{r['grade']}年级{r['class']}班", r["host_school"], r["letter"] or "", r["start"],
-                until(r), r["exams_at_home"], r["status_label"]] for r in rows])

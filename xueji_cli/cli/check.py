@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 
 def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """按学籍变动日志重新推算每个学籍的现状,与数据库中的现状逐项比较;
     有任何不一致时退出码为 1。"""
     with guard(json_out):
-        from xueji_cli.cli.labels import field
+        from xueji_cli.values.labels import field
         from xueji_cli.records.lifecycle import corrections
         from xueji_cli.ledger.check import recompute
 
         ws = workspace(ctx)
         with ws.store.session() as session:
             checked, differences = recompute(session)
-            differences += corrections.verify_people(session)  # person corrections (issue 8)
+            differences += corrections.verify_people(session)  # the corrected people (ENR-6, NUM-5)
         rows = [{"student_id": d.student_id, "local_number": d.local_number, "field": d.field,
                  "stored": _shown(d.field, d.stored), "from_journal": _shown(d.field, d.from_journal)}
                 for d in differences]

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import DateOpt, JsonOpt, KeyArg, ShowIdOpt, guard, parse_date_option, workspace
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import guard
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 
@@ -29,7 +31,7 @@ def correct(
     """信息更正:改正姓名、身份证号、出生日期或性别,须登记证明材料并重新查重(一人一籍);
     原来的值保留在变动记录中。身份证号更正后全国学籍号随之改为 G+新身份证号。"""
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import corrections
         from xueji_cli.values import dates, fields
 
@@ -40,7 +42,7 @@ def correct(
                 session, ws.settings, key, name=name, gender=gender, birth=birth, id_number=id_number,
                 evidence=fields.evidence(evidence or []), reason=reason, effective=effective,
                 today=dates.today(), operator=ws.operator)
-        changed.render("已更正", done.found, done.entries, done.old, done.new, done.warnings,
+        render_change("已更正", done.found, done.entries, done.old, done.new, done.warnings,
                        json_out, show_id, {"records_changed": len(done.entries)})
 
 
@@ -56,7 +58,7 @@ def undo(
     """撤销一条办错的学籍变动:另记一条撤销记录,把该变动改动的内容恢复原状,
     原记录保留不删。其后还有依赖它的变动时拒绝,并列出这些变动。撤销入学后学籍号保留不再使用。"""
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.values import dates
         from xueji_cli.records.lifecycle import undo as undo_mod
 
@@ -66,6 +68,6 @@ def undo(
             done = undo_mod.undo(session, ws.settings, entry, reason, effective, dates.today(),
                                  ws.operator)
             details = next(e for e in done.entries if e.corrects == entry).details
-        changed.render(f"已撤销 #{entry}", done.found, done.entries, details["old"],
+        render_change(f"已撤销 #{entry}", done.found, done.entries, details["old"],
                        details["new"], [], json_out, show_id,
                        {"undone": entry, "undone_kind": done.target.kind})

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say
+from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="数据库:查看结构版本,升级(先自动备份)。", no_args_is_help=True)
-
-
-@app.command("status")
 def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """显示数据库结构版本与本程序所需版本。"""
     with guard(json_out):
@@ -30,7 +28,6 @@ def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             raise typer.Exit(3)
 
 
-@app.command("upgrade")
 def upgrade(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """把数据库升级到本程序的结构版本;升级前先备份数据库文件。"""
     with guard(json_out):

@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option,
-                                  say, show_warnings, table, workspace)
+from xueji_cli.cli.options import (AddressOpt, BirthOpt, CapDecisionOpt, DateOpt, DryRunOpt,
+                                   EthnicityOpt, GenderOpt, GuardianHukouRegionOpt,
+                                   GuardianNameOpt, GuardianPhoneOpt, HukouRegionOpt, IdNumberOpt,
+                                   IdTypeOpt, JsonOpt, NameOpt, NationalNumberOpt, RemarkOpt,
+                                   ResidenceRegionOpt, ShowIdOpt, UnderageCommitmentOpt,
+                                   parse_date_option)
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 
@@ -16,32 +22,26 @@ Opt = typer.Option
 def enroll(
     ctx: typer.Context,
     school: Annotated[str | None, Opt("--school", help="学校代码,如 001(用 --from 时:表中各行的学校)")] = None,
-    name: Annotated[str | None, Opt("--name", help="姓名(以户口簿为准)")] = None,
-    gender: Annotated[str | None, Opt("--gender", help="性别:男/女(不填则按身份证号)")] = None,
-    birth: Annotated[str | None, Opt("--birth", help="出生日期(不填则按身份证号)")] = None,
-    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
     grade: Annotated[str | None, Opt("--grade", help="年级,新生为1  [默认: 1]")] = None,
     class_: Annotated[str | None, Opt("--class", help="班号  [默认: 1]")] = None,
-    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R",
-                                            help="学生户口所在地区划代码 (ENR-2)")] = None,
-    guardian_hukou_region: Annotated[str | None, Opt("--guardian-hukou-region", metavar="R",
-                                                     help="法定监护人户口所在地区划代码")] = None,
-    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R",
-                                                help="实际常住地区划代码")] = None,
+    name: NameOpt = None,
+    gender: GenderOpt = None,
+    birth: BirthOpt = None,
+    id_type: IdTypeOpt = None,
+    id_number: IdNumberOpt = None,
+    national_number: NationalNumberOpt = None,
+    ethnicity: EthnicityOpt = None,
+    hukou_region: HukouRegionOpt = None,
+    guardian_name: GuardianNameOpt = None,
+    guardian_hukou_region: GuardianHukouRegionOpt = None,
+    guardian_phone: GuardianPhoneOpt = None,
+    residence_region: ResidenceRegionOpt = None,
+    address: AddressOpt = None,
     evidence: Annotated[list[str] | None, Opt("--evidence", metavar="材料",
                                               help="查验过的证明材料,可重复:户口簿、房产证明、接种证…")] = None,
-    underage_commitment: Annotated[str | None, Opt("--underage-commitment", metavar="DOC",
-                                                   help="不足龄入学的监护人承诺书(编号或名称)")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍接收的批准决定(文号)")] = None,
-    national_number: Annotated[str | None, Opt("--national-number",
-                                               help="全国学籍号(无身份证号者填 L/J 字头号)")] = None,
-    id_type: Annotated[str | None, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = None,
-    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族,如 汉族 或 01")] = None,
-    guardian_name: Annotated[str | None, Opt("--guardian-name", help="监护人姓名")] = None,
-    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
-    address: Annotated[str | None, Opt("--address", help="现住址")] = None,
-    remark: Annotated[str | None, Opt("--remark", help="备注")] = None,
+    underage_commitment: UnderageCommitmentOpt = None,
+    cap_decision: CapDecisionOpt = None,
+    remark: RemarkOpt = None,
     from_: Annotated[list[str] | None, Opt(
         "--from", metavar="FILE",
         help="从花名册批量入学(.xlsx/.xls/.ods,可重复);每行按单个入学的全部规则核对")] = None,
@@ -52,7 +52,7 @@ def enroll(
         "--skip-invalid", help="导入没有问题的行,跳过有问题的行(默认:有一行有问题就全部不导入)")] = False,
     no_progress: Annotated[bool, Opt("--no-progress", help="不显示进度条")] = False,
     date: DateOpt = None,
-    dry_run: Annotated[bool, Opt("--dry-run", help="只检查,不写入")] = False,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -87,10 +87,10 @@ def enroll(
         _usage(ctx, f"缺少 {' 和 '.join(missing)}:登记一名学生要给出 --school 和 --name 等选项,"
                     "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
-        from xueji_cli.cli.records import card_rows, record_dict
-        from xueji_cli.values import dates
+        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.records.enrollment import admission as enrollment
         from xueji_cli.records.enrollment.applicant import from_options
+        from xueji_cli.values import dates
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
@@ -124,7 +124,6 @@ def enroll(
             return
         show_warnings(result.warnings, name)
         table(f"已入学:{name}", ["项目", "内容"], card_rows(record)[:11])
-
 
 
 def _usage(ctx: typer.Context, message: str) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say
 
 
 def init(

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 import typer
 
-from xueji_cli.cli.common import (console, emit_json, guard, parse_date_option, say, table,
-                                  workspace)
-from xueji_cli.cli.labels import field as field_label
+from xueji_cli.cli.options import parse_date_option
+from xueji_cli.cli.output import console, emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
+from xueji_cli.values.labels import field as field_label
 
 PROGRESS_FROM_ROWS = 300
 LIST_LIMIT = 1000  # a dry run lists each child up to this many rows (all in --json)

@@ -7,18 +7,19 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import DateOpt, JsonOpt, KeyArg, ShowIdOpt, guard, parse_date_option, workspace
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, RemarkOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import guard
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 ReasonOpt = Annotated[str | None, Opt("--reason", help="原因")]
 EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料", help="查验过的证明材料,可重复")]
-RemarkOpt = Annotated[str | None, Opt("--remark", help="备注")]
 
 
 def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: bool,
            show_id: bool, **options) -> None:
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import codes, dates, fields
 
@@ -29,7 +30,7 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
             done = changes.leave(session, ws.settings, kind, key, effective, dates.today(),
                                  ws.operator, evidence=evidence, **options)
             after = {"status": done.found.student.status}
-        changed.render(f"已办理{codes.change_kind(kind).label}", done.found, [done.entry],
+        render_change(f"已办理{codes.change_kind(kind).label}", done.found, [done.entry],
                        done.before, after, done.warnings, json_out, show_id)
 
 

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 
 def log(
@@ -19,7 +21,7 @@ def log(
 ) -> None:
     """学籍变动日志(只增不改;更正以新记录体现)。"""
     with guard(json_out):
-        from xueji_cli.cli.records import entry_dict
+        from xueji_cli.cli.views.entries import entry_dict
         from xueji_cli.records.directory import students
 
         ws = workspace(ctx)

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 KIND_LABEL = {
     "malformed": "格式错误", "wrong_city": "市代码不符", "wrong_county": "县代码不符",

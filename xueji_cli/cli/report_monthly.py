@@ -1,5 +1,5 @@
-"""xueji report monthly / stats / verify — the monthly change report (REP-1), the
-statistics, and the September stamp list with the headcount check sheet (REP-2, REP-3)."""
+"""xueji report monthly — the monthly change report (REP-1): the counts of every school
+and grade, the month's changes, and the check that the counts add up."""
 
 from __future__ import annotations
 
@@ -7,20 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.output import guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 SCREEN_CHANGES = 100  # changes listed on screen; --xlsx and --json carry all of them
 
 SchoolOpt = Annotated[str | None, typer.Option("--school", help="只看一所学校(学校代码)")]
 XlsxOpt = Annotated[str | None, typer.Option("--xlsx", metavar="FILE", help="另存为可打印的 Excel 文件")]
-
-
-def register(app: typer.Typer) -> None:
-    from xueji_cli.cli import report_verify
-
-    app.command("monthly")(monthly)
-    app.command("stats")(report_verify.stats)
-    app.command("verify")(report_verify.verify)
 
 
 def monthly(

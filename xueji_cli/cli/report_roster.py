@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option, say, table,
-                                  workspace)
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
-
-
-def register(app: typer.Typer) -> None:
-    app.command("roster")(roster)
 
 
 def roster(

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, parse_date_option, say, table, workspace
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="统计截至哪一天(默认今天)")]
 

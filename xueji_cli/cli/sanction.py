@@ -7,32 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
-                                  parse_date_option, say, table, workspace)
+from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.views.sanctions import sanction_dict
+from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="处分:登记、撤销、列出纪律处分(受处分期间不予转学,TRF-7)。",
-                  no_args_is_help=True)
 Opt = typer.Option
 
 
-def _dict(sanction, student=None, person=None, school=None, reveal: bool = False) -> dict:
-    from xueji_cli.values import codes
-    from xueji_cli.values.privacy import show
-
-    d = {"case": sanction.case_ref, "kind": sanction.kind,
-         "kind_label": codes.label("sanction_kind", sanction.kind),
-         "given_on": sanction.given_on.isoformat(), "reason": sanction.reason,
-         "doc_no": sanction.doc_no, "in_force": sanction.in_force,
-         "revoked_on": sanction.revoked_on.isoformat() if sanction.revoked_on else None,
-         "revoke_reason": sanction.revoke_reason}
-    if student is not None:
-        d.update({"local_number": student.local_number, "name": person.name,
-                  "id_number": show(person.id_number, reveal), "school": school.code,
-                  "school_name": school.name, "grade": student.grade, "class": student.class_no})
-    return d
-
-
-@app.command("add")
 def add(
     ctx: typer.Context,
     key: KeyArg,
@@ -55,12 +37,11 @@ def add(
                                             fields.text(doc_no) or None, effective, dates.today(),
                                             ws.operator)
         if json_out:
-            emit_json({"ok": True, **_dict(sanction)})
+            emit_json({"ok": True, **sanction_dict(sanction)})
             return
         say(f"已登记处分 {sanction.case_ref}:{found.person.name} {sanction.label}")
 
 
-@app.command("revoke")
 def revoke(
     ctx: typer.Context,
     key: KeyArg,
@@ -80,12 +61,11 @@ def revoke(
             sanction, found = sanctions.revoke(session, key, case, fields.text(reason), effective,
                                                dates.today(), ws.operator)
         if json_out:
-            emit_json({"ok": True, **_dict(sanction)})
+            emit_json({"ok": True, **sanction_dict(sanction)})
             return
         say(f"已撤销处分 {sanction.case_ref}:{found.person.name} {sanction.label}")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     all_: Annotated[bool, Opt("--all", help="连同已撤销的处分")] = False,
@@ -98,7 +78,7 @@ def list_(
 
         ws = workspace(ctx)
         with ws.store.session() as session:
-            rows = [_dict(*row, reveal=show_id) for row in sanctions.listing(session, all_)]
+            rows = [sanction_dict(*row, reveal=show_id) for row in sanctions.listing(session, all_)]
         if json_out:
             emit_json({"ok": True, "count": len(rows), "sanctions": rows})
             return

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, emit_json, guard, say, table, workspace
-
-app = typer.Typer(help="学校:登记、修改、列出本目录的学校及服务范围。", no_args_is_help=True)
+from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 TYPE_WORDS = {"小学": "primary", "初中": "junior", "高中": "senior"}
 AreaOpt = Annotated[list[str] | None, typer.Option(
@@ -16,7 +16,6 @@ AreaOpt = Annotated[list[str] | None, typer.Option(
     help="服务范围:12位统计用区划代码或其前6/9位,可重复")]
 
 
-@app.command("add")
 def add(
     ctx: typer.Context,
     code: Annotated[str, typer.Option("--code", help="3位学校代码(学籍号第7–9位)")],
@@ -45,7 +44,6 @@ def add(
                 + (f",服务范围 {'、'.join(areas)}" if areas else ",尚未设置服务范围"))
 
 
-@app.command("set")
 def set_(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="学校代码")],
@@ -80,7 +78,6 @@ def set_(
                 say(warning, "yellow")
 
 
-@app.command("list")
 def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """列出本目录的学校。"""
     with guard(json_out):

@@ -1,5 +1,4 @@
-"""What `xueji` checks before Typer parses anything (issue 9: no input ends in a
-traceback).
+"""What `xueji` checks before Typer parses anything (no input ends in a traceback).
 
 - An argument that is not valid text: on Linux, bytes that are not UTF-8 (a script saved
   in GBK, a mis-set terminal) reach Python as lone surrogates, which no database, file or
@@ -9,7 +8,7 @@ traceback).
   cannot show instead of failing half-way through a message.
 
 And one thing for speed: `enroll --from FILE` starts parsing the rosters here, in a
-thread, while Typer and the rest load (prefetch_rosters).
+thread, while the command and the rest of the program load (prefetch_rosters).
 """
 
 from __future__ import annotations

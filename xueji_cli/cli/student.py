@@ -1,4 +1,5 @@
-"""xueji student — look up records: one student's card with history, or a list."""
+"""xueji student show / list — look up records: one student's card with history, or a
+list. (`student card`, the registration form, is cli/student_card.py.)"""
 
 from __future__ import annotations
 
@@ -6,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, KeyArg, ShowIdOpt, emit_json, guard, say, table, workspace
-from xueji_cli.cli.common import convert as _convert
+from xueji_cli.cli.options import JsonOpt, KeyArg, ShowIdOpt, convert
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", no_args_is_help=True)
 
-
-@app.command("show")
 def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """学籍卡:个人信息、学籍(含已注销的)与全部变动记录。"""
     with guard(json_out):
-        from xueji_cli.cli import borrow_view
-        from xueji_cli.cli.records import card_rows, entry_dict, record_dict
+        from xueji_cli.cli.views import loans as loan_view
+        from xueji_cli.cli.views.entries import entry_dict
+        from xueji_cli.cli.views.records import card_rows, record_dict
+        from xueji_cli.cli.views.transfers import CASE_COLUMNS, case_table_rows, student_cases
         from xueji_cli.records.directory import students
 
         ws = workspace(ctx)
@@ -31,9 +32,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
             records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
-            loans = borrow_view.loans_for(session, ws.settings, ids, show_id)
-            from xueji_cli.cli.transfer_view import CASE_COLUMNS, case_table_rows, student_cases
-
+            loans = loan_view.loans_for(session, ws.settings, ids, show_id)
             cases = student_cases(session, ids)  # the transfer cases, step by step
         if show_id:
             from xueji_cli.records.directory import access
@@ -44,7 +43,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
                        "borrowing": loans, "transfer_cases": cases})
             return
         table(f"学籍卡:{records[0]['name']}", ["项目", "内容"], card_rows(records[0]))
-        if cases:  # issue 4
+        if cases:
             table("转学案件", CASE_COLUMNS, case_table_rows(cases))
         if len(records) > 1:
             table("该生的全部学籍", ["学籍号", "学校", "年级班级", "状态"],
@@ -54,10 +53,9 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
               [[e["id"], e["effective_date"], e["kind_label"], e["sets"] or e["to_school"] or "",
                 e["reason"] or "", "、".join(e["evidence"]), e["remark"] or "", e["operator"],
                 e["recorded_at"]] for e in entries])
-        borrow_view.show(loans)
+        loan_view.show_card(loans)
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     school: Annotated[str | None, typer.Option("--school", help="学校代码")] = None,
@@ -70,12 +68,12 @@ def list_(
 ) -> None:
     """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
     with guard(json_out):
-        from xueji_cli.cli.records import LIST_COLUMNS, list_row, record_dict
+        from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
         from xueji_cli.values import fields
         from xueji_cli.records.directory import schools as schools_mod, students
 
-        grade_no = _convert("grade", fields.grade, grade)
-        class_no = _convert("class", fields.class_no, class_)
+        grade_no = convert("grade", fields.grade, grade)
+        class_no = convert("class", fields.class_no, class_)
         code = schools_mod.normalise_code(school) if school else None
         status_key = students.parse_status(status) if status else None
         ws = workspace(ctx)
@@ -95,12 +93,8 @@ def list_(
             say("没有符合条件的学生。")
             return
         at_school = sum(1 for r in rows if r["status"] == "active")
-        suspended = sum(1 for r in rows if r["status"] == "suspended")  # 在籍不在校 (issue 6)
+        suspended = sum(1 for r in rows if r["status"] == "suspended")  # on the register, not at school
         table(None, LIST_COLUMNS, [list_row(r) for r in rows],
               caption=f"共 {len(rows)} 人,其中在校 {at_school} 人"
                       + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
 
-
-from xueji_cli.cli import student_card  # noqa: E402  (issue 7: the registration form)
-
-app.command("card")(student_card.card)

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import JsonOpt, ShowIdOpt, emit_json, guard, say, table, workspace
+from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.workspace import workspace
 
 
 def card(

@@ -1,7 +1,7 @@
-"""xueji suspend / xueji resume — suspension and resumption (休学 / 复学), issue 6.
+"""xueji suspend / xueji resume — suspension and resumption (休学 / 复学, SUS-1…SUS-7).
 
 `xueji suspend KEY --from D …` starts a suspension (the `start` subcommand, which may be
-left out); `xueji suspend extend|list|certificate …` are its other steps, and
+left out: cli/app.py); `xueji suspend extend|list|certificate …` are its other steps, and
 `xueji resume KEY …` ends it.
 """
 
@@ -10,45 +10,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
-                                  parse_date_option, say, show_warnings, table, workspace)
+from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, DryRunOpt, JsonOpt, KeyArg, ShowIdOpt,
+                                   parse_date_option)
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
-
-
-class KeyOrCommandGroup(TyperGroup):
-    """A group whose first argument is either one of its subcommands or a student KEY.
-    `xueji suspend 02262600200001 --from …` (or options first) runs the default
-    subcommand; a first word that is neither a subcommand nor a possible KEY (every KEY
-    holds digits) stays an unknown command, so that a mistyped `lsit` is told so."""
-
-    default_command = "start"
-
-    def collect_usage_pieces(self, ctx) -> list[str]:
-        return [self.subcommand_metavar]
-
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names \
-                and (args[0].startswith("-") or any(ch.isdigit() for ch in args[0])):
-            args = [self.default_command, *args]
-        return super().parse_args(ctx, args)
-
-
-app = typer.Typer(
-    cls=KeyOrCommandGroup, no_args_is_help=True,
-    subcommand_metavar="KEY [OPTIONS]... | COMMAND [ARGS]...",
-    help="休学:办理休学(xueji suspend KEY --from 日期 --reason 病 …,即 start)、续办、"
-         "休学名单与休学证明。复学用 xueji resume。",
-    epilog="例:xueji suspend 02262600200001 --from 2026-10-16 --reason 病 --hospital 迁安市人民医院 "
-           "--evidence 诊断证明,住院收据,病历复印件,休学申请书,调查报告",
-)
-
 EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复或用顿号分隔")]
 RemarkOpt = Annotated[str | None, Opt("--remark", help="备注(原因为「其他」时写明具体原因)")]
-DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 CentralOpt = Annotated[str | None, Opt(
     "--central-approval", metavar="DOC", help="村小学须经乡镇中心校审批:审批文号或审批人 (SUS-1)")]
 
@@ -71,7 +42,7 @@ def _evidence(values: list[str] | None) -> list[str]:
 
 
 def _card(outcome, reveal: bool) -> list[list[str]]:
-    from xueji_cli.cli.records import record_dict
+    from xueji_cli.cli.views.records import record_dict
 
     d = record_dict(outcome.found.student, outcome.found.person, outcome.found.school, reveal)
     case = outcome.case
@@ -87,7 +58,7 @@ def _card(outcome, reveal: bool) -> list[list[str]]:
 def _document(outcome, reveal: bool) -> dict:
     """The --json document of suspend, extend and resume: the record, the suspension as
     written (or, with --dry-run, what was checked), the warnings."""
-    from xueji_cli.cli.records import record_dict
+    from xueji_cli.cli.views.records import record_dict
 
     found = outcome.found
     document = {"ok": True, "dry_run": not outcome.written,
@@ -115,7 +86,6 @@ def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> boo
     return True
 
 
-@app.command("start")
 def start(
     ctx: typer.Context,
     key: KeyArg,
@@ -160,7 +130,6 @@ def start(
                 f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
 
 
-@app.command("extend")
 def extend(
     ctx: typer.Context,
     key: KeyArg,
@@ -189,7 +158,6 @@ def extend(
         _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     due_within: Annotated[int | None, Opt(
@@ -202,7 +170,7 @@ def list_(
 ) -> None:
     """休学名单:谁在休学、到哪天期满、谁须尽快复学或续办、谁连续休学已超过两年。"""
     with guard(json_out):
-        from xueji_cli.cli.records import record_dict
+        from xueji_cli.cli.views.records import record_dict
         from xueji_cli.values import dates
         from xueji_cli.records.directory import schools
         from xueji_cli.records.suspension import cases as suspension
@@ -238,7 +206,6 @@ def list_(
                       f" {window} 天内办理复学或续办(或已逾期)")
 
 
-@app.command("certificate")
 def certificate(
     ctx: typer.Context,
     key: KeyArg,
@@ -276,8 +243,7 @@ def resume(
     hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具康复证明的县级以上医院")] = None,
     approval: Annotated[str | None, Opt(
         "--approval", metavar="DOC", help="提前复学的批准(政策允许时, SUS-2)")] = None,
-    cap_decision: Annotated[str | None, Opt(
-        "--cap-decision", metavar="DOC", help="班额已满仍编入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     remark: RemarkOpt = None,
     date: DateOpt = None,
     dry_run: DryRunOpt = False,
@@ -287,7 +253,7 @@ def resume(
     """复学:休学期满 (SUS-2)、凭县级以上医院康复证明 (SUS-3),编入相应年级;
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.cli.records import card_rows, record_dict
+        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.values import dates, fields
         from xueji_cli.records.suspension import cases as suspension
         from xueji_cli.values.errors import InputError

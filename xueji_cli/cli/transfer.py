@@ -7,11 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, emit_json, guard,
-                                  parse_date_option, say, show_warnings, table, workspace)
+from xueji_cli.cli.options import (AddressOpt, BirthOpt, DateOpt, DryRunOpt, EthnicityOpt, GenderOpt,
+                                   GuardianHukouRegionOpt, GuardianNameOpt, GuardianPhoneOpt,
+                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, KeyArg, NameOpt,
+                                   NationalNumberOpt, ResidenceRegionOpt, ShowIdOpt,
+                                   parse_date_option)
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
-app = typer.Typer(help="转学:申请(转出/转入)、逐级审批、办结、撤回、查看,开具四联转学证明。",
-                  no_args_is_help=True)
 Opt = typer.Option
 CaseArg = Annotated[str, typer.Argument(metavar="CASE", help="案件号(如 ZX2026-0001),或学生的学籍号/身份证号(其未办结的案件)")]
 ReasonOpt = Annotated[str | None, Opt("--reason", help="转学原因:move 户口及家庭住址迁移 / job 父母工作调动 / other 其他特殊情况 (TRF-1)")]
@@ -20,7 +23,6 @@ EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料",
                                               help="查验过的证明材料,可重复:迁入地户口簿、房产证明、转学证明、调令…")]
 SpecialOpt = Annotated[str | None, Opt("--special-reason", help="毕业年级学生转学的特殊情况 (TRF-6)")]
 ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
-DryOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
@@ -39,7 +41,7 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
 
 
 def _done(ws, session, view, reveal: bool) -> dict:
-    from xueji_cli.cli.transfer_view import case_dict
+    from xueji_cli.cli.views.transfers import case_dict
     from xueji_cli.values import dates
     from xueji_cli.records.directory import students
 
@@ -59,7 +61,7 @@ def _act(ctx, action, reveal: bool, write: bool = True):
 
 def _report(result, document: dict, json_out: bool, title: str, subject: str,
             steps: bool = True) -> None:
-    from xueji_cli.cli.transfer_view import show_case
+    from xueji_cli.cli.views.transfers import show_case
 
     if json_out:
         emit_json({"ok": True, **document, "warnings": [w.as_dict() for w in result.warnings]})
@@ -79,7 +81,6 @@ def _dry(result, json_out: bool, subject: str) -> None:
     say(f"检查通过:{subject} 可以申请转学(线路 {route_label(result.route)}),未写入。")
 
 
-@app.command("out")
 def out(
     ctx: typer.Context,
     key: KeyArg,
@@ -92,7 +93,7 @@ def out(
     evidence: EvidenceOpt = None,
     special_reason: SpecialOpt = None,
     date: DateOpt = None,
-    dry_run: DryOpt = False,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -122,35 +123,34 @@ def out(
                 document["name"])
 
 
-@app.command("in")
 def in_(
     ctx: typer.Context,
     school: Annotated[str, Opt("--school", help="转入本目录的哪所学校(学校代码)")],
+    grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
     class_: ClassOpt = None,
     from_file: Annotated[str | None, Opt("--from-file", metavar="FILE",
                                          help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入")] = None,
-    grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
-    name: Annotated[str | None, Opt("--name", help="姓名")] = None,
-    gender: Annotated[str | None, Opt("--gender", help="性别")] = None,
-    birth: Annotated[str | None, Opt("--birth", help="出生日期")] = None,
-    id_number: Annotated[str | None, Opt("--id-number", help="18位公民身份号码")] = None,
-    id_type: Annotated[str | None, Opt("--id-type", help="证件类型代码,默认 1 居民身份证")] = None,
-    national_number: Annotated[str | None, Opt("--national-number", help="全国学籍号(随学生不变)")] = None,
-    ethnicity: Annotated[str | None, Opt("--ethnicity", help="民族")] = None,
     from_school: Annotated[str | None, Opt("--from-school", metavar="NAME", help="原学校名称")] = None,
     from_region: Annotated[str | None, Opt("--from-region", metavar="R", help="原学校所在地12位区划代码")] = None,
-    hukou_region: Annotated[str | None, Opt("--hukou-region", metavar="R", help="学生户口所在地(迁入后)")] = None,
-    guardian_name: Annotated[str | None, Opt("--guardian-name", help="监护人姓名")] = None,
-    guardian_hukou_region: Annotated[str | None, Opt("--guardian-hukou-region", metavar="R", help="监护人户口所在地")] = None,
-    guardian_phone: Annotated[str | None, Opt("--guardian-phone", help="监护人电话")] = None,
-    residence_region: Annotated[str | None, Opt("--residence-region", metavar="R", help="现住地")] = None,
-    address: Annotated[str | None, Opt("--address", help="现住址")] = None,
+    name: NameOpt = None,
+    gender: GenderOpt = None,
+    birth: BirthOpt = None,
+    id_type: IdTypeOpt = None,
+    id_number: IdNumberOpt = None,
+    national_number: NationalNumberOpt = None,
+    ethnicity: EthnicityOpt = None,
+    hukou_region: HukouRegionOpt = None,
+    guardian_name: GuardianNameOpt = None,
+    guardian_hukou_region: GuardianHukouRegionOpt = None,
+    guardian_phone: GuardianPhoneOpt = None,
+    residence_region: ResidenceRegionOpt = None,
+    address: AddressOpt = None,
     reason: ReasonOpt = None,
     reason_detail: DetailOpt = None,
     evidence: EvidenceOpt = None,
     special_reason: SpecialOpt = None,
     date: DateOpt = None,
-    dry_run: DryOpt = False,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -183,7 +183,6 @@ def in_(
                 document["name"])
 
 
-@app.command("approve")
 def approve(
     ctx: typer.Context,
     case: CaseArg,
@@ -209,12 +208,11 @@ def approve(
         done = document["approvals"][-1]
         say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
             + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
-        from xueji_cli.cli.transfer_view import next_steps
+        from xueji_cli.cli.views.transfers import next_steps
 
         say(next_steps(document))
 
 
-@app.command("complete")
 def complete(
     ctx: typer.Context,
     case: CaseArg,
@@ -248,7 +246,6 @@ def complete(
         _report(result, document, json_out, title, document["name"], steps=False)
 
 
-@app.command("cancel")
 def cancel(
     ctx: typer.Context,
     case: CaseArg,
@@ -270,7 +267,6 @@ def cancel(
         say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
 
 
-@app.command("list")
 def list_(
     ctx: typer.Context,
     open_: Annotated[bool, Opt("--open", help="只列未办结的案件")] = False,
@@ -279,7 +275,7 @@ def list_(
 ) -> None:
     """转学登记册:全部案件及其状态、尚缺的审批、逾期接收 (TRF-3) 的标记。"""
     with guard(json_out):
-        from xueji_cli.cli.transfer_view import LIST_COLUMNS, list_row
+        from xueji_cli.cli.views.transfers import LIST_COLUMNS, list_row
         from xueji_cli.records.transfer import cases as transfer_cases
 
         ws = workspace(ctx)
@@ -300,11 +296,10 @@ def list_(
                                              f"{ws.settings.policy.admit_within_days}天内接收,TRF-3)" if late else ""))
 
 
-@app.command("show")
 def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: ShowIdOpt = False) -> None:
     """一个转学案件:学生、线路、每一级审批(已登记的与尚缺的)和全部办理记录。"""
     with guard(json_out):
-        from xueji_cli.cli.transfer_view import show_case
+        from xueji_cli.cli.views.transfers import show_case
         from xueji_cli.records.transfer import cases as transfer_cases
 
         _view, document = _act(ctx, lambda session, _ws: transfer_cases.get(session, case),
@@ -318,7 +313,6 @@ def show(ctx: typer.Context, case: CaseArg, json_out: JsonOpt = False, show_id: 
                 e["recorded_at"]] for e in document["history"]])
 
 
-@app.command("certificate")
 def certificate(
     ctx: typer.Context,
     case: CaseArg,

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.common import (DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert, emit_json, guard,
-                                  parse_date_option, say, show_warnings, table, workspace)
+from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert,
+                                   parse_date_option)
+from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
 OUTCOME = {"promote": "升级", "graduate": "毕业", "repeat": "留级", "kept": "休学,保留原年级"}
@@ -177,15 +179,14 @@ def skip_grade(
                                         help="县(市)教育局的批准文件(文号),跳级必须有 (CHG-1)")] = None,
     class_: Annotated[str | None, Opt("--class", help="编入的班(默认原班号)")] = None,
     reason: Annotated[str | None, Opt("--reason", help="原因,如 本人及家长申请,经考试达到高一级水平")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍编入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """跳级:经县(市)教育局批准,升入本校更高的年级;学籍号不变。"""
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import dates, fields
 
@@ -197,7 +198,7 @@ def skip_grade(
             done = changes.skip_grade(session, ws.settings, key, grade, class_no, approval, reason,
                                       cap_decision, effective, dates.today(), ws.operator)
             after = {"grade": done.found.student.grade, "class_no": done.found.student.class_no}
-        changed.render("已办理跳级", done.found, [done.entry], done.before, after, done.warnings,
+        render_change("已办理跳级", done.found, [done.entry], done.before, after, done.warnings,
                        json_out, show_id)
 
 
@@ -206,15 +207,14 @@ def class_change(
     key: KeyArg,
     class_: Annotated[str, Opt("--class", help="转入的班号")],
     reason: Annotated[str | None, Opt("--reason", help="原因")] = None,
-    cap_decision: Annotated[str | None, Opt("--cap-decision", metavar="DOC",
-                                            help="班额已满仍转入的批准决定 (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """转班级:转入同年级的另一个班,班额满了须记录批准决定 (ENR-5)。"""
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import dates, fields
 
@@ -225,7 +225,7 @@ def class_change(
             done = changes.change_class(session, ws.settings, key, class_no, reason, cap_decision,
                                         effective, dates.today(), ws.operator)
             after = {"class_no": done.found.student.class_no}
-        changed.render("已转班", done.found, [done.entry], done.before, after, done.warnings,
+        render_change("已转班", done.found, [done.entry], done.before, after, done.warnings,
                        json_out, show_id)
 
 
@@ -240,7 +240,7 @@ def repeat(
     """留级(学年升级之后决定的):该生本学年的升级或毕业改为留级,回到原年级。
     升级之前决定的留级用 xueji promote --hold 办理。"""
     with guard(json_out):
-        from xueji_cli.cli import changed
+        from xueji_cli.cli.views.changes import render_change
         from xueji_cli.values import dates
         from xueji_cli.records.lifecycle import yearend
 
@@ -250,5 +250,5 @@ def repeat(
             done = yearend.repeat_after_turn(session, ws.settings, key, reason, effective,
                                              dates.today(), ws.operator)
             after = {k: getattr(done.found.student, k) for k in done.before}
-        changed.render("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
+        render_change("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
                        json_out, show_id)

@@ -38,7 +38,6 @@ from xueji_cli.records.directory import students
 from xueji_cli.records.enrollment.applicant import Collector
 from xueji_cli.values.errors import InputError, NotFound, Refused
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.values.privacy import show
 from xueji_cli.store.settings import Settings
 from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.values.violation import Violation
@@ -47,7 +46,6 @@ from xueji_cli.rules import borrowing as rules
 CASE_PREFIX = "JD"  # 借读
 CASE_FORMAT = re.compile(r"^JD\d{4}-\d{4}$")
 START_KINDS = ("borrow_in", "borrow_out")
-DIRECTION_LABEL = {"in": "来本校借读", "out": "外出借读"}
 OUTCOME_LABEL = {"home": "回原学校", "transfer": "转为正式转学"}
 HOME_LABEL = {"in": "回原学校", "out": "回本校就读"}  # "home" seen from each side
 
@@ -294,48 +292,3 @@ def handover(ended: list[Loan]) -> dict:
             "national_number": loan.student.national_number, "grade": loan.student.grade,
             "from_school": from_school, "to_school": to_school,
             "record_here": "lent" if home else "borrowing", "next": step}
-
-
-# -- the register --------------------------------------------------------------------------
-def loan_dict(loan: Loan, settings: Settings, reveal: bool = False) -> dict:
-    """One loan as the register, JSON and the record card show it."""
-    start, details = loan.start, loan.start.details or {}
-    person, student = loan.person, loan.student
-    end_details = (loan.end.details or {}) if loan.end else {}
-    record = {
-        "case": loan.case_ref, "direction": loan.direction,
-        "direction_label": DIRECTION_LABEL[loan.direction],
-        "name": person.name, "gender": codes.label("gender", person.gender),
-        "birth_date": person.birth_date.isoformat(),
-        "id_number": show(person.id_number, reveal),
-        "national_number": show(student.national_number, reveal, national=True),
-        "local_number": student.local_number, "kind": student.kind,
-        "school": loan.school.code, "school_name": loan.school.name,
-        "grade": start.sets.get("grade", details.get("grade", student.grade)),  # at the start
-        "class": start.sets.get("class_no", student.class_no),
-        "origin_school": start.from_school if loan.direction == "in" else None,
-        "origin_region": details.get("origin_region"),
-        "host_school": start.to_school if loan.direction == "out" else None,
-        "host_region": details.get("host_region"),
-        "letter": details.get("letter"), "evidence": start.evidence,
-        "approvals": [a.get("decision") for a in start.approvals],
-        "start": start.effective_date.isoformat(), "until": details.get("until"),
-        "end": loan.end.effective_date.isoformat() if loan.end else None,
-        "outcome": end_details.get("outcome"),
-        "outcome_label": outcome_label(loan.direction, end_details.get("outcome")),
-        "status": "open" if loan.is_open else "ended",
-        "status_label": ("在外借读" if loan.direction == "out" else "在本校借读") if loan.is_open
-        else "已结束:" + outcome_label(loan.direction, end_details.get("outcome")),
-        "guardian_name": details.get("guardian_name", person.guardian_name),
-        "guardian_phone": details.get("guardian_phone", person.guardian_phone),
-        "residence_region": details.get("residence_region", person.residence_region),
-        "address": details.get("address", person.address),
-        "hukou_region": details.get("hukou_region", person.hukou_region),
-        "notes": [{"date": n.effective_date.isoformat(), "category": n.details.get("category"),
-                   "category_label": codes.label("borrow_note", n.details.get("category")),
-                   "text": n.details.get("text")} for n in loan.notes],
-    }
-    if loan.direction == "out":
-        last = settings.grades[loan.school.type][1]
-        record["exams_at_home"] = rules.exams_at_home(record["grade"], last)
-    return record

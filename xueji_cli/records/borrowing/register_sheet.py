@@ -94,8 +94,8 @@ def _sheet(ws, title: str, subtitle: str, headers: list[str], widths: list[float
 
 def write(path: Path, directory_name: str, loans_in: list[dict] | None, loans_out: list[dict] | None,
           as_of: dt.date, scope: str) -> Path:
-    """`loans_in` / `loans_out` are loan dicts (records.borrowing.loans.loan_dict); None leaves the
-    sheet out. `scope` says which loans are listed (在借 / 全部)."""
+    """`loans_in` / `loans_out` are loans as the register lists them (the dicts of the
+    command layer's loan view, cli/views/loans.py); None leaves the sheet out. `scope` says which loans are listed (在借 / 全部)."""
     wb, first = sheets.new_workbook()
     footer = ("填表人:                    负责人:                    "
               f"填报日期:{as_of:%Y年%m月%d日}        (报县教育局教育科备查)")

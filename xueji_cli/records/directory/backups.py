@@ -1,4 +1,4 @@
-"""Backups (nothing lost): `xueji backup` copies the database with SQLite's online backup
+"""Backups: `xueji backup` copies the database with SQLite's online backup
 (consistent while others write; atomic; owner-only); `xueji restore` puts a backup back
 after checking that it is a sound xueji database this program can use, and after backing
 up the database it replaces.
@@ -36,14 +36,6 @@ class Snapshot:
     last_recorded: str | None
     size: int
 
-    def as_dict(self) -> dict:
-        return {"file": str(self.path), "revision": self.revision, "schools": self.schools,
-                "students": self.students, "journal_entries": self.entries,
-                "last_recorded": self.last_recorded, "bytes": self.size}
-
-    def summary(self) -> str:
-        last = f",最后登记于 {self.last_recorded}" if self.last_recorded else ""
-        return f"{self.schools} 所学校、{self.students} 个学籍、{self.entries} 条变动记录{last}"
 
 
 def _refuse(path: Path, why: str, hint: str) -> InputError:

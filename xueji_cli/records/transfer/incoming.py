@@ -10,6 +10,7 @@ from xueji_cli.values import fields
 from xueji_cli.records.transfer import certificate as transfer_paper
 from xueji_cli.records.enrollment.applicant import Collector, from_options
 from xueji_cli.values.errors import InputError
+from xueji_cli.values.labels import OPTION
 from xueji_cli.records.transfer.cases import Certified, Incoming
 
 IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number", "ethnicity",
@@ -18,9 +19,6 @@ IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number"
 UPDATABLE = {"hukou_region": fields.region, "guardian_hukou_region": fields.region,
              "residence_region": fields.region, "guardian_phone": fields.text,
              "address": fields.text, "guardian_name": fields.text}
-OPTION = {"name": "--name", "gender": "--gender", "birth": "--birth", "id_number": "--id-number",
-          "id_type": "--id-type", "national_number": "--national-number",
-          "ethnicity": "--ethnicity", "from_school": "--from-school", "from_region": "--from-region"}
 
 
 def incoming_from(from_file: str | None, grade: str | None,

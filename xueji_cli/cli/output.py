@@ -1,9 +1,8 @@
-"""Shared by every command: the options every command takes, opening the directory,
-and the one place where errors become messages and exit codes (PRODUCT.md contract:
-0 done, 1 refused or invalid, 2 wrong usage, 3 directory or database unusable).
+"""What the commands show: messages on stderr, tables and JSON on stdout, and `guard`,
+the one place where errors become messages and exit codes (PRODUCT.md contract: 0 done,
+1 refused or invalid, 2 wrong usage, 3 directory or database unusable).
 
-Only typer and the standard library are imported at module level: `xueji --help` must
-not pay for rich tables or the database layer.
+Rich is imported only when something is shown: importing a command must stay cheap.
 """
 
 from __future__ import annotations
@@ -13,86 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from xueji_cli.cli.labels import OPTION, field
+from xueji_cli.values.labels import where
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
-def note_show_id(ctx: typer.Context) -> None:
-    """--show-id is noted in the journal before the command shows anything (issue 9: no
-    note, no numbers). enroll and student show/list note each student they show
-    (records/directory/access.py PRECISE); every other command is noted here — called by the command
-    group (cli/app.py) once the arguments are parsed — by command and arguments, ID
-    numbers masked."""
-    if not ctx.params.get("show_id"):
-        return
-    from xueji_cli.records.directory import access
-    from xueji_cli.values.errors import DirectoryError, XuejiError
-
-    command = ctx.command_path.partition(" ")[2] or ctx.command_path
-    if command in access.PRECISE:
-        return
-    try:
-        ws = workspace(ctx)
-    except XuejiError:
-        return  # the command meets the same problem, says so, and shows nothing
-    try:
-        access.note_command(ws, command, ctx.params)
-    except DirectoryError as exc:  # e.g. locked past the wait: no note, no numbers
-        say(f"错误:{exc.message}", "bold red")
-        if exc.hint:
-            say(f"  → {exc.hint}", "dim")
-        raise typer.Exit(exc.exit_code) from None
-
-
-ShowIdOpt = Annotated[bool, typer.Option(
-    "--show-id", help="显示完整身份证号(默认只显示前6位和后4位);每次使用都记入变动日志")]
-DateOpt = Annotated[str | None, typer.Option(
-    "--date", help="生效日期 YYYY-MM-DD(默认今天),补录纸质记录时填写实际日期")]
-KeyArg = Annotated[str, typer.Argument(
-    metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)或18位身份证号")]
-
-
-def dir_option(ctx: typer.Context) -> str | None:
-    root = ctx.find_root()
-    return (root.obj or {}).get("dir")
-
-
-def workspace(ctx: typer.Context, check_schema: bool = True):
-    from xueji_cli.store.workspace import open_workspace
-
-    return open_workspace(dir_option(ctx), check_schema=check_schema)
-
-
-def parse_date_option(value: str | None, name: str = "date"):
-    """A typed date, or today when omitted. Bad input is exit 1 with the accepted forms."""
-    from xueji_cli.values import dates
-    from xueji_cli.values.errors import InputError
-
-    if value is None:
-        return dates.today()
-    try:
-        return dates.parse_date(value)
-    except ValueError as exc:
-        raise InputError(name, str(exc), f"可写作 {dates.ACCEPTED}") from None
-
-
-def convert(name: str, converter, value):
-    """A typed value through a values/fields converter; InputError (exit 1) naming the
-    field when it cannot be read; None stays None."""
-    from xueji_cli.values.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return converter(value)
-    except ValueError as exc:
-        raise InputError(name, str(exc)) from None
-
-
-# -- output -----------------------------------------------------------------------
 
 def console(stderr: bool = False):
     from rich.console import Console
@@ -151,8 +76,7 @@ def show_violations(title: str, violations, warnings, subject: str | None, style
     err.print(title, style=style, markup=False)
     for v in list(violations) + list(warnings):
         tag = "" if v.is_error else "(提醒)"
-        where = field(v.field) + (f" {OPTION[v.field]}" if v.field in OPTION else "")
-        err.print(f"  {v.rule}{tag} [{where}] {v.message}", markup=False,
+        err.print(f"  {v.rule}{tag} [{where(v.field)}] {v.message}", markup=False,
                   style=None if v.is_error else "yellow")
         if v.hint:
             err.print(f"      → {v.hint}", markup=False, style="dim")
@@ -161,6 +85,15 @@ def show_violations(title: str, violations, warnings, subject: str | None, style
 def show_warnings(warnings, subject: str | None = None) -> None:
     if warnings:
         show_violations("请注意", [], warnings, subject, "yellow")
+
+
+def show_error(exc) -> None:
+    """A XuejiError as the registrar reads it: what went wrong (naming the field and its
+    option), and on the next line what to do about it."""
+    name = getattr(exc, "field", None)
+    say(f"错误:{f'[{where(name)}] ' if name else ''}{exc.message}", "bold red")
+    if exc.hint:
+        say(f"  → {exc.hint}", "dim")
 
 
 @contextlib.contextmanager
@@ -180,16 +113,12 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
         show_violations("被拒绝,未写入任何内容", exc.violations, exc.warnings, subject, "bold red")
         raise typer.Exit(exc.exit_code) from None
     except XuejiError as exc:
-        rule = "INPUT" if isinstance(exc, InputError) else type(exc).__name__
-        name = getattr(exc, "field", None)
         if json_mode:
-            emit_json({"ok": False, "errors": [{"rule": rule, "field": name,
+            rule = "INPUT" if isinstance(exc, InputError) else type(exc).__name__
+            emit_json({"ok": False, "errors": [{"rule": rule, "field": getattr(exc, "field", None),
                                                 "row": getattr(exc, "row", None),
                                                 "message": exc.message, "hint": exc.hint}]})
-        where = f"[{field(name)}{' ' + OPTION[name] if name in OPTION else ''}] " if name else ""
-        say(f"错误:{where}{exc.message}", "bold red")
-        if exc.hint:
-            say(f"  → {exc.hint}", "dim")
+        show_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         say("已中断,本次操作未写入任何内容。", "yellow")
@@ -227,6 +156,6 @@ def _file_problem(exc: OSError) -> tuple[str, str]:
     if len(name) > 60:
         name = name[:40] + "…" + name[-12:]
     reason = file_reason(exc)
-    where = f"「{name}」" if name else ""
-    return (f"文件{where}无法保存或读取:{reason}",
+    quoted = f"「{name}」" if name else ""
+    return (f"文件{quoted}无法保存或读取:{reason}",
             "换一个较短的文件名或一个可写入的文件夹,检查磁盘空间后再试")

@@ -3,15 +3,14 @@ ID and national numbers are masked unless --show-id."""
 
 from __future__ import annotations
 
-from xueji_cli.cli.common import say, table
+from xueji_cli.cli.output import say, table
+from xueji_cli.cli.views.entries import entry_dict
+from xueji_cli.rules import transfer as rules
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
-from xueji_cli.rules import transfer as rules
 
 
 def case_dict(view, policy, today, schools: dict, reveal: bool = False) -> dict:
-    from xueji_cli.cli.records import entry_dict
-
     case = view.case
     record = view.student or view.new_student
     incoming = case.incoming or {}

@@ -1,0 +1,82 @@
+"""A journal entry (学籍变动) as the registrar sees it in `student show`, `log` and after a
+change, and as scripts see it (JSON): its kind, what it set, in words. ID and national
+numbers are masked unless --show-id."""
+
+from __future__ import annotations
+
+from xueji_cli.values import codes
+from xueji_cli.values.labels import field
+from xueji_cli.values.privacy import show
+
+
+def value_text(name: str, value, reveal: bool) -> str:
+    if value is None or value == "":
+        return "(无)"
+    if name == "id_number":
+        return show(value, reveal)
+    if name == "national_number":
+        return show(value, reveal, national=True)
+    if name == "status":
+        return codes.label("status", value)
+    if name == "gender":
+        return codes.label("gender", value)
+    if name == "id_type":
+        return codes.label("id_type", value)
+    if name == "grade":
+        return f"{value}年级"
+    if name == "class_no":
+        return f"{value}班"
+    return str(value)
+
+
+def describe_details(details: dict | None, reveal: bool = False) -> str:
+    """`姓名 张三→张叁;全国学籍号 G1302…→G1302…` from details {"old", "new"}."""
+    details = details or {}
+    old, new = details.get("old") or {}, details.get("new") or {}
+    parts = [f"{field(k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
+             for k, v in new.items() if k != "school_id" and old.get(k) != v]
+    undoes = details.get("undoes")
+    if undoes:
+        parts.insert(0, f"撤销 #{undoes['id']} {codes.change_kind(undoes['kind']).label}")
+    return ";".join(parts)
+
+
+def describe_sets(sets: dict, schools: dict) -> str:
+    """What a journal entry set, in words: 学校、年级班级、状态、号码."""
+    parts = []
+    if "school_id" in sets and sets["school_id"] in schools:
+        school = schools[sets["school_id"]]
+        parts.append(f"{school.code} {school.name}")
+    if "grade" in sets or "class_no" in sets:
+        parts.append(f"{sets.get('grade', '')}年级{sets.get('class_no', '')}班")
+    if "status" in sets:
+        parts.append(codes.label("status", sets["status"]))
+    return ",".join(parts)
+
+
+def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = False) -> dict:
+    from xueji_cli.values.dates import china_time
+
+    kind = codes.change_kind(entry.kind)
+    school = schools.get(entry.school_id)
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "kind_label": kind.label,
+        "national_code": entry.national_code,
+        "effective_date": entry.effective_date.isoformat(),
+        "recorded_at": china_time(entry.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "operator": entry.operator,
+        "school": school.code if school else None,
+        "local_number": student.local_number if student else None,
+        "name": person.name if person else None,
+        "from_school": entry.from_school,
+        "to_school": entry.to_school,
+        "reason": entry.reason,
+        "evidence": entry.evidence,
+        "approvals": entry.approvals,
+        "sets": describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
+        "remark": entry.remark,
+        "corrects": entry.corrects,
+        "case_ref": entry.case_ref,
+    }
