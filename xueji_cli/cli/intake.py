@@ -76,10 +76,11 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
                 intake.write(target, batch, effective, operator, tick)
     errors_file = None
     if errors_out and invalid:
-        from xueji_cli.reports import roster_sheets
+        from xueji_cli.records.enrollment.errors_workbook import write_errors
+        from xueji_cli.reports.roster import width
 
-        errors_file = roster_sheets.write_errors(Path(errors_out), batch,
-                                                 only_invalid=skip_invalid)
+        errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
+                                   column_width=width)
     outcome = "dry_run" if dry_run else "refused" if refused else "imported"
     if json_out:
         emit_json(_document(batch, outcome, effective, errors_file, show_id))
