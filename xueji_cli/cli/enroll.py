@@ -89,8 +89,8 @@ def enroll(
     with guard(json_out, subject=name):
         from xueji_cli.cli.records import card_rows, record_dict
         from xueji_cli.values import dates
-        from xueji_cli.records.enrollment import admission as enrollment
         from xueji_cli.records.enrollment.applicant import from_options
+        from xueji_cli.records.enrollment.enrolling import enroll_one
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
@@ -103,8 +103,8 @@ def enroll(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=not dry_run) as session:
-            result = enrollment.enroll_one(session, ws.settings, applicant, effective,
-                                           dates.today(), ws.operator, dry_run=dry_run)
+            result = enroll_one(session, ws.settings, applicant, effective, dates.today(),
+                                ws.operator, dry_run=dry_run)
             if show_id and not dry_run:
                 from xueji_cli.records.directory import access
 

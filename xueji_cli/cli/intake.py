@@ -55,7 +55,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
     effective = parse_date_option(date)
     code = normalise_code(school) if school else None
     ws = workspace(ctx)
-    with intake.bulk(), _progress(progress and not json_out) as tick:
+    with intake.gc_paused(), _progress(progress and not json_out) as tick:
         # What the import needs after the rows are read, made ready while the files are
         # still being parsed (reading the rows waits for the parse): the column map, the
         # region table, the database layer, the operator's name, and rich for the report.

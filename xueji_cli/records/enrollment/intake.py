@@ -1,13 +1,14 @@
 """September intake (新生花名册): a whole roster through the rules of one-student enrollment.
 
 Every row becomes an `Applicant` through the column map (excel/columns.py) and is
-assessed by `enrollment.assess()` — exactly the rules of `xueji enroll` — against one
-`Roster` that also counts what the files have accepted so far (class caps over the rows,
-the same child twice in the files). Nothing is written unless every row passes (or the
-registrar asked to skip the invalid ones); then the numbers are assigned in a documented,
-deterministic order and everything is written in the one write transaction: on SQLite
-through sqlite3 with executemany (records/enrollment/sqlite_target.py, which does not load SQLAlchemy), on a
-server database through the session (enrollment.write_many, as one-student enrollment).
+judged by `admission.assess()` — exactly the rules of `xueji enroll` — against one
+`Lookups` that also counts what the files have accepted so far (ENR-5 class caps over the
+rows, NUM-7 the same child twice in the files). Nothing is written unless every row passes
+(or the registrar asked to skip the invalid ones); then the numbers are assigned in a
+documented, deterministic order (NUM-1, NUM-2) and everything is written in the one write
+transaction: on SQLite through sqlite3 (records/enrollment/sqlite_target.py, which does not
+load SQLAlchemy), on a server database through the session (enrolling.write_many, as
+one-student enrollment).
 
 Re-running a file enrolls nobody twice: a row whose child is already on record at that
 school with the same data is reported as already enrolled; one that clashes is an error.
@@ -28,9 +29,9 @@ from typing import TYPE_CHECKING
 
 from xueji_cli.excel import columns as rc
 from xueji_cli.excel import reader as roster_reader
-from xueji_cli.records.enrollment.applicant import complete_from_id
+from xueji_cli.records.enrollment.applicant import Applicant, complete_from_id
 from xueji_cli.values.dates import now
-from xueji_cli.records.enrollment.admission import Applicant, Assessment, assess
+from xueji_cli.records.enrollment.admission import EnrollmentAssessment, assess
 from xueji_cli.values.errors import InputError
 from xueji_cli.records.enrollment.numbering import prefix_for
 from xueji_cli.store.settings import Settings
@@ -57,7 +58,7 @@ class Row:
     order: int  # position over all the files, in the order given
     applicant: Applicant
     status: str = "new"  # new / already / invalid
-    assessment: Assessment | None = None
+    assessment: EnrollmentAssessment | None = None
     errors: list[Violation] = field(default_factory=list)
     local_number: str | None = None  # assigned (or, in a dry run, planned)
     existing: str | None = None  # the number of the record already held (already)
@@ -67,7 +68,7 @@ class Row:
     def label(self) -> str:
         return f"{self.sheet.file_name} 第{self.number}行({self.applicant.name or '无姓名'})"
 
-    def __str__(self) -> str:  # the Roster keeps the row and words it only in a message
+    def __str__(self) -> str:  # the Lookups keep the row and word it only in a message
         return self.label
 
     @property
@@ -88,12 +89,12 @@ class Batch:
 
 
 @contextlib.contextmanager
-def bulk() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Around a whole import: Python's cyclic garbage collector paused. A roster makes
     hundreds of thousands of objects that live to the end (rows, applicants, their
-    checks), and each of the collector's passes over them finds nothing to free (they
-    hold no cycles; freeing by reference count goes on as usual) — at 100k rows those
-    passes were a sixth of the import. Afterwards the collector runs as before."""
+    findings), and each of the collector's passes over them finds nothing to free (they
+    hold no cycles; freeing by reference count goes on as usual). Afterwards the
+    collector runs as before."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -101,8 +102,8 @@ def bulk() -> Iterator[None]:
     finally:
         if was_enabled:
             # What the import made is set aside from the collector's generations first:
-            # its first pass would otherwise scan every object made meanwhile (0.2 s at
-            # 100k rows). Those objects are still freed as usual when no longer used.
+            # its first pass would otherwise scan every object made meanwhile. Those
+            # objects are still freed as usual when no longer used.
             gc.freeze()
             gc.enable()
 
@@ -519,7 +520,7 @@ def _shown(key: str, value) -> str:
 def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
           today: dt.date, tick: Tick | None = None) -> None:
     """Assess every row (in file order) and set its status; nothing is written."""
-    roster = target.roster([row.applicant for row in batch.rows])
+    lookups = target.lookups([row.applicant for row in batch.rows])
     schools = target.schools()
     names = {s.name: s.code for s in schools.values()}
     total = len(batch.rows)
@@ -537,16 +538,16 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
         school = schools.get(applicant.school_code)
         if applicant.grade is None:  # a 新生 roster without a 年级 column: the first grade
             applicant.grade = settings.grades[school.type][0] if school else 1
-        held = roster.matches(applicant) if applicant.name and applicant.birth else []
+        held = lookups.matches(applicant) if applicant.name and applicant.birth else []
         same = [m for m in held if m["school_code"] == applicant.school_code
                 and m["status"] == "active"] if held else []
         differences = _differences(applicant, same[0]) if same else []
         if same and not differences and len(held) == 1 and not applicant.problems:
             row.status, row.existing = "already", same[0]["local_number"]
             if applicant.id_number:
-                roster.pending_ids.setdefault(applicant.id_number, row)
+                lookups.pending_ids.setdefault(applicant.id_number, row)
             continue
-        assessment = assess(applicant, roster, settings, effective, today, held)
+        assessment = assess(applicant, lookups, settings, effective, today, held)
         if same and differences:
             generic = check_one_record(held)
             assessment.errors = [v for v in assessment.errors if v not in generic] + [Violation(
@@ -564,7 +565,7 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
         if assessment.errors:
             row.status, row.errors = "invalid", assessment.errors
         else:
-            roster.accept(applicant, assessment.school, row)
+            lookups.accept(applicant, assessment.school, row)
         if tick and done % TICK == 0:
             tick("检查", done, total)
 
