@@ -1,6 +1,6 @@
 """A writer process for the safety proofs (tests/test_safety_*.py): it opens a xueji
 directory like any command does and enrolls synthetic children through the real core
-path — `enrollment.enroll_one` in a write session (BEGIN IMMEDIATE), one transaction per
+path — `enrolling.enroll_one` in a write session (BEGIN IMMEDIATE), one transaction per
 child — as a separate OS process, so that SQLite's locking between processes is what is
 being tested, and so that it can be killed with SIGKILL.
 
@@ -56,8 +56,8 @@ def cli_argv(directory: Path, i: int) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from xueji_cli.records.enrollment import admission as enrollment
     from xueji_cli.records.enrollment.applicant import from_options
+    from xueji_cli.records.enrollment.enrolling import enroll_one
     from xueji_cli.values.errors import DirectoryError, Refused
     from xueji_cli.store.workspace import open_workspace
 
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
         applicant = from_options(**child(i))
         try:
             with ws.store.session(write=True) as session:
-                enrollment.enroll_one(session, ws.settings, applicant, DAY, DAY, operator)
+                enroll_one(session, ws.settings, applicant, DAY, DAY, operator)
         except Refused as refused:
             if {v.rule for v in refused.violations} == {"NUM-7"}:
                 summary["already"] += 1
@@ -99,16 +99,15 @@ def main(argv: list[str]) -> int:
 
 
 def batch(ws, operator: str, children: range, summary: dict) -> int:
-    from xueji_cli.records.enrollment import admission as enrollment
     from xueji_cli.records.enrollment.applicant import from_options
+    from xueji_cli.records.enrollment.enrolling import enroll_one
     from xueji_cli.values.errors import Refused
 
     done = []
     with ws.store.session(write=True) as session:
         for i in children:
             try:
-                enrollment.enroll_one(session, ws.settings, from_options(**child(i)), DAY, DAY,
-                                      operator)
+                enroll_one(session, ws.settings, from_options(**child(i)), DAY, DAY, operator)
             except Refused as refused:
                 if {v.rule for v in refused.violations} != {"NUM-7"}:
                     raise

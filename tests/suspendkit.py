@@ -53,7 +53,8 @@ def village_pupil(township, enroll, as_json, set_setting, on_day) -> str:
 def seed_grade(directory, count: int, school: str = "001", grade: int = 1, first: int = 1) -> None:
     """`count` pupils in one class of a grade, through the enrollment core in one
     transaction (the CLI would take a tenth of a second each)."""
-    from xueji_cli.records.enrollment.admission import Applicant, enroll_one
+    from xueji_cli.records.enrollment.applicant import Applicant
+    from xueji_cli.records.enrollment.enrolling import enroll_one
     from xueji_cli.store.workspace import open_workspace
 
     ws = open_workspace(str(directory))

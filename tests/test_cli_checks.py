@@ -10,8 +10,8 @@ import pytest
 
 from synthetic import VILLAGE_002, make_id
 from xueji_cli.values import dates
-from xueji_cli.records.enrollment import admission as enrollment
 from xueji_cli.records.enrollment.applicant import from_options
+from xueji_cli.records.enrollment.enrolling import enroll_one
 from xueji_cli.store.workspace import open_workspace
 
 N1, N2, N3 = (f"0226260010000{n}" for n in (1, 2, 3))
@@ -195,8 +195,8 @@ def test_concurrent_writers_get_consecutive_numbers(township, ws_dir, sql, monke
                     hukou_region="130283105201", guardian_hukou_region="130283105201",
                     residence_region="130283105201", evidence=["户口簿", "房产证明"])
                 with ws.store.session(write=True) as session:
-                    enrollment.enroll_one(session, ws.settings, applicant, dates.today(),
-                                          dates.today(), "test")
+                    enroll_one(session, ws.settings, applicant, dates.today(), dates.today(),
+                               "test")
         except BaseException as exc:  # noqa: BLE001 — reported below
             failures.append(exc)
 

@@ -97,6 +97,17 @@ def test_journal_entry_records_the_enrollment(township, enroll, sql):
     assert sql("SELECT enrolled_on FROM student") == [("2026-09-02",)]
 
 
+def test_vaccination_certificate_when_the_policy_requires_it(township, enroll, as_json,
+                                                              set_setting):
+    """ENR-2 [XX]: the vaccination certificate is checked only where the policy says so."""
+    assert enroll().exit_code == 0
+    set_setting("require_vaccination = false", "require_vaccination = true")
+    refused = as_json(enroll(json=True))
+    assert [(e["rule"], e["field"]) for e in refused["errors"]] == [("ENR-7", "evidence")]
+    assert "接种证" in refused["errors"][0]["message"]
+    assert enroll(evidence=["户口簿", "房产证明", "疫苗接种证"]).exit_code == 0
+
+
 def test_id_number_normalised_before_storing(township, enroll, sql):
     number = id_with_x("2020-03-05")
     typed = full_width(number[:-1]) + "x"

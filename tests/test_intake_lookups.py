@@ -1,6 +1,7 @@
-"""The September intake's look-ups made at once on sqlite3 (records/enrollment/sqlite_target.BulkTarget.roster)
-find, for every child, the records one-student enrollment finds through the ORM
-(Roster.matches, one query per child) — whatever the size of the chunks of values."""
+"""The September intake's look-ups made at once on sqlite3
+(records/enrollment/sqlite_target.SqliteTarget.lookups) find, for every child, the records
+one-student enrollment finds through the ORM (Lookups.matches, one query per child) —
+whatever the size of the chunks of values."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import sqlite3
 from sqlalchemy import create_engine, insert
 from sqlmodel import Session, SQLModel
 
-from xueji_cli.records.enrollment import sqlite_target as bulk
-from xueji_cli.records.enrollment.admission import Applicant, Roster
+from xueji_cli.records.enrollment import sqlite_target
+from xueji_cli.records.enrollment.applicant import Applicant
+from xueji_cli.records.enrollment.lookups import Lookups
+from xueji_cli.store.sqlite_writer import SqliteWriter
 from xueji_cli.ledger.models import Person, School, Student
 
 STAMP = dt.datetime(2026, 9, 1, 1, 2, 3, tzinfo=dt.UTC)
@@ -51,11 +54,11 @@ def _applicants() -> list[Applicant]:
     return out
 
 
-def _loaded(path, chunk: int, monkeypatch) -> Roster:
-    monkeypatch.setattr(bulk, "IN_CHUNK", chunk)
+def _loaded(path, chunk: int, monkeypatch) -> Lookups:
+    monkeypatch.setattr(sqlite_target, "IN_CHUNK", chunk)
     conn = sqlite3.connect(path)
     try:
-        return bulk.BulkTarget(conn).roster(_applicants())
+        return sqlite_target.SqliteTarget(SqliteWriter(conn)).lookups(_applicants())
     finally:
         conn.close()
 
@@ -70,7 +73,7 @@ def test_loaded_look_ups_find_what_one_child_queries_find(tmp_path, monkeypatch)
     loaded = _loaded(path, 500, monkeypatch)
     found = 0
     with Session(engine) as session:
-        one_by_one = Roster(session)
+        one_by_one = Lookups(session)
         for applicant in _applicants():
             expected = sorted(one_by_one.matches(applicant), key=_key)
             assert sorted(loaded.matches(applicant), key=_key) == expected, applicant
@@ -92,7 +95,7 @@ def test_class_counts_and_schools_are_loaded(tmp_path):
     path = tmp_path / "x.db"
     _database(path)
     conn = sqlite3.connect(path)
-    roster = bulk.BulkTarget(conn).roster([])
+    lookups = sqlite_target.SqliteTarget(SqliteWriter(conn)).lookups([])
     conn.close()
-    assert roster.school("001").name == "中心小学" and roster.school("002") is None
-    assert sum(roster.in_class(1, 1, c) for c in range(1, 10)) == 1200
+    assert lookups.school("001").name == "中心小学" and lookups.school("002") is None
+    assert sum(lookups.in_class(1, 1, c) for c in range(1, 10)) == 1200

@@ -167,6 +167,50 @@ def test_national_template_values_go_to_details(tmp_path):
     assert [(p.rule, p.field) for p in borrowing.problems] == [("BOR-3", "details.source")]
 
 
+def test_the_guardian_is_chosen_among_the_family_members(tmp_path):
+    """The member marked 是否监护人 = 是 is the guardian, else 成员1 unless marked 否; its
+    name, household registration and phone fill the guardian's fields the row leaves
+    empty, and the rest of each member is kept in details."""
+    plain = {k: v for k, v in rosters.child(1).items() if k not in ("监护人", "监护人户口所在地")}
+    other = VILLAGE_001[:-1] + "9"
+
+    def members(**cells):
+        return plain | {"成员1姓名": "", "成员1关系": "", "成员1户口所在地行政区划": "",
+                        "成员1联系电话": "", "成员1是否监护人": "", "成员2姓名": "",
+                        "成员2户口所在地行政区划": "", "成员2是否监护人": ""} | cells
+
+    rows = [members(成员1姓名="父", 成员1关系="父亲", 成员1户口所在地行政区划=VILLAGE_001,
+                    成员1联系电话="13900000001"),
+            members(成员1姓名="父", 成员2姓名="母", 成员2户口所在地行政区划=other,
+                    成员2是否监护人="是"),
+            members(成员1姓名="父", 成员1是否监护人="否", 成员2姓名="母"),
+            members(成员2姓名="母"),
+            members(成员1姓名="父", 成员1户口所在地行政区划="12x")]
+    first, second, neither, only_second, unreadable = applicants(
+        rosters.write(tmp_path / "r.xlsx", rows))
+    assert (first.guardian_name, first.guardian_hukou_region, first.guardian_phone) == (
+        "父", VILLAGE_001, "13900000001")
+    assert first.details["guardian_member"] == 1 and first.details["member1"] == {"relation": "父亲"}
+    assert (second.guardian_name, second.guardian_hukou_region) == ("母", other)
+    assert second.details["guardian_member"] == 2 and second.details["member1"] == {"name": "父"}
+    assert "member2" not in second.details  # all of it became the guardian's fields
+    assert neither.guardian_name is None and "guardian_member" not in neither.details
+    assert neither.details["member1"] == {"name": "父", "is_guardian": "0"}
+    assert only_second.guardian_name is None and only_second.details["member2"] == {"name": "母"}
+    assert unreadable.guardian_name == "父" and unreadable.guardian_hukou_region == ""
+    assert [(p.rule, p.field) for p in unreadable.problems] == [
+        ("INPUT", "member1.hukou_region")]
+
+
+def test_a_row_of_its_own_guardian_keeps_it_over_the_members(tmp_path):
+    row = rosters.child(1, 成员1姓名="父", 成员1是否监护人="是", 学生来源="借读", 班级="")
+    applicant = only(rosters.write(tmp_path / "r.xlsx", [row]))
+    assert applicant.guardian_name == row["监护人"]
+    assert applicant.details == {"guardian_member": 1, "member1": {"name": "父"}}
+    assert [(p.rule, p.field) for p in applicant.problems] == [
+        ("BOR-3", "details.source"), ("INPUT", "class")]
+
+
 # -- broken files: one clear message each, exit 1 -----------------------------------------------
 
 def refused(xueji, path, *extra):

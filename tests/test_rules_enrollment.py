@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 
 from xueji_cli.values import fields
-from xueji_cli.records.enrollment.admission import required_evidence
-from xueji_cli.store.settings import Settings
 from xueji_cli.rules import enrollment as rules
 
 D = dt.date.fromisoformat
@@ -236,17 +234,6 @@ class TestEvidence:
                                        ["户口簿,房产证明"], ["hukou", "property"]])
     def test_aliases_count_as_the_evidence(self, typed):
         assert rules.check_evidence(fields.evidence(typed), REQUIRED) == []
-
-    def test_vaccination_required_by_policy(self):
-        settings = Settings(name="t")
-        assert set(required_evidence(settings)) == {"hukou", "property"}
-        settings.policy.require_vaccination = True
-        required = required_evidence(settings)
-        assert required["vaccination"] == "接种证"
-        found = rules.check_evidence(fields.evidence(["户口簿", "房产证明"]), required)
-        assert "接种证" in found[0].message
-        assert rules.check_evidence(fields.evidence(["户口簿", "房产证明", "疫苗接种证"]),
-                                    required) == []
 
 
 # -- ORG-2 grade range ---------------------------------------------------------------------

@@ -88,8 +88,8 @@ def enroll(
                     "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
         from xueji_cli.cli.views.records import card_rows, record_dict
-        from xueji_cli.records.enrollment import admission as enrollment
         from xueji_cli.records.enrollment.applicant import from_options
+        from xueji_cli.records.enrollment.enrolling import enroll_one
         from xueji_cli.values import dates
 
         applicant = from_options(
@@ -103,8 +103,8 @@ def enroll(
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=not dry_run) as session:
-            result = enrollment.enroll_one(session, ws.settings, applicant, effective,
-                                           dates.today(), ws.operator, dry_run=dry_run)
+            result = enroll_one(session, ws.settings, applicant, effective, dates.today(),
+                                ws.operator, dry_run=dry_run)
             if show_id and not dry_run:
                 from xueji_cli.records.directory import access
 

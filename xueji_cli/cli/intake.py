@@ -56,7 +56,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
     effective = parse_date_option(date)
     code = normalise_code(school) if school else None
     ws = workspace(ctx)
-    with intake.bulk(), _progress(progress and not json_out) as tick:
+    with intake.gc_paused(), _progress(progress and not json_out) as tick:
         # What the import needs after the rows are read, made ready while the files are
         # still being parsed (reading the rows waits for the parse): the column map, the
         # region table, the database layer, the operator's name, and rich for the report.
@@ -77,10 +77,11 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
                 intake.write(target, batch, effective, operator, tick)
     errors_file = None
     if errors_out and invalid:
-        from xueji_cli.reports import roster_sheets
+        from xueji_cli.records.enrollment.errors_workbook import write_errors
+        from xueji_cli.reports.roster import width
 
-        errors_file = roster_sheets.write_errors(Path(errors_out), batch,
-                                                 only_invalid=skip_invalid)
+        errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
+                                   column_width=width)
     outcome = "dry_run" if dry_run else "refused" if refused else "imported"
     if json_out:
         emit_json(_document(batch, outcome, effective, errors_file, show_id))

@@ -18,8 +18,9 @@ from xueji_cli.ledger import journal
 from xueji_cli.records.directory import schools, students
 from xueji_cli.records.borrowing.loans import Terms, next_case_ref
 from xueji_cli.values.dates import now
-from xueji_cli.records.enrollment.admission import (Applicant, Roster,
-                                                    entry_year_for)
+from xueji_cli.records.enrollment.admission import entry_year_for
+from xueji_cli.records.enrollment.applicant import Applicant
+from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.models import Person, School, ServiceArea, Student
 from xueji_cli.store.settings import Settings
@@ -31,7 +32,7 @@ from xueji_cli.rules.dates import check_not_far_ahead
 
 
 @dataclass
-class Assessment(enrollment.Assessment):
+class LoanAssessment(enrollment.EnrollmentAssessment):
     person: Person | None = None  # an existing person to reuse (same ID number)
 
 
@@ -88,7 +89,7 @@ def _person_checks(session: Session, applicant: Applicant, national: str | None,
 
 
 def assess_in(session: Session, settings: Settings, applicant: Applicant, terms: Terms,
-              effective: dt.date, today: dt.date, lending: Student | None = None) -> Assessment:
+              effective: dt.date, today: dt.date, lending: Student | None = None) -> LoanAssessment:
     """Every rule that applies to a child coming to study here on loan; nothing is
     written. `lending` is the child's own record here when the loan is inside this
     directory (borrow out --to-school)."""
@@ -138,7 +139,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
                 cutoff=settings.policy.school_age_cutoff, underage_entry=settings.policy.underage_entry,
                 commitment=applicant.underage_commitment)
         found += enrollment_rules.check_class_cap(
-            Roster(session).in_class(school.id, applicant.grade, applicant.class_no), 1,
+            Lookups(session).in_class(school.id, applicant.grade, applicant.class_no), 1,
             settings.class_cap[school.type], applicant.cap_decision,
             f"{label} {applicant.grade}年级{applicant.class_no}班")
         if applicant.hukou_region and lending is None:
@@ -146,7 +147,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     unreadable = {v.field for v in applicant.problems}
     found = applicant.problems + [v for v in found if v.field not in unreadable]
     errors, warnings = split(found)
-    return Assessment(errors, warnings, school, entry_year, national, person)
+    return LoanAssessment(errors, warnings, school, entry_year, national, person)
 
 
 def window(settings: Settings, effective: dt.date, late_approval: str = "") -> list[Violation]:
@@ -220,7 +221,7 @@ def _remark(warnings: list[Violation]) -> str | None:
 
 
 def _open_borrowing(session: Session, settings: Settings, applicant: Applicant, terms: Terms,
-                    assessment: Assessment, person: Person, effective: dt.date, operator: str,
+                    assessment: LoanAssessment, person: Person, effective: dt.date, operator: str,
                     case_ref: str) -> Student:
     school = assessment.school
     student = Student(person_id=person.id, school_id=school.id, kind="borrowing",
@@ -251,7 +252,7 @@ def _open_borrowing(session: Session, settings: Settings, applicant: Applicant, 
 
 def borrow_in(session: Session, settings: Settings, applicant: Applicant, terms: Terms,
               effective: dt.date, today: dt.date, operator: str,
-              dry_run: bool = False) -> Opened | Assessment:
+              dry_run: bool = False) -> Opened | LoanAssessment:
     """A child whose record is elsewhere comes to study at one of our designated schools:
     the temporary borrowing record and its journal entry, or Refused with every problem."""
     applicant.school_code = schools.normalise_code(applicant.school_code)
@@ -290,7 +291,7 @@ def _lendable(session: Session, key: str) -> students.Found:
 
 
 def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, effective: dt.date,
-               today: dt.date, operator: str, dry_run: bool = False) -> Opened | Assessment:
+               today: dt.date, operator: str, dry_run: bool = False) -> Opened | LoanAssessment:
     """One of our students studies elsewhere; the record stays here (BOR-5). With
     `terms.host_code` the host is a designated school of this directory, which opens the
     borrowing record in the same transaction."""
@@ -309,7 +310,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
         problems.append(Violation("BOR-5", "letter", "未登记本校开具的借读证明信",
                                   "原学校开具借读证明信并保留借读证明;用 --letter 记录证明信编号"))
     problems += rules.check_until(effective, terms.until)
-    inside: Assessment | None = None
+    inside: LoanAssessment | None = None
     applicant: Applicant | None = None
     own = terms
     if terms.host_code:
@@ -324,7 +325,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
     if errors:
         raise Refused(errors, warnings)
     if dry_run:
-        return inside or Assessment([], warnings, home)
+        return inside or LoanAssessment([], warnings, home)
     case_ref = next_case_ref(session, effective.year)
     last = settings.grades[home.type][1]
     journal.record(
@@ -348,7 +349,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
 
 
 def _inside(session: Session, settings: Settings, found: students.Found, terms: Terms,
-            effective: dt.date, today: dt.date) -> tuple[Applicant, Terms, Assessment, list[Violation]]:
+            effective: dt.date, today: dt.date) -> tuple[Applicant, Terms, LoanAssessment, list[Violation]]:
     """The borrowing side of a loan inside this directory, assessed like any borrow in."""
     student, person, home = found.student, found.person, found.school
     problems: list[Violation] = []

@@ -1,5 +1,6 @@
-"""Building an `Applicant` from typed values: every value converted, every problem
-collected (rule "INPUT" for a value that cannot be read), nothing guessed.
+"""One child to enroll (`Applicant`), and building one from typed values: every value
+converted, every problem collected (rule "INPUT" for a value that cannot be read),
+nothing guessed.
 
 Birth date and gender left out are taken from a valid ID number (NUM-6 makes them agree
 anyway); an Excel roster row goes through the same converters (values/fields.py)."""
@@ -8,13 +9,41 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from stdnum.cn import ric
 
 from xueji_cli.values import fields
-from xueji_cli.records.enrollment.admission import Applicant
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules.identity import check_id_number, gender_from_id
+
+
+@dataclass(slots=True)  # a roster holds thousands of them
+class Applicant:
+    """One child to enroll, with values already converted (values/fields.py)."""
+
+    school_code: str
+    name: str
+    gender: str | None
+    birth: dt.date | None
+    grade: int
+    class_no: int
+    id_type: str = "1"
+    id_number: str = ""
+    national_number: str = ""
+    hukou_region: str = ""
+    guardian_hukou_region: str = ""
+    residence_region: str = ""
+    evidence: list[str] = field(default_factory=list)  # evidence keys
+    underage_commitment: str | None = None
+    cap_decision: str | None = None
+    ethnicity: str | None = None
+    guardian_name: str | None = None
+    guardian_phone: str | None = None
+    address: str | None = None
+    remark: str | None = None
+    details: dict = field(default_factory=dict)
+    problems: list[Violation] = field(default_factory=list)  # values that could not be read
 
 
 class Collector:
@@ -51,7 +80,7 @@ def from_options(**raw) -> Applicant:
     gender = c.convert("gender", fields.gender, raw.get("gender"))
     birth = c.convert("birth", fields.parse_date, raw.get("birth"))
     gender, birth = complete_from_id(id_type, id_number, gender, birth)
-    applicant = Applicant(
+    return Applicant(
         school_code=fields.text(raw["school"]),
         name=fields.text(raw.get("name")).replace(" ", ""),
         gender=gender,
@@ -75,6 +104,5 @@ def from_options(**raw) -> Applicant:
         guardian_phone=fields.text(raw.get("guardian_phone")) or None,
         address=fields.text(raw.get("address")) or None,
         remark=fields.text(raw.get("remark")) or None,
+        problems=c.problems,  # what the converters above could not read
     )
-    applicant.problems = c.problems
-    return applicant

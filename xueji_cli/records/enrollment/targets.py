@@ -1,7 +1,7 @@
 """Where the September intake checks its rows and writes them: the database in one
-transaction, all or nothing. On SQLite, records/enrollment/sqlite_target.BulkTarget (sqlite3, every look-up made
-at once, no SQLAlchemy); on a server database (database_url), SessionTarget through the
-ORM session, as one-student enrollment."""
+transaction, all or nothing. On SQLite, records/enrollment/sqlite_target.SqliteTarget
+(sqlite3, every look-up made at once, no SQLAlchemy); on a server database
+(database_url), SessionTarget through the ORM session, as one-student enrollment."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from xueji_cli.records.enrollment import sqlite_target as bulk
-from xueji_cli.records.enrollment.admission import Applicant, Roster, write_many
+from xueji_cli.records.enrollment.applicant import Applicant
+from xueji_cli.records.enrollment.enrolling import WRITE_CHUNK, write_many
+from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.records.enrollment.numbering import Sequencer
+from xueji_cli.records.enrollment.sqlite_target import SqliteTarget
+from xueji_cli.store import sqlite_writer
 from xueji_cli.values.school_codes import not_found
 
 if TYPE_CHECKING:
@@ -20,15 +23,13 @@ if TYPE_CHECKING:
 
     from xueji_cli.store.database import Store
 
-WRITE_CHUNK = 2000
-
 
 class Target(Protocol):
-    """The database as the intake uses it, in one transaction (records/enrollment/sqlite_target.BulkTarget on
-    SQLite, SessionTarget on a server database)."""
+    """The database as the intake uses it, in one transaction (SqliteTarget on SQLite,
+    SessionTarget on a server database)."""
 
     def schools(self) -> dict: ...
-    def roster(self, applicants: list[Applicant]) -> Roster: ...
+    def lookups(self, applicants: list[Applicant]) -> Lookups: ...
     def sequencer(self) -> Sequencer: ...
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
               tick: Callable[[int], None] | None = None) -> None: ...
@@ -38,8 +39,8 @@ class Target(Protocol):
 def open_target(store: Store, write: bool) -> Iterator[Target]:
     """One transaction over the directory's database, all or nothing."""
     if store.is_sqlite:
-        with bulk.transaction(store, write) as target:
-            yield target
+        with sqlite_writer.transaction(store, write) as writer:
+            yield SqliteTarget(writer)
     else:
         with store.session(write=write) as session:
             yield SessionTarget(session)
@@ -54,7 +55,7 @@ def require_school(target: Target, code: str) -> None:
 
 class SessionTarget:
     """A server database: through the ORM session, each child's look-ups as one-student
-    enrollment makes them, the rows written chunk by chunk (enrollment.write_many)."""
+    enrollment makes them, the rows written chunk by chunk (enrolling.write_many)."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -66,8 +67,8 @@ class SessionTarget:
 
         return {s.code: s for s in self.session.exec(select(School))}
 
-    def roster(self, applicants: list[Applicant]) -> Roster:
-        return Roster(self.session)
+    def lookups(self, applicants: list[Applicant]) -> Lookups:
+        return Lookups(self.session)
 
     def sequencer(self) -> Sequencer:
         return Sequencer(self.session)

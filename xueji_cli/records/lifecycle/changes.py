@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from xueji_cli.values import codes
 from xueji_cli.ledger import journal
 from xueji_cli.records.directory import students
-from xueji_cli.records.enrollment.admission import Roster
+from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.values.errors import Refused
 from xueji_cli.ledger.models import JournalEntry
 from xueji_cli.store.settings import Settings
@@ -94,7 +94,7 @@ def _cap(session: Session, settings: Settings, found: Found, grade: int, class_n
          decision: str | None) -> list[Violation]:
     """ENR-5 for a child joining (grade, class_no) of its school."""
     where = f"{found.school.code} {found.school.name} {grade}年级{class_no}班"
-    in_class = Roster(session).in_class(found.school.id, grade, class_no)
+    in_class = Lookups(session).in_class(found.school.id, grade, class_no)
     return check_class_cap(in_class, 1, settings.class_cap[found.school.type], decision, where)
 
 

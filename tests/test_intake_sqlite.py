@@ -1,8 +1,8 @@
-"""The September intake on SQLite writes through sqlite3 without SQLAlchemy (records/enrollment/sqlite_target.py).
-What it writes must be what the ORM path writes (enrollment.write_many, the path of a
-server database and of one-student enrollment): the same roster imported both ways gives
-the same rows, value for value, in every table. And the intake really does not load
-SQLAlchemy (its import is a third of a 10 000-row import's time)."""
+"""The September intake on SQLite writes through sqlite3 without SQLAlchemy
+(store/sqlite_writer.py, records/enrollment/sqlite_target.py). What it writes must be what
+the ORM path writes (enrolling.write_many, the path of a server database and of
+one-student enrollment): the same roster imported both ways gives the same rows, value for
+value, in every table. And the intake really does not load SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -46,13 +46,13 @@ def _mixed_roster(tmp_path):
     return rosters.write(tmp_path / "mixed.xlsx", rows)
 
 
-def test_the_bulk_path_writes_what_the_orm_writes(township, xueji, sql, tmp_path,
-                                                  monkeypatch):
+def test_the_sqlite_writer_writes_what_the_orm_writes(township, xueji, sql, tmp_path,
+                                                         monkeypatch):
     path = _mixed_roster(tmp_path)
     orm_dir = copy_directory(township, tmp_path / "orm")
     for args in (("--date", "2026-09-20"), ()):  # late (ENR-4 remark), then already held
         assert xueji("enroll", "--from", path, *args).exit_code == 0
-    bulk_rows = {table: _rows(sql, table) for table in STAMPED}
+    sqlite_rows = {table: _rows(sql, table) for table in STAMPED}
 
     @contextlib.contextmanager
     def through_the_orm(store, write):
@@ -65,24 +65,24 @@ def test_the_bulk_path_writes_what_the_orm_writes(township, xueji, sql, tmp_path
     with contextlib.closing(sqlite3.connect(orm_dir / "xueji.db")) as conn:
         orm_rows = {table: _rows(lambda q: conn.execute(q).fetchall(), table)
                     for table in STAMPED}
-    assert len(bulk_rows["student"]) == 6
-    assert bulk_rows == orm_rows
+    assert len(sqlite_rows["student"]) == 6
+    assert sqlite_rows == orm_rows
     assert xueji("check").exit_code == 0 and xueji("renumber-check").exit_code == 0
 
 
 def test_a_failed_write_leaves_nothing(township, xueji, sql, tmp_path, monkeypatch):
-    """The bulk transaction is all or nothing: an error in the middle of the writing (here
-    the journal's insert) rolls back the people and records inserted before it."""
-    from xueji_cli.records.enrollment import sqlite_target as bulk
+    """The intake's transaction is all or nothing: an error in the middle of the writing
+    (here the journal's insert) rolls back the people and records inserted before it."""
+    from xueji_cli.store.sqlite_writer import SqliteWriter
 
-    real = bulk.BulkTarget.insert
+    real = SqliteWriter.insert
 
     def failing(self, table, keys, rows):
         if table == "journal":
             raise RuntimeError("simulated failure")
         return real(self, table, keys, rows)
 
-    monkeypatch.setattr(bulk.BulkTarget, "insert", failing)
+    monkeypatch.setattr(SqliteWriter, "insert", failing)
     path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
     with pytest.raises(AssertionError, match="内部错误"):  # RuntimeError: an internal error
         invoke(township, "enroll", "--from", path, "--school", "001")
@@ -144,10 +144,10 @@ def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, m
     """A column that is NULL in every row (and has no default) is not named in the
     INSERT — SQLite stores NULL there all the same; a column with a value in some row is
     named."""
-    from xueji_cli.records.enrollment import sqlite_target as bulk
+    from xueji_cli.store.sqlite_writer import SqliteWriter
 
     statements = []
-    real = bulk.BulkTarget.insert
+    real = SqliteWriter.insert
 
     class Recording:
         def __init__(self, conn):
@@ -167,7 +167,7 @@ def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, m
         finally:
             self.conn = conn
 
-    monkeypatch.setattr(bulk.BulkTarget, "insert", recording)
+    monkeypatch.setattr(SqliteWriter, "insert", recording)
     children = [rosters.child(i, 备注="") for i in range(1, 4)]
     children[1]["备注"] = "转入时补录"
     path = rosters.write(tmp_path / "r.xlsx", children)
@@ -205,7 +205,7 @@ def test_each_declared_type_is_stored_as_sqlalchemy_stores_it(declared, sa_type,
     import sqlalchemy
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-    from xueji_cli.records.enrollment.sqlite_target import CONVERTERS
+    from xueji_cli.store.sqlite_writer import CONVERTERS
 
     dialect = sqlite_dialect.dialect()
     process = getattr(sqlalchemy, sa_type)().dialect_impl(dialect).bind_processor(dialect)

@@ -1,5 +1,6 @@
-"""store.insert_many (the bulk path of enrollment) stores exactly what SQLAlchemy Core
-would store, row for row, and hands out the ids in order."""
+"""store/inserts.insert_many (many rows in one INSERT through the session: enrollment on a
+server database, the records and journal entries of a batch) stores exactly what
+SQLAlchemy Core would store, row for row, and hands out the ids in order."""
 
 from __future__ import annotations
 
@@ -52,10 +53,10 @@ def test_same_values_as_core_and_ids_in_order():
             session.commit()
         with engine.connect() as conn:
             stored = conn.exec_driver_sql(f"SELECT * FROM {table.name} ORDER BY id").fetchall()
-        core, bulk = stored[:3], stored[3:]
+        core, many = stored[:3], stored[3:]
         if table is Person.__table__:  # the ID numbers differ (unique)
             core = [row[:5] + row[6:] for row in core]
-            bulk = [row[:5] + row[6:] for row in bulk]
-        assert [row[1:] for row in bulk] == [row[1:] for row in core], table.name
+            many = [row[:5] + row[6:] for row in many]
+        assert [row[1:] for row in many] == [row[1:] for row in core], table.name
         if table is not JournalEntry.__table__:
-            assert ids == [4, 5, 6] == [row[0] for row in bulk]
+            assert ids == [4, 5, 6] == [row[0] for row in many]

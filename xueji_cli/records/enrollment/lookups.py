@@ -1,0 +1,244 @@
+"""What the rules of enrollment look up in the database (`Lookups`): schools, their service
+areas, the children in a class, the records already held for a child — plus what the
+current batch has accepted so far, so that one student and a whole September roster go
+through the same rules (ENR-5 class caps over the rows, NUM-7 the same child twice).
+
+One student's look-ups are queries through the session, made as the rules ask; a roster's
+are all made at once beforehand (Lookups.loaded, by records/enrollment/sqlite_target.py on
+SQLite). The ORM is imported where it is used, so that the September intake, which reads
+and writes through sqlite3, never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from xueji_cli.records.enrollment.applicant import Applicant
+from xueji_cli.rules import enrollment as rules
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.violation import Violation
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from xueji_cli.ledger.models import School
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFacts:
+    """What assess() reads of a school and the settings for it."""
+
+    id: int
+    code: str
+    type: str
+    label: str  # "001 示范镇中心小学"
+    first_grade: int
+    last_grade: int
+    type_label: str
+    areas: list[str]  # service areas
+    cap: int  # class cap (ENR-5)
+
+
+class Lookups:
+    """Look-ups over the database, plus the children this batch has accepted so far."""
+
+    def __init__(self, session: Session | None = None):
+        self.session = session
+        self._schools: dict[str, School | None] = {}
+        self._areas: dict[int, list[str]] | None = None
+        self._class_counts: dict[tuple[int, int, int], int] = {}
+        # id number (or name, birth date and guardian) -> what this batch calls the child:
+        # a text, or an object that says it when a message formats it (a roster's row)
+        self.pending_ids: dict[str, object] = {}
+        self.pending_people: dict[tuple, object] = {}
+        self._all_schools = False
+        self._all_counts = False
+        self._found: dict[tuple, list[dict]] | None = None  # loaded matches (NUM-7)
+        self._facts: dict[int, SchoolFacts] = {}
+        self._service: dict[tuple[str, int], list[Violation]] = {}  # read only once made
+
+    @classmethod
+    def loaded(cls, schools: dict[str, School], areas: dict[int, list[str]],
+               class_counts: dict[tuple[int, int, int], int],
+               found: dict[tuple, list[dict]]) -> Lookups:
+        """Look-ups all made beforehand (a whole September roster,
+        records/enrollment/sqlite_target.py): every school by code, their service areas,
+        each class's count of active records, and the records held for the batch's
+        children by match key (match_keys → matches())."""
+        lookups = cls()
+        lookups._schools, lookups._areas = dict(schools), areas
+        lookups._class_counts, lookups._found = dict(class_counts), found
+        lookups._all_schools = lookups._all_counts = True
+        return lookups
+
+    def school(self, code: str) -> School | None:
+        if self._all_schools:
+            return self._schools.get(code)
+        if code not in self._schools:
+            from sqlmodel import select
+
+            from xueji_cli.ledger.models import School
+
+            self._schools[code] = self.session.exec(
+                select(School).where(School.code == code)).first()
+        return self._schools[code]
+
+    def facts(self, school: School, settings: Settings) -> SchoolFacts:
+        """What the rules read of a school, read once per school (not once per child)."""
+        found = self._facts.get(school.id)
+        if found is None:
+            first, last = settings.grades[school.type]
+            found = self._facts[school.id] = SchoolFacts(
+                school.id, school.code, school.type, f"{school.code} {school.name}", first, last,
+                codes.label("school_type", school.type), self.areas().get(school.id, []),
+                settings.class_cap[school.type])
+        return found
+
+    def areas(self) -> dict[int, list[str]]:
+        if self._areas is None:
+            from sqlmodel import select
+
+            from xueji_cli.ledger.models import ServiceArea
+
+            self._areas = {}
+            for area in self.session.exec(select(ServiceArea)):
+                self._areas.setdefault(area.school_id, []).append(area.region)
+        return self._areas
+
+    def serving(self, region: str, besides: int) -> list[str]:
+        labels = []
+        for school_id, areas in self.areas().items():
+            if school_id != besides and rules.within(region, areas):
+                school = self._school_by_id(school_id)
+                labels.append(f"{school.code} {school.name}")
+        return sorted(labels)
+
+    def _school_by_id(self, school_id: int) -> School:
+        if self._all_schools:
+            return next(s for s in self._schools.values() if s.id == school_id)
+        from xueji_cli.ledger.models import School
+
+        return self.session.get(School, school_id)
+
+    def service_area(self, hukou: str, facts: SchoolFacts) -> list[Violation]:
+        """ENR-2 就近入学 for a household registration and a school, worked out once per
+        distinct pair (a roster's children mostly share a few villages). A malformed code
+        is reported by the two-agreements check instead."""
+        key = (hukou, facts.id)
+        found = self._service.get(key)
+        if found is None:
+            found = []
+            if not rules.check_region_format(hukou, "hukou_region"):
+                areas = facts.areas
+                serving = [] if rules.within(hukou, areas) \
+                    else self.serving(hukou, facts.id)  # only to explain a refusal
+                found = rules.check_service_area(hukou, facts.label, areas, serving)
+            self._service[key] = found
+        return found
+
+    def in_class(self, school_id: int, grade: int, class_no: int) -> int:
+        key = (school_id, grade, class_no)
+        if self._all_counts:
+            return self._class_counts.get(key, 0)
+        if key not in self._class_counts:
+            from sqlalchemy import func
+            from sqlmodel import select
+
+            from xueji_cli.ledger.models import Student
+
+            self._class_counts[key] = self.session.exec(
+                select(func.count()).select_from(Student).where(
+                    Student.school_id == school_id, Student.grade == grade,
+                    Student.class_no == class_no, Student.status == "active")).one()
+        return self._class_counts[key]
+
+    def matches(self, applicant: Applicant) -> list[dict]:
+        """Records already held for the same person (NUM-7)."""
+        if self._found is not None:
+            if applicant.id_number:
+                key = ("id", applicant.id_number)
+            elif applicant.national_number:
+                key = ("national", applicant.national_number)
+            else:
+                key = ("name", applicant.name, applicant.birth)
+            held = self._found.get(key)
+            if not held:
+                return []
+            by, by_label = _match_by(applicant)
+            return [{**m, "by": by, "by_label": by_label} for m in held
+                    if by != "name" or not applicant.guardian_name
+                    or m["guardian_name"] == applicant.guardian_name]
+        from sqlmodel import select
+
+        from xueji_cli.ledger.models import Person, School, Student
+
+        found = []
+        query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
+                 .join(School, School.id == Student.school_id))
+        if applicant.id_number:
+            where = Person.id_number == applicant.id_number
+        elif applicant.national_number:
+            where = Student.national_number == applicant.national_number
+        elif applicant.guardian_name:
+            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth) \
+                & (Person.guardian_name == applicant.guardian_name)
+        else:
+            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth)
+        by, by_label = _match_by(applicant)
+        for student, person, school in self.session.exec(query.where(where)):
+            found.append({"by": by, "by_label": by_label, **match(
+                school.code, school.name, student.local_number, student.status, person.name,
+                person.gender, person.birth_date, student.grade, student.class_no,
+                person.guardian_name)})
+        return found
+
+    def accept(self, applicant: Applicant, school: School, label: object) -> None:
+        """Count a child this batch will enroll (class caps, duplicates across rows).
+        `label` names the child in a message about a later duplicate (str() of it)."""
+        key = (school.id, applicant.grade, applicant.class_no)
+        self._class_counts[key] = self.in_class(*key) + 1
+        if applicant.id_number:
+            self.pending_ids[applicant.id_number] = label
+        self.pending_people[person_key(applicant)] = label
+
+
+def match(school_code: str, school_name: str, local_number: str | None, status: str,
+          name: str, gender: str, birth: dt.date, grade: int, class_no: int,
+          guardian_name: str | None) -> dict:
+    """A record already held for a person, as the rules (NUM-7) and the intake read it."""
+    return {"school": f"{school_code} {school_name}", "school_code": school_code,
+            "local_number": local_number, "status": status,
+            "status_label": codes.label("status", status), "name": name,
+            "gender": gender, "birth": birth, "grade": grade,
+            "class_no": class_no, "guardian_name": guardian_name}
+
+
+def _match_by(applicant: Applicant) -> tuple[str, str]:
+    """What a held record is matched by (NUM-7), as a field and in words."""
+    if applicant.id_number:
+        return "id_number", "身份证号"
+    if applicant.national_number:
+        return "national_number", "全国学籍号"
+    if applicant.guardian_name:
+        return "name", "姓名、出生日期和监护人"
+    return "name", "姓名和出生日期"
+
+
+def match_keys(name: str, birth: dt.date, id_number: str | None,
+               national_number: str | None) -> list[tuple]:
+    """The keys under which Lookups.loaded finds a held record: by name and birth date, by
+    ID number, by national number (Lookups.matches looks up the applicant's own key)."""
+    keys = [("name", name, birth)]
+    if id_number:
+        keys.append(("id", id_number))
+    if national_number:
+        keys.append(("national", national_number))
+    return keys
+
+
+def person_key(applicant: Applicant) -> tuple:
+    """The same child in two rows without an ID number (NUM-7)."""
+    return (applicant.name, applicant.birth, applicant.guardian_name or "")
