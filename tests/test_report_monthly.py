@@ -199,7 +199,7 @@ def test_screen_report(kit, xueji):
 
 
 def test_a_kind_without_a_column_is_counted_in_other_and_named(kit, xueji, as_json, monkeypatch):
-    from xueji_cli.reports.monthly import data as monthly
+    from xueji_cli.reports.monthly import columns as monthly
 
     child = kit.enroll("001", "2026-09-01", grade=2)
     kit.change(child, "withdraw", "2026-10-12", status="withdrawn")
