@@ -22,7 +22,7 @@ What is timed:
   per school, grade and kind.
 
 Each process runs back to back with its imports alone, in --runs pairs; the median of
-the pairs' differences is its time beyond its imports. Target (issue 7): report ≤ 3 ×
+the pairs' differences is its time beyond its imports. Target: report ≤ 3 ×
 floor + imports. The last line is `RATIO report-monthly <(report − imports) / floor>`. The query plans of the report's
 queries (EXPLAIN QUERY PLAN) are printed, to show they use indexes.
 """
