@@ -203,10 +203,9 @@ def _check_history(steps: list[Step], last: dt.date, discrepancies: list[Discrep
     for step in steps:
         if step.effective_date > last:
             break
-        after = {**state, **(step.sets or {})}
-        effect = Effect(step, state, after, register_place(state), register_place(after))
+        before, after = state, {**state, **(step.sets or {})}
         state = after
-        was, now = effect.was, effect.now
+        was, now = register_place(before), register_place(after)
         role = role_of(step.kind)
         if role.side == "unknown":  # counted by its effect, named in a warning
             if was is not None:
@@ -220,7 +219,8 @@ def _check_history(steps: list[Step], last: dt.date, discrepancies: list[Discrep
         actual = (now is not None) - (was is not None)
         moved_school = was is not None and now is not None and was[0] != now[0]
         if declared != actual or (declared == 0 and moved_school):
-            discrepancies.append(wrong_effect(effect, was or now or place(after), SAYS[declared]))
+            discrepancies.append(wrong_effect(Effect(step, before, after, was, now),
+                                              was or now or place(after), SAYS[declared]))
 
 
 def dedupe(items: list[Discrepancy]) -> list[Discrepancy]:
