@@ -189,30 +189,6 @@ def test_list_masks_id_numbers(suspended, xueji, as_json):
     assert "*" not in row["id_number"]
 
 
-# -- for the other workflows --------------------------------------------------------------------------------
-
-def test_is_suspended_and_refusal(suspended, ws_dir, on_day, xueji):
-    from xueji_cli.records.directory import students
-    from xueji_cli.records.suspension.cases import is_suspended, refusal_if_suspended
-    from xueji_cli.store.workspace import open_workspace
-
-    ws = open_workspace(str(ws_dir))
-    with ws.store.session() as session:
-        found = students.find(session, suspended)
-        assert is_suspended(session, found.student)
-        [violation] = refusal_if_suspended(session, found.student, "转学")
-        assert violation.rule == "SUS-2" and "2027-10-16" in violation.message
-        assert "xueji resume" in violation.hint
-    on_day("2027-10-16")
-    assert xueji("resume", suspended, *RECOVERY).exit_code == 0
-    with ws.store.session() as session:
-        found = students.find(session, suspended)
-        assert not is_suspended(session, found.student)
-        assert refusal_if_suspended(session, found.student, "转学") == []
-    for engine in ws.store._engines.values():
-        engine.dispose()
-
-
 def test_whole_case_in_the_record_card(suspended, xueji, on_day):
     on_day("2027-10-05")
     assert xueji("suspend", "extend", suspended, "--until", "2028-04-16", *RENEWAL).exit_code == 0

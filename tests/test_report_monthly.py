@@ -1,6 +1,6 @@
 """REP-1: the monthly change report. A month with every change kind of codes.toml
 reconciles (opening + in − out = closing per school and grade), each kind counted in
-its column; the JSON has the issue's shape; the command's exit codes and refusals."""
+its column; the JSON's shape; the command's exit codes and refusals."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def test_a_month_with_every_kind_of_change_reconciles(kit, xueji, as_json):
     assert [c["date"] for c in document["changes"]] == sorted(c["date"] for c in document["changes"])
 
 
-def test_json_has_the_issue_shape(kit, xueji, as_json):
+def test_json_has_its_shape(kit, xueji, as_json):
     kit.enroll("001", "2026-09-01", grade=2)
     kit.enroll("002", "2026-10-09", grade=1)
     result, document = report(xueji, as_json)
@@ -199,7 +199,7 @@ def test_screen_report(kit, xueji):
 
 
 def test_a_kind_without_a_column_is_counted_in_other_and_named(kit, xueji, as_json, monkeypatch):
-    from xueji_cli.reports.monthly import data as monthly
+    from xueji_cli.reports.monthly import columns as monthly
 
     child = kit.enroll("001", "2026-09-01", grade=2)
     kit.change(child, "withdraw", "2026-10-12", status="withdrawn")

@@ -192,7 +192,7 @@ def test_an_unknown_coded_value_lists_the_choices():
     from xueji_cli.values import codes
     from xueji_cli.values.errors import InputError
     from xueji_cli.records.transfer.sanctions import parse_kind
-    from xueji_cli.records.suspension.cases import parse_reason
+    from xueji_cli.records.suspension.steps import parse_reason
 
     with pytest.raises(InputError) as refused:
         parse_reason("想休息")

@@ -110,7 +110,7 @@ def start(
     连续不超过两年 (SUS-4)、同年级休学比例 (SUS-5);学籍号不变。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.values import dates
-        from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.records.suspension import steps as suspension
 
         request = suspension.Request(
             start=parse_date_option(from_, "from") if from_ else None,
@@ -145,7 +145,7 @@ def extend(
     """续办休学:期满仍不能复学的,在期满前半个月内续办;连续休学不超过两年 (SUS-4)。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.values import dates
-        from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.records.suspension import steps as suspension
 
         new_until = parse_date_option(until, "until")
         processed_on = parse_date_option(date)
@@ -255,7 +255,7 @@ def resume(
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.values import dates, fields
-        from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.records.suspension import steps as suspension
         from xueji_cli.values.errors import InputError
 
         class_no = None

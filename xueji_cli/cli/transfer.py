@@ -28,7 +28,7 @@ ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
     from xueji_cli.values import codes, fields
     from xueji_cli.records.enrollment.applicant import Collector
-    from xueji_cli.records.transfer.workflow import Application
+    from xueji_cli.records.transfer.applying import Application
 
     code = codes.parse_code("transfer_reason", reason) if reason else None
     if reason and not code:
@@ -101,7 +101,7 @@ def out(
     检查转学原因与证明材料、开学两周、毕业年级、处分和转入班额。"""
     with guard(json_out, subject=key):
         from xueji_cli.values import dates, fields
-        from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.records.transfer import applying as transfer
         from xueji_cli.values.errors import InputError
 
         if to and (to_school or to_region):
@@ -168,7 +168,7 @@ def in_(
                 guardian_hukou_region=guardian_hukou_region, guardian_phone=guardian_phone,
                 residence_region=residence_region, address=address))
         from xueji_cli.values import dates
-        from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.records.transfer import applying as transfer
 
         app_ = _application(reason or certified.reason, reason_detail or certified.reason_detail,
                             evidence, special_reason or certified.special_reason, class_, extra)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from xueji_cli.values import codes
 from xueji_cli.ledger.models import JournalEntry
-from xueji_cli.reports.monthly.data import missing_evidence
+from xueji_cli.reports.monthly.flags import missing_evidence
 from xueji_cli.values.privacy import show
 from xueji_cli.ledger.timeline import RosterRow, at_school, on_register, roster_as_of
 from xueji_cli.store.settings import Settings

@@ -90,10 +90,6 @@ def is_urban(code: str) -> bool:
     return 1 <= int(code[6:9]) <= 99
 
 
-def area_label(code: str) -> str:
-    return "城区" if is_urban(code) else "乡镇"
-
-
 def classify_route(origin: str, destination: str, incoming: bool) -> str:
     """The route between two valid region codes (check_region). `incoming` says which end
     is ours when the other lies outside the county."""

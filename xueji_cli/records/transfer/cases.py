@@ -1,6 +1,6 @@
 """Transfer cases as the journal tells them (TRF-2, TRF-3): where a school lies, the
-student who arrives from elsewhere, each case's state read from its journal entries, the
-look-ups, and the late admissions the monthly report flags.
+student who arrives from elsewhere, each case's state read from its journal entries, and
+the look-ups.
 
 The `transfer_case` row is written once when the family applies; every later step is a
 journal entry with `case_ref` = the case number, so the state (`CaseView.status`, the
@@ -20,7 +20,6 @@ from xueji_cli.records.directory import schools, students
 from xueji_cli.values.errors import InputError, NotFound
 from xueji_cli.ledger.models import (JournalEntry, Person, School, ServiceArea, Student,
                                      TransferCase)
-from xueji_cli.store.settings import Settings
 from xueji_cli.values.violation import Violation
 from xueji_cli.rules import transfer as rules
 
@@ -261,40 +260,6 @@ def listing(session: Session, open_only: bool = False) -> list[CaseView]:
                                                             TransferCase.id)))
     found = views(session, cases)
     return [v for v in found if v.is_open] if open_only else found
-
-
-@dataclass(frozen=True)
-class LateAdmission:
-    entry_id: int
-    case_no: str
-    approved_on: dt.date
-    admitted_on: dt.date
-    days: int
-    limit: int
-
-    @property
-    def label(self) -> str:
-        return f"逾期接收(审批后第{self.days}天,限{self.limit}天,TRF-3)"
-
-
-def late_admissions(session: Session, settings: Settings, first: dt.date,
-                    last: dt.date) -> dict[int, LateAdmission]:
-    """TRF-3 for the monthly report: the transfer_in entries effective in [first, last]
-    that came later than `policy.admit_within_days` after the last approval, by entry id."""
-    flagged = {}
-    for entry in session.exec(select(JournalEntry).where(
-            JournalEntry.kind == "transfer_in", JournalEntry.effective_date >= first,
-            JournalEntry.effective_date <= last)):
-        approved = entry.details.get("approved_on")
-        if not approved:
-            continue
-        approved_on = dt.date.fromisoformat(approved)
-        days = rules.admission_days(approved_on, entry.effective_date)
-        limit = entry.details.get("admit_within_days", settings.policy.admit_within_days)
-        if days > limit:
-            flagged[entry.id] = LateAdmission(entry.id, entry.case_ref, approved_on,
-                                              entry.effective_date, days, limit)
-    return flagged
 
 
 def check_certificate(view: CaseView) -> None:

@@ -5,8 +5,8 @@ reports/monthly/data.py."""
 from __future__ import annotations
 
 from xueji_cli.values import codes
-from xueji_cli.reports.monthly.data import (Change, Discrepancy, Report, Row, column_labels,
-                                            kind_label)
+from xueji_cli.reports.monthly.columns import column_labels, kind_label
+from xueji_cli.reports.monthly.report import Change, Discrepancy, Report, Row
 from xueji_cli.values.privacy import show
 from xueji_cli.ledger.timeline import at_school, on_register
 
@@ -38,12 +38,14 @@ def row_dict(report: Report, row: Row) -> dict:
 def all_rows(report: Report) -> list[Row]:
     """Grade rows of each school, then its subtotal (grade None); the township total
     (school None) last, when the report covers every school."""
-    rows = []
+    rows, total = [], Row(None, None)
     for school_id in report.school_ids():
+        subtotal = report.subtotal(school_id)
         rows += report.grade_rows(school_id)
-        rows.append(report.subtotal(school_id))
+        rows.append(subtotal)
+        total.absorb(subtotal)
     if report.school_filter is None:
-        rows.append(report.total())
+        rows.append(total)
     return rows
 
 

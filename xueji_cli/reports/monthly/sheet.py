@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from xueji_cli.reports.monthly import document as core
+from xueji_cli.reports.monthly.report import Report
 from xueji_cli.excel import sheets
 from xueji_cli.excel.sheets import (BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text,
                                     set_value)
@@ -38,7 +39,7 @@ COLUMNS = [column for _group, columns in GROUPS for column in columns]
 HEADER_TOP, HEADER_BOTTOM = 4, 5
 
 
-def write(report: core.Report, path, title: str, unit: str, today: dt.date,
+def write(report: Report, path, title: str, unit: str, today: dt.date,
           reveal: bool = False) -> Path:
     wb, ws = sheets.new_workbook()
     ws.title = "月报表"
