@@ -17,6 +17,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from xueji_cli.values import codes
+from xueji_cli.ledger.projection import transitions
 from xueji_cli.ledger.timeline import Step, Tally, Timeline, on_register, place, states_at
 from xueji_cli.reports.monthly.columns import Role, kind_group, kind_label, reversal_kinds, role_of
 from xueji_cli.reports.monthly.report import Cells, Change, Discrepancy
@@ -108,11 +109,8 @@ def _count_record(steps: list[Step], month_steps: list[Step], opening: dict, cou
                   entries: dict[int, object]) -> None:
     by_id = {s.id: s for s in steps}
     columns: dict[int, tuple] = {}  # step id → (cell, side, column) counted this month
-    state = opening
-    for step in month_steps:
-        after = {**state, **(step.sets or {})}
-        effect = Effect(step, state, after, register_place(state), register_place(after))
-        state = after
+    for step, before, after in transitions(month_steps, opening):
+        effect = Effect(step, before, after, register_place(before), register_place(after))
         corrected = by_id.get(step.corrects) if step.kind in reversal_kinds() else None
         if corrected is not None:
             column = _count_reversal(effect, corrected, columns, counted)

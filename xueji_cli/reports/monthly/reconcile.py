@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from itertools import takewhile
+from operator import attrgetter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -24,6 +26,7 @@ from sqlmodel import Session
 
 from xueji_cli.values import codes
 from xueji_cli.ledger.models import JournalEntry, School, Student
+from xueji_cli.ledger.projection import fold, transitions
 from xueji_cli.ledger.timeline import (COUNTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally,
                                        _step, key_of, on_register, place, state_on,
                                        stored_state)
@@ -58,9 +61,7 @@ def _compare(student_id: int, stored: dict, folded: dict, steps: list[Step],
     if key_of(stored) == key_of(folded):
         return
     wrong = [f for f in COUNTED if stored.get(f) != folded.get(f)]
-    by_recording = {}
-    for step in sorted(steps, key=lambda s: s.id):
-        by_recording.update(step.sets or {})
+    by_recording = fold(step.sets for step in sorted(steps, key=attrgetter("id")))
     cell = place(stored) or place(folded)
     if all(stored.get(f) == by_recording.get(f) for f in COUNTED):
         discrepancies.append(Discrepancy(
@@ -199,12 +200,8 @@ def _check_history(steps: list[Step], last: dt.date, discrepancies: list[Discrep
     """Each entry up to `last` against what its kind says it does to the register; the
     register change of entries of unknown kinds is added to `unknown` per school."""
     by_id = {s.id: s for s in steps}
-    state: dict = {}
-    for step in steps:
-        if step.effective_date > last:
-            break
-        before, after = state, {**state, **(step.sets or {})}
-        state = after
+    upto_last = takewhile(lambda step: step.effective_date <= last, steps)
+    for step, before, after in transitions(upto_last):
         was, now = register_place(before), register_place(after)
         role = role_of(step.kind)
         if role.side == "unknown":  # counted by its effect, named in a warning
