@@ -59,12 +59,13 @@ def _document(outcome, reveal: bool) -> dict:
     """The --json document of suspend, extend and resume: the record, the suspension as
     written (or, with --dry-run, what was checked), the warnings."""
     from xueji_cli.cli.views.records import record_dict
+    from xueji_cli.cli.views.suspensions import case_dict
 
     found = outcome.found
     document = {"ok": True, "dry_run": not outcome.written,
                 "student": record_dict(found.student, found.person, found.school, reveal)}
     if outcome.written:
-        document["suspension"] = outcome.case.as_dict()
+        document["suspension"] = case_dict(outcome.case)
     else:
         document["checked"] = outcome.details
     document["warnings"] = [w.as_dict() for w in outcome.warnings]
@@ -171,6 +172,7 @@ def list_(
     """休学名单:谁在休学、到哪天期满、谁须尽快复学或续办、谁连续休学已超过两年。"""
     with guard(json_out):
         from xueji_cli.cli.views.records import record_dict
+        from xueji_cli.cli.views.suspensions import case_dict
         from xueji_cli.values import dates
         from xueji_cli.records.directory import schools
         from xueji_cli.records.suspension import cases as suspension
@@ -188,7 +190,7 @@ def list_(
         if json_out:
             emit_json({"ok": True, "today": today.isoformat(), "due_within": window,
                        "count": len(items), "suspensions": [
-                           {**d, "suspension": r.case.as_dict() if r.case else None,
+                           {**d, "suspension": case_dict(r.case) if r.case else None,
                             "days_left": (r.case.until - today).days if r.case else None,
                             "flags": [{"flag": f, "message": m} for f, m in r.flags]}
                            for d, r in items]})

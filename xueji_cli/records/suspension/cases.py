@@ -73,21 +73,6 @@ class Case:
         _, school, year, sequence = parts
         return f"〔{year}〕{school}-{sequence}号"
 
-    def as_dict(self) -> dict:
-        return {
-            "case_ref": self.case_ref, "certificate_no": self.certificate_no,
-            "from": self.start.isoformat(), "until": self.until.isoformat(),
-            "original_until": self.original_until.isoformat(),
-            "chain_start": self.chain_start.isoformat(),
-            "days": (self.until - self.start).days,
-            "reason": self.reason, "reason_label": self.reason_label,
-            "grade_left": self.grade, "class_left": self.class_no,
-            "hospital": self.hospital, "evidence": self.evidence, "approvals": self.approvals,
-            "extensions": self.extensions, "processed_on": self.processed_on.isoformat(),
-            "remark": self.remark,
-            "resumed_on": self.resumed_on.isoformat() if self.resumed_on else None,
-            "resumed_grade": self.resumed_grade, "resumed_class": self.resumed_class,
-        }
 
 
 def _date(value: str | None) -> dt.date | None:
