@@ -81,12 +81,13 @@ def set_(
 def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """列出本目录的学校。"""
     with guard(json_out):
-        from xueji_cli.values import codes
+        from xueji_cli.cli.views.schools import school_dict
         from xueji_cli.records.directory import schools
+        from xueji_cli.values import codes
 
         ws = workspace(ctx)
         with ws.store.session() as session:
-            rows = schools.listing(session)
+            rows = [school_dict(listed) for listed in schools.listing(session)]
         if json_out:
             emit_json({"ok": True, "schools": rows})
             return

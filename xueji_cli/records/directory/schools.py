@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -87,14 +89,22 @@ def areas_of(session: Session, school_id: int) -> list[str]:
         ServiceArea.school_id == school_id).order_by(ServiceArea.region)))
 
 
-def listing(session: Session) -> list[dict]:
-    rows = []
-    for school in session.exec(select(School).order_by(School.code)):
-        count = session.exec(select(func.count()).select_from(Student).where(
-            Student.school_id == school.id, Student.status == "active")).one()
-        rows.append({
-            "code": school.code, "name": school.name, "type": school.type,
-            "central": school.is_central, "designated_for_borrowing": school.designated_for_borrowing,
-            "service_areas": areas_of(session, school.id), "at_school": count,
-        })
-    return rows
+@dataclass(frozen=True)
+class Listed:
+    """A school of the directory with its service areas and its children at school."""
+
+    school: School
+    service_areas: list[str]
+    at_school: int
+
+
+def listing(session: Session) -> list[Listed]:
+    """Every school in code order; the children at school counted in SQL, once."""
+    counts = dict(session.exec(select(Student.school_id, func.count()).where(
+        Student.status == "active").group_by(Student.school_id)).all())
+    areas: dict[int, list[str]] = {}
+    for school_id, region in session.exec(select(ServiceArea.school_id, ServiceArea.region)
+                                          .order_by(ServiceArea.region)):
+        areas.setdefault(school_id, []).append(region)
+    return [Listed(school, areas.get(school.id, []), counts.get(school.id, 0))
+            for school in session.exec(select(School).order_by(School.code))]
