@@ -6,11 +6,28 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import (AddressOpt, BirthOpt, CapDecisionOpt, DateOpt, DryRunOpt,
-                                   EthnicityOpt, GenderOpt, GuardianNameOpt, GuardianPhoneOpt,
-                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, NameOpt,
-                                   NationalNumberOpt, RemarkOpt, ResidenceRegionOpt, ShowIdOpt,
-                                   UnderageCommitmentOpt, parse_date_option)
+from xueji_cli.cli.options import (
+    AddressOpt,
+    BirthOpt,
+    CapDecisionOpt,
+    DateOpt,
+    DryRunOpt,
+    EthnicityOpt,
+    GenderOpt,
+    GuardianNameOpt,
+    GuardianPhoneOpt,
+    HukouRegionOpt,
+    IdNumberOpt,
+    IdTypeOpt,
+    JsonOpt,
+    NameOpt,
+    NationalNumberOpt,
+    RemarkOpt,
+    ResidenceRegionOpt,
+    ShowIdOpt,
+    UnderageCommitmentOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
@@ -78,9 +95,10 @@ def borrow_in(
     学期初办理且不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,
     然后建立临时借读学籍(不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
     with guard(json_out, subject=name):
-        from xueji_cli.records.borrowing import loans as borrowing, opening as borrowing_open
-        from xueji_cli.values import dates
+        from xueji_cli.records.borrowing import loans as borrowing
+        from xueji_cli.records.borrowing import opening as borrowing_open
         from xueji_cli.records.enrollment.applicant import from_options
+        from xueji_cli.values import dates
 
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number, grade=grade,
@@ -126,7 +144,8 @@ def borrow_out(
     记录借读学校和本校开具的借读证明信 (BOR-5);学期初办理 (BOR-4)。
     借读学校是本目录的指定学校时 (--to-school),两边一次办结。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.records.borrowing import loans as borrowing, opening as borrowing_open
+        from xueji_cli.records.borrowing import loans as borrowing
+        from xueji_cli.records.borrowing import opening as borrowing_open
         from xueji_cli.values import dates
         from xueji_cli.values.errors import InputError
 
@@ -259,10 +278,10 @@ def list_(
     """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期。
     默认只列正在借读的;--xlsx 写出报教育科备查的表格。"""
     with guard(json_out):
-        from xueji_cli.records.borrowing import (register_sheet as borrow_register,
-                                                 loans as borrowing)
-        from xueji_cli.values import dates
+        from xueji_cli.records.borrowing import loans as borrowing
+        from xueji_cli.records.borrowing import register_sheet as borrow_register
         from xueji_cli.records.directory import schools
+        from xueji_cli.values import dates
 
         code = schools.normalise_code(school) if school else None
         directions = [d for d, wanted in (("in", in_), ("out", out)) if wanted] or ["in", "out"]

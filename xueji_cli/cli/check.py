@@ -13,9 +13,9 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """按学籍变动日志重新推算每个学籍的现状,与数据库中的现状逐项比较;
     有任何不一致时退出码为 1。"""
     with guard(json_out):
-        from xueji_cli.values.labels import field
-        from xueji_cli.records.lifecycle import corrections
         from xueji_cli.ledger.check import recompute
+        from xueji_cli.records.lifecycle import corrections
+        from xueji_cli.values.labels import field
 
         ws = workspace(ctx)
         with ws.store.session() as session:

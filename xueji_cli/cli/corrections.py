@@ -59,8 +59,8 @@ def undo(
     原记录保留不删。其后还有依赖它的变动时拒绝,并列出这些变动。撤销入学后学籍号保留不再使用。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
-        from xueji_cli.values import dates
         from xueji_cli.records.lifecycle import undo as undo_mod
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)

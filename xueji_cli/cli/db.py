@@ -8,6 +8,7 @@ from xueji_cli.cli.options import JsonOpt
 from xueji_cli.cli.output import emit_json, guard, say
 from xueji_cli.cli.workspace import workspace
 
+
 def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """显示数据库结构版本与本程序所需版本。"""
     with guard(json_out):

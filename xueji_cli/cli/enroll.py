@@ -7,12 +7,29 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import (AddressOpt, BirthOpt, CapDecisionOpt, DateOpt, DryRunOpt,
-                                   EthnicityOpt, GenderOpt, GuardianHukouRegionOpt,
-                                   GuardianNameOpt, GuardianPhoneOpt, HukouRegionOpt, IdNumberOpt,
-                                   IdTypeOpt, JsonOpt, NameOpt, NationalNumberOpt, RemarkOpt,
-                                   ResidenceRegionOpt, ShowIdOpt, UnderageCommitmentOpt,
-                                   parse_date_option)
+from xueji_cli.cli.options import (
+    AddressOpt,
+    BirthOpt,
+    CapDecisionOpt,
+    DateOpt,
+    DryRunOpt,
+    EthnicityOpt,
+    GenderOpt,
+    GuardianHukouRegionOpt,
+    GuardianNameOpt,
+    GuardianPhoneOpt,
+    HukouRegionOpt,
+    IdNumberOpt,
+    IdTypeOpt,
+    JsonOpt,
+    NameOpt,
+    NationalNumberOpt,
+    RemarkOpt,
+    ResidenceRegionOpt,
+    ShowIdOpt,
+    UnderageCommitmentOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 

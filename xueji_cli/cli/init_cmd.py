@@ -22,8 +22,8 @@ def init(
 ) -> None:
     """新建学籍目录:写入 xueji.toml(编码、政策、校历)并建立最新结构的 xueji.db。"""
     with guard(json_out):
-        from xueji_cli.values.errors import InputError
         from xueji_cli.store.workspace import init_workspace
+        from xueji_cli.values.errors import InputError
 
         if kind not in ("township", "school"):
             raise InputError("kind", f"--kind 应为 township 或 school,不是「{kind}」")

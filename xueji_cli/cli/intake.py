@@ -49,8 +49,8 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             show_id, progress) -> None:
     from pathlib import Path
 
-    from xueji_cli.values import dates
     from xueji_cli.records.enrollment import intake, targets
+    from xueji_cli.values import dates
     from xueji_cli.values.school_codes import normalise_code
 
     effective = parse_date_option(date)
@@ -95,8 +95,8 @@ def _check_errors_out(errors_out, paths) -> None:
     """Refused before anything is read (not after an import that --skip-invalid has
     committed): an --errors-out without a file name, or naming a folder, and one naming
     a roster being imported, which the errors workbook would replace."""
-    from xueji_cli.values.errors import InputError
     from xueji_cli.excel.sheets import xlsx_path
+    from xueji_cli.values.errors import InputError
 
     target = xlsx_path(errors_out, example="问题行.xlsx", field="errors_out")  # as save() names it
     for path in paths:

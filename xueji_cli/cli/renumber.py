@@ -27,8 +27,8 @@ def renumber_check(
     """核对学籍号:格式、各段代码、重号、空号(须从0001连续),以及全国学籍号。
     发现问题时退出码为 1。"""
     with guard(json_out):
-        from xueji_cli.records.enrollment import numbering
         from xueji_cli.records.directory import schools
+        from xueji_cli.records.enrollment import numbering
         from xueji_cli.values.errors import InputError
 
         code = schools.normalise_code(school) if school else None

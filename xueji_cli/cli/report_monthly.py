@@ -28,9 +28,9 @@ def monthly(
     """学籍变动情况月报:各校各年级期初在籍、增减、期末在籍、休学复学、借读、在校,全镇合计,
     本月变动名单;期末人数用两种方法推算并核对,不一致时列出原因并以退出码 1 结束。"""
     with guard(json_out):
-        from xueji_cli.values import dates
         from xueji_cli.reports.monthly import document as core
         from xueji_cli.reports.monthly.data import build
+        from xueji_cli.values import dates
 
         ws = workspace(ctx)
         with ws.store.session() as session:

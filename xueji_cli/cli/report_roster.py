@@ -32,9 +32,9 @@ def roster(
     """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格;
     --as-of 为过去某一天的花名册。"""
     with guard(json_out):
-        from xueji_cli.values import dates, fields
-        from xueji_cli.reports import roster as roster_report
         from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.reports import roster as roster_report
+        from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
 
         day = parse_date_option(as_of, "as_of") if as_of is not None else None

@@ -19,8 +19,8 @@ def stats(ctx: typer.Context, as_of: AsOfOpt = None, json_out: JsonOpt = False,
     """统计:各校各年级各班在籍、男女、在校、休学、借读人数;超班额的班 (ENR-5);
     各年级休学比例 (SUS-5);不足龄入学及其承诺书 (ENR-1);缺少证明材料的学籍。"""
     with guard(json_out):
-        from xueji_cli.values import dates
         from xueji_cli.reports.stats import build_stats
+        from xueji_cli.values import dates
 
         day = parse_date_option(as_of, "as_of") if as_of else dates.today()
         ws = workspace(ctx)
@@ -75,10 +75,10 @@ def verify(
     """九月验章名册 (REP-3) 与学期学籍核对表 (REP-2):每校在籍学生逐一列出(新生标明),
     每班在籍、休学、借读与应到人数,留出“实到人数”一栏供核对。"""
     with guard(json_out):
-        from xueji_cli.values import dates
         from xueji_cli.records.directory import schools as schools_mod
-        from xueji_cli.values.errors import InputError
         from xueji_cli.reports.stats import build_verification
+        from xueji_cli.values import dates
+        from xueji_cli.values.errors import InputError
 
         today = dates.today()
         ws = workspace(ctx)

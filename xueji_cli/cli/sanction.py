@@ -26,8 +26,8 @@ def add(
 ) -> None:
     """登记一项纪律处分(处分期间不予办理转学)。"""
     with guard(json_out, subject=key):
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.transfer import sanctions
+        from xueji_cli.values import dates, fields
 
         code = sanctions.parse_kind(kind)
         effective = parse_date_option(date)
@@ -52,8 +52,8 @@ def revoke(
 ) -> None:
     """撤销(解除)一项处分。"""
     with guard(json_out, subject=key):
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.transfer import sanctions
+        from xueji_cli.values import dates, fields
 
         effective = parse_date_option(date)
         ws = workspace(ctx)

@@ -69,8 +69,9 @@ def list_(
     """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
     with guard(json_out):
         from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
+        from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.records.directory import students
         from xueji_cli.values import fields
-        from xueji_cli.records.directory import schools as schools_mod, students
 
         grade_no = convert("grade", fields.grade, grade)
         class_no = convert("class", fields.class_no, class_)

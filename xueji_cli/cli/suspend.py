@@ -11,8 +11,15 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, DryRunOpt, JsonOpt, KeyArg, ShowIdOpt,
-                                   parse_date_option)
+from xueji_cli.cli.options import (
+    CapDecisionOpt,
+    DateOpt,
+    DryRunOpt,
+    JsonOpt,
+    KeyArg,
+    ShowIdOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -110,8 +117,8 @@ def start(
     """办理休学(可省略 start):核对证明材料与中心校审批 (SUS-1)、至少一年 (SUS-2)、
     连续不超过两年 (SUS-4)、同年级休学比例 (SUS-5);学籍号不变。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.values import dates
         from xueji_cli.records.suspension import steps as suspension
+        from xueji_cli.values import dates
 
         request = suspension.Request(
             start=parse_date_option(from_, "from") if from_ else None,
@@ -145,8 +152,8 @@ def extend(
 ) -> None:
     """续办休学:期满仍不能复学的,在期满前半个月内续办;连续休学不超过两年 (SUS-4)。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.values import dates
         from xueji_cli.records.suspension import steps as suspension
+        from xueji_cli.values import dates
 
         new_until = parse_date_option(until, "until")
         processed_on = parse_date_option(date)
@@ -173,9 +180,9 @@ def list_(
     with guard(json_out):
         from xueji_cli.cli.views.records import record_dict
         from xueji_cli.cli.views.suspensions import case_dict
-        from xueji_cli.values import dates
         from xueji_cli.records.directory import schools
         from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.values import dates
 
         today = dates.today()
         code = schools.normalise_code(school) if school else None
@@ -219,8 +226,8 @@ def certificate(
     with guard(json_out):
         from pathlib import Path
 
-        from xueji_cli.records.suspension import (cases as suspension,
-                                                  certificate as suspension_certificate)
+        from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.records.suspension import certificate as suspension_certificate
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -256,8 +263,8 @@ def resume(
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.cli.views.records import card_rows, record_dict
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.suspension import steps as suspension
+        from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
 
         class_no = None

@@ -7,11 +7,27 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import (AddressOpt, BirthOpt, DateOpt, DryRunOpt, EthnicityOpt, GenderOpt,
-                                   GuardianHukouRegionOpt, GuardianNameOpt, GuardianPhoneOpt,
-                                   HukouRegionOpt, IdNumberOpt, IdTypeOpt, JsonOpt, KeyArg, NameOpt,
-                                   NationalNumberOpt, ResidenceRegionOpt, ShowIdOpt,
-                                   parse_date_option)
+from xueji_cli.cli.options import (
+    AddressOpt,
+    BirthOpt,
+    DateOpt,
+    DryRunOpt,
+    EthnicityOpt,
+    GenderOpt,
+    GuardianHukouRegionOpt,
+    GuardianNameOpt,
+    GuardianPhoneOpt,
+    HukouRegionOpt,
+    IdNumberOpt,
+    IdTypeOpt,
+    JsonOpt,
+    KeyArg,
+    NameOpt,
+    NationalNumberOpt,
+    ResidenceRegionOpt,
+    ShowIdOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -26,9 +42,9 @@ ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
-    from xueji_cli.values import codes, fields
     from xueji_cli.records.enrollment.applicant import Collector
     from xueji_cli.records.transfer.applying import Application
+    from xueji_cli.values import codes, fields
 
     code = codes.parse_code("transfer_reason", reason) if reason else None
     if reason and not code:
@@ -42,8 +58,8 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
 
 def _done(ws, session, view, reveal: bool) -> dict:
     from xueji_cli.cli.views.transfers import case_dict
-    from xueji_cli.values import dates
     from xueji_cli.records.directory import students
+    from xueji_cli.values import dates
 
     return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session), reveal)
 
@@ -100,8 +116,8 @@ def out(
     """本目录的学生申请转学(转出,或转入本目录另一所学校)。线路由两校所在地的区划代码判定,
     检查转学原因与证明材料、开学两周、毕业年级、处分和转入班额。"""
     with guard(json_out, subject=key):
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.transfer import applying as transfer
+        from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
 
         if to and (to_school or to_region):
@@ -167,8 +183,8 @@ def in_(
                 from_region=from_region, hukou_region=hukou_region, guardian_name=guardian_name,
                 guardian_hukou_region=guardian_hukou_region, guardian_phone=guardian_phone,
                 residence_region=residence_region, address=address))
-        from xueji_cli.values import dates
         from xueji_cli.records.transfer import applying as transfer
+        from xueji_cli.values import dates
 
         app_ = _application(reason or certified.reason, reason_detail or certified.reason_detail,
                             evidence, special_reason or certified.special_reason, class_, extra)
@@ -195,8 +211,8 @@ def approve(
 ) -> None:
     """登记一级审批(按线路顺序:转出学校 → 中心校 → 教育局),并说明还缺哪些。"""
     with guard(json_out, subject=case):
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.values import dates, fields
 
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.approve(
@@ -226,8 +242,8 @@ def complete(
     """办结:转出的学籍注销(备注转出日期和去向),转入的学生在接收年级末尾编新学籍号
     (备注转入日期和原学校),全国学籍号不变。审批不齐的拒绝办理。"""
     with guard(json_out, subject=case):
-        from xueji_cli.values import dates, fields
         from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
 
         try:
@@ -255,8 +271,8 @@ def cancel(
 ) -> None:
     """撤回未办结的转学案件(学籍不变,记录保留)。"""
     with guard(json_out, subject=case):
-        from xueji_cli.values import dates
         from xueji_cli.records.transfer import workflow as transfer
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.withdraw(
@@ -326,8 +342,8 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
-        from xueji_cli.records.transfer import (cases as transfer_cases,
-                                                certificate as transfer_paper)
+        from xueji_cli.records.transfer import cases as transfer_cases
+        from xueji_cli.records.transfer import certificate as transfer_paper
 
         issued = parse_date_option(date)
         ws = workspace(ctx)

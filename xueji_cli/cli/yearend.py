@@ -8,8 +8,15 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import (CapDecisionOpt, DateOpt, JsonOpt, KeyArg, ShowIdOpt, convert,
-                                   parse_date_option)
+from xueji_cli.cli.options import (
+    CapDecisionOpt,
+    DateOpt,
+    JsonOpt,
+    KeyArg,
+    ShowIdOpt,
+    convert,
+    parse_date_option,
+)
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -63,8 +70,8 @@ def promote(
     外出借读学生在本校升级毕业(BOR-5);来本校借读的学生由原学校办理。
     每人一条变动记录,全部在一个事务中写入;同一学年不能升级两次。"""
     with guard(json_out):
-        from xueji_cli.values import dates
         from xueji_cli.records.lifecycle import graduates, yearend
+        from xueji_cli.values import dates
         from xueji_cli.values.errors import InputError
 
         holds, reasons = hold or [], reason or []
@@ -241,8 +248,8 @@ def repeat(
     升级之前决定的留级用 xueji promote --hold 办理。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
-        from xueji_cli.values import dates
         from xueji_cli.records.lifecycle import yearend
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)

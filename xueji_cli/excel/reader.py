@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xueji_cli.excel import columns as rc
-from xueji_cli.values.errors import InputError
 from xueji_cli.excel.files import file_error, open_workbook, prefetched_sheet, visible_sheets
+from xueji_cli.values.errors import InputError
 
 __all__ = ["open_workbook"]  # the reader's callers open the files through it
 

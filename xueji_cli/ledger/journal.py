@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from xueji_cli.values import codes
-from xueji_cli.values.dates import now
 from xueji_cli.ledger.projection import PROJECTED
 from xueji_cli.store.inserts import insert_many, insert_rows
+from xueji_cli.values import codes
+from xueji_cli.values.dates import now
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -10,13 +10,13 @@ from pathlib import Path
 from openpyxl.styles import Font
 from sqlmodel import Session
 
-from xueji_cli.values import codes
 from xueji_cli.excel import sheets
+from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text
 from xueji_cli.records.directory import students
+from xueji_cli.reports.monthly.sheet import fit_rows
+from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
 from xueji_cli.values.privacy import show
-from xueji_cli.reports.monthly.sheet import fit_rows
-from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text
 
 
 def _region(code: str | None) -> str:

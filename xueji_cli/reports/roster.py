@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
-from xueji_cli.values import codes
 from xueji_cli.excel import columns as rc
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.values import codes
 
 PLAIN = (  # header, key: the plain roster, in the order written
     ("学籍号", "record.local_number"), ("姓名", "name"), ("性别", "gender"),

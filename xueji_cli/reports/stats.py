@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from xueji_cli.values import codes
 from xueji_cli.ledger.models import JournalEntry
-from xueji_cli.reports.monthly.flags import missing_evidence
-from xueji_cli.values.privacy import show
 from xueji_cli.ledger.timeline import RosterRow, at_school, on_register, roster_as_of
-from xueji_cli.store.settings import Settings
+from xueji_cli.reports.monthly.flags import missing_evidence
 from xueji_cli.rules.enrollment import school_age_cutoff
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
 from xueji_cli.values.dates import full_years
+from xueji_cli.values.privacy import show
 
 ADMITTING = ("enroll", "transfer_in", "borrow_in")
 

@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from xueji_cli.values.privacy import mask_national
 from xueji_cli.rules.identity import NATIONAL_FORMAT, RESIDENT_ID, check_national_number
+from xueji_cli.values.privacy import mask_national
 
 LOCAL_FORMAT = re.compile(r"^\d{14}$")
 

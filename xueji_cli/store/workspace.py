@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xueji_cli.store import settings as settings_mod
-from xueji_cli.values.errors import DirectoryError
 from xueji_cli.store.settings import SETTINGS_FILE, Settings
+from xueji_cli.values.errors import DirectoryError
 
 
 def find_directory(explicit: str | None, start: Path | None = None) -> Path:
@@ -70,7 +70,6 @@ def open_workspace(explicit: str | None, check_schema: bool = True) -> Workspace
 def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> Workspace:
     """Create a directory: xueji.toml and xueji.db at the newest schema."""
     from xueji_cli.store.database import DB_FILE
-
     from xueji_cli.values.errors import InputError
 
     if not name.strip():

@@ -32,16 +32,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes, fields
 from xueji_cli.ledger import journal
+from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory import students
 from xueji_cli.records.enrollment.applicant import Collector
-from xueji_cli.values.errors import InputError, NotFound, Refused
-from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.store.settings import Settings
-from xueji_cli.rules.dates import check_not_far_ahead
-from xueji_cli.values.violation import Violation
 from xueji_cli.rules import borrowing as rules
+from xueji_cli.rules.dates import check_not_far_ahead
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes, fields
+from xueji_cli.values.errors import InputError, NotFound, Refused
+from xueji_cli.values.violation import Violation
 
 CASE_PREFIX = "JD"  # 借读
 CASE_FORMAT = re.compile(r"^JD\d{4}-\d{4}$")

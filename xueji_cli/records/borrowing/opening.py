@@ -12,23 +12,23 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
-from xueji_cli.records.enrollment import admission as enrollment
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import schools, students
+from xueji_cli.ledger.models import Person, School, ServiceArea, Student
 from xueji_cli.records.borrowing.loans import Terms, next_case_ref
-from xueji_cli.values.dates import now
+from xueji_cli.records.directory import schools, students
+from xueji_cli.records.enrollment import admission as enrollment
 from xueji_cli.records.enrollment.admission import entry_year_for
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.lookups import Lookups
-from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.ledger.models import Person, School, ServiceArea, Student
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation, split, warning
 from xueji_cli.rules import borrowing as rules
 from xueji_cli.rules import enrollment as enrollment_rules
 from xueji_cli.rules import identity
 from xueji_cli.rules.dates import check_not_far_ahead
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.dates import now
+from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.values.violation import Violation, split, warning
 
 
 @dataclass

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from xueji_cli.ledger import journal
-from xueji_cli.values.dates import today
 from xueji_cli.ledger.models import JournalEntry, Student
+from xueji_cli.values.dates import today
 
 KIND = "access"
 # Commands that note each student they show; every other command with --show-id is noted

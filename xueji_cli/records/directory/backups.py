@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xueji_cli.store import sqlite
-from xueji_cli.values.errors import DirectoryError, InputError, file_reason
 from xueji_cli.store.database import DB_FILE, REVISIONS, Store
+from xueji_cli.values.errors import DirectoryError, InputError, file_reason
 
 TABLES = {"school", "person", "student", "journal", "alembic_version"}
 GUARDS = {"journal_no_update", "journal_no_delete"}

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from xueji_cli.ledger.models import School, ServiceArea, Student
+from xueji_cli.store.settings import SCHOOL_TYPES
 from xueji_cli.values import fields
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.ledger.models import School, ServiceArea, Student
 from xueji_cli.values.school_codes import normalise_code, not_found
-from xueji_cli.store.settings import SCHOOL_TYPES
 from xueji_cli.values.violation import Violation
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.values import codes
 from xueji_cli.values.dates import parse_month
 from xueji_cli.values.errors import InputError, NotFound
-from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.values.privacy import mask_id
 from xueji_cli.values.fields import normalise_id_number
+from xueji_cli.values.privacy import mask_id
 
 KEY_HELP = "14位学籍号、全国学籍号(G/J/L开头)或18位身份证号"
 ACTIVE_FIRST = {"active": 0, "suspended": 1, "borrowed_out": 2}

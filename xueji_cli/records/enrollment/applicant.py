@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from stdnum.cn import ric
 
+from xueji_cli.rules.identity import check_id_number, gender_from_id
 from xueji_cli.values import fields
 from xueji_cli.values.violation import Violation
-from xueji_cli.rules.identity import check_id_number, gender_from_id
 
 
 @dataclass(slots=True)  # a roster holds thousands of them

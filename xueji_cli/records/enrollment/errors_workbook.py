@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xueji_cli.excel import reader as roster_reader, sheets
+from xueji_cli.excel import reader as roster_reader
+from xueji_cli.excel import sheets
 
 if TYPE_CHECKING:
     from xueji_cli.records.enrollment.intake import Batch, Row

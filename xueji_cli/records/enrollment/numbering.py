@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from xueji_cli.rules.numbering import (
+    LOCAL_FORMAT,
+    NumberedRecord,
+    check_numbers,
+    local_number,
+    local_prefix,
+)
+from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.errors import Refused
-from xueji_cli.store.settings import Settings
 from xueji_cli.values.violation import Violation
-from xueji_cli.rules.numbering import (LOCAL_FORMAT, NumberedRecord, check_numbers,
-                                       local_number, local_prefix)
 
 if TYPE_CHECKING:
     from sqlmodel import Session

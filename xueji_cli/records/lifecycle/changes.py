@@ -13,18 +13,17 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import students
-from xueji_cli.records.enrollment.lookups import Lookups
-from xueji_cli.values.errors import Refused
 from xueji_cli.ledger.models import JournalEntry
-from xueji_cli.store.settings import Settings
+from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
-from xueji_cli.values.violation import Violation, split
+from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.enrollment import check_class_cap
-
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.errors import Refused
+from xueji_cli.values.violation import Violation, split
 
 # The status each way of leaving gives the record.
 LEAVING = {

@@ -21,21 +21,20 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes, fields
-from xueji_cli.records.directory import students
-from xueji_cli.records.enrollment.applicant import Collector
-from xueji_cli.records.lifecycle.changes import check_when, write
-from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.check import Difference
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.values.privacy import mask_id, mask_national
+from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
-from xueji_cli.records.lifecycle.undo import (person_changes, person_value,
-                                              set_person_value)
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation
+from xueji_cli.records.enrollment.applicant import Collector
+from xueji_cli.records.lifecycle.changes import check_when, write
+from xueji_cli.records.lifecycle.undo import person_changes, person_value, set_person_value
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.identity import RESIDENT_ID, check_id_number
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes, fields
+from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.values.privacy import mask_id, mask_national
+from xueji_cli.values.violation import Violation
 
 OPTION_FIELD = {"name": "name", "gender": "gender", "birth_date": "birth", "id_number": "id_number"}
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
-from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.excel import sheets
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.records.lifecycle.undo import undone_ids
+from xueji_cli.values import codes
 
 HEADERS = ["序号", "学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "民族",
            "班级", "入学年份", "毕业日期", "备注"]

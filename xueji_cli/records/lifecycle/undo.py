@@ -25,15 +25,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.values.errors import NotFound, Refused
-from xueji_cli.ledger.projection import fold
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.ledger.projection import fold
 from xueji_cli.records.directory.students import Found
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation
 from xueji_cli.rules.changes import check_effective
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.errors import NotFound, Refused
+from xueji_cli.values.violation import Violation
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "id_type", "id_number")
 

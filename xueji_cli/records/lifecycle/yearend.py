@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import schools as schools_mod, students
-from xueji_cli.values.errors import InputError, Refused, XuejiError
-from xueji_cli.ledger.projection import fold
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.store.settings import Settings
+from xueji_cli.ledger.projection import fold
+from xueji_cli.records.directory import schools as schools_mod
+from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
-from xueji_cli.rules.dates import check_not_far_ahead
-from xueji_cli.values.violation import Violation, split, warning
 from xueji_cli.rules import changes as rules
+from xueji_cli.rules.dates import check_not_far_ahead
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.errors import InputError, Refused, XuejiError
+from xueji_cli.values.violation import Violation, split, warning
 
 TURN_KINDS = ("promote", "graduate", "repeat")
 

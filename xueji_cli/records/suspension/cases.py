@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
-from xueji_cli.records.directory import students
-from xueji_cli.values.errors import Refused
 from xueji_cli.ledger.models import JournalEntry, Student
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation
+from xueji_cli.records.directory import students
 from xueji_cli.rules import suspension as rules
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.errors import Refused
+from xueji_cli.values.violation import Violation
 
 KINDS = ("suspend", "suspend_extend", "resume")
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from openpyxl.styles import Alignment, Font
 
-from xueji_cli.values import codes
 from xueji_cli.excel import sheets
-from xueji_cli.values.privacy import show
 from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.privacy import show
 
 COLUMNS = 6
 WIDTHS = [11, 17, 11, 17, 11, 19]

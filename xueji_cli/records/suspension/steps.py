@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
+from xueji_cli.ledger.models import JournalEntry, School, Student
 from xueji_cli.records.directory import students
 from xueji_cli.records.suspension.cases import Case, cases_of, open_case
-from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.ledger.models import JournalEntry, School, Student
-from xueji_cli.store.settings import Settings
-from xueji_cli.rules.dates import check_not_far_ahead
-from xueji_cli.values.violation import Violation, split
 from xueji_cli.rules import suspension as rules
+from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.rules.enrollment import check_class_cap
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.values.violation import Violation, split
 
 # On the register of their school (在籍): at school, suspended, or borrowing elsewhere.
 ON_REGISTER = ("active", "suspended", "borrowed_out")

@@ -13,20 +13,27 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import schools, students
-from xueji_cli.values.dates import now
-from xueji_cli.values.errors import Refused
 from xueji_cli.ledger.models import School, Student, TransferCase
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation, split, warning
-from xueji_cli.rules import transfer as rules
-from xueji_cli.records.transfer.cases import (CASE_PREFIX, CaseView, Certified, Incoming,
-                                              cases_of, region_or_violation, school_label,
-                                              views)
+from xueji_cli.records.directory import schools, students
+from xueji_cli.records.transfer.cases import (
+    CASE_PREFIX,
+    CaseView,
+    Certified,
+    Incoming,
+    cases_of,
+    region_or_violation,
+    school_label,
+    views,
+)
 from xueji_cli.records.transfer.conditions import arrival_checks, class_checks, leaving_checks
 from xueji_cli.records.transfer.workflow import reason_text, record_approval
+from xueji_cli.rules import transfer as rules
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.dates import now
+from xueji_cli.values.errors import Refused
+from xueji_cli.values.violation import Violation, split, warning
 
 
 @dataclass

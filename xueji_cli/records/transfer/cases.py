@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from xueji_cli.ledger.models import JournalEntry, Person, School, ServiceArea, Student, TransferCase
 from xueji_cli.records.directory import schools, students
-from xueji_cli.values.errors import InputError, NotFound
-from xueji_cli.ledger.models import (JournalEntry, Person, School, ServiceArea, Student,
-                                     TransferCase)
-from xueji_cli.values.violation import Violation
 from xueji_cli.rules import transfer as rules
+from xueji_cli.values.errors import InputError, NotFound
+from xueji_cli.values.violation import Violation
 
 CASE_PREFIX = "ZX"
 STEP_KINDS = ("transfer_apply", "transfer_approve", "transfer_withdraw", "transfer_out",

@@ -19,14 +19,14 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from xueji_cli.values import codes, fields
 from xueji_cli.excel import sheets
-from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.models import Person, Student
-from xueji_cli.values.privacy import show
 from xueji_cli.records.transfer.cases import CaseView, Certified, Incoming
-from xueji_cli.values.violation import Violation, warning
 from xueji_cli.rules import transfer as rules
+from xueji_cli.values import codes, fields
+from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.values.privacy import show
+from xueji_cli.values.violation import Violation, warning
 
 FORMAT = "xueji-transfer-certificate"
 VERSION = "1"

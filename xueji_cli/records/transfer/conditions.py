@@ -9,15 +9,15 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
-from xueji_cli.records.transfer import sanctions
-from xueji_cli.records.directory import students
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation, warning
+from xueji_cli.records.directory import students
+from xueji_cli.records.transfer import sanctions
+from xueji_cli.records.transfer.cases import Incoming, school_label
 from xueji_cli.rules import identity
 from xueji_cli.rules import transfer as rules
-from xueji_cli.records.transfer.cases import Incoming, school_label
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.violation import Violation, warning
 
 
 def class_checks(session: Session, settings: Settings, school: School, grade: int,

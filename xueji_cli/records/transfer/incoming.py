@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xueji_cli.values import fields
-from xueji_cli.records.transfer import certificate as transfer_paper
 from xueji_cli.records.enrollment.applicant import Collector, from_options
+from xueji_cli.records.transfer import certificate as transfer_paper
+from xueji_cli.records.transfer.cases import Certified, Incoming
+from xueji_cli.values import fields
 from xueji_cli.values.errors import InputError
 from xueji_cli.values.labels import OPTION
-from xueji_cli.records.transfer.cases import Certified, Incoming
 
 IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number", "ethnicity",
             "from_school", "from_region")

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import students
-from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.records.directory import students
+from xueji_cli.values import codes
+from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.values.violation import Violation
 
 PREFIX = "CF"

@@ -12,20 +12,25 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from xueji_cli.values import codes
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import students
-from xueji_cli.values.dates import now
-from xueji_cli.records.enrollment.admission import entry_year_for
-from xueji_cli.values.errors import Refused
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student, TransferCase
+from xueji_cli.records.directory import students
+from xueji_cli.records.enrollment.admission import entry_year_for
 from xueji_cli.records.enrollment.numbering import Sequencer, prefix_for
-from xueji_cli.store.settings import Settings
-from xueji_cli.values.violation import Violation, split
-from xueji_cli.rules import transfer as rules
 from xueji_cli.records.transfer.cases import CaseView, Incoming, get, school_label
-from xueji_cli.records.transfer.conditions import (ENDED_HERE, arrival_checks, class_checks,
-                                                   leaving_checks, person_matches)
+from xueji_cli.records.transfer.conditions import (
+    ENDED_HERE,
+    arrival_checks,
+    class_checks,
+    leaving_checks,
+    person_matches,
+)
+from xueji_cli.rules import transfer as rules
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.dates import now
+from xueji_cli.values.errors import Refused
+from xueji_cli.values.violation import Violation, split
 
 
 def _require_open(view: CaseView) -> None:

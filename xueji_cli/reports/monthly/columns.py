@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from xueji_cli.values import codes
 from xueji_cli.ledger.timeline import config
+from xueji_cli.values import codes
 
 
 @dataclass(frozen=True)

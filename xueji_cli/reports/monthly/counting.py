@@ -16,11 +16,11 @@ import datetime as dt
 from collections import Counter
 from typing import NamedTuple
 
-from xueji_cli.values import codes
 from xueji_cli.ledger.projection import transitions
 from xueji_cli.ledger.timeline import Step, Tally, Timeline, on_register, place, states_at
 from xueji_cli.reports.monthly.columns import Role, kind_group, kind_label, reversal_kinds, role_of
 from xueji_cli.reports.monthly.report import Cells, Change, Discrepancy
+from xueji_cli.values import codes
 
 STAYS = {"within": "在籍人数不变(休学/复学)", "borrow": "在籍人数不变(借读)"}
 

@@ -18,8 +18,6 @@ import datetime as dt
 from sqlalchemy import select
 from sqlmodel import Session
 
-from xueji_cli.values.dates import parse_month
-from xueji_cli.values.errors import InputError
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.ledger.timeline import REPORTED, Tally, Timeline, at_school_statuses
 from xueji_cli.reports.monthly.columns import unmapped_warnings
@@ -27,6 +25,8 @@ from xueji_cli.reports.monthly.counting import count_month, fold_touched, tallie
 from xueji_cli.reports.monthly.flags import flag
 from xueji_cli.reports.monthly.reconcile import check_records, dedupe, reconcile
 from xueji_cli.reports.monthly.report import Cells, Change, Report
+from xueji_cli.values.dates import parse_month
+from xueji_cli.values.errors import InputError
 
 # What the change list shows of each of the month's entries.
 ENTRY_COLUMNS = (JournalEntry.id, JournalEntry.reason, JournalEntry.evidence,

@@ -4,12 +4,11 @@ reports/monthly/data.py."""
 
 from __future__ import annotations
 
-from xueji_cli.values import codes
+from xueji_cli.ledger.timeline import at_school, on_register
 from xueji_cli.reports.monthly.columns import column_labels, kind_label
 from xueji_cli.reports.monthly.report import Change, Discrepancy, Report, Row
+from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
-from xueji_cli.ledger.timeline import at_school, on_register
-
 
 BALANCE = ("closing = opening + in.enrolled + in.transferred_in + in.other"
            " − out.transferred_out − out.withdrawn − out.died − out.graduated − out.other;"

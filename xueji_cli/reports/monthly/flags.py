@@ -12,12 +12,12 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from xueji_cli.values import codes
-from xueji_cli.values.dates import china_time
 from xueji_cli.ledger.models import JournalEntry
 from xueji_cli.ledger.timeline import config
 from xueji_cli.reports.monthly.columns import kind_group
 from xueji_cli.reports.monthly.report import Report
+from xueji_cli.values import codes
+from xueji_cli.values.dates import china_time
 
 
 @cache

@@ -24,16 +24,31 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from xueji_cli.values import codes
 from xueji_cli.ledger.models import JournalEntry, School, Student
 from xueji_cli.ledger.projection import fold, transitions
-from xueji_cli.ledger.timeline import (COUNTED, STEP_COLUMNS, STORED_COLUMNS, Step, Tally,
-                                       _step, key_of, on_register, place, state_on,
-                                       stored_state)
+from xueji_cli.ledger.timeline import (
+    COUNTED,
+    STEP_COLUMNS,
+    STORED_COLUMNS,
+    Step,
+    Tally,
+    _step,
+    key_of,
+    on_register,
+    place,
+    state_on,
+    stored_state,
+)
 from xueji_cli.reports.monthly.columns import reversal_kinds, role_of
-from xueji_cli.reports.monthly.counting import (Effect, Touched, describe, register_place,
-                                                wrong_effect)
+from xueji_cli.reports.monthly.counting import (
+    Effect,
+    Touched,
+    describe,
+    register_place,
+    wrong_effect,
+)
 from xueji_cli.reports.monthly.report import Discrepancy, Row
+from xueji_cli.values import codes
 
 FIELD = {"school_id": "学校", "kind": "学籍种类", "grade": "年级", "status": "学籍状态"}
 SAYS = {1: "增加(进入在籍)", -1: "减少(离开在籍)", 0: "在籍人数不变"}

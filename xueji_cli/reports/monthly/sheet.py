@@ -11,11 +11,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from xueji_cli.excel import sheets
+from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text, set_value
 from xueji_cli.reports.monthly import document as core
 from xueji_cli.reports.monthly.report import Report
-from xueji_cli.excel import sheets
-from xueji_cli.excel.sheets import (BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text,
-                                    set_value)
 
 # (group header, [(column header, value of a row)]) — the form's columns left to right.
 GROUPS = [
