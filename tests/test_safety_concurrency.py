@@ -208,7 +208,7 @@ def test_locked_past_the_wait_as_a_whole_process(short_wait):
 
 
 def test_a_roster_import_waits_for_the_lock_then_says_so(short_wait, xueji, tmp_path):
-    """The September intake opens its own sqlite3 connection (records/enrollment/sqlite_target.py): the same busy
+    """The September intake opens its own sqlite3 connection (store/sqlite_writer.py): the same busy
     wait, the same message, nothing written; a dry run reads while the lock is held."""
     import rosters
 

@@ -116,7 +116,7 @@ SHOW_ID_CASES = {
     "student list": (("student", "list"), [LOCAL_BOY, LOCAL_GIRL]),
     "enroll": (None, ["02262600100004"]),  # the second child enrolled by the test
 }
-# Commands noted by the option itself (cli/common.py), by command and masked arguments.
+# Commands noted by the option itself (cli/workspace.py), by command and masked arguments.
 GENERIC_CASES = {"log": ("log",), "borrow list": ("borrow", "list"),
                  "transfer list": ("transfer", "list")}
 

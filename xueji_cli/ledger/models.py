@@ -1,7 +1,7 @@
 """The store: schools, persons, student records (学籍) and the change journal.
 
 Tables are singular classes with ASCII snake_case fields; the Chinese labels the
-registrar sees live in cli/labels.py. Alembic owns the schema (migrations/): a change
+registrar sees live in values/labels.py. Alembic owns the schema (migrations/): a change
 here needs a migration, and tests/test_migrations.py fails until it has one.
 
 The journal is the source of truth. The `student` row is a projection of it: every

@@ -18,7 +18,7 @@ from xueji_cli.values.dates import today
 
 KIND = "access"
 # Commands that note each student they show; every other command with --show-id is noted
-# by cli/common.py (command and masked arguments) before it runs.
+# by cli/workspace.py (command and masked arguments) before it runs.
 PRECISE = frozenset({"enroll", "student show", "student list"})
 
 
