@@ -34,6 +34,25 @@ def classify_key(key: str) -> tuple[str, str]:
                      f"用{KEY_HELP}指明学生")
 
 
+
+def held_for(session: Session, id_number: str, national_number: str, name: str, birth,
+             guardian_name: str | None = None) -> list[tuple[Student, Person, School]]:
+    """The records already held for a person (NUM-7, one person one record), looked up as
+    the person is known best: by ID number, else by national number, else by name and
+    birth date (and the guardian's name, when given)."""
+    query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
+             .join(School, School.id == Student.school_id))
+    if id_number:
+        where = Person.id_number == id_number
+    elif national_number:
+        where = Student.national_number == national_number
+    else:
+        where = (Person.name == name) & (Person.birth_date == birth)
+        if guardian_name:
+            where = where & (Person.guardian_name == guardian_name)
+    return list(session.exec(query.where(where)))
+
+
 @dataclass
 class Found:
     student: Student

@@ -171,29 +171,16 @@ class Lookups:
             return [{**m, "by": by, "by_label": by_label} for m in held
                     if by != "name" or not applicant.guardian_name
                     or m["guardian_name"] == applicant.guardian_name]
-        from sqlmodel import select
+        from xueji_cli.records.directory.students import held_for
 
-        from xueji_cli.ledger.models import Person, School, Student
-
-        found = []
-        query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
-                 .join(School, School.id == Student.school_id))
-        if applicant.id_number:
-            where = Person.id_number == applicant.id_number
-        elif applicant.national_number:
-            where = Student.national_number == applicant.national_number
-        elif applicant.guardian_name:
-            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth) \
-                & (Person.guardian_name == applicant.guardian_name)
-        else:
-            where = (Person.name == applicant.name) & (Person.birth_date == applicant.birth)
         by, by_label = _match_by(applicant)
-        for student, person, school in self.session.exec(query.where(where)):
-            found.append({"by": by, "by_label": by_label, **match(
-                school.code, school.name, student.local_number, student.status, person.name,
-                person.gender, person.birth_date, student.grade, student.class_no,
-                person.guardian_name)})
-        return found
+        return [{"by": by, "by_label": by_label, **match(
+                    school.code, school.name, student.local_number, student.status, person.name,
+                    person.gender, person.birth_date, student.grade, student.class_no,
+                    person.guardian_name)}
+                for student, person, school in held_for(
+                    self.session, applicant.id_number, applicant.national_number, applicant.name,
+                    applicant.birth, applicant.guardian_name)]
 
     def accept(self, applicant: Applicant, school: School, label: object) -> None:
         """Count a child this batch will enroll (class caps, duplicates across rows).

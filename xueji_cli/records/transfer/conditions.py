@@ -63,15 +63,8 @@ ENDED_HERE = ("transferred_out", "borrow_ended")
 
 
 def person_matches(session: Session, person: Incoming) -> list[tuple[Student, Person, School]]:
-    query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
-             .join(School, School.id == Student.school_id))
-    if person.id_number:
-        where = Person.id_number == person.id_number
-    elif person.national_number:
-        where = Student.national_number == person.national_number
-    else:
-        where = (Person.name == person.name) & (Person.birth_date == person.birth)
-    return list(session.exec(query.where(where)))
+    return students.held_for(session, person.id_number, person.national_number, person.name,
+                             person.birth)
 
 
 def arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation], str | None]:
