@@ -62,7 +62,7 @@ def record(
 
 def create_records(session: Session, kind: str, effective_date: dt.date, operator: str,
                    items: list[tuple[dict, dict, dict]]) -> list[int]:
-    """The bulk form of record() for records created by their first entry: each item is
+    """The many-records form of record() for records created by their first entry: each item is
     (the record's own fields, `sets`, the entry's other fields), the items' dicts with
     the same keys in the same order. Each record is inserted with its `sets` applied and
     each entry appended, in the caller's transaction, with SQLAlchemy Core executemany.

@@ -75,20 +75,20 @@ def schema_revision(path: Path, timeout: float) -> str | None:
     return row[0] if row else None
 
 
-# A bulk write (a September roster) inserts about 1 KiB of table and index pages per row.
+# A large write (a September roster) inserts about 1 KiB of table and index pages per row.
 # SQLite's default page cache (2 MB) spills dirty pages to the WAL in the middle of the
 # transaction and modifies them again and again; a cache that holds the whole transaction
 # writes each page once, at the commit. The cache is only memory (no effect on durability).
-BULK_CACHE_KIB_PER_ROW = 1
-BULK_CACHE_MAX_KIB = 160 * 1024
+WRITE_CACHE_KIB_PER_ROW = 1
+WRITE_CACHE_MAX_KIB = 160 * 1024
 
 
 @contextlib.contextmanager
-def bulk_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
-    """A page cache large enough for `rows` rows of a bulk insert, for the duration of
+def write_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """A page cache large enough for `rows` rows of a large insert, for the duration of
     the block (the connection's own setting is restored afterwards)."""
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
-    wanted = min(BULK_CACHE_MAX_KIB, 8 * 1024 + rows * BULK_CACHE_KIB_PER_ROW)
+    wanted = min(WRITE_CACHE_MAX_KIB, 8 * 1024 + rows * WRITE_CACHE_KIB_PER_ROW)
     if before < 0 and -before >= wanted or before > 0 and before * 4 >= wanted:
         yield
         return
@@ -99,11 +99,11 @@ def bulk_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-_checkpoints: list = []  # threads copying a committed bulk write into the database file
+_checkpoints: list = []  # threads copying a committed large write into the database file
 
 
 def checkpoint_later(path: Path, timeout: float) -> None:
-    """After a bulk write committed with its automatic checkpoint turned off (PRAGMA
+    """After a large write committed with its automatic checkpoint turned off (PRAGMA
     wal_autocheckpoint = 0 on the writer's connection): copy the write-ahead log into the
     database file in a thread, while the caller reports and tidies up. The data is on
     the disk already (the commit synced the log, synchronous FULL); the checkpoint is

@@ -67,8 +67,8 @@ class SqliteWriter:
         return sqlite.next_ids(self.conn, table, count)
 
     def page_cache(self, rows: int) -> contextlib.AbstractContextManager[None]:
-        """A page cache that holds `rows` new rows, for the block (sqlite.bulk_cache)."""
-        return sqlite.bulk_cache(self.conn, rows)
+        """A page cache that holds `rows` new rows, for the block (sqlite.write_cache)."""
+        return sqlite.write_cache(self.conn, rows)
 
     def insert(self, table: str, keys: tuple, rows: list[tuple]) -> None:
         """executemany of `rows` (values of `keys`), each column's values stored as
