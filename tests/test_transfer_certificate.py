@@ -11,22 +11,20 @@ import openpyxl
 import pytest
 
 from synthetic import make_id
-from transferkit import ELSEWHERE, MOVE, OTHER_TOWN, ok, out, pupil, refused, town  # noqa: F401
+from transferkit import (  # noqa: F401
+    ELSEWHERE,
+    MOVE,
+    OTHER_TOWN,
+    ok,
+    other,
+    out,
+    pupil,
+    refused,
+    town,
+)
 
 FIRST = "02262600100001"
 CHILD = make_id("2020-03-05", seq=77)
-
-
-@pytest.fixture
-def other(tmp_path, template_dir, xueji_at):
-    """A second directory: the township of 130283106 (西山镇), its central school 001."""
-    path = tmp_path / "other"
-    path.mkdir()
-    for name in ("xueji.toml", "xueji.db"):
-        shutil.copy(template_dir / name, path / name)
-    ok(xueji_at(path, "school", "add", "--code", "001", "--name", "西山镇中心小学", "--central",
-                "--service-area", "130283106"))
-    return path
 
 
 @pytest.fixture
@@ -202,3 +200,22 @@ def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
     blocker.write_text("x")
     result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", blocker / "c.xlsx"))
     assert "无法保存" in result.stderr
+
+
+def test_a_version_1_data_sheet_is_still_read(certificate, other, xueji_at, as_json):
+    """TRF-8 between directories that upgrade at different times: a sheet of version 1
+    (no school year of the grade) is read, its checksum checked by version 1's fields."""
+    from xueji_cli.records.transfer.certificate import _checksum
+
+    wb = openpyxl.load_workbook(certificate)
+    ws = wb["数据"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    ws.delete_rows(rows["school_year"][0].row)
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    rows["version"][2].value = "1"
+    values = {key: str(row[2].value or "") for key, row in rows.items()}
+    rows["checksum"][2].value = _checksum(values, "1")
+    wb.save(certificate)
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
+                               "001", "--class", "3", "--json")))
+    assert not [w for w in case["warnings"] if w["rule"] == "TRF-8"]

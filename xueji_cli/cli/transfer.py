@@ -344,14 +344,16 @@ def certificate(
 
         from xueji_cli.records.transfer import cases as transfer_cases
         from xueji_cli.records.transfer import certificate as transfer_paper
+        from xueji_cli.records.transfer.placement import grade_year
 
         issued = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session() as session:
             view = transfer_cases.get(session, case)
             transfer_cases.check_certificate(view)
-            values = transfer_paper.certificate_values(view, view.student, view.person,
-                                                       ws.settings.name, issued)
+            values = transfer_paper.certificate_values(
+                view, view.student, view.person, ws.settings.name, issued,
+                grade_year(session, ws.settings, view))
             written = transfer_paper.write(Path(xlsx), view, values, show_id)  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})

@@ -7,6 +7,10 @@ them whole, because the receiving school needs them to check the child (NUM-5, N
 NUM-7) and the national number travels unchanged. The file is saved readable by its owner
 only (excel/sheets.py). A checksum over the data sheet tells the receiving side whether it
 was changed after it was issued.
+
+Version 2 of the data sheet adds the school year the grade belongs to (`school_year`), so
+that the receiving school places the pupil in his cohort whatever the date (TRF-5, NUM-3);
+version 1 sheets are still read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font
@@ -29,7 +34,9 @@ from xueji_cli.values.privacy import show
 from xueji_cli.values.violation import Violation, warning
 
 FORMAT = "xueji-transfer-certificate"
-VERSION = "1"
+VERSION = "2"
+READABLE = ("1", "2")
+ADDED_IN_2 = ("school_year",)
 DATA_SHEET = "数据"
 COPIES = ("第一联 转出学校存根", "第二联 转出学校所在地教育局(中心校)存",
           "第三联 转入学校存", "第四联 转入学校所在地教育局存")
@@ -45,7 +52,8 @@ FIELDS = [
     ("hukou_region", "户口所在地区划"), ("guardian_name", "监护人"),
     ("guardian_hukou_region", "监护人户口所在地区划"), ("guardian_phone", "监护人电话"),
     ("residence_region", "现住地区划"), ("address", "现住址"),
-    ("local_number", "原学籍号"), ("entry_year", "入学年份"), ("grade", "年级"), ("class", "班级"),
+    ("local_number", "原学籍号"), ("entry_year", "入学年份"), ("grade", "年级"),
+    ("school_year", "年级所属学年"), ("class", "班级"),
     ("status", "学籍状态"), ("approvals", "已登记的审批"), ("checksum", "校验码"),
 ]
 LABELS = dict(FIELDS)
@@ -60,16 +68,18 @@ BOXES = [
 WIDTHS = [11, 13, 9, 12, 11, 13, 11, 14]
 
 
-def _checksum(values: dict[str, str]) -> str:
-    payload = json.dumps({k: values.get(k, "") for k, _ in FIELDS if k != "checksum"},
-                         ensure_ascii=False, sort_keys=True)
+def _checksum(values: dict[str, str], version: str = VERSION) -> str:
+    keys = [k for k, _ in FIELDS if k != "checksum" and (version != "1" or k not in ADDED_IN_2)]
+    payload = json.dumps({k: values.get(k, "") for k in keys}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def certificate_values(view: CaseView, student: Student | None, person: Person | None,
-                       directory: str, issued_on: dt.date) -> dict[str, str]:
+                       directory: str, issued_on: dt.date,
+                       grade_year: int | None) -> dict[str, str]:
     """The data sheet's values (all text) for a case with a record in this directory, or
-    an arriving one (its data as received)."""
+    an arriving one (its data as received); `grade_year`: the school year the grade
+    belongs to (transfer/placement.grade_year)."""
     case = view.case
     incoming = Incoming.from_json(case.incoming) if case.incoming else None
     approvals = [{"step": e.details.get("step"), "level": e.approvals[0]["level"],
@@ -87,6 +97,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
         "to_school": view.to_school.name if view.to_school else case.to_name,
         "to_region": case.to_region,
         "approvals": json.dumps(approvals, ensure_ascii=False),
+        "school_year": str(grade_year) if grade_year else "",
     }
     if person is not None:
         values.update({
@@ -119,7 +130,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
     elif incoming is not None:
         values.update({"national_number": incoming.national_number,
                        "local_number": incoming.origin_local_number or "",
-                       "entry_year": "", "grade": str(case.grade),
+                       "entry_year": str(incoming.entry_year or ""), "grade": str(case.grade),
                        "class": str(incoming.origin_class or ""),
                        "status": codes.label("status", incoming.status)})
     values["checksum"] = _checksum(values)
@@ -261,8 +272,9 @@ def read_values(path: Path) -> dict[str, tuple[int, str]]:
     if found.get("format", (0, ""))[1] != FORMAT:
         raise InputError("from_file", f"{path.name} 的「{DATA_SHEET}」页不是 xueji 转学证明数据",
                          "请原学校用 xueji transfer certificate 重新开具")
-    if found.get("version", (0, ""))[1] != VERSION:
-        raise InputError("from_file", f"转学证明数据版本 {found['version'][1]} 不是本程序能读的版本 {VERSION}",
+    if found.get("version", (0, ""))[1] not in READABLE:
+        raise InputError("from_file", f"转学证明数据版本 {found.get('version', (0, ''))[1]} "
+                         f"不是本程序能读的版本({'、'.join(READABLE)})",
                          "请升级 xueji,或请原学校用同一版本开具")
     return found
 
@@ -321,6 +333,8 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         status=get("status", status) or "active",
         origin_local_number=get("local_number"),
         origin_class=get("class", fields.class_no),
+        entry_year=get("entry_year", _year),
+        grade_year=get("school_year", _year),
     )
     certified = Certified(
         origin_case_no=get("case_no"),
@@ -335,13 +349,19 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         approvals=_approvals(found, problems),
     )
     values = {k: t for k, (_r, t) in found.items()}
-    if values.get("checksum") != _checksum(values):
+    if values.get("checksum") != _checksum(values, values["version"]):
         certified.warnings.append(warning(
             "TRF-8", "from_file", "转学证明数据页在开具后被改动过(校验码不符)",
             "与纸质证明逐项核对;如有出入,请原学校重新开具"))
     if problems:
         raise Refused(problems)
     return person, certified, values
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"20\d\d", text):
+        raise ValueError(f"「{text}」不是年份(应为四位数字,如 2026)")
+    return int(text)
 
 
 def _approvals(found: dict, problems: list[Violation]) -> list[dict]:
