@@ -191,8 +191,9 @@ def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
     assert "不是 xueji 开具的转学证明" in result.stderr
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
-    assert "无法读取" in refused(xueji_at(other, "transfer", "in", "--from-file", junk,
-                                          "--school", "001", "--class", "1")).stderr
+    said = refused(xueji_at(other, "transfer", "in", "--from-file", junk, "--school", "001",
+                            "--class", "1")).stderr
+    assert "不是 Excel 表格" in said and "请原学校用 xueji transfer certificate 重新开具" in said
 
 
 def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
@@ -219,3 +220,34 @@ def test_a_version_1_data_sheet_is_still_read(certificate, other, xueji_at, as_j
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
                                "001", "--class", "3", "--json")))
     assert not [w for w in case["warnings"] if w["rule"] == "TRF-8"]
+
+
+def test_a_certificate_goes_through_the_file_guard(certificate, other, xueji_at, tmp_path):
+    """The certificate reader opens a file the way the roster reader does (excel/guard.py):
+    a member that would unpack to many times its size is refused before calamine reads it."""
+    import zipfile
+
+    bomb = tmp_path / "炸弹.xlsx"
+    shutil.copy(certificate, bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/pad.bin", b"\0" * (24 * 1024 * 1024))
+    assert bomb.stat().st_size < 200_000
+    said = refused(xueji_at(other, "transfer", "in", "--from-file", bomb, "--school", "001",
+                            "--class", "1")).stderr
+    assert "压缩炸弹" in said and "内部错误" not in said
+
+
+def test_deeply_nested_approvals_are_an_input_error(certificate, other, xueji_at, as_json):
+    """Nested data in a cell is measured before it is parsed: a 100,000-deep JSON in the
+    approvals cell is refused naming the cell, not a RecursionError."""
+    wb = openpyxl.load_workbook(certificate)
+    for row in wb["数据"].iter_rows(min_row=2):
+        if row[0].value == "approvals":
+            row[2].value = "[" * 100_000 + "]" * 100_000
+            cell = row[2].coordinate
+    wb.save(certificate)
+    result = xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                      "--class", "1", "--json")
+    [error] = as_json(result)["errors"]
+    assert result.exit_code == 1 and error["rule"] == "INPUT"
+    assert "已登记的审批" in error["message"] and cell in error["message"]

@@ -68,6 +68,10 @@ BOXES = [
 WIDTHS = [11, 13, 9, 12, 11, 13, 11, 14]
 
 
+APPROVALS_DEPTH = 2  # a list of flat records, as certificate_values writes it
+APPROVALS_CHARS = 20_000  # a route has at most four steps of a few dozen characters each
+
+
 def _checksum(values: dict[str, str], version: str = VERSION) -> str:
     keys = [k for k, _ in FIELDS if k != "checksum" and (version != "1" or k not in ADDED_IN_2)]
     payload = json.dumps({k: values.get(k, "") for k in keys}, ensure_ascii=False, sort_keys=True)
@@ -242,15 +246,23 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
 # -- reading ------------------------------------------------------------------------------------
 
 def read_values(path: Path) -> dict[str, tuple[int, str]]:
-    """key -> (row, text) of the data sheet; InputError when the file is not a certificate."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    """key -> (row, text) of the data sheet; InputError when the file is not a certificate.
+    The file goes through the same guard as a roster (excel/files.py: what it really is,
+    zip and XML bombs) before python-calamine opens it."""
+    from python_calamine import CalamineError
+
+    from xueji_cli.excel import files
 
     path = Path(path)
     if not path.is_file():
         raise InputError("from_file", f"{path} 不是文件" if path.exists() else f"找不到文件 {path}",
                          "核对转学证明文件的路径")
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = files.open_workbook(path)
+    except InputError as exc:  # said in the guard's words, with what to do about a certificate
+        raise InputError("from_file", exc.message,
+                         "请原学校用 xueji transfer certificate 重新开具,发来开具的原文件") from None
+    try:
         if DATA_SHEET not in workbook.sheet_names:
             raise InputError("from_file", f"{path.name} 中没有「{DATA_SHEET}」工作表,不是 xueji 开具的转学证明",
                              "请原学校用 xueji transfer certificate 开具;否则按证明逐项填写(不用 --from-file)")
@@ -364,9 +376,36 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _depth(text: str) -> int:
+    """How deeply the JSON text nests its arrays and objects (brackets inside strings
+    do not count); measured before parsing, which recurses once per level."""
+    deepest = depth = 0
+    quoted = escaped = False
+    for char in text:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def _approvals(found: dict, problems: list[Violation]) -> list[dict]:
     row, text = found.get("approvals", (0, ""))
     if not text:
+        return []
+    if len(text) > APPROVALS_CHARS or _depth(text) > APPROVALS_DEPTH:
+        problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「已登记的审批」(C{row} 单元格)"
+                                  "过长或嵌套层数异常,不是 xueji 开具的内容", "请原学校重新开具"))
         return []
     try:
         items = json.loads(text)
