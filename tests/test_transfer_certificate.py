@@ -144,6 +144,28 @@ def test_a_changed_data_sheet_is_noticed(certificate, other, xueji_at, as_json):
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
                                "001", "--class", "1", "--json")))
     assert [w["rule"] for w in case["warnings"]] == ["TRF-8"]
+    [said] = case["warnings"]
+    assert "改动过或已损坏" in said["message"] and "盖章的纸质转学证明" in said["hint"]
+
+
+def test_the_checksum_is_not_presented_as_a_forgery_check(certificate, other, xueji_at):
+    """TRF-8: the checksum has no secret, so a forged sheet with a recomputed checksum
+    reads clean; every word the registrar sees says it guards against accidental change
+    only, and that the stamped paper certificate is what to compare against."""
+    from xueji_cli.records.transfer.certificate import _checksum
+
+    wb = openpyxl.load_workbook(certificate)
+    ws = wb["数据"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    rows["name"][2].value = "钱伪造"
+    rows["checksum"][2].value = _checksum({k: str(r[2].value or "") for k, r in rows.items()})
+    assert "不防伪造" in str(rows["checksum"][1].value)
+    assert any("不能证明真伪" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    wb.save(certificate)
+    result = ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                         "--class", "1"))
+    assert "TRF-8" not in result.stderr
+    assert "不能证明真伪" in result.stderr and "盖章的纸质转学证明" in result.stderr
 
 
 @pytest.mark.parametrize("key, value, rules", [

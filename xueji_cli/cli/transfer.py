@@ -39,6 +39,9 @@ EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料",
                                               help="查验过的证明材料,可重复:迁入地户口簿、房产证明、转学证明、调令…")]
 SpecialOpt = Annotated[str | None, Opt("--special-reason", help="毕业年级学生转学的特殊情况 (TRF-6)")]
 ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
+# What the data sheet's checksum proves, and what it does not (records/transfer/certificate.py).
+UNVERIFIED = ("请注意:转学证明数据页的校验码只能发现误改或损坏,不能证明真伪;"
+              "请与盖章的纸质转学证明核对姓名、身份证件号、年级和审批。")
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
@@ -145,7 +148,8 @@ def in_(
     grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
     class_: ClassOpt = None,
     from_file: Annotated[str | None, Opt("--from-file", metavar="FILE",
-                                         help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入")] = None,
+                                         help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入"
+                                              "(导入后与盖章的纸质证明核对)")] = None,
     from_school: Annotated[str | None, Opt("--from-school", metavar="NAME", help="原学校名称")] = None,
     from_region: Annotated[str | None, Opt("--from-region", metavar="R", help="原学校所在地12位区划代码")] = None,
     name: NameOpt = None,
@@ -194,9 +198,11 @@ def in_(
             grade=grade_no, certified=certified, dry_run=dry_run), show_id, write=not dry_run)
         if dry_run:
             _dry(result, json_out, person.name or subject)
-            return
-        _report(result, document, json_out, f"已受理转入申请 {document['case_no']}:{document['name']}",
-                document["name"])
+        else:
+            _report(result, document, json_out,
+                    f"已受理转入申请 {document['case_no']}:{document['name']}", document["name"])
+        if from_file and not json_out:
+            say(UNVERIFIED)
 
 
 def approve(

@@ -5,8 +5,15 @@ receiving directory imports with `xueji transfer in --from-file` — no retyping
 The printed copies mask the ID and national numbers unless asked; the data sheet carries
 them whole, because the receiving school needs them to check the child (NUM-5, NUM-6,
 NUM-7) and the national number travels unchanged. The file is saved readable by its owner
-only (excel/sheets.py). A checksum over the data sheet tells the receiving side whether it
-was changed after it was issued.
+only (excel/sheets.py).
+
+The data sheet's checksum (校验码) guards against accidental change — a cell edited by
+mistake, a value Excel converted, a damaged copy — and nothing more: it is computed by a
+published algorithm without a secret, so whoever can edit the sheet can recompute it. It
+is no forgery check and is never presented as one. What certifies a transfer is the paper
+certificate with its four stamps (TRF-8); the receiving registrar compares the data read
+against it. (A signature would need keys every county, province and township can check
+each other's by; there is no such key distribution among registrars.)
 
 Version 2 of the data sheet adds the school year the grade belongs to (`school_year`), so
 that the receiving school places the pupil in his cohort whatever the date (TRF-5, NUM-3);
@@ -54,7 +61,7 @@ FIELDS = [
     ("residence_region", "现住地区划"), ("address", "现住址"),
     ("local_number", "原学籍号"), ("entry_year", "入学年份"), ("grade", "年级"),
     ("school_year", "年级所属学年"), ("class", "班级"),
-    ("status", "学籍状态"), ("approvals", "已登记的审批"), ("checksum", "校验码"),
+    ("status", "学籍状态"), ("approvals", "已登记的审批"), ("checksum", "校验码(只防误改,不防伪造)"),
 ]
 LABELS = dict(FIELDS)
 # Which recorded step fills which stamp box (TRF-8: out school, its bureau or central
@@ -73,6 +80,7 @@ APPROVALS_CHARS = 20_000  # a route has at most four steps of a few dozen charac
 
 
 def _checksum(values: dict[str, str], version: str = VERSION) -> str:
+    """A guard against accidental change only (see the module's docstring)."""
     keys = [k for k, _ in FIELDS if k != "checksum" and (version != "1" or k not in ADDED_IN_2)]
     payload = json.dumps({k: values.get(k, "") for k in keys}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
@@ -238,7 +246,8 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
         if lines > 1:
             data.row_dimensions[row].height = 14 * lines
     _cell(data, end + 1, 1, "本页供转入学校导入(xueji transfer in --from-file),请勿改动;"
-          "含完整身份证件号,注意保管。", span=3, border=False, size=9, align=sheets.LEFT)
+          "含完整身份证件号,注意保管。校验码只能发现误改或损坏,不能证明真伪:"
+          "以盖章的纸质转学证明为准。", span=3, border=False, size=9, align=sheets.LEFT)
     sheets.page_setup(data, landscape=False)
     return sheets.save(wb, path)
 
@@ -363,8 +372,8 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
     values = {k: t for k, (_r, t) in found.items()}
     if values.get("checksum") != _checksum(values, values["version"]):
         certified.warnings.append(warning(
-            "TRF-8", "from_file", "转学证明数据页在开具后被改动过(校验码不符)",
-            "与纸质证明逐项核对;如有出入,请原学校重新开具"))
+            "TRF-8", "from_file", "转学证明数据页与其校验码不符:开具后被改动过或已损坏",
+            "与盖章的纸质转学证明逐项核对;如有出入,请原学校重新开具"))
     if problems:
         raise Refused(problems)
     return person, certified, values
