@@ -28,6 +28,7 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
+from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -76,6 +77,12 @@ def _act(ctx, action, reveal: bool, write: bool = True):
         view = getattr(result, "view", result)
         document = None if view is None else _done(ws, session, view, reveal)
     return result, document
+
+
+def _saved(document: dict, done: str, json_out: bool):
+    """after_commit for a step of a case: what was saved and where to see it."""
+    return after_commit(f"转学案件 {document['case_no']}({document['name']}){done}", "结果未能显示",
+                        f"用 xueji transfer show {document['case_no']} 查看", json_out)
 
 
 def _report(result, document: dict, json_out: bool, title: str, subject: str,
@@ -138,8 +145,9 @@ def out(
         if dry_run:
             _dry(result, json_out, key)
             return
-        _report(result, document, json_out, f"已受理转学申请 {document['case_no']}:{document['name']}",
-                document["name"])
+        with _saved(document, "已受理", json_out):
+            _report(result, document, json_out,
+                    f"已受理转学申请 {document['case_no']}:{document['name']}", document["name"])
 
 
 def in_(
@@ -199,8 +207,9 @@ def in_(
         if dry_run:
             _dry(result, json_out, person.name or subject)
         else:
-            _report(result, document, json_out,
-                    f"已受理转入申请 {document['case_no']}:{document['name']}", document["name"])
+            with _saved(document, "已受理", json_out):
+                _report(result, document, json_out,
+                        f"已受理转入申请 {document['case_no']}:{document['name']}", document["name"])
         if from_file and not json_out:
             say(UNVERIFIED)
 
@@ -224,15 +233,20 @@ def approve(
         _view, document = _act(ctx, lambda session, ws: transfer.approve(
             session, case, fields.text(level).lower(), effective, dates.today(), ws.operator,
             fields.text(doc_no) or None, fields.text(approver) or None), show_id)
-        if json_out:
-            emit_json({"ok": True, **document})
-            return
-        done = document["approvals"][-1]
-        say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
-            + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
-        from xueji_cli.cli.views.transfers import next_steps
+        with _saved(document, f"的审批「{document['approvals'][-1]['label']}」已登记", json_out):
+            _show_approval(document, json_out)
 
-        say(next_steps(document))
+
+def _show_approval(document: dict, json_out: bool) -> None:
+    from xueji_cli.cli.views.transfers import next_steps
+
+    if json_out:
+        emit_json({"ok": True, **document})
+        return
+    done = document["approvals"][-1]
+    say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
+        + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
+    say(next_steps(document))
 
 
 def complete(
@@ -260,12 +274,15 @@ def complete(
         result, document = _act(ctx, lambda session, ws: transfer.complete(
             session, ws.settings, case, effective, dates.today(), ws.operator, class_no,
             fields.text(cap_decision) or None), show_id)
-        title = f"已办结 {document['case_no']}:{document['name']}"
+        numbers = ""
         if document["local_number"]:
-            title += f",原学籍 {document['local_number']} 已注销"
+            numbers += f",原学籍 {document['local_number']} 已注销"
         if document["new_local_number"]:
-            title += f",新学籍号 {document['new_local_number']}"
-        _report(result, document, json_out, title, document["name"], steps=False)
+            numbers += f",新学籍号 {document['new_local_number']}"
+        with _saved(document, "已办结" + numbers, json_out):
+            _report(result, document, json_out,
+                    f"已办结 {document['case_no']}:{document['name']}{numbers}", document["name"],
+                    steps=False)
 
 
 def cancel(
@@ -283,10 +300,11 @@ def cancel(
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.withdraw(
             session, case, reason, effective, dates.today(), ws.operator), False)
-        if json_out:
-            emit_json({"ok": True, **document})
-            return
-        say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
+        with _saved(document, "已撤回", json_out):
+            if json_out:
+                emit_json({"ok": True, **document})
+            else:
+                say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
 
 
 def list_(
