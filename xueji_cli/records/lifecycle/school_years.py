@@ -75,14 +75,15 @@ def arrival_year(settings: Settings, student: Student, details: dict | None) -> 
 
 
 def arrival_years(session: Session, settings: Settings, students: list[Student]) -> dict[int, int]:
-    """arrival_year of many records (student id -> year), their arrivals read at once."""
+    """arrival_year of many records (student id -> year): the arrivals at their schools
+    read at once (few beside the records; by the index that leads with the entry's kind)."""
+    wanted = {s.id for s in students}
     details: dict[int, dict] = {}
-    ids = [s.id for s in students]
-    for start in range(0, len(ids), 500):
-        for student_id, entry_details in session.exec(
-                select(JournalEntry.student_id, JournalEntry.details)
-                .where(JournalEntry.student_id.in_(ids[start:start + 500]),
-                       JournalEntry.kind == "transfer_in")):
+    for student_id, entry_details in session.exec(
+            select(JournalEntry.student_id, JournalEntry.details)
+            .where(JournalEntry.kind == "transfer_in",
+                   JournalEntry.school_id.in_({s.school_id for s in students}))):
+        if student_id in wanted:
             details[student_id] = entry_details
     return {s.id: arrival_year(settings, s, details.get(s.id)) for s in students}
 
