@@ -32,8 +32,13 @@ def batch_id(year: int, school_code: str) -> str:
 
 def semester_year(settings: Settings, day: dt.date) -> int:
     """The school year of the semester `day` falls in: an autumn semester begins its
-    school year, a spring semester (and the summer after it) ends the one before."""
-    return settings.school_year(settings.semester_of(day).start)
+    school year, a spring semester (and the summer after it) ends the one before. A
+    semester of the calendar is an autumn one when it starts nearer the autumn's usual
+    start (settings `calendar.autumn_start`) than the spring's."""
+    start = settings.semester_of(day).start
+    autumn = abs((start - dt.date(start.year, *settings.autumn_start)).days)
+    spring = abs((start - dt.date(start.year, *settings.spring_start)).days)
+    return start.year if autumn < spring else start.year - 1
 
 
 def last_turn(session: Session, school: School, on: dt.date | None = None) -> int | None:
