@@ -92,9 +92,9 @@ def promote(
         saved = (f"{year}—{year + 1}学年升级毕业已办理完毕(升级 {len(plan.of('promote'))} 人,"
                  f"毕业 {len(plan.of('graduate'))} 人,留级 {len(plan.of('repeat'))} 人)")
         again = f"xueji graduates --year {year}" + (f" --school {school}" if school else "")
-        with after_commit(saved, "毕业生花名册未能生成" if plan.of("graduate") else "结果未能显示",
-                          f"用 {again} --out 路径 生成毕业生花名册;用 xueji log 查看本次升级的记录",
-                          json_out):
+        log = f"用 xueji log --month {effective:%Y-%m} 查看本次升级的记录"
+        with after_commit(saved, *(("毕业生花名册未能生成", f"用 {again} --out 路径 生成毕业生花名册;{log}")
+                                   if plan.of("graduate") else ("结果未能显示", log)), json_out):
             written = None
             if plan.of("graduate"):
                 with ws.store.session() as session:
