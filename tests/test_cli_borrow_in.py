@@ -205,6 +205,15 @@ def test_mid_semester_with_approval(borrow_in, as_json, monkeypatch, sql):
     assert {"for": "BOR-4", "decision": "迁教学字〔2026〕31号"} in json.loads(approvals)
 
 
+def test_a_summer_loan_keeps_the_grade_of_the_year_running(borrow_in, monkeypatch, sql):
+    """BOR-4, TRF-5: a loan approved to start in July (after the intake's opening, before
+    the autumn) is in the grade of 2026—2027: its cohort is 2024 for grade 3, not 2025."""
+    monkeypatch.setenv("XUEJI_TODAY", "2027-07-05")
+    result = borrow_in(date="2027-07-05", late_approval="迁教学字〔2027〕9号")
+    assert result.exit_code == 0, result.stderr
+    assert sql("SELECT entry_year, grade FROM student WHERE kind = 'borrowing'") == [(2024, 3)]
+
+
 def test_window_is_a_policy(borrow_in, as_json, set_setting, monkeypatch):
     set_setting("borrow_window_days = 14", "borrow_window_days = 30")
     monkeypatch.setenv("XUEJI_TODAY", "2026-09-30")

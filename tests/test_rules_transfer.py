@@ -235,3 +235,24 @@ def test_admission_within_three_days_of_the_last_approval(admitted, flagged):
 def test_admission_before_the_approval_is_refused():
     (problem,) = rules.check_admission(D(2026, 9, 10), D(2026, 9, 9), 3)
     assert problem.rule == "TRF-9" and problem.is_error
+
+
+# -- TRF-5 with CHG-1: the school year of an arriving grade -------------------------------------
+
+def test_an_arrival_after_the_receiving_turn_moves_up_with_the_cohort():
+    assert rules.grade_after_turns(1, 2026, None, 6, "001 中心校") == (1, 2026, [])
+    assert rules.grade_after_turns(1, 2026, 2025, 6, "001 中心校") == (1, 2026, [])
+    grade, year, [said] = rules.grade_after_turns(1, 2026, 2026, 6, "001 中心校")
+    assert (grade, year, said.rule, said.is_error) == (2, 2027, "CHG-1", False)
+    assert rules.grade_after_turns(2, 2025, 2026, 6, "001 中心校")[:2] == (4, 2027)
+    grade, year, [said] = rules.grade_after_turns(6, 2026, 2026, 6, "001 中心校")
+    assert (grade, year, said.is_error) == (6, 2026, True) and "已经毕业" in said.message
+
+
+def test_a_grade_read_in_the_summer_says_its_school_year():
+    assert rules.check_grade_year(1, 2026, 2026, 2026) == []  # autumn: no doubt
+    [before] = rules.check_grade_year(1, 2026, 2026, 2027)  # intake open, not turned yet
+    assert before.rule == "TRF-5" and "2026—2027学年" in before.message
+    assert "promote --year 2026" in before.hint
+    [after] = rules.check_grade_year(2, 2027, 2026, 2027)  # the receiving school has turned
+    assert "2027—2028学年" in after.message and "3年级" in after.hint

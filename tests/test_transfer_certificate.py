@@ -11,22 +11,20 @@ import openpyxl
 import pytest
 
 from synthetic import make_id
-from transferkit import ELSEWHERE, MOVE, OTHER_TOWN, ok, out, pupil, refused, town  # noqa: F401
+from transferkit import (  # noqa: F401
+    ELSEWHERE,
+    MOVE,
+    OTHER_TOWN,
+    ok,
+    other,
+    out,
+    pupil,
+    refused,
+    town,
+)
 
 FIRST = "02262600100001"
 CHILD = make_id("2020-03-05", seq=77)
-
-
-@pytest.fixture
-def other(tmp_path, template_dir, xueji_at):
-    """A second directory: the township of 130283106 (西山镇), its central school 001."""
-    path = tmp_path / "other"
-    path.mkdir()
-    for name in ("xueji.toml", "xueji.db"):
-        shutil.copy(template_dir / name, path / name)
-    ok(xueji_at(path, "school", "add", "--code", "001", "--name", "西山镇中心小学", "--central",
-                "--service-area", "130283106"))
-    return path
 
 
 @pytest.fixture
@@ -146,6 +144,28 @@ def test_a_changed_data_sheet_is_noticed(certificate, other, xueji_at, as_json):
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
                                "001", "--class", "1", "--json")))
     assert [w["rule"] for w in case["warnings"]] == ["TRF-8"]
+    [said] = case["warnings"]
+    assert "改动过或已损坏" in said["message"] and "盖章的纸质转学证明" in said["hint"]
+
+
+def test_the_checksum_is_not_presented_as_a_forgery_check(certificate, other, xueji_at):
+    """TRF-8: the checksum has no secret, so a forged sheet with a recomputed checksum
+    reads clean; every word the registrar sees says it guards against accidental change
+    only, and that the stamped paper certificate is what to compare against."""
+    from xueji_cli.records.transfer.certificate import _checksum
+
+    wb = openpyxl.load_workbook(certificate)
+    ws = wb["数据"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    rows["name"][2].value = "钱伪造"
+    rows["checksum"][2].value = _checksum({k: str(r[2].value or "") for k, r in rows.items()})
+    assert "不防伪造" in str(rows["checksum"][1].value)
+    assert any("不能证明真伪" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    wb.save(certificate)
+    result = ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                         "--class", "1"))
+    assert "TRF-8" not in result.stderr
+    assert "不能证明真伪" in result.stderr and "盖章的纸质转学证明" in result.stderr
 
 
 @pytest.mark.parametrize("key, value, rules", [
@@ -193,8 +213,9 @@ def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
     assert "不是 xueji 开具的转学证明" in result.stderr
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
-    assert "无法读取" in refused(xueji_at(other, "transfer", "in", "--from-file", junk,
-                                          "--school", "001", "--class", "1")).stderr
+    said = refused(xueji_at(other, "transfer", "in", "--from-file", junk, "--school", "001",
+                            "--class", "1")).stderr
+    assert "不是 Excel 表格" in said and "请原学校用 xueji transfer certificate 重新开具" in said
 
 
 def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
@@ -202,3 +223,53 @@ def test_a_certificate_that_cannot_be_written(certificate, xueji, tmp_path):
     blocker.write_text("x")
     result = refused(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", blocker / "c.xlsx"))
     assert "无法保存" in result.stderr
+
+
+def test_a_version_1_data_sheet_is_still_read(certificate, other, xueji_at, as_json):
+    """TRF-8 between directories that upgrade at different times: a sheet of version 1
+    (no school year of the grade) is read, its checksum checked by version 1's fields."""
+    from xueji_cli.records.transfer.certificate import _checksum
+
+    wb = openpyxl.load_workbook(certificate)
+    ws = wb["数据"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    ws.delete_rows(rows["school_year"][0].row)
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2) if row[0].value}
+    rows["version"][2].value = "1"
+    values = {key: str(row[2].value or "") for key, row in rows.items()}
+    rows["checksum"][2].value = _checksum(values, "1")
+    wb.save(certificate)
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
+                               "001", "--class", "3", "--json")))
+    assert not [w for w in case["warnings"] if w["rule"] == "TRF-8"]
+
+
+def test_a_certificate_goes_through_the_file_guard(certificate, other, xueji_at, tmp_path):
+    """The certificate reader opens a file the way the roster reader does (excel/guard.py):
+    a member that would unpack to many times its size is refused before calamine reads it."""
+    import zipfile
+
+    bomb = tmp_path / "炸弹.xlsx"
+    shutil.copy(certificate, bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/pad.bin", b"\0" * (24 * 1024 * 1024))
+    assert bomb.stat().st_size < 200_000
+    said = refused(xueji_at(other, "transfer", "in", "--from-file", bomb, "--school", "001",
+                            "--class", "1")).stderr
+    assert "压缩炸弹" in said and "内部错误" not in said
+
+
+def test_deeply_nested_approvals_are_an_input_error(certificate, other, xueji_at, as_json):
+    """Nested data in a cell is measured before it is parsed: a 100,000-deep JSON in the
+    approvals cell is refused naming the cell, not a RecursionError."""
+    wb = openpyxl.load_workbook(certificate)
+    for row in wb["数据"].iter_rows(min_row=2):
+        if row[0].value == "approvals":
+            row[2].value = "[" * 100_000 + "]" * 100_000
+            cell = row[2].coordinate
+    wb.save(certificate)
+    result = xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
+                      "--class", "1", "--json")
+    [error] = as_json(result)["errors"]
+    assert result.exit_code == 1 and error["rule"] == "INPUT"
+    assert "已登记的审批" in error["message"] and cell in error["message"]

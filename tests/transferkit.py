@@ -5,6 +5,7 @@ way the other workflows will: through journal.record."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 from sqlmodel import select
@@ -34,6 +35,18 @@ def pupil(town, enroll, as_json):
     result = enroll(json=True, id_number=make_id("2020-03-05", seq=77), name="赵小明")
     assert result.exit_code == 0, result.stderr
     return as_json(result)
+
+
+@pytest.fixture
+def other(tmp_path, template_dir, xueji_at):
+    """A second directory: the township of 130283106 (西山镇), its central school 001."""
+    path = tmp_path / "other"
+    path.mkdir()
+    for name in ("xueji.toml", "xueji.db"):
+        shutil.copy(template_dir / name, path / name)
+    ok(xueji_at(path, "school", "add", "--code", "001", "--name", "西山镇中心小学", "--central",
+                "--service-area", "130283106"))
+    return path
 
 
 def ok(result):
@@ -74,5 +87,5 @@ def put_state(directory, local_number: str, kind: str, sets: dict, day="2026-09-
         engine.dispose()
 
 
-__all__ = ["town", "pupil", "ok", "refused", "out", "run_case", "put_state", "SAME_TOWN",
+__all__ = ["town", "pupil", "other", "ok", "refused", "out", "run_case", "put_state", "SAME_TOWN",
            "OTHER_TOWN", "URBAN", "ELSEWHERE", "MOVE", "VILLAGE_001"]

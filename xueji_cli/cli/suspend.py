@@ -7,6 +7,7 @@ left out: cli/app.py); `xueji suspend extend|list|certificate …` are its other
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -20,6 +21,7 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
+from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -79,6 +81,13 @@ def _document(outcome, reveal: bool) -> dict:
     return document
 
 
+def _saved(outcome, done: str, json_out: bool):
+    """after_commit for a written step (nothing to say after a dry run)."""
+    if not outcome.written:
+        return contextlib.nullcontext()
+    return record_saved(done, outcome.found, json_out)
+
+
 def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> bool:
     """Show what suspend or extend did (or, with --dry-run, would do); True when a
     change was written and shown on screen."""
@@ -132,10 +141,11 @@ def start(
             outcome = suspension.suspend(session, ws.settings, key, request, dates.today(),
                                          ws.operator, dry_run=dry_run)
         checked = outcome.details
-        if _render(outcome, json_out, show_id, "已休学",
-                   f"可以休学({checked.get('from')} 至 {checked.get('until')})"):
-            say(f"开具休学证明(一式两份):xueji suspend certificate "
-                f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
+        with _saved(outcome, "已办理休学", json_out):
+            if _render(outcome, json_out, show_id, "已休学",
+                       f"可以休学({checked.get('from')} 至 {checked.get('until')})"):
+                say(f"开具休学证明(一式两份):xueji suspend certificate "
+                    f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
 
 
 def extend(
@@ -163,7 +173,8 @@ def extend(
                 session, ws.settings, key, new_until, _evidence(evidence), processed_on,
                 dates.today(), ws.operator, central_approval=central_approval, remark=remark,
                 dry_run=dry_run)
-        _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
+        with _saved(outcome, "已续办休学", json_out):
+            _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
 
 
 def list_(
@@ -262,7 +273,6 @@ def resume(
     """复学:休学期满 (SUS-2)、凭县级以上医院康复证明 (SUS-3),编入相应年级;
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
-        from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.records.suspension import steps as suspension
         from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
@@ -281,17 +291,24 @@ def resume(
         with ws.store.session(write=not dry_run) as session:
             outcome = suspension.resume(session, ws.settings, key, request, dates.today(),
                                         ws.operator, dry_run=dry_run)
-        found = outcome.found
-        name = found.person.name
-        if json_out:
-            emit_json(_document(outcome, show_id))
-            return
-        show_warnings(outcome.warnings, name)
-        d = outcome.details
-        cohort = "" if d["cohort_grade"] == d["grade"] else f"(原年级同学现在{d['cohort_grade']}年级)"
-        if dry_run:
-            say(f"检查通过:{name} 可以复学,编入{d['grade']}年级{d['class_no']}班{cohort},未写入。")
-            return
-        record = record_dict(found.student, found.person, found.school, show_id)
-        table(f"已复学:{name}", ["项目", "内容"], card_rows(record)[:11])
-        say(f"编入{d['grade']}年级{d['class_no']}班{cohort};学籍号 {record['local_number']} 不变。")
+        with _saved(outcome, "已复学", json_out):
+            _show_resumed(outcome, json_out, show_id)
+
+
+def _show_resumed(outcome, json_out: bool, reveal: bool) -> None:
+    from xueji_cli.cli.views.records import card_rows, record_dict
+
+    found = outcome.found
+    name = found.person.name
+    if json_out:
+        emit_json(_document(outcome, reveal))
+        return
+    show_warnings(outcome.warnings, name)
+    d = outcome.details
+    cohort = "" if d["cohort_grade"] == d["grade"] else f"(原年级同学现在{d['cohort_grade']}年级)"
+    if not outcome.written:
+        say(f"检查通过:{name} 可以复学,编入{d['grade']}年级{d['class_no']}班{cohort},未写入。")
+        return
+    record = record_dict(found.student, found.person, found.school, reveal)
+    table(f"已复学:{name}", ["项目", "内容"], card_rows(record)[:11])
+    say(f"编入{d['grade']}年级{d['class_no']}班{cohort};学籍号 {record['local_number']} 不变。")

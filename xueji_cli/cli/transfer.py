@@ -28,6 +28,7 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
+from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -39,6 +40,9 @@ EvidenceOpt = Annotated[list[str] | None, Opt("--evidence", metavar="材料",
                                               help="查验过的证明材料,可重复:迁入地户口簿、房产证明、转学证明、调令…")]
 SpecialOpt = Annotated[str | None, Opt("--special-reason", help="毕业年级学生转学的特殊情况 (TRF-6)")]
 ClassOpt = Annotated[str | None, Opt("--class", help="转入班级(班号)")]
+# What the data sheet's checksum proves, and what it does not (records/transfer/certificate.py).
+UNVERIFIED = ("请注意:转学证明数据页的校验码只能发现误改或损坏,不能证明真伪;"
+              "请与盖章的纸质转学证明核对姓名、身份证件号、年级和审批。")
 
 
 def _application(reason, detail, evidence, special, class_, extra_evidence=()):
@@ -73,6 +77,12 @@ def _act(ctx, action, reveal: bool, write: bool = True):
         view = getattr(result, "view", result)
         document = None if view is None else _done(ws, session, view, reveal)
     return result, document
+
+
+def _saved(document: dict, done: str, json_out: bool):
+    """after_commit for a step of a case: what was saved and where to see it."""
+    return after_commit(f"转学案件 {document['case_no']}({document['name']}){done}", "结果未能显示",
+                        f"用 xueji transfer show {document['case_no']} 查看", json_out)
 
 
 def _report(result, document: dict, json_out: bool, title: str, subject: str,
@@ -135,8 +145,9 @@ def out(
         if dry_run:
             _dry(result, json_out, key)
             return
-        _report(result, document, json_out, f"已受理转学申请 {document['case_no']}:{document['name']}",
-                document["name"])
+        with _saved(document, "已受理", json_out):
+            _report(result, document, json_out,
+                    f"已受理转学申请 {document['case_no']}:{document['name']}", document["name"])
 
 
 def in_(
@@ -145,7 +156,8 @@ def in_(
     grade: Annotated[str | None, Opt("--grade", help="年级(原学校的年级,转学不变)")] = None,
     class_: ClassOpt = None,
     from_file: Annotated[str | None, Opt("--from-file", metavar="FILE",
-                                         help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入")] = None,
+                                         help="原学校用 xueji 开具的转学证明 xlsx:学生信息不必再录入"
+                                              "(导入后与盖章的纸质证明核对)")] = None,
     from_school: Annotated[str | None, Opt("--from-school", metavar="NAME", help="原学校名称")] = None,
     from_region: Annotated[str | None, Opt("--from-region", metavar="R", help="原学校所在地12位区划代码")] = None,
     name: NameOpt = None,
@@ -194,9 +206,12 @@ def in_(
             grade=grade_no, certified=certified, dry_run=dry_run), show_id, write=not dry_run)
         if dry_run:
             _dry(result, json_out, person.name or subject)
-            return
-        _report(result, document, json_out, f"已受理转入申请 {document['case_no']}:{document['name']}",
-                document["name"])
+        else:
+            with _saved(document, "已受理", json_out):
+                _report(result, document, json_out,
+                        f"已受理转入申请 {document['case_no']}:{document['name']}", document["name"])
+        if from_file and not json_out:
+            say(UNVERIFIED)
 
 
 def approve(
@@ -218,15 +233,20 @@ def approve(
         _view, document = _act(ctx, lambda session, ws: transfer.approve(
             session, case, fields.text(level).lower(), effective, dates.today(), ws.operator,
             fields.text(doc_no) or None, fields.text(approver) or None), show_id)
-        if json_out:
-            emit_json({"ok": True, **document})
-            return
-        done = document["approvals"][-1]
-        say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
-            + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
-        from xueji_cli.cli.views.transfers import next_steps
+        with _saved(document, f"的审批「{document['approvals'][-1]['label']}」已登记", json_out):
+            _show_approval(document, json_out)
 
-        say(next_steps(document))
+
+def _show_approval(document: dict, json_out: bool) -> None:
+    from xueji_cli.cli.views.transfers import next_steps
+
+    if json_out:
+        emit_json({"ok": True, **document})
+        return
+    done = document["approvals"][-1]
+    say(f"已登记 {document['case_no']}({document['name']}):{done['label']} {done['date']}"
+        + (f" 文号 {done['doc_no']}" if done.get("doc_no") else ""))
+    say(next_steps(document))
 
 
 def complete(
@@ -254,12 +274,15 @@ def complete(
         result, document = _act(ctx, lambda session, ws: transfer.complete(
             session, ws.settings, case, effective, dates.today(), ws.operator, class_no,
             fields.text(cap_decision) or None), show_id)
-        title = f"已办结 {document['case_no']}:{document['name']}"
+        numbers = ""
         if document["local_number"]:
-            title += f",原学籍 {document['local_number']} 已注销"
+            numbers += f",原学籍 {document['local_number']} 已注销"
         if document["new_local_number"]:
-            title += f",新学籍号 {document['new_local_number']}"
-        _report(result, document, json_out, title, document["name"], steps=False)
+            numbers += f",新学籍号 {document['new_local_number']}"
+        with _saved(document, "已办结" + numbers, json_out):
+            _report(result, document, json_out,
+                    f"已办结 {document['case_no']}:{document['name']}{numbers}", document["name"],
+                    steps=False)
 
 
 def cancel(
@@ -277,10 +300,11 @@ def cancel(
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.withdraw(
             session, case, reason, effective, dates.today(), ws.operator), False)
-        if json_out:
-            emit_json({"ok": True, **document})
-            return
-        say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
+        with _saved(document, "已撤回", json_out):
+            if json_out:
+                emit_json({"ok": True, **document})
+            else:
+                say(f"已撤回转学案件 {document['case_no']}({document['name']}),学籍未变。")
 
 
 def list_(
@@ -344,14 +368,16 @@ def certificate(
 
         from xueji_cli.records.transfer import cases as transfer_cases
         from xueji_cli.records.transfer import certificate as transfer_paper
+        from xueji_cli.records.transfer.placement import grade_year
 
         issued = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session() as session:
             view = transfer_cases.get(session, case)
             transfer_cases.check_certificate(view)
-            values = transfer_paper.certificate_values(view, view.student, view.person,
-                                                       ws.settings.name, issued)
+            values = transfer_paper.certificate_values(
+                view, view.student, view.person, ws.settings.name, issued,
+                grade_year(session, ws.settings, view))
             written = transfer_paper.write(Path(xlsx), view, values, show_id)  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})

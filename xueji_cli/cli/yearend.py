@@ -17,6 +17,7 @@ from xueji_cli.cli.options import (
     convert,
     parse_date_option,
 )
+from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -80,41 +81,53 @@ def promote(
                              "每个 --hold 学生后面跟一个 --reason 留级原因")
         effective = parse_date_option(date)
         ws = workspace(ctx)
-        written = None
         with ws.store.session(write=not dry_run) as session:
             plan = yearend.plan(session, ws.settings, year, school, list(zip(holds, reasons)),
                                 effective, dates.today())
             if not dry_run:
                 yearend.execute(session, plan, ws.operator)
-        if not dry_run and plan.of("graduate"):
-            with ws.store.session() as session:
-                rows = graduates.rows(session, year, school)
-            try:
-                written = _save(rows, year, _roster_path(ws, roster, year, school))
-            except InputError as exc:  # the turn is written; only the file is missing
-                exc.message = f"升级毕业已办理完毕并保存,但{exc.message}"
-                raise
-        document = {
-            "ok": True, "dry_run": dry_run, "year": year, "effective_date": effective.isoformat(),
-            "schools": [s.code for s in plan.schools],
-            "counts": {"promoted": len(plan.of("promote")), "graduated": len(plan.of("graduate")),
-                       "repeating": len(plan.of("repeat")), "kept": len(plan.kept),
-                       "not_ours": len(plan.not_ours), "next_year": len(plan.later)},
-            "rows": plan.rows(),
-            "held": [_aside(yearend.Aside(s.found, s.reason or ""), show_id) for s in plan.of("repeat")],
-            "kept": [_aside(a, show_id) for a in plan.kept],
-            "not_ours": [_aside(a, show_id) for a in plan.not_ours],
-            "next_year": [_aside(a, show_id) for a in plan.later],
-            "roster": str(written) if written else None,
-            "warnings": [w.as_dict() for w in plan.warnings],
-        }
-        if json_out:
-            emit_json(document)
+        if dry_run:
+            _report_turn(plan, None, dry_run, json_out, show_id)
             return
-        show_warnings(plan.warnings)
-        _show_plan(plan, document, dry_run)
-        if written:
-            say(f"毕业生花名册({len(plan.of('graduate'))} 人)已保存:{written}")
+        saved = (f"{year}—{year + 1}学年升级毕业已办理完毕(升级 {len(plan.of('promote'))} 人,"
+                 f"毕业 {len(plan.of('graduate'))} 人,留级 {len(plan.of('repeat'))} 人)")
+        again = f"xueji graduates --year {year}" + (f" --school {school}" if school else "")
+        log = f"用 xueji log --month {effective:%Y-%m} 查看本次升级的记录"
+        with after_commit(saved, *(("毕业生花名册未能生成", f"用 {again} --out 路径 生成毕业生花名册;{log}")
+                                   if plan.of("graduate") else ("结果未能显示", log)), json_out):
+            written = None
+            if plan.of("graduate"):
+                with ws.store.session() as session:
+                    rows = graduates.rows(session, year, school)
+                written = _save(rows, year, _roster_path(ws, roster, year, school))
+            _report_turn(plan, written, dry_run, json_out, show_id)
+
+
+def _report_turn(plan, written, dry_run: bool, json_out: bool, show_id: bool) -> None:
+    """What the turn did (or, with --dry-run, would do), and where the roster went."""
+    from xueji_cli.records.lifecycle import yearend
+
+    document = {
+        "ok": True, "dry_run": dry_run, "year": plan.year,
+        "effective_date": plan.effective.isoformat(), "schools": [s.code for s in plan.schools],
+        "counts": {"promoted": len(plan.of("promote")), "graduated": len(plan.of("graduate")),
+                   "repeating": len(plan.of("repeat")), "kept": len(plan.kept),
+                   "not_ours": len(plan.not_ours), "next_year": len(plan.later)},
+        "rows": plan.rows(),
+        "held": [_aside(yearend.Aside(s.found, s.reason or ""), show_id) for s in plan.of("repeat")],
+        "kept": [_aside(a, show_id) for a in plan.kept],
+        "not_ours": [_aside(a, show_id) for a in plan.not_ours],
+        "next_year": [_aside(a, show_id) for a in plan.later],
+        "roster": str(written) if written else None,
+        "warnings": [w.as_dict() for w in plan.warnings],
+    }
+    if json_out:
+        emit_json(document)
+        return
+    show_warnings(plan.warnings)
+    _show_plan(plan, document, dry_run)
+    if written:
+        say(f"毕业生花名册({len(plan.of('graduate'))} 人)已保存:{written}")
 
 
 def _show_plan(plan, document: dict, dry_run: bool) -> None:
@@ -205,8 +218,9 @@ def skip_grade(
             done = changes.skip_grade(session, ws.settings, key, grade, class_no, approval, reason,
                                       cap_decision, effective, dates.today(), ws.operator)
             after = {"grade": done.found.student.grade, "class_no": done.found.student.class_no}
-        render_change("已办理跳级", done.found, [done.entry], done.before, after, done.warnings,
-                       json_out, show_id)
+        with record_saved("已办理跳级", done.found, json_out):
+            render_change("已办理跳级", done.found, [done.entry], done.before, after, done.warnings,
+                           json_out, show_id)
 
 
 def class_change(
@@ -232,8 +246,9 @@ def class_change(
             done = changes.change_class(session, ws.settings, key, class_no, reason, cap_decision,
                                         effective, dates.today(), ws.operator)
             after = {"class_no": done.found.student.class_no}
-        render_change("已转班", done.found, [done.entry], done.before, after, done.warnings,
-                       json_out, show_id)
+        with record_saved("已转班", done.found, json_out):
+            render_change("已转班", done.found, [done.entry], done.before, after, done.warnings,
+                           json_out, show_id)
 
 
 def repeat(
@@ -257,5 +272,6 @@ def repeat(
             done = yearend.repeat_after_turn(session, ws.settings, key, reason, effective,
                                              dates.today(), ws.operator)
             after = {k: getattr(done.found.student, k) for k in done.before}
-        render_change("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
-                       json_out, show_id)
+        with record_saved("已改为留级", done.found, json_out):
+            render_change("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
+                           json_out, show_id)

@@ -204,6 +204,48 @@ def check_grade_unchanged(origin: int, target: int) -> list[Violation]:
                       f"按{origin}年级转入;跳级、留级另按规定办理")]
 
 
+def span(year: int) -> str:
+    return f"{year}—{year + 1}学年"
+
+
+def grade_after_turns(grade: int, grade_year: int, turned: int | None, last: int,
+                      school_label: str) -> tuple[int, int, list[Violation]]:
+    """TRF-5 with CHG-1: a pupil arrives in the grade he had in school year `grade_year`;
+    when the receiving school has already recorded the turn of that year (`turned`: its
+    latest), the cohort he joins has moved up, and so does he. Returns (grade, its
+    school year, what is said)."""
+    if turned is None or turned < grade_year:
+        return grade, grade_year, []
+    to = grade + turned + 1 - grade_year
+    said = f"该生{span(grade_year)}在{grade}年级;{school_label}已办理{span(turned)}的升级毕业"
+    if to > last:
+        return grade, grade_year, [Violation(
+            "CHG-1", "grade", f"{said},该年级的学生已经毕业,不能再转入",
+            "撤回该转学案件(xueji transfer cancel 案件号 --reason …),由原学校办理毕业")]
+    return to, turned + 1, [warning(
+        "CHG-1", "grade", f"{said},该生随同年级学生升入{to}年级转入",
+        "学籍号编入其原入学年份的顺序(NUM-3);编入的班级用 --class 指明")]
+
+
+def check_grade_year(grade: int, grade_year: int, semester_year: int,
+                     intake_year: int) -> list[Violation]:
+    """TRF-5 in the summer (the intake of `intake_year` is open, the semester is still
+    of the year before): a grade read from a certificate that does not say its school
+    year may be the old year's or, if the origin has promoted already, the new one's.
+    Say which it is taken as: the year the receiving school is in (`grade_year`)."""
+    if semester_year == intake_year:
+        return []
+    if grade_year < intake_year:
+        return [warning(
+            "TRF-5", "grade", f"{grade}年级按{span(grade_year)}的年级登记(本校尚未办理该学年的升级),"
+            "本校升级时随同年级学生升级",
+            f"若转学证明上已是原学校升级后的年级,先撤回,待本校办理升级(xueji promote --year {grade_year})"
+            "后再申请转入")]
+    return [warning(
+        "TRF-5", "grade", f"{grade}年级按{span(grade_year)}的年级登记(本校已办理{span(grade_year - 1)}的升级)",
+        f"若转学证明上是原学校升级前的年级,应按升级后的年级({grade + 1}年级)转入:撤回后用 --grade 重新申请")]
+
+
 def check_grade_exists(grade: int, first: int, last: int, school_label: str) -> list[Violation]:
     if first <= grade <= last:
         return []

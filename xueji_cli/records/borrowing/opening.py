@@ -17,9 +17,9 @@ from xueji_cli.ledger.models import Person, School, ServiceArea, Student
 from xueji_cli.records.borrowing.loans import Terms, next_case_ref
 from xueji_cli.records.directory import schools, students
 from xueji_cli.records.enrollment import admission as enrollment
-from xueji_cli.records.enrollment.admission import entry_year_for
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.lookups import Lookups
+from xueji_cli.records.lifecycle.school_years import cohort_at
 from xueji_cli.rules import borrowing as rules
 from xueji_cli.rules import enrollment as enrollment_rules
 from xueji_cli.rules import identity
@@ -132,7 +132,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         first, last = settings.grades[school.type]
         found += enrollment_rules.check_grade(applicant.grade, first, last,
                                               codes.label("school_type", school.type))
-        entry_year = entry_year_for(settings, school, applicant.grade, effective)
+        # the grade of the origin (BOR-4) in the school year running, not the coming one
+        entry_year = cohort_at(session, settings, school, applicant.grade, effective)
         if applicant.birth and school.type == "primary":
             found += enrollment_rules.check_school_age(
                 applicant.birth, entry_year, min_age=settings.policy.school_age_years,

@@ -7,8 +7,10 @@ Which records take part is decided by their state (see rules/changes.py):
   register and comes back for promotion and graduation, BOR-5);
 - suspended records keep the grade they left (SUS-3) and are listed as kept;
 - borrowing records (借读来本校) belong to the original school (BOR-5): not ours to promote;
-- records enrolled for the following school year (from the intake's opening day on,
-  settings `calendar.intake_opens`) are not part of this year's turn.
+- records whose grade belongs to the following school year are not part of this year's
+  turn: the intake enrolled from the intake's opening day on (settings
+  `calendar.intake_opens`), and arrivals placed in the next year's grade; an arrival
+  keeps the school year of its grade whatever its date (TRF-5, records/lifecycle/school_years.py).
 
 One journal entry per record (promote / graduate / repeat), all in one transaction, in a
 batch `promote-YEAR-SSS` per school: a school's year is turned once (idempotent).
@@ -28,19 +30,13 @@ from xueji_cli.ledger.projection import fold
 from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
+from xueji_cli.records.lifecycle.school_years import TURN_KINDS, arrival_years, batch_id
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.errors import InputError, Refused, XuejiError
 from xueji_cli.values.violation import Violation, split, warning
-
-TURN_KINDS = ("promote", "graduate", "repeat")
-
-
-def batch_id(year: int, school_code: str) -> str:
-    return f"promote-{year}-{school_code}"
-
 
 @dataclass
 class Step:
@@ -169,6 +165,7 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
     held = _holds(session, holds, {s.id for s in targets}, problems)
     records = _records(session, [s.id for s in targets])
     latest = _latest(session, [f.student.id for f in records])
+    years = arrival_years(session, settings, [f.student for f in records])
     for found in records:
         student = found.student
         name = f"{found.person.name}({student.local_number or '借读'})"
@@ -177,12 +174,13 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
                 found, "借读生,学籍在原学校(BOR-5);借读到学年末的用 xueji borrow end 结束,"
                        "新学年继续借读的按原学校升入的年级重新登记"))
             continue
-        if settings.school_year(student.enrolled_on) > year:
-            result.later.append(Aside(found, f"{student.enrolled_on:%Y-%m-%d} 入学,编入 {year + 1}—{year + 2}学年"))
+        if years[student.id] > year:
+            result.later.append(Aside(found, f"{student.enrolled_on:%Y-%m-%d} 入学,"
+                                      f"编入 {years[student.id]}—{years[student.id] + 1}学年"))
             if student.id in held:
                 problems.append(Violation("CHG-1", "hold", f"{name}{student.enrolled_on:%Y-%m-%d} 入学,"
-                                          f"属于 {year + 1}—{year + 2}学年,不参加本次升级,无所谓留级",
-                                          "去掉该生的 --hold"))
+                                          f"属于 {years[student.id]}—{years[student.id] + 1}学年,"
+                                          "不参加本次升级,无所谓留级", "去掉该生的 --hold"))
             continue
         if student.status == "suspended":
             result.kept.append(Aside(found, "休学中,保留原年级(SUS-3)"))
@@ -201,7 +199,7 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
             continue
         kind, to = rules.turn_step(student.grade, last, student.id in held)
         result.steps.append(Step(found, kind, student.grade, to, held.get(student.id)))
-    result.warnings = (_previous_year(session, settings, year, targets, records) + _caps(settings, result)
+    result.warnings = (_previous_year(session, year, targets, records, years) + _caps(settings, result)
                        + _open_transfers(session, result))
     errors, warnings = split(problems)
     if errors:
@@ -223,8 +221,8 @@ def _latest(session: Session, student_ids: list[int]) -> dict[int, tuple[dt.date
     return latest
 
 
-def _previous_year(session: Session, settings: Settings, year: int, targets: list[School],
-                   records: list[Found]) -> list[Violation]:
+def _previous_year(session: Session, year: int, targets: list[School], records: list[Found],
+                   years: dict[int, int]) -> list[Violation]:
     """A school whose previous turn is not recorded although it had records on the
     register then: their grades may be a year behind (a warning: records entered at
     their current grade when the tool was adopted are right as they are)."""
@@ -234,7 +232,7 @@ def _previous_year(session: Session, settings: Settings, year: int, targets: lis
         if school.code in done:
             continue
         then = [f for f in records if f.school.id == school.id and f.student.kind == "regular"
-                and settings.school_year(f.student.enrolled_on) < year]
+                and years[f.student.id] < year]
         if then:
             found.append(warning(
                 "CHG-1", "year",

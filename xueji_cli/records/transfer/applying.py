@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import School, Student, TransferCase
 from xueji_cli.records.directory import schools, students
+from xueji_cli.records.lifecycle.school_years import school_year_at, semester_year
 from xueji_cli.records.transfer.cases import (
     CASE_PREFIX,
     CaseView,
@@ -182,6 +183,10 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
         if not any(v.rule == "TRF-5" and v.is_error for v in problems):
             problems += rules.check_graduating(target, settings.grades[school.type][1],
                                                app.special_reason)
+        if person.grade_year is None:  # a certificate that does not say its school year
+            problems += rules.check_grade_year(
+                target, school_year_at(session, settings, school, day),
+                semester_year(settings, day), settings.school_year(day))
     problems += _common_checks(settings, app, day, today, incoming=True,
                                window_day=certified.applied_on)
     if certified.applied_on and certified.applied_on > day:

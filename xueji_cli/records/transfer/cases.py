@@ -79,6 +79,8 @@ class Incoming:
     status: str = "active"  # the record's status at the origin
     origin_local_number: str | None = None
     origin_class: int | None = None
+    entry_year: int | None = None  # the cohort, as the certificate states it (NUM-3)
+    grade_year: int | None = None  # the school year `grade` belongs to, as it states it
     problems: list[Violation] = field(default_factory=list)
 
     def as_json(self) -> dict:

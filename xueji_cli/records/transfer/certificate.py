@@ -5,8 +5,19 @@ receiving directory imports with `xueji transfer in --from-file` — no retyping
 The printed copies mask the ID and national numbers unless asked; the data sheet carries
 them whole, because the receiving school needs them to check the child (NUM-5, NUM-6,
 NUM-7) and the national number travels unchanged. The file is saved readable by its owner
-only (excel/sheets.py). A checksum over the data sheet tells the receiving side whether it
-was changed after it was issued.
+only (excel/sheets.py).
+
+The data sheet's checksum (校验码) guards against accidental change — a cell edited by
+mistake, a value Excel converted, a damaged copy — and nothing more: it is computed by a
+published algorithm without a secret, so whoever can edit the sheet can recompute it. It
+is no forgery check and is never presented as one. What certifies a transfer is the paper
+certificate with its four stamps (TRF-8); the receiving registrar compares the data read
+against it. (A signature would need keys every county, province and township can check
+each other's by; there is no such key distribution among registrars.)
+
+Version 2 of the data sheet adds the school year the grade belongs to (`school_year`), so
+that the receiving school places the pupil in his cohort whatever the date (TRF-5, NUM-3);
+version 1 sheets are still read.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font
@@ -29,7 +41,9 @@ from xueji_cli.values.privacy import show
 from xueji_cli.values.violation import Violation, warning
 
 FORMAT = "xueji-transfer-certificate"
-VERSION = "1"
+VERSION = "2"
+READABLE = ("1", "2")
+ADDED_IN_2 = ("school_year",)
 DATA_SHEET = "数据"
 COPIES = ("第一联 转出学校存根", "第二联 转出学校所在地教育局(中心校)存",
           "第三联 转入学校存", "第四联 转入学校所在地教育局存")
@@ -45,8 +59,9 @@ FIELDS = [
     ("hukou_region", "户口所在地区划"), ("guardian_name", "监护人"),
     ("guardian_hukou_region", "监护人户口所在地区划"), ("guardian_phone", "监护人电话"),
     ("residence_region", "现住地区划"), ("address", "现住址"),
-    ("local_number", "原学籍号"), ("entry_year", "入学年份"), ("grade", "年级"), ("class", "班级"),
-    ("status", "学籍状态"), ("approvals", "已登记的审批"), ("checksum", "校验码"),
+    ("local_number", "原学籍号"), ("entry_year", "入学年份"), ("grade", "年级"),
+    ("school_year", "年级所属学年"), ("class", "班级"),
+    ("status", "学籍状态"), ("approvals", "已登记的审批"), ("checksum", "校验码(只防误改,不防伪造)"),
 ]
 LABELS = dict(FIELDS)
 # Which recorded step fills which stamp box (TRF-8: out school, its bureau or central
@@ -60,16 +75,23 @@ BOXES = [
 WIDTHS = [11, 13, 9, 12, 11, 13, 11, 14]
 
 
-def _checksum(values: dict[str, str]) -> str:
-    payload = json.dumps({k: values.get(k, "") for k, _ in FIELDS if k != "checksum"},
-                         ensure_ascii=False, sort_keys=True)
+APPROVALS_DEPTH = 2  # a list of flat records, as certificate_values writes it
+APPROVALS_CHARS = 20_000  # a route has at most four steps of a few dozen characters each
+
+
+def _checksum(values: dict[str, str], version: str = VERSION) -> str:
+    """A guard against accidental change only (see the module's docstring)."""
+    keys = [k for k, _ in FIELDS if k != "checksum" and (version != "1" or k not in ADDED_IN_2)]
+    payload = json.dumps({k: values.get(k, "") for k in keys}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def certificate_values(view: CaseView, student: Student | None, person: Person | None,
-                       directory: str, issued_on: dt.date) -> dict[str, str]:
+                       directory: str, issued_on: dt.date,
+                       grade_year: int | None) -> dict[str, str]:
     """The data sheet's values (all text) for a case with a record in this directory, or
-    an arriving one (its data as received)."""
+    an arriving one (its data as received); `grade_year`: the school year the grade
+    belongs to (transfer/placement.grade_year)."""
     case = view.case
     incoming = Incoming.from_json(case.incoming) if case.incoming else None
     approvals = [{"step": e.details.get("step"), "level": e.approvals[0]["level"],
@@ -87,6 +109,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
         "to_school": view.to_school.name if view.to_school else case.to_name,
         "to_region": case.to_region,
         "approvals": json.dumps(approvals, ensure_ascii=False),
+        "school_year": str(grade_year) if grade_year else "",
     }
     if person is not None:
         values.update({
@@ -119,7 +142,7 @@ def certificate_values(view: CaseView, student: Student | None, person: Person |
     elif incoming is not None:
         values.update({"national_number": incoming.national_number,
                        "local_number": incoming.origin_local_number or "",
-                       "entry_year": "", "grade": str(case.grade),
+                       "entry_year": str(incoming.entry_year or ""), "grade": str(case.grade),
                        "class": str(incoming.origin_class or ""),
                        "status": codes.label("status", incoming.status)})
     values["checksum"] = _checksum(values)
@@ -223,7 +246,8 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
         if lines > 1:
             data.row_dimensions[row].height = 14 * lines
     _cell(data, end + 1, 1, "本页供转入学校导入(xueji transfer in --from-file),请勿改动;"
-          "含完整身份证件号,注意保管。", span=3, border=False, size=9, align=sheets.LEFT)
+          "含完整身份证件号,注意保管。校验码只能发现误改或损坏,不能证明真伪:"
+          "以盖章的纸质转学证明为准。", span=3, border=False, size=9, align=sheets.LEFT)
     sheets.page_setup(data, landscape=False)
     return sheets.save(wb, path)
 
@@ -231,15 +255,23 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
 # -- reading ------------------------------------------------------------------------------------
 
 def read_values(path: Path) -> dict[str, tuple[int, str]]:
-    """key -> (row, text) of the data sheet; InputError when the file is not a certificate."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    """key -> (row, text) of the data sheet; InputError when the file is not a certificate.
+    The file goes through the same guard as a roster (excel/files.py: what it really is,
+    zip and XML bombs) before python-calamine opens it."""
+    from python_calamine import CalamineError
+
+    from xueji_cli.excel import files
 
     path = Path(path)
     if not path.is_file():
         raise InputError("from_file", f"{path} 不是文件" if path.exists() else f"找不到文件 {path}",
                          "核对转学证明文件的路径")
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = files.open_workbook(path)
+    except InputError as exc:  # said in the guard's words, with what to do about a certificate
+        raise InputError("from_file", exc.message,
+                         "请原学校用 xueji transfer certificate 重新开具,发来开具的原文件") from None
+    try:
         if DATA_SHEET not in workbook.sheet_names:
             raise InputError("from_file", f"{path.name} 中没有「{DATA_SHEET}」工作表,不是 xueji 开具的转学证明",
                              "请原学校用 xueji transfer certificate 开具;否则按证明逐项填写(不用 --from-file)")
@@ -261,8 +293,9 @@ def read_values(path: Path) -> dict[str, tuple[int, str]]:
     if found.get("format", (0, ""))[1] != FORMAT:
         raise InputError("from_file", f"{path.name} 的「{DATA_SHEET}」页不是 xueji 转学证明数据",
                          "请原学校用 xueji transfer certificate 重新开具")
-    if found.get("version", (0, ""))[1] != VERSION:
-        raise InputError("from_file", f"转学证明数据版本 {found['version'][1]} 不是本程序能读的版本 {VERSION}",
+    if found.get("version", (0, ""))[1] not in READABLE:
+        raise InputError("from_file", f"转学证明数据版本 {found.get('version', (0, ''))[1]} "
+                         f"不是本程序能读的版本({'、'.join(READABLE)})",
                          "请升级 xueji,或请原学校用同一版本开具")
     return found
 
@@ -321,6 +354,8 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         status=get("status", status) or "active",
         origin_local_number=get("local_number"),
         origin_class=get("class", fields.class_no),
+        entry_year=get("entry_year", _year),
+        grade_year=get("school_year", _year),
     )
     certified = Certified(
         origin_case_no=get("case_no"),
@@ -335,18 +370,51 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         approvals=_approvals(found, problems),
     )
     values = {k: t for k, (_r, t) in found.items()}
-    if values.get("checksum") != _checksum(values):
+    if values.get("checksum") != _checksum(values, values["version"]):
         certified.warnings.append(warning(
-            "TRF-8", "from_file", "转学证明数据页在开具后被改动过(校验码不符)",
-            "与纸质证明逐项核对;如有出入,请原学校重新开具"))
+            "TRF-8", "from_file", "转学证明数据页与其校验码不符:开具后被改动过或已损坏",
+            "与盖章的纸质转学证明逐项核对;如有出入,请原学校重新开具"))
     if problems:
         raise Refused(problems)
     return person, certified, values
 
 
+def _year(text: str) -> int:
+    if not re.fullmatch(r"20\d\d", text):
+        raise ValueError(f"「{text}」不是年份(应为四位数字,如 2026)")
+    return int(text)
+
+
+def _depth(text: str) -> int:
+    """How deeply the JSON text nests its arrays and objects (brackets inside strings
+    do not count); measured before parsing, which recurses once per level."""
+    deepest = depth = 0
+    quoted = escaped = False
+    for char in text:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def _approvals(found: dict, problems: list[Violation]) -> list[dict]:
     row, text = found.get("approvals", (0, ""))
     if not text:
+        return []
+    if len(text) > APPROVALS_CHARS or _depth(text) > APPROVALS_DEPTH:
+        problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「已登记的审批」(C{row} 单元格)"
+                                  "过长或嵌套层数异常,不是 xueji 开具的内容", "请原学校重新开具"))
         return []
     try:
         items = json.loads(text)

@@ -15,8 +15,8 @@ from sqlmodel import Session
 from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student, TransferCase
 from xueji_cli.records.directory import students
-from xueji_cli.records.enrollment.admission import entry_year_for
 from xueji_cli.records.enrollment.numbering import Sequencer, prefix_for
+from xueji_cli.records.lifecycle.school_years import GRADE_YEAR
 from xueji_cli.records.transfer.cases import CaseView, Incoming, get, school_label
 from xueji_cli.records.transfer.conditions import (
     ENDED_HERE,
@@ -25,6 +25,7 @@ from xueji_cli.records.transfer.conditions import (
     leaving_checks,
     person_matches,
 )
+from xueji_cli.records.transfer.placement import Placement, place
 from xueji_cli.rules import transfer as rules
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
@@ -97,10 +98,14 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     person = Incoming.from_json(case.incoming) if case.direction == "in" else None
     national = view.student.national_number if view.student else None
     # The grade travels unchanged (TRF-5): inside the directory it is the record's grade
-    # now — a school year turned since the application has moved the child up (CHG-1).
+    # now — a school year turned since the application has moved the child up (CHG-1);
+    # so does a turn the receiving school has recorded since (placement.py).
     grade = view.student.grade if view.student is not None else case.grade
+    placed = None
     if target is not None:
-        problems += class_checks(session, settings, target, grade, class_no or case.to_class,
+        placed = place(session, settings, view, target, grade)
+        problems += placed.said
+        problems += class_checks(session, settings, target, placed.grade, class_no or case.to_class,
                                  cap_decision, refuse=True)
         if view.approved_on is not None:
             problems += rules.check_admission(view.approved_on, day, settings.policy.admit_within_days)
@@ -114,7 +119,7 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
         _leave(session, view, day, operator)
     new = None
     if target is not None:
-        new = _arrive(session, settings, view, target, grade, class_no or case.to_class, day,
+        new = _arrive(session, settings, view, target, placed, class_no or case.to_class, day,
                       operator, national, person, cap_decision, warnings)
     session.flush()
     return Completed(get(session, case.case_no), new, warnings)
@@ -132,16 +137,17 @@ def _leave(session: Session, view: CaseView, day: dt.date, operator: str) -> Non
                             "to_region": case.to_region}, remark=remark)
 
 
-def _arrive(session: Session, settings: Settings, view: CaseView, school: School, grade: int,
-            class_no: int, day: dt.date, operator: str, national: str | None,
-            person: Incoming | None, cap_decision: str | None,
+def _arrive(session: Session, settings: Settings, view: CaseView, school: School,
+            placed: Placement, class_no: int, day: dt.date, operator: str,
+            national: str | None, person: Incoming | None, cap_decision: str | None,
             warnings: list[Violation]) -> Student:
+    """The arriving record, numbered at the end of its cohort's sequence (NUM-3)."""
     case = view.case
     if person is None:
         person_row = view.person
     else:
         person_row = _person_for(session, person)
-    entry_year = entry_year_for(settings, school, grade, day)
+    grade, entry_year = placed.grade, placed.entry_year
     number = Sequencer(session).next(prefix_for(settings, school, entry_year))
     remark = f"{day:%Y-%m-%d} 自 {case.from_name} 转入(案件 {case.case_no})"
     student = Student(person_id=person_row.id, school_id=school.id, entry_year=entry_year,
@@ -162,6 +168,7 @@ def _arrive(session: Session, settings: Settings, view: CaseView, school: School
                  "admit_days": rules.admission_days(approved_on, day),
                  "admit_within_days": settings.policy.admit_within_days,
                  "late": rules.admission_days(approved_on, day) > settings.policy.admit_within_days,
+                 GRADE_YEAR: placed.grade_year,
                  "origin_local_number": (view.student.local_number if view.student
                                          else (person.origin_local_number if person else None))},
         remark="; ".join([remark] + [f"{w.rule} {w.message}" for w in warnings]))
