@@ -61,11 +61,13 @@ def test_four_processes_enroll_250_each(township, xueji, as_json):
     total = processes * each
     for s in summaries:
         assert (s["enrolled"], s["already"], s["refused"], s["unusable"]) == (each, 0, [], []), s
-    # all four were writing at the same time: each one's commits overlap another's (SQLite's
-    # lock is not fair, so one writer may finish before a starved one commits at all)
-    for w in summaries:
-        assert any(o is not w and o["first_commit"] < w["last_commit"] and w["first_commit"] < o["last_commit"]
-                   for o in summaries), summaries
+    # the writers wrote at the same time: commit windows overlap. Not every writer's:
+    # SQLite's lock is not fair, and on a busy machine one writer may commit all of its
+    # children before a starved one commits any (seen 3 times in ~25 full runs while other
+    # test runs shared the two cores) — which is no fault of the program.
+    overlapping = [(a["tag"], b["tag"]) for i, a in enumerate(summaries) for b in summaries[i + 1:]
+                   if a["first_commit"] < b["last_commit"] and b["first_commit"] < a["last_commit"]]
+    assert overlapping, summaries
     numbers = [n for (n,) in raw(township, "SELECT local_number FROM student ORDER BY local_number")]
     assert numbers == [f"0226260010{n:04d}" for n in range(1, total + 1)]  # no gap, no duplicate
     assert raw(township, "SELECT count(DISTINCT person_id), count(DISTINCT national_number) "
