@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.output import show_error
+from xueji_cli.cli.output import say, show_error
 
 
 def dir_option(ctx: typer.Context) -> str | None:
@@ -15,9 +15,17 @@ def dir_option(ctx: typer.Context) -> str | None:
 
 
 def workspace(ctx: typer.Context, check_schema: bool = True):
+    """The directory of the command, its schema checked (unless `check_schema` is False),
+    after removing what killed commands left behind there — and saying so."""
     from xueji_cli.store.workspace import open_workspace
 
-    return open_workspace(dir_option(ctx), check_schema=check_schema)
+    ws = open_workspace(dir_option(ctx), check_schema=False)
+    removed = ws.sweep_leftovers()
+    if removed:
+        say(f"已删除上次中断的操作留下的临时文件:{'、'.join(removed)}", "yellow")
+    if check_schema:
+        ws.store.check_schema()
+    return ws
 
 
 def note_show_id(ctx: typer.Context) -> None:
