@@ -49,6 +49,20 @@ with ws.store.session(write=True) as session:
 os._exit(0)  # dead after the commit, the connection never closed: nothing checkpointed
 """
 
+RESTORE_DIES_AFTER_REPLACING = """
+import os, sys
+from xueji_cli.records.directory import backups
+from xueji_cli.store import sqlite
+from xueji_cli.store.workspace import open_workspace
+replace = sqlite.replace_contents
+def replace_and_die(*args):
+    replace(*args)
+    os._exit(0)  # the new content committed, in the log only
+sqlite.replace_contents = replace_and_die
+ws = open_workspace({directory!r}, check_schema=False)
+backups.restore(ws.store, {source!r}, "测试", "02", "26")
+"""
+
 
 def dies_after_commit(directory: Path, first: int, count: int) -> Path:
     """Enroll children first … first+count-1 through the core in a process that dies right
@@ -165,6 +179,24 @@ def test_the_log_of_a_crash_is_recovered(held, xueji, as_json):
     assert len(listed["students"]) == 43
     assert xueji("check").exit_code == 0 and xueji("renumber-check").exit_code == 0
     assert not list(held.glob(".xueji.db.log-check-*"))
+
+
+def test_the_log_of_a_restore_killed_after_replacing_is_recovered(held, tmp_path):
+    """restore replaces the whole content in one transaction: killed after its commit,
+    before the log reached the file, it leaves a log that holds the backup being restored
+    — fewer records than the file. That log is the restore's, committed: the next command
+    lets it in (the checked copy the restore left beside the database shows whose it is),
+    then removes that copy."""
+    smaller = tmp_path / "smaller.db"
+    assert run(held, "backup", smaller).returncode == 0
+    populate(held / "xueji.db", per_cohort=10, cohorts=(2024,))
+    code = RESTORE_DIES_AFTER_REPLACING.format(directory=str(held), source=str(smaller))
+    assert subprocess.run([sys.executable, "-c", code], env=ENV).returncode == 0
+    [staged] = held.glob(".xueji.db.restore-*")
+    result = run(held, "check")
+    assert result.returncode == 0, result.stderr
+    assert staged.name in result.stderr and not staged.exists()
+    assert students(held / "xueji.db") == 40
 
 
 def test_a_reader_never_writes_the_database_file(held):

@@ -43,7 +43,7 @@ def restore(
     with guard(json_out):
         from xueji_cli.records.directory import backups
 
-        ws = workspace(ctx, check_schema=False)
+        ws = workspace(ctx, check_schema=False, judge_log=False)
         done = backups.restore(ws.store, file, ws.operator, ws.settings.city, ws.settings.county)
         if json_out:
             emit_json({"ok": True, "restored": snapshot_dict(done.snapshot),

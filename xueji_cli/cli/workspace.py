@@ -14,12 +14,16 @@ def dir_option(ctx: typer.Context) -> str | None:
     return (root.obj or {}).get("dir")
 
 
-def workspace(ctx: typer.Context, check_schema: bool = True):
-    """The directory of the command, its schema checked (unless `check_schema` is False),
-    after removing what killed commands left behind there — and saying so."""
+def workspace(ctx: typer.Context, check_schema: bool = True, judge_log: bool = True):
+    """The directory of the command: a write-ahead log beside its database judged (unless
+    `judge_log` is False: restore moves one that does not fit aside), what killed
+    commands left behind removed — saying so — and its schema checked (unless
+    `check_schema` is False)."""
     from xueji_cli.store.workspace import open_workspace
 
     ws = open_workspace(dir_option(ctx), check_schema=False)
+    if judge_log:
+        ws.store.judge_log()  # before the sweep: a restore's staged copy is evidence
     removed = ws.sweep_leftovers()
     if removed:
         say(f"已删除上次中断的操作留下的临时文件:{'、'.join(removed)}", "yellow")

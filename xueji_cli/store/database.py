@@ -61,14 +61,20 @@ class Store:
         reader's connection is read-only. Before this process first opens the file, a
         write-ahead log left beside it is checked on copies (store/wal.py) and refused
         when it does not belong to the database."""
-        if not self._log_judged and not sqlite.opened_here(self.path) \
-                and sqlite.log_pending(self.path):
+        self.judge_log()
+        return sqlite.connect(self.path, self.timeout, write=write,
+                              check_same_thread=check_same_thread)
+
+    def judge_log(self) -> None:
+        """Refuse (exit 3) a write-ahead log beside the SQLite file that does not belong
+        to it (store/wal.py) — once, before this process first opens the file."""
+        if not self.is_sqlite or self._log_judged:
+            return
+        if not sqlite.opened_here(self.path) and sqlite.log_pending(self.path):
             from xueji_cli.store import wal  # only then: most commands find no log
 
             wal.check(self.path, REVISIONS)
         self._log_judged = True
-        return sqlite.connect(self.path, self.timeout, write=write,
-                              check_same_thread=check_same_thread)
 
     def engine(self, write: bool) -> Engine:
         if write not in self._engines:

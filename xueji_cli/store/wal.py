@@ -23,7 +23,9 @@ database becomes:
   the file held is still there unchanged, and the new ones follow it with no gap (the
   journal is append-only and its ids are given in order). When the file alone cannot be
   read (a checkpoint cut short by the crash leaves it part old, part new), the pair is
-  judged by itself.
+  judged by itself. A restore replaces the whole content in one transaction: its log,
+  when it is killed before the log reaches the file, holds the backup being restored,
+  and fits when it is exactly the checked copy the restore left beside the database.
 - It does not fit when the file declares the rollback journal (byte 18 of its header
   is 1): a file in that mode never wrote a log. xueji's own backups are in that mode, so a
   backup copied over `xueji.db` is told from the file that crashed even when its content
@@ -41,6 +43,7 @@ cannot be judged, and is refused."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
@@ -101,7 +104,7 @@ def judge(path: Path, known: tuple[str, ...]) -> Misfit | None:
         for suffix in ("-wal", "-shm"):  # a read-only open leaves empty ones
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
         _copy_private(log, log_of(copy))
-        return _replayed(copy, alone, known, sqlite.journal_mode_of_file(path))
+        return _replayed(copy, path, alone, known)
     except OSError as error:
         raise DirectoryError(
             f"数据库 {path.name} 旁有上次未并入的日志 {log.name},但无法在 {path.parent} "
@@ -185,9 +188,10 @@ def _read_alone(copy: Path, known: tuple[str, ...]) -> Facts | None:
         return None
 
 
-def _replayed(copy: Path, alone: Facts | None, known: tuple[str, ...],
-              file_mode: int | None) -> Misfit | None:
-    """Open the copied pair (SQLite replays the log), and judge what it made."""
+def _replayed(copy: Path, path: Path, alone: Facts | None,
+              known: tuple[str, ...]) -> Misfit | None:
+    """Open the copied pair (SQLite replays the log), and judge what it made of the
+    database `path`."""
     def misfit(reason: str) -> Misfit:
         return Misfit(reason, alone)
 
@@ -197,7 +201,7 @@ def _replayed(copy: Path, alone: Facts | None, known: tuple[str, ...],
             frames = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
             if frames <= 0:
                 return None  # nothing SQLite would replay: it discards the log
-            if file_mode != 2:
+            if sqlite.journal_mode_of_file(path) != 2:
                 return misfit(f"{copy.name} 本身是回滚日志方式的文件(看来是手工复制来的备份),"
                               "从未写过这样的日志")
             if sqlite.integrity(conn, quick=False) != "ok":
@@ -206,7 +210,9 @@ def _replayed(copy: Path, alone: Facts | None, known: tuple[str, ...],
             if wrong:
                 return misfit("并入后的数据库" + wrong[0])
             reason = _lost(conn, alone, known)
-            return misfit(reason) if reason else None
+            if reason is None or _restored(conn, path):
+                return None
+            return misfit(reason)
         finally:
             conn.close()
     except sqlite3.Error:
@@ -232,6 +238,30 @@ def _lost(conn: sqlite3.Connection, alone: Facts | None, known: tuple[str, ...])
     if after.last_entry - alone.last_entry != added:
         return "并入后新增的变动记录编号不连续"
     return None
+
+
+def _restored(conn: sqlite3.Connection, path: Path) -> bool:
+    """The log is a restore's, killed after it replaced the content (one transaction,
+    committed) and before the log reached the file: the replayed database is exactly the
+    checked copy that restore put in place, still beside it (`.xueji.db.restore-PID`,
+    removed only once the restore is through — and by the next command only after this
+    judgement)."""
+    replayed = None
+    for staged in path.parent.glob(f".{glob.escape(path.name)}.restore-*"):
+        if not staged.name.rpartition("-")[2].isdigit():
+            continue  # its rollback journal
+        try:
+            source = sqlite.open_readonly(staged)
+            try:
+                wanted = _facts(source)
+            finally:
+                source.close()
+        except sqlite3.Error:
+            continue
+        replayed = replayed or _facts(conn)
+        if (wanted.counts, wanted.digest) == (replayed.counts, replayed.digest):
+            return True
+    return False
 
 
 def _facts(conn: sqlite3.Connection, columns: tuple[str, ...] | None = None,
