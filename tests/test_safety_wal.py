@@ -269,3 +269,4 @@ def test_a_log_that_cannot_be_copied_to_be_judged_is_refused(held, xueji, foreig
     monkeypatch.setattr(wal, "_copy_private", no_room)
     result = xueji("school", "list")
     assert result.exit_code == 3 and "核验" in result.stderr and "不要删除" in result.stderr
+    assert "磁盘空间不足" in result.stderr

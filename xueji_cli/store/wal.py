@@ -26,8 +26,8 @@ database becomes:
   judged by itself. A restore replaces the whole content in one transaction: its log,
   when it is killed before the log reaches the file, holds the backup being restored,
   and fits when it is exactly the checked copy the restore left beside the database.
-- It does not fit when the file declares the rollback journal (byte 18 of its header
-  is 1): a file in that mode never wrote a log. xueji's own backups are in that mode, so a
+- It does not fit when the file declares the rollback journal (bytes 18 and 19 of its
+  header are 1, not 2): a file in that mode never wrote a log. xueji's own backups are in that mode, so a
   backup copied over `xueji.db` is told from the file that crashed even when its content
   would accept the log; a log written on top of exactly the file's state can otherwise
   not be told from its crash log — and then replaying it loses nothing.
@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xueji_cli.store import schema, sqlite
-from xueji_cli.values.errors import DirectoryError
+from xueji_cli.values.errors import DirectoryError, file_reason
 
 DEAD_MAN_SWITCH = 128  # the byte of the -shm every connection holds a shared lock on
 COUNTED = {"school": "学校", "person": "人员", "student": "学籍记录", "journal": "变动记录"}
@@ -108,7 +108,7 @@ def judge(path: Path, known: tuple[str, ...]) -> Misfit | None:
     except OSError as error:
         raise DirectoryError(
             f"数据库 {path.name} 旁有上次未并入的日志 {log.name},但无法在 {path.parent} "
-            f"复制它们来核验({error.strerror or type(error).__name__})",
+            f"复制它们来核验({file_reason(error)})",
             f"腾出磁盘空间、取得该文件夹的写入权限后重试;不要删除 {log.name}") from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
