@@ -123,6 +123,19 @@ def test_unknown_newer_revision_is_exit_3(ws_dir, xueji, sql):
     assert not list(ws_dir.glob("xueji.db.bak-*"))
 
 
+def test_a_newer_database_is_told_the_program_is_too_old(ws_dir, xueji, sql):
+    """`db status` of a database newer than the program says the program is too old (not
+    "upgrade the database", which `db upgrade` refuses); `backup` refuses it before
+    writing anything, and leaves no file behind."""
+    sql("UPDATE alembic_version SET version_num = '9999'")
+    status = xueji("db", "status")
+    assert status.exit_code == 3 and "本程序太旧" in status.stderr and "升级 xueji 程序" in status.stderr
+    assert "db upgrade" not in status.stderr
+    backup = xueji("backup")
+    assert backup.exit_code == 3 and "比本程序新" in backup.stderr
+    assert not list(ws_dir.glob("xueji.db.bak-*")) and not list(ws_dir.glob(".*partial*"))
+
+
 def test_older_revision_is_exit_3_and_names_the_upgrade(ws_dir, xueji, monkeypatch):
     # This program pretends to know a newer revision 9999; the file is at the real head.
     current = store_mod.HEAD
@@ -204,13 +217,15 @@ def test_the_schema_check_reads_the_revision_without_sqlalchemy(tmp_path):
     from xueji_cli.store.sqlite import schema_revision
 
     path = tmp_path / store_mod.DB_FILE
+    store = Store(tmp_path)
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("CREATE TABLE other (id INTEGER)")
-    assert schema_revision(path, 1.0) is None  # no version table: not a xueji database
+    assert store.current_revision() is None  # no version table: not a xueji database
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-    assert schema_revision(path, 1.0) is None  # an empty one
+    assert store.current_revision() is None  # an empty one
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("INSERT INTO alembic_version VALUES (?)", (store_mod.HEAD,))
-    assert schema_revision(path, 1.0) == store_mod.HEAD
+        assert schema_revision(conn) == store_mod.HEAD
+    assert store.current_revision() == store_mod.HEAD
     Store(tmp_path).check_schema()  # at head: no refusal

@@ -15,8 +15,8 @@ from alembic import command
 
 from conftest import settle
 from populate import populate
-from xueji_cli.store import sqlite as sqlite_mod
 from xueji_cli.store import database as store_mod
+from xueji_cli.store import sqlite as sqlite_mod
 from xueji_cli.store.database import Store
 
 
@@ -94,6 +94,45 @@ def test_backup_of_a_damaged_database_is_refused(filled, xueji):
     assert not list(filled.glob(".*partial*"))
 
 
+def test_backup_into_a_folder_it_cannot_write_names_the_file(filled, xueji, monkeypatch):
+    """The refusal names the backup file it could not write (it said 「None」 when the
+    name was the default one)."""
+    real = sqlite_mod.create_private
+
+    def read_only_folder(path):
+        if ".partial-" in path.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(sqlite_mod, "create_private", read_only_folder)
+    result = xueji("backup")
+    assert result.exit_code == 1 and "None" not in result.stderr
+    assert f"{filled / 'xueji.db.bak-'}" in result.stderr and "没有权限" in result.stderr
+
+
+def test_a_name_taken_meanwhile_by_another_process_is_not_an_error(filled, xueji, as_json,
+                                                                    monkeypatch, tmp_path):
+    """Two restores (or backups) started in the same second both choose
+    xueji.db.bak-<second>: the one that finishes second takes the next free name instead
+    of failing with FileExistsError."""
+    saved = as_json(xueji("backup", tmp_path / "saved.db", "--json"))["file"]
+    real = sqlite_mod._copy
+
+    def the_other_finishes_first(source, target, *args):
+        real(source, target, *args)
+        name, partial, _pid = target.name.removeprefix(".").rpartition(".partial-")
+        if partial and not (target.parent / f"{name}-2").exists():
+            (target.parent / name).write_bytes(b"the other restore's backup")
+
+    monkeypatch.setattr(sqlite_mod, "_copy", the_other_finishes_first)
+    result = xueji("restore", saved, "--json")
+    assert result.exit_code == 0, result.stderr
+    document = as_json(result)
+    assert document["saved_as"].endswith("-2") and count(document["saved_as"]) == 20
+    made = as_json(xueji("backup", "--json"))["file"]  # the same for a backup
+    assert made != document["saved_as"] and count(made) == 20
+
+
 def damage(path) -> None:
     """Overwrite pages in the middle of the file (a bad sector, a half-copied file)."""
     data = bytearray(path.read_bytes())
@@ -167,11 +206,8 @@ def test_restore_across_page_sizes(filled, xueji, tmp_path, as_json):
 def test_restore_an_older_revision_then_upgrade(filled, xueji, tmp_path, as_json):
     if store_mod.REVISIONS[0] == store_mod.HEAD:
         pytest.skip("only one revision")
-    saved = tmp_path / "old.db"
-    sqlite_mod.backup(filled / "xueji.db", saved)
-    old = Store(tmp_path)
-    old.path = saved
-    old.url = f"sqlite:///{saved}"
+    saved = Store(filled).backup(tmp_path / "old.db")
+    old = Store(tmp_path, f"sqlite:///{saved}")
     with old.engine(True).begin() as conn:
         command.downgrade(old._alembic_config(conn), store_mod.REVISIONS[0])
     old.engine(True).dispose()

@@ -2,7 +2,8 @@
 database that passes SQLite's integrity check, `xueji check` and `xueji renumber-check`,
 with every child all or nothing; re-running the same work completes it with nobody twice.
 Backups and restores killed part-way leave the database as it was (or, for a restore,
-wholly replaced) and never a half-written backup standing as one.
+wholly replaced) and never a half-written backup standing as one; the private temporary
+copy such a kill leaves does not survive the next command of the directory.
 
 The harness is tests/crashkit.py; each victim here is one `Victim`. The batch import
 (`xueji enroll --from FILE`) joins as a victim by itself once it exists:
@@ -123,28 +124,34 @@ def big(township):
     return township
 
 
-def test_backup_killed_at_random_moments(big, xueji, tmp_path):
+def test_backup_killed_at_random_moments(big, xueji):
+    """Backups (beside the database) killed part-way: the database is untouched, a backup
+    standing under its name is whole, and the private temporary copy a kill leaves in
+    the middle of the copy does not survive the next command of the directory."""
     trials = 6
     before = students(big)
-    argv = lambda n: [sys.executable, "-m", "xueji_cli", "--dir", str(big), "backup",  # noqa: E731
-                      str(tmp_path / f"backup-{n}.db")]
-    copying = lambda n: any(tmp_path.glob(f".backup-{n}.db.partial-*"))  # noqa: E731
-    length = lifetime(argv(99), lambda: copying(99))
+    argv = lambda _n: [sys.executable, "-m", "xueji_cli", "--dir", str(big), "backup"]  # noqa: E731
+    partials = lambda: list(big.glob(".xueji.db.bak-*.partial-*"))  # noqa: E731
+    copying = lambda _n=0: bool(partials())  # noqa: E731
+    length = lifetime(argv(0), copying)
+    for made in big.glob("xueji.db.bak-*"):
+        made.unlink()
     victim = Victim("xueji backup", argv=argv, ready=copying, window=1.6 * length)
     complete = partial = 0
 
     def after(trial):
         nonlocal complete, partial
-        assert students(big) == before
-        assert_sound(big, xueji)
-        target = tmp_path / f"backup-{trial.number}.db"
-        if target.exists():  # never a partial copy under the backup's name
-            assert backups.describe(target).students == before
-            complete += 1
-        leftovers = list(tmp_path.glob(f".backup-{trial.number}.db.partial-*"))
+        leftovers = partials()
         for left in leftovers:  # the temporary copy (and its rollback journal)
             assert left.stat().st_mode & 0o777 == 0o600  # a leftover is private too
         partial += bool(leftovers)  # this kill fell in the middle of the copy
+        assert students(big) == before
+        assert_sound(big, xueji)  # its `xueji check` is the next command of the directory …
+        assert not partials()  # … and removed what the kill left
+        for made in big.glob("xueji.db.bak-*"):  # never a partial copy under a backup's name
+            assert backups.describe(made).students == before
+            made.unlink()
+            complete += 1
 
     outcome = kill_at_random(victim, trials, SEED, after)
     assert any(t.killed for t in outcome)
@@ -172,16 +179,23 @@ def test_restore_killed_at_random_moments(township, xueji, tmp_path):
 
     def after(_trial):
         nonlocal midway
+        staged = list(township.glob(".xueji.db.restore-*"))
+        for left in staged:  # killed while copying in or replacing
+            assert left.stat().st_mode & 0o777 == 0o600
+        midway += bool(staged)
+        # a command of its own first (this process judged the log when it first opened
+        # the database): the log a kill left is the restore's, and is let in
+        checked = subprocess.run([sys.executable, "-m", "xueji_cli", "--dir", str(township),
+                                  "check"], capture_output=True, text=True,
+                                 env={**os.environ, "XUEJI_TODAY": "2026-09-01"})
+        assert checked.returncode == 0, checked.stderr
         states.append(students(township))
         assert states[-1] in (smaller.students, larger.students)  # the old or the new, whole
         assert_sound(township, xueji)
         for old in township.glob("xueji.db.bak-*"):  # pre-restore backups take room: tidy up
             old.unlink()
-        staged = list(township.glob(".xueji.db.restore-*"))
-        for left in staged:  # killed while copying in or replacing
-            assert left.stat().st_mode & 0o777 == 0o600
-            left.unlink()
-        midway += bool(staged)
+        assert not list(township.glob(".xueji.db.restore-*"))  # removed by `xueji check`
+        assert not list(township.glob(".xueji.db.bak-*.partial-*"))
 
     kill_at_random(victim, trials, SEED + 1, after)
     print(f"\nrestore kill trials: {trials}; records after each: {states}; "

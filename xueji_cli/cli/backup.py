@@ -43,13 +43,17 @@ def restore(
     with guard(json_out):
         from xueji_cli.records.directory import backups
 
-        ws = workspace(ctx, check_schema=False)
+        ws = workspace(ctx, check_schema=False, judge_log=False)
         done = backups.restore(ws.store, file, ws.operator, ws.settings.city, ws.settings.county)
         if json_out:
             emit_json({"ok": True, "restored": snapshot_dict(done.snapshot),
                        "saved_as": str(done.saved_as) if done.saved_as else None,
-                       "replaced_was_damaged": done.damaged, "needs_upgrade": done.needs_upgrade})
+                       "replaced_was_damaged": done.damaged, "needs_upgrade": done.needs_upgrade,
+                       "unmatched_log": str(done.log_aside) if done.log_aside else None})
             return
+        if done.log_aside:
+            say(f"  数据库旁的日志与数据库不相配,没有并入,已原样移到 {done.log_aside} 保存。",
+                "yellow")
         say(f"已从 {done.snapshot.path} 恢复:{snapshot_summary(done.snapshot)}。")
         if done.saved_as:
             state = "已损坏的" if done.damaged else ""

@@ -5,28 +5,29 @@ from __future__ import annotations
 import typer
 
 from xueji_cli.cli.options import JsonOpt
-from xueji_cli.cli.output import emit_json, guard, say
+from xueji_cli.cli.output import emit_json, guard, say, show_error
 from xueji_cli.cli.workspace import workspace
 
 
 def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """显示数据库结构版本与本程序所需版本。"""
     with guard(json_out):
-        from xueji_cli.store.database import HEAD
+        from xueji_cli.store.database import HEAD, revision_problem
 
         ws = workspace(ctx, check_schema=False)
         store = ws.store
-        store.check_exists()
-        with store.errors(), store.engine(False).connect() as conn:
-            current = store.revision(conn)
+        current = store.current_revision()
+        problem = None if current == HEAD else revision_problem(store.path, current)
         if json_out:
-            emit_json({"ok": current == HEAD, "revision": current, "head": HEAD,
+            emit_json({"ok": problem is None, "revision": current, "head": HEAD,
                        "database": str(store.path)})
         else:
-            state = "最新" if current == HEAD else "需要升级(xueji db upgrade)"
-            say(f"数据库 {store.path}:结构版本 {current},程序需要 {HEAD},{state}")
-        if current != HEAD:
-            raise typer.Exit(3)
+            state = ",最新" if problem is None else ""
+            say(f"数据库 {store.path}:结构版本 {current},程序需要 {HEAD}{state}")
+            if problem is not None:
+                show_error(problem)
+        if problem is not None:
+            raise typer.Exit(problem.exit_code)
 
 
 def upgrade(ctx: typer.Context, json_out: JsonOpt = False) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from xueji_cli.cli.output import show_error
+from xueji_cli.cli.output import say, show_error
 
 
 def dir_option(ctx: typer.Context) -> str | None:
@@ -14,10 +14,22 @@ def dir_option(ctx: typer.Context) -> str | None:
     return (root.obj or {}).get("dir")
 
 
-def workspace(ctx: typer.Context, check_schema: bool = True):
+def workspace(ctx: typer.Context, check_schema: bool = True, judge_log: bool = True):
+    """The directory of the command: a write-ahead log beside its database judged (unless
+    `judge_log` is False: restore moves one that does not fit aside), what killed
+    commands left behind removed — saying so — and its schema checked (unless
+    `check_schema` is False)."""
     from xueji_cli.store.workspace import open_workspace
 
-    return open_workspace(dir_option(ctx), check_schema=check_schema)
+    ws = open_workspace(dir_option(ctx), check_schema=False)
+    if judge_log:
+        ws.store.judge_log()  # before the sweep: a restore's staged copy is evidence
+    removed = ws.sweep_leftovers()
+    if removed:
+        say(f"已删除上次中断的操作留下的临时文件:{'、'.join(removed)}", "yellow")
+    if check_schema:
+        ws.store.check_schema()
+    return ws
 
 
 def note_show_id(ctx: typer.Context) -> None:

@@ -212,7 +212,9 @@ def save(wb: Workbook, path: Path) -> Path:
         raise
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=path.parent)
+        # Named by the process (store/leftovers.py removes the file of a killed one).
+        fd, temp = tempfile.mkstemp(prefix=f".xueji-{os.getpid()}-", suffix=".xlsx",
+                                    dir=path.parent)
     except OSError as exc:
         _discard(wb)
         raise _unwritable(path, exc) from None

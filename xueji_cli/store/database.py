@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import sqlite3 as sqlite3_module
 import sys
 from collections.abc import Iterator
@@ -41,23 +42,72 @@ def _is_database_error(error: Exception) -> bool:
 
 
 class Store:
+    """The directory's database: on SQLite the file of `path` — xueji.db in the
+    directory, or the one database_url names — which every command opens through
+    connect(); on a server, the database of database_url."""
+
     def __init__(self, directory: Path, database_url: str = "", timeout: float = 15.0):
         self.directory = directory
-        self.path = directory / DB_FILE
-        self.url = database_url or f"sqlite:///{self.path}"
-        self.is_sqlite = self.url.startswith("sqlite")
+        self.is_sqlite = not database_url or database_url.startswith("sqlite")
+        self.path = sqlite.path_of(database_url if self.is_sqlite else "", directory, DB_FILE)
+        self.url = database_url if not self.is_sqlite else f"sqlite:///{self.path}"
         self.timeout = timeout
         self._engines: dict[bool, Engine] = {}
+        self._log_judged = False  # the log beside the file: store/wal.py
+
+    def connect(self, write: bool, check_same_thread: bool = True) -> sqlite3_module.Connection:
+        """The one way the program opens its SQLite database: the SQLAlchemy engines, the
+        sqlite3 writer of the September intake, backup and restore all connect here. A
+        reader's connection is read-only. Before this process first opens the file, a
+        write-ahead log left beside it is checked on copies (store/wal.py) and refused
+        when it does not belong to the database."""
+        self.judge_log()
+        return sqlite.connect(self.path, self.timeout, write=write,
+                              check_same_thread=check_same_thread)
+
+    def judge_log(self) -> None:
+        """Refuse (exit 3) a write-ahead log beside the SQLite file that does not belong
+        to it (store/wal.py) — once, before this process first opens the file."""
+        if not self.is_sqlite or self._log_judged:
+            return
+        if not sqlite.opened_here(self.path) and sqlite.log_pending(self.path):
+            from xueji_cli.store import wal  # only then: most commands find no log
+
+            wal.check(self.path, REVISIONS)
+        self._log_judged = True
 
     def engine(self, write: bool) -> Engine:
         if write not in self._engines:
             from sqlalchemy import create_engine
 
-            engine = create_engine(self.url)
             if self.is_sqlite:
-                sqlite.configure(engine, write=write, timeout=self.timeout)
+                engine = create_engine(self.url, creator=lambda: self.connect(write))
+                sqlite.configure(engine, write=write)
+            else:
+                engine = self._server_engine(create_engine)
             self._engines[write] = engine
         return self._engines[write]
+
+    def _server_engine(self, create_engine) -> Engine:
+        """database_url's engine; a URL SQLAlchemy cannot use, or whose driver is not
+        installed, is the directory's setting to correct (exit 3), not a defect. The
+        message names the kind of database only: the URL may hold a password."""
+        from sqlalchemy import exc
+
+        kind = self.url.partition(":")[0]
+        try:
+            return create_engine(self.url)
+        except ImportError as error:
+            raise DirectoryError(
+                f"xueji.toml 的 database_url 是 {kind} 数据库,但本机没有安装它的驱动"
+                f"({error.name or '未知'})",
+                "安装该驱动(如 pip install psycopg2-binary),"
+                "或删去 database_url 使用本目录的 xueji.db") from None
+        except (exc.ArgumentError, exc.NoSuchModuleError):
+            raise DirectoryError(
+                f"xueji.toml 的 database_url({kind}:…)不是可用的数据库地址",
+                "写成 postgresql://用户@主机/库名 或 sqlite:///文件名.db,"
+                "或删去 database_url 使用本目录的 xueji.db") from None
 
     def dispose(self) -> None:
         """Close pooled connections (after the file was replaced under them)."""
@@ -78,10 +128,13 @@ class Store:
             raise translated from None
 
     def check_exists(self) -> None:
-        if self.is_sqlite and not self.path.exists():
-            raise DirectoryError(
-                f"目录 {self.directory} 中没有数据库文件 {DB_FILE}",
-                RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
+        if not self.is_sqlite or self.path.exists():
+            return
+        if self.path == self.directory / DB_FILE:
+            raise DirectoryError(f"目录 {self.directory} 中没有数据库文件 {DB_FILE}",
+                                 RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
+        raise DirectoryError(f"xueji.toml 的 database_url 指定的数据库文件 {self.path} 不存在",
+                             "核对 database_url,或用 xueji restore 从备份恢复")
 
     def revision(self, conn: Connection) -> str | None:
         from sqlalchemy import exc
@@ -93,27 +146,26 @@ class Store:
                 return None
             raise
 
-    def check_schema(self) -> None:
-        """Refuse to work on a database whose schema is not this program's (exit 3)."""
+    def current_revision(self) -> str | None:
+        """The database's schema revision (None: it has none, not a xueji database)."""
         self.check_exists()
         if self.is_sqlite:  # read without loading SQLAlchemy: every command starts here
             with self.errors():
-                current = sqlite.schema_revision(self.path, self.timeout)
-        else:
-            with self.errors(), self.engine(False).connect() as conn:
-                current = self.revision(conn)
-        if current == HEAD:
+                conn = self.connect(write=False)
+                try:
+                    return sqlite.schema_revision(conn)
+                finally:
+                    conn.close()
+        with self.errors(), self.engine(False).connect() as conn:
+            return self.revision(conn)
+
+    def check_schema(self, older_ok: bool = False) -> None:
+        """Refuse to work on a database whose schema is not this program's (exit 3); with
+        `older_ok`, one of an older revision is accepted (a backup of it)."""
+        current = self.current_revision()
+        if current == HEAD or older_ok and current in REVISIONS:
             return
-        if current is None:
-            raise DirectoryError(f"{self.path} 不是 xueji 数据库(没有版本信息)",
-                                 RESTORE_HINT)
-        if current in REVISIONS:
-            raise DirectoryError(
-                f"数据库结构版本 {current} 较旧,本程序需要 {HEAD}",
-                "先运行 xueji db upgrade(会自动先备份数据库)")
-        raise DirectoryError(
-            f"数据库结构版本 {current} 比本程序新(本程序为 {HEAD})",
-            "请升级 xueji 程序后再使用该目录")
+        raise revision_problem(self.path, current)
 
     @contextlib.contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -151,7 +203,7 @@ class Store:
         """A new database at the newest schema (xueji init)."""
         if self.is_sqlite:
             sqlite.create_private(self.path)
-            sqlite.enable_wal(self.path)
+            sqlite.enable_wal(self.path, self.timeout)
         self.migrate()
 
     def upgrade(self) -> tuple[str | None, Path | None]:
@@ -176,21 +228,64 @@ class Store:
 
     def backup(self, target: Path | None = None) -> Path:
         """A consistent copy (SQLite's online backup, atomic, owner-only), by default
-        `xueji.db.bak-YYYYmmdd-HHMMSS` beside the database."""
+        `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken)."""
         if not self.is_sqlite:
             raise DirectoryError("服务器数据库请用其自身的备份工具", "")
-        target = target or self.backup_name(self.directory)
         with self.errors():
-            sqlite.backup(self.path, target, self.timeout)
-        return target
+            return self.copy([target] if target is not None else None)
 
-    @staticmethod
-    def backup_name(folder: Path, kind: str = "bak") -> Path:
-        """A new name `xueji.db.<kind>-YYYYmmdd-HHMMSS` in `folder` (-2, -3 … when taken)."""
+    def copy(self, names: list[Path] | None = None) -> Path:
+        """backup() with SQLite's errors as they are (a restore tells a damaged database
+        by them)."""
+        source = self.connect(write=False)
+        try:
+            return sqlite.backup(source, names or self.backup_names(self.path.parent),
+                                 self.timeout)
+        finally:
+            source.close()
+
+    def backup_names(self, folder: Path, kind: str = "bak") -> Iterator[Path]:
+        """New names `<database>.<kind>-YYYYmmdd-HHMMSS` in `folder`, then the same with
+        -2, -3 …: whoever writes takes the first free one (sqlite.publish)."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{DB_FILE}.{kind}-{stamp}"
-        counter = 2
-        while target.exists():
-            target = folder / f"{DB_FILE}.{kind}-{stamp}-{counter}"
-            counter += 1
-        return target
+        base = folder / f"{self.path.name}.{kind}-{stamp}"
+        yield base
+        for counter in itertools.count(2):
+            yield base.with_name(f"{base.name}-{counter}")
+
+    def set_aside_unfitting_log(self) -> Path | None:
+        """Before the database is replaced: a log beside it that does not fit it is moved
+        to `<database>.unmatched-log-…` (store/wal.set_aside). Returns where, or None."""
+        from xueji_cli.store import wal
+
+        aside = wal.set_aside(self.path, REVISIONS,
+                              self.backup_names(self.path.parent, "unmatched-log"))
+        self._log_judged = True
+        return aside
+
+    def page_size(self) -> int:
+        conn = self.connect(write=False)
+        try:
+            return sqlite.page_size(conn)
+        finally:
+            conn.close()
+
+    def replace_contents(self, source: Path) -> None:
+        """The whole database replaced by the file `source` in one write transaction
+        (sqlite.replace_contents)."""
+        conn = self.connect(write=True)
+        try:
+            sqlite.replace_contents(source, conn, self.timeout)
+        finally:
+            conn.close()
+
+
+def revision_problem(path: Path, current: str | None) -> DirectoryError:
+    """Why a database at revision `current` cannot be used by this program, and what to do."""
+    if current is None:
+        return DirectoryError(f"{path} 不是 xueji 数据库(没有版本信息)", RESTORE_HINT)
+    if current in REVISIONS:
+        return DirectoryError(f"数据库结构版本 {current} 较旧,本程序需要 {HEAD}",
+                              "先运行 xueji db upgrade(会自动先备份数据库)")
+    return DirectoryError(f"数据库结构版本 {current} 比本程序新(本程序为 {HEAD}),本程序太旧",
+                          "请升级 xueji 程序后再使用该目录")

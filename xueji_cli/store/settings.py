@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -132,6 +133,20 @@ def _digits(value: str, width: int, key: str) -> str:
     return text
 
 
+MAX_WAIT_SECONDS = 3600  # SQLite counts its busy wait in milliseconds, in a C int
+
+
+def _seconds(value, key: str) -> float:
+    """A wait in seconds: a number from 0 to an hour (not infinite, not NaN)."""
+    try:
+        seconds = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:  # NaN fails too
+        raise ValueError(f"{key} 应为 0 到 {MAX_WAIT_SECONDS} 之间的秒数,如 15,现为 {value!r}")
+    return seconds
+
+
 def _from_dict(data: dict) -> Settings:
     codes = data.get("codes", {})
     settings = Settings(
@@ -139,7 +154,7 @@ def _from_dict(data: dict) -> Settings:
         kind=str(data.get("kind", "township")),
         operator=str(data.get("operator", "")),
         database_url=str(data.get("database_url", "")),
-        busy_timeout_seconds=float(data.get("busy_timeout_seconds", 15)),
+        busy_timeout_seconds=_seconds(data.get("busy_timeout_seconds", 15), "busy_timeout_seconds"),
         city=_digits(codes.get("city", "02"), 2, "codes.city"),
         county=_digits(codes.get("county", "26"), 2, "codes.county"),
     )

@@ -5,10 +5,12 @@ messages. A PostgreSQL deployment (database_url) skips this module."""
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,15 +23,11 @@ HEADER = b"SQLite format 3\x00"
 DAMAGE_WORDS = ("file is not a database", "malformed", "integrity")
 
 
-def configure(engine: Engine, *, write: bool, timeout: float) -> None:
-    """Foreign keys on, a busy wait, and transactions that SQLAlchemy controls: a writer
-    takes the write lock at BEGIN (IMMEDIATE), so reading the next free number and
-    inserting it cannot interleave with another process."""
+def configure(engine: Engine, *, write: bool) -> None:
+    """Transactions that SQLAlchemy controls: a writer takes the write lock at BEGIN
+    (IMMEDIATE), so reading the next free number and inserting it cannot interleave with
+    another process. The connections themselves come from connect() (the engine's creator)."""
     from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        prepare(dbapi_connection, timeout)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -37,9 +35,9 @@ def configure(engine: Engine, *, write: bool, timeout: float) -> None:
 
 
 def prepare(dbapi_connection: sqlite3.Connection, timeout: float) -> None:
-    """Every connection, through SQLAlchemy or not: foreign keys on, a busy wait, every
-    commit on the disk before it is reported (synchronous FULL), and transactions begun by
-    us (begin_statement), not by the driver."""
+    """Every connection: foreign keys on, a busy wait, every commit on the disk before it
+    is reported (synchronous FULL), and transactions begun by us (begin_statement), not
+    by the driver."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -52,26 +50,45 @@ def begin_statement(write: bool) -> str:
     return "BEGIN IMMEDIATE" if write else "BEGIN"
 
 
-def connect(path: Path, timeout: float, check_same_thread: bool = True) -> sqlite3.Connection:
-    """A connection of the standard library's sqlite3 set up as the store's engines set up
-    theirs (prepare). The file must exist: opening never creates a database."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
+_opened: set[str] = set()  # the database files this process has connected to
+
+
+def connect(path: Path, timeout: float, *, write: bool,
+            check_same_thread: bool = True) -> sqlite3.Connection:
+    """A connection of the standard library's sqlite3, set up by prepare(). The file
+    must exist: opening never creates a database. A reader opens it read-only, so that
+    it can never change the file — not even by the checkpoint SQLite makes when the last
+    connection closes (which would copy a log into the file)."""
+    path = Path(path).resolve()
+    conn = sqlite3.connect(f"{path.as_uri()}?mode={'rw' if write else 'ro'}", uri=True,
                            timeout=timeout, check_same_thread=check_same_thread)
+    _opened.add(str(path))
     prepare(conn, timeout)
     return conn
 
 
-def schema_revision(path: Path, timeout: float) -> str | None:
+def opened_here(path: Path) -> bool:
+    """This process has connected to the database `path` (store/wal.py: its own
+    connections hold locks that it cannot see, and must not disturb)."""
+    return str(Path(path).resolve()) in _opened
+
+
+def log_pending(path: Path) -> bool:
+    """A write-ahead log with something in it lies beside the database `path`."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except OSError:
+        return False
+
+
+def schema_revision(conn: sqlite3.Connection) -> str | None:
     """The database's alembic revision, or None when it has none (not a xueji database)."""
-    conn = connect(path, timeout)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError as error:
         if "no such table" in str(error):
             return None
         raise
-    finally:
-        conn.close()
     return row[0] if row else None
 
 
@@ -102,22 +119,23 @@ def write_cache(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
 _checkpoints: list = []  # threads copying a committed large write into the database file
 
 
-def checkpoint_later(path: Path, timeout: float) -> None:
+def checkpoint_later(open_helper: Callable[[], sqlite3.Connection]) -> None:
     """After a large write committed with its automatic checkpoint turned off (PRAGMA
     wal_autocheckpoint = 0 on the writer's connection): copy the write-ahead log into the
     database file in a thread, while the caller reports and tidies up. The data is on
     the disk already (the commit synced the log, synchronous FULL); the checkpoint is
     housekeeping that SQLite would otherwise do inside the COMMIT — and again when the
-    writer, the last connection, closed. The thread's connection is opened before the
-    writer closes, so that closing the writer does not checkpoint either. If the
-    checkpoint cannot be made (another process holds the file), the log stays and the
-    next connection checkpoints it; if no thread can be started, closing the writer
-    checkpoints as usual. Never raises: the write is committed. wait_for_checkpoints()
-    joins the threads (the end of a command)."""
+    writer, the last connection, closed. The thread's connection (`open_helper()`, a
+    writer's, usable from another thread) is opened before the writer closes, so that
+    closing the writer does not checkpoint either. If the checkpoint cannot be made
+    (another process holds the file), the log stays and the next connection checkpoints
+    it; if no thread can be started, closing the writer checkpoints as usual. Never
+    raises: the write is committed. wait_for_checkpoints() joins the threads (the end of
+    a command)."""
     import threading
 
     try:
-        helper = connect(path, timeout, check_same_thread=False)
+        helper = open_helper()
     except sqlite3.Error:
         return
     thread = threading.Thread(target=_checkpoint, args=(helper,), name="xueji-checkpoint")
@@ -151,11 +169,13 @@ def next_ids(conn: sqlite3.Connection, table: str, count: int) -> range:
     return range(last + 1, last + 1 + count)
 
 
-def enable_wal(path: Path) -> None:
+def enable_wal(path: Path, timeout: float = 15.0) -> None:
     """WAL lets readers go on while one registrar writes; set once, kept in the file."""
-    with sqlite3.connect(path) as conn:
+    conn = connect(path, timeout, write=True)
+    try:
         conn.execute("PRAGMA journal_mode = WAL")
-    conn.close()
+    finally:
+        conn.close()
 
 
 def create_private(path: Path) -> None:
@@ -203,14 +223,14 @@ def _within(timeout: float):
     return progress
 
 
-def _copy(source: Path, target: Path, timeout: float, page_size: int | None = None) -> None:
+def _copy(source: sqlite3.Connection, target: Path, timeout: float,
+          page_size: int | None = None) -> None:
     """The online backup API from `source` into the new file `target`, in one step (one
     consistent snapshot, even while others write), as a self-contained file (rollback
     journal, no -wal beside it), checked, and flushed to disk. The source is only read."""
-    src = open_readonly(source, timeout)
     dst = sqlite3.connect(target, timeout=timeout, isolation_level=None)
     try:
-        src.backup(dst, progress=_within(timeout))
+        source.backup(dst, progress=_within(timeout))
         dst.execute("PRAGMA journal_mode = DELETE")
         if page_size and dst.execute("PRAGMA page_size").fetchone()[0] != page_size:
             dst.execute(f"PRAGMA page_size = {int(page_size)}")
@@ -220,27 +240,49 @@ def _copy(source: Path, target: Path, timeout: float, page_size: int | None = No
             raise sqlite3.DatabaseError(f"database disk image is malformed: integrity {problem}")
     finally:
         dst.close()
-        src.close()
     _fsync(target)
 
 
-def backup(source: Path, target: Path, timeout: float = 15.0) -> None:
-    """A consistent copy of `source` at `target` (which must not exist), made atomically:
-    written to a private temporary file beside it, checked, then renamed, so that a copy
-    interrupted by a crash or a full disk never stands as a backup."""
-    target = Path(target)
-    temp = target.with_name(f".{target.name}.partial-{os.getpid()}")
+def backup(source: sqlite3.Connection, names: Iterable[Path], timeout: float = 15.0) -> Path:
+    """A consistent copy of the database open as `source`, under the first of `names`
+    that is free (one name: FileExistsError when it is taken), made atomically: written
+    to a private temporary file beside it, checked, then given its name, so that a copy
+    interrupted by a crash or a full disk never stands as a backup. Returns its path."""
+    names = iter(names)
+    first = Path(next(names))
+    temp = first.with_name(f".{first.name}.partial-{os.getpid()}")
     temp.unlink(missing_ok=True)
     create_private(temp)
     try:
         _copy(source, temp, timeout)
-        if target.exists():
-            raise FileExistsError(target)
-        os.replace(temp, target)
-        _fsync_directory(target.parent)
+        return publish(temp, itertools.chain([first], names))
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def publish(temp: Path, names: Iterable[Path]) -> Path:
+    """Give the file `temp` the first of `names` that no file holds, never replacing one:
+    a hard link is made only where the name is free (atomic, so two processes choosing
+    the same name in the same second both succeed, under different names). A file system
+    without hard links (a FAT-formatted USB stick) gets a look, then a rename."""
+    target = None
+    for target in map(Path, names):
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            if target.exists():
+                continue
+            os.replace(temp, target)
+        else:
+            temp.unlink()
+        _fsync_directory(target.parent)
+        return target
+    raise FileExistsError(errno.EEXIST, "File exists", str(target))
 
 
 def stage(source: Path, temp: Path, page_size: int | None, timeout: float = 15.0) -> None:
@@ -249,32 +291,58 @@ def stage(source: Path, temp: Path, page_size: int | None, timeout: float = 15.0
     temp.unlink(missing_ok=True)
     create_private(temp)
     try:
-        _copy(source, temp, timeout, page_size)
+        conn = open_readonly(source, timeout)
+        try:
+            _copy(conn, temp, timeout, page_size)
+        finally:
+            conn.close()
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
 
 
-def page_size(path: Path) -> int:
-    conn = open_readonly(path)
-    try:
-        return conn.execute("PRAGMA page_size").fetchone()[0]
-    finally:
-        conn.close()
+def page_size(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA page_size").fetchone()[0]
 
 
-def replace_contents(source: Path, target: Path, timeout: float = 15.0) -> None:
-    """Replace the whole content of the live database `target` with `source` through the
-    backup API: one write transaction of `target` (taken like any writer's, after the busy
-    wait), so other processes see the old or the new database, never a mixture, and a
-    crash part-way leaves the old one. The file keeps its mode and its WAL journal."""
-    src = sqlite3.connect(source, timeout=timeout)
-    dst = sqlite3.connect(target, timeout=timeout)
+def replace_contents(source: Path, target: sqlite3.Connection, timeout: float = 15.0) -> None:
+    """Replace the whole content of the live database open as `target` (a writer's
+    connection) with the file `source` through the backup API: one write transaction of
+    the database (taken like any writer's, after the busy wait), so other processes see
+    the old or the new database, never a mixture, and a crash part-way leaves the old
+    one. The file keeps its mode and its WAL journal."""
+    src = open_readonly(source, timeout)
     try:
-        src.backup(dst, progress=_within(timeout))
+        src.backup(target, progress=_within(timeout))
     finally:
-        dst.close()
         src.close()
+
+
+def journal_mode_of_file(path: Path) -> int | None:
+    """The journal mode the database file itself declares (bytes 18 and 19 of its header:
+    1 rollback journal, 2 WAL), or None when they disagree or cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return None
+    return header[18] if len(header) == 20 and header[18] == header[19] else None
+
+
+def path_of(database_url: str, directory: Path, default: str) -> Path:
+    """The SQLite file a directory uses: `default` in the directory, or the file that
+    database_url names (sqlite:///name relative to the directory, sqlite:////absolute);
+    a URL that names no file is refused (exit 3), naming the setting."""
+    if not database_url:
+        return directory / default
+    _scheme, _, rest = database_url.partition("://")
+    name = rest[1:] if rest.startswith("/") else ""
+    if not name or name.startswith(":memory:") or "?" in name or name.startswith("file:"):
+        raise DirectoryError(
+            f"xueji.toml 的 database_url「{database_url}」没有指明一个数据库文件",
+            "写成 sqlite:///文件名.db(相对本目录)或 sqlite:////完整路径.db,"
+            "或删去 database_url 使用本目录的 xueji.db")
+    return (directory / Path(name).expanduser()).resolve()
 
 
 def _fsync(path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ def transaction(store: Store, write: bool) -> Iterator[SqliteWriter]:
     normally (a writer), rolled back otherwise; errors as the store words them. The
     caller joins the checkpoint that follows a commit (sqlite.wait_for_checkpoints)."""
     with store.errors():
-        conn = sqlite.connect(store.path, store.timeout)
+        conn = store.connect(write)
         try:
             conn.execute(sqlite.begin_statement(write))
             yield SqliteWriter(conn)
@@ -39,7 +40,8 @@ def transaction(store: Store, write: bool) -> Iterator[SqliteWriter]:
                 # thread, while the command reports (sqlite.checkpoint_later).
                 conn.execute("PRAGMA wal_autocheckpoint = 0")
                 conn.execute("COMMIT")
-                sqlite.checkpoint_later(store.path, store.timeout)
+                sqlite.checkpoint_later(functools.partial(
+                    store.connect, True, check_same_thread=False))
             else:
                 conn.execute("ROLLBACK")
         except BaseException:

@@ -48,6 +48,16 @@ class Workspace:
                                 self.settings.busy_timeout_seconds)
         return self._store
 
+    def sweep_leftovers(self) -> list[str]:
+        """Remove the temporary files that killed commands left in the directory and
+        beside its database (store/leftovers.py); returns their names."""
+        from xueji_cli.store import leftovers
+
+        folders = [self.directory]
+        if self.store.is_sqlite:
+            folders.append(self.store.path.parent)
+        return leftovers.sweep(folders)
+
     @property
     def operator(self) -> str:
         """Who records a change: the setting, else the OS user (CHG-3: every entry names who made it)."""

@@ -15,12 +15,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from xueji_cli.store import sqlite
-from xueji_cli.store.database import DB_FILE, REVISIONS, Store
+from xueji_cli.store import schema, sqlite
+from xueji_cli.store.database import REVISIONS, Store
 from xueji_cli.values.errors import DirectoryError, InputError, file_reason
 
-TABLES = {"school", "person", "student", "journal", "alembic_version"}
-GUARDS = {"journal_no_update", "journal_no_delete"}
 FILE = "file"
 
 
@@ -66,20 +64,10 @@ def describe(path: Path, city: str | None = None, county: str | None = None) -> 
         problem = sqlite.integrity(conn, quick=False)
         if problem != "ok":
             raise _refuse(path, "已损坏(数据库完整性检查未通过)", "换一个较早的备份文件")
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "alembic_version" not in names:
-            raise _refuse(path, "不是 xueji 数据库(没有结构版本信息)", "xueji 的备份文件由 xueji backup 生成")
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        revision = revision[0] if revision else None
-        if revision not in REVISIONS:
-            raise _refuse(path, f"的结构版本「{revision}」比本程序新或不认识(本程序认识 {', '.join(REVISIONS)})",
-                          "升级 xueji 程序后再恢复")
-        if not TABLES <= names:
-            raise _refuse(path, f"缺少数据表 {', '.join(sorted(TABLES - names))},不是完整的 xueji 数据库",
-                          "换一个由 xueji backup 生成的备份文件")
-        if not GUARDS <= names:
-            raise _refuse(path, "中变动日志的防篡改保护(只增不改)已被去除",
-                          "该文件可能被改动过;换一个由 xueji backup 生成的备份文件")
+        wrong = schema.problem(conn, REVISIONS)
+        if wrong:
+            raise _refuse(path, *wrong)
+        revision = sqlite.schema_revision(conn)
         if city and county:
             (foreign,) = conn.execute(
                 "SELECT count(*) FROM student WHERE local_number IS NOT NULL "
@@ -114,14 +102,15 @@ def _china(stored: str | None) -> str | None:
 
 def make_backup(store: Store, target: Path | None = None) -> Snapshot:
     """Back the database up to `target` (a new file, or a folder to put it in; default:
-    beside the database) and check the copy."""
+    beside the database) and check the copy. A database newer than this program is
+    refused before anything is written; a copy that fails its check is not kept."""
     _require_sqlite(store)
-    store.check_exists()
+    store.check_schema(older_ok=True)
     if target is not None:
         target = Path(target).expanduser()
         with _path_errors(target):
             if target.is_dir():
-                target = Store.backup_name(target.resolve())
+                target = next(store.backup_names(target.resolve()))
             elif target.exists():
                 raise _refuse(target, "已存在,不会覆盖", "换一个文件名,或指定一个文件夹(自动按时间命名)")
             elif not target.parent.is_dir():
@@ -129,16 +118,21 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
             target = target.resolve()
         if target == store.path.resolve():
             raise _refuse(target, "就是数据库本身", "换一个文件名")
+    named = target or next(store.backup_names(store.path.parent))
     try:
         made = store.backup(target)
     except FileExistsError:
-        raise _refuse(target, "已存在,不会覆盖", "换一个文件名") from None
+        raise _refuse(named, "已存在,不会覆盖", "换一个文件名") from None
     except PermissionError:
-        raise _refuse(target, "无法写入(没有权限)", "换一个可写入的文件夹") from None
+        raise _refuse(named, "无法写入(没有权限)", "换一个可写入的文件夹") from None
     except OSError as exc:  # a name too long for the file system, a full or vanished disk …
-        raise _refuse(target, f"无法写入({file_reason(exc)})",
+        raise _refuse(named, f"无法写入({file_reason(exc)})",
                       "换一个较短的文件名或另一个文件夹") from None
-    return describe(made)
+    try:
+        return describe(made)
+    except BaseException:
+        made.unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
@@ -158,6 +152,7 @@ class Restored:
     saved_as: Path | None  # where the replaced database went (None: there was none)
     damaged: bool  # the replaced database was damaged (set aside as it was)
     needs_upgrade: bool  # the backup's schema is older than this program's
+    log_aside: Path | None = None  # a log beside the database that did not fit it, kept here
 
 
 def restore(store: Store, source: Path, operator: str, city: str, county: str) -> Restored:
@@ -173,41 +168,41 @@ def restore(store: Store, source: Path, operator: str, city: str, county: str) -
     if same:
         raise _refuse(source, "就是正在使用的数据库", "指定一个备份文件")
     snapshot = describe(source, city, county)
-    staged = store.directory / f".{DB_FILE}.restore-{os.getpid()}"
+    log_aside = store.set_aside_unfitting_log()
+    staged = store.path.with_name(f".{store.path.name}.restore-{os.getpid()}")
     saved, damaged = None, False
     with store.errors():
         if store.path.exists():
             try:
-                saved = store.backup_name(store.directory)
-                sqlite.backup(store.path, saved, store.timeout)
+                saved = store.copy()
             except Exception as exc:  # noqa: BLE001 — only damage is handled here
                 if not sqlite.is_damage(exc):
                     raise
                 damaged = True
-        page_size = None if damaged or not store.path.exists() else sqlite.page_size(store.path)
+        page_size = None if damaged or not store.path.exists() else store.page_size()
         sqlite.stage(source, staged, page_size, store.timeout)
         try:
             if store.path.exists() and not damaged:
-                sqlite.replace_contents(staged, store.path, store.timeout)
+                store.replace_contents(staged)
             else:
                 saved = _set_aside(store) if store.path.exists() else None
                 for suffix in ("-wal", "-shm"):  # a stale journal must never meet the new file
                     Path(f"{store.path}{suffix}").unlink(missing_ok=True)
                 os.replace(staged, store.path)
-            sqlite.enable_wal(store.path)
+            sqlite.enable_wal(store.path, store.timeout)
         finally:
             staged.unlink(missing_ok=True)
     store.dispose()  # connections opened before the restore must not be reused
     needs_upgrade = snapshot.revision != REVISIONS[-1]
     if not needs_upgrade:
         _note(store, operator, source, saved, damaged, snapshot)
-    return Restored(snapshot, saved, damaged, needs_upgrade)
+    return Restored(snapshot, saved, damaged, needs_upgrade, log_aside)
 
 
 def _set_aside(store: Store) -> Path:
     """Move a damaged database (and its -wal, -shm) out of the way, kept for inspection."""
-    aside = store.backup_name(store.directory, "damaged")
-    for suffix in ("-wal", "-shm", ""):
+    aside = sqlite.publish(store.path, store.backup_names(store.path.parent, "damaged"))
+    for suffix in ("-wal", "-shm"):
         part = Path(f"{store.path}{suffix}")
         if part.exists():
             os.replace(part, Path(f"{aside}{suffix}"))
