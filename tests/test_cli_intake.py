@@ -179,6 +179,27 @@ def test_skip_invalid_imports_the_valid_rows(township, xueji, sql, tmp_path):
     assert xueji("renumber-check").exit_code == 0
 
 
+def test_a_failure_after_the_commit_says_what_was_imported(township, xueji, sql, tmp_path,
+                                                           monkeypatch):
+    """--skip-invalid commits the valid rows, then writes the problem rows' workbook: if
+    that fails, the registrar is told the rows are imported (running the import again would
+    find them enrolled) and how to make the workbook — never 「未写入任何内容」."""
+    from xueji_cli.records.enrollment import errors_workbook
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(errors_workbook, "write_errors", full_disk)
+    rows = good(3)
+    rows[1] |= {"证明材料": "户口簿"}
+    result = xueji("enroll", "--from", roster(tmp_path, rows), "--school", "001",
+                   "--skip-invalid", "--errors-out", tmp_path / "errors.xlsx")
+    assert result.exit_code == 1
+    assert "已保存:已导入 2 人" in result.stderr and "未写入任何内容" not in result.stderr
+    assert "磁盘空间不足" in result.stderr and "--dry-run --errors-out" in result.stderr
+    assert counts(sql) == (2, 2, 2)
+
+
 def test_errors_workbook_holds_every_row_ready_to_fix(township, xueji, tmp_path):
     rows = good(3)
     rows[1] |= {"身份证号": wrong_check(rows[1]["身份证号"])}

@@ -75,20 +75,32 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             intake.number(target, ws.settings, batch)
             if not (dry_run or refused):
                 intake.write(target, batch, effective, operator, tick)
-    errors_file = None
-    if errors_out and invalid:
-        from xueji_cli.records.enrollment.errors_workbook import write_errors
-        from xueji_cli.reports.roster import width
-
-        errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
-                                   column_width=width)
     outcome = "dry_run" if dry_run else "refused" if refused else "imported"
-    if json_out:
-        emit_json(_document(batch, outcome, effective, errors_file, show_id))
-    else:
-        _render(batch, outcome, errors_file, errors_out, show_id)
+    with _saved(batch, json_out) if batch.batch_id else contextlib.nullcontext():
+        errors_file = None
+        if errors_out and invalid:
+            from xueji_cli.records.enrollment.errors_workbook import write_errors
+            from xueji_cli.reports.roster import width
+
+            errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
+                                       column_width=width)
+        if json_out:
+            emit_json(_document(batch, outcome, effective, errors_file, show_id))
+        else:
+            _render(batch, outcome, errors_file, errors_out, show_id)
     if invalid:
         raise typer.Exit(1)
+
+
+def _saved(batch, json_out: bool):
+    """After the roster's commit: the problem rows' workbook and the report may still fail;
+    what was imported stays imported (running the import again would find them enrolled)."""
+    from xueji_cli.cli.after_commit import after_commit
+
+    return after_commit(
+        f"已导入 {len(batch.numbered)} 人(批次 {batch.batch_id})", "问题表或导入结果未能生成",
+        "用 xueji student list 查看已导入的学生;问题表可用 xueji enroll --from 原文件 --dry-run "
+        "--errors-out 问题行.xlsx 重新生成(已导入的行显示为已登记)", json_out)
 
 
 def _check_errors_out(errors_out, paths) -> None:
