@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import guard
 from xueji_cli.cli.workspace import workspace
@@ -42,8 +43,9 @@ def correct(
                 session, ws.settings, key, name=name, gender=gender, birth=birth, id_number=id_number,
                 evidence=fields.evidence(evidence or []), reason=reason, effective=effective,
                 today=dates.today(), operator=ws.operator)
-        render_change("已更正", done.found, done.entries, done.old, done.new, done.warnings,
-                       json_out, show_id, {"records_changed": len(done.entries)})
+        with record_saved("已更正", done.found, json_out):
+            render_change("已更正", done.found, done.entries, done.old, done.new, done.warnings,
+                          json_out, show_id, {"records_changed": len(done.entries)})
 
 
 def undo(
@@ -68,6 +70,7 @@ def undo(
             done = undo_mod.undo(session, ws.settings, entry, reason, effective, dates.today(),
                                  ws.operator)
             details = next(e for e in done.entries if e.corrects == entry).details
-        render_change(f"已撤销 #{entry}", done.found, done.entries, details["old"],
-                       details["new"], [], json_out, show_id,
-                       {"undone": entry, "undone_kind": done.target.kind})
+        with record_saved(f"已撤销变动 #{entry}", done.found, json_out):
+            render_change(f"已撤销 #{entry}", done.found, done.entries, details["old"],
+                          details["new"], [], json_out, show_id,
+                          {"undone": entry, "undone_kind": done.target.kind})

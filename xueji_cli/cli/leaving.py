@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, RemarkOpt, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import guard
 from xueji_cli.cli.workspace import workspace
@@ -30,8 +31,10 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
             done = changes.leave(session, ws.settings, kind, key, effective, dates.today(),
                                  ws.operator, evidence=evidence, **options)
             after = {"status": done.found.student.status}
-        render_change(f"已办理{codes.change_kind(kind).label}", done.found, [done.entry],
-                       done.before, after, done.warnings, json_out, show_id)
+        done_words = f"已办理{codes.change_kind(kind).label}"
+        with record_saved(done_words, done.found, json_out):
+            render_change(done_words, done.found, [done.entry], done.before, after,
+                          done.warnings, json_out, show_id)
 
 
 def withdraw(

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import (
     CapDecisionOpt,
     DateOpt,
@@ -21,7 +22,6 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
-from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 

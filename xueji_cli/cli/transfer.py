@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.options import (
     AddressOpt,
     BirthOpt,
@@ -28,7 +29,6 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
-from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 

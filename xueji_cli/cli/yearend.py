@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.options import (
     CapDecisionOpt,
     DateOpt,
@@ -17,7 +18,6 @@ from xueji_cli.cli.options import (
     convert,
     parse_date_option,
 )
-from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
