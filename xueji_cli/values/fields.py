@@ -12,6 +12,7 @@ import unicodedata
 from stdnum.cn import ric
 
 from xueji_cli.values import codes
+from xueji_cli.values.characters import DIRECTION, INVISIBLE, REFUSED
 from xueji_cli.values.dates import parse_date  # noqa: F401  (re-exported converter)
 from xueji_cli.values.labels import field as label_of
 from xueji_cli.values.violation import Violation
@@ -48,20 +49,6 @@ TEXT_LIMITS = {
 TEXT_LIMIT = 200  # any other text: a roster's other columns (the national template's)
 MULTILINE = frozenset(("remark", "reason", "reason_detail", "special_reason", "share_override",
                        "withdraw_reason", "sanction_reason", "text"))
-# Invisible characters that arrive with copied text (zero-width space and joiners, the
-# left-to-right and right-to-left marks, the word joiner, the byte-order mark, the soft
-# hyphen): removed, so that what is stored is what the registrar sees and two spellings of
-# one name compare equal (NUM-7).
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
-# Refused, never stored: control characters (C0 but a line break where lines are allowed,
-# DEL, C1), the bidirectional embeddings, overrides and isolates (they make the text show
-# other than it is stored), line and paragraph separators, lone surrogates (bytes that
-# were not text), and the two non-characters no spreadsheet can hold.
-_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029"
-                      "\ud800-\udfff\ufffe\uffff]")
-_DIRECTION = re.compile("[\u061c\u202a-\u202e\u2066-\u2069]")
-
-
 class TextRefused(ValueError):
     """A text that cannot be stored as typed, with what would make it pass."""
 
@@ -81,10 +68,10 @@ def free_text(field: str, value: object, label: str | None = None) -> str:
     result = text(raw)
     if result.isprintable() and len(result) <= limit:
         return result  # most texts: nothing to remove or refuse
-    result = _INVISIBLE.sub("", result)
+    result = INVISIBLE.sub("", result)
     if field in MULTILINE:
         result = result.replace("\r\n", "\n").replace("\r", "\n")
-    for found in _REFUSED.finditer(result):
+    for found in REFUSED.finditer(result):
         if not (found.group() == "\n" and field in MULTILINE):
             raise _refused(label or label_of(field), found.group(), found.start() + 1)
     if len(result) > limit:
@@ -120,7 +107,7 @@ def _refused(label: str, char: str, position: int) -> TextRefused:
     if "\ud800" <= char <= "\udfff":
         return TextRefused(f"{label}中有无法识别的字符(第 {position} 个字符,编码有误)",
                            "按 UTF-8 编码重新输入这些文字(或从表格中重新复制)")
-    if _DIRECTION.fullmatch(char):
+    if DIRECTION.fullmatch(char):
         return TextRefused(f"{label}中有改变文字显示方向的控制字符 {code}(第 {position} 个字符),"
                            "会使显示的内容与实际存储的不同",
                            "删去该字符后重新填写(手工输入文字,不要从来历不明的文件中复制)")
