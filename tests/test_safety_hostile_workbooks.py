@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 import unicodedata
 
 import pytest
@@ -78,6 +79,9 @@ hostile = st.one_of(
     st.text(alphabet="0123456789xX-/.年月日 ", max_size=20),
     st.dates(min_value=dt.date(1900, 3, 1)), st.sampled_from(["=1+1", "+86", "-0", "@SUM(A1)", "",
                                                               "130283202003051230", "男", "汉族"]),
+    # names and words with terminal escape codes, NUL, a direction override; overlong text
+    st.sampled_from(["王\x1b]0;标题\x07小明", "王\x00明", "\u202e明小王", "李\x1b[2J", "王" * 60,
+                     "户口簿\x1b", "x" * 600]),
 )
 names = itertools.count(1)
 
@@ -126,8 +130,8 @@ def write(path, titles, headers, rows, _bombs=None) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def cell(value):
-        if isinstance(value, str):
-            return ILLEGAL_CHARACTERS_RE.sub("", value)  # openpyxl cannot store these at all
+        if isinstance(value, str):  # as Excel stores them: _x001B_, which readers decode
+            return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
         return value
 
     wb = Workbook()
@@ -149,6 +153,7 @@ def test_any_workbook_is_answered_with_rows_and_columns(township, xueji, tmp_pat
     past_bounds = plant(path, *book[3])
     result = xueji("enroll", "--from", str(path), "--school", "001", "--dry-run", "--json")
     assert result.exit_code in (0, 1), (result.exit_code, result.stderr)
+    assert "\x1b" not in result.stdout + result.stderr  # shown as a code, never sent
     document = json.loads(result.stdout)
     if past_bounds:  # refused as a file, before any reader allocated
         [error] = document["errors"]
@@ -164,6 +169,9 @@ def test_any_workbook_is_answered_with_rows_and_columns(township, xueji, tmp_pat
     if result.exit_code == 1 and "errors" not in document:
         raise AssertionError(document)
     rows = [e for e in document.get("errors", []) if e.get("row") is not None]
+    for child in document.get("students", []):  # what would be enrolled: names as stored
+        assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e]", child["name"]), child
+        assert len(child["name"]) <= 50, child
     event("accepted" if result.exit_code == 0 else "rows refused" if rows else "file refused")
 
 
