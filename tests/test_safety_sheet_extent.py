@@ -10,7 +10,7 @@ import re
 import zipfile
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import bombs
@@ -138,9 +138,13 @@ def _measure(scanner_class, data: bytes, chunk: int) -> tuple[int, int] | str:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(positions, max_size=12), st.sampled_from(["usual", "lower", "quotes"]),
        st.integers(7, 200))
+@example([(10, 1, True), (15, 1, True), (20, 1, False)], "usual", 500)  # an empty cell last
+@example([(3, 1, True), (1_048_576, 16_384, True), (4, 2, True)], "usual", 40)  # far, mid-row
 def test_the_usual_scan_agrees_with_the_exact_parse(cells, spelling, chunk):
-    """In any order, any chunking, any spelling: the same verdict, and for the usual way of
-    writing the same farthest cell; an unusual spelling is handed to the exact parse."""
+    """In any order, any chunking, any spelling: the exact parse finds the farthest cell
+    with a value; the usual scan gives the same verdict and column, and a row that is the
+    farthest when rows are in order — out of order, the farthest is never past that row
+    rounded up to one significant digit; an unusual spelling goes to the exact parse."""
     data = _sheet(cells, spelling)
     exact = _measure(extent.ExactSheet, data, chunk)
     valued = [(r, c) for r, c, v in cells if v]
@@ -151,7 +155,14 @@ def test_the_usual_scan_agrees_with_the_exact_parse(cells, spelling, chunk):
     except extent.Exotic:
         assert spelling == "quotes"
         return
-    assert usual == exact
+    if exact == "too large" or not far[1]:
+        assert usual == exact
+        return
+    rows, columns = usual
+    digits = str(rows)
+    assert columns == far[1] and rows <= far[0] <= (int(digits[0]) + 1) * 10 ** (len(digits) - 1)
+    if [r for r, _c in valued] == sorted(r for r, _c in valued):
+        assert rows == far[0]
 
 
 def test_the_patterns_name_exactly_the_cells_up_to_a_bound():

@@ -85,10 +85,16 @@ _PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")  # ASCII only: \d also matches ï¼â€
 def checked_text(key: str, label: str) -> Callable[[object], str | None]:
     """A column of free text (values/fields.free_text: no control or direction character,
     within the field's length), named by its header in a refusal; empty is None."""
+    limit = fields.TEXT_LIMITS.get(key, fields.TEXT_LIMIT)
+
     def convert(value: object) -> str | None:
-        # free_text normalises a string cell as cell_text would; other cells are written out first
-        return fields.free_text(key, value if value.__class__ is str else cell_text(value),
-                                label) or None
+        if value.__class__ is str:  # most cells: free_text's first steps, inline
+            text = unicodedata.normalize("NFKC", value).strip()
+            if text.isprintable() and len(text) <= limit:
+                return text or None
+        else:
+            value = cell_text(value)
+        return fields.free_text(key, value, label) or None
     return convert
 
 

@@ -17,7 +17,10 @@ overlapping merged ranges ask for gigabytes too. So, for each sheet:
 
 The bounds are those of the largest real roster with room to spare (`Bounds`); past them
 the file is refused with what was found (`TooLarge`). The workbook's sheets are read
-together (the roster reader parses every sheet ahead), so the bounds are for the file.
+together (the roster reader parses every sheet ahead), so the bounds are for the file; a
+sheet is counted at its farthest row seen, which a sheet whose rows are out of order may
+pass by less than one significant digit (UsualSheet._row_threshold), so the file never asks
+for more than twice the bounds.
 """
 
 from __future__ import annotations
@@ -158,22 +161,33 @@ def letters_upto(number: int) -> bytes:
 
 
 def digits_upto(number: int) -> bytes:
-    """A pattern for a row number up to `number`, then the closing quote. A number of the
-    form d·10^k − 1 (what UsualSheet asks for) is one simple run: at most k digits, or
-    one more that is below d. Leading zeros only make a number look larger: then it is
-    read exactly."""
+    """A pattern for a row number up to `number`, then the closing quote: fewer digits, or
+    as many with a leading part up to `number`'s (its trailing nines let any digit through,
+    so a bound such as 109999 is a short pattern). Leading zeros only make a number look
+    larger: then it is read exactly."""
     digits = str(number)
-    if set(digits) == {"9"}:
+    lead = digits.rstrip("9")
+    nines = len(digits) - len(lead)
+    if not lead:
         return b"[0-9]{1,%d}\"" % len(digits)
-    if len(digits) > 1 and set(digits[1:]) == {"9"}:
-        return f"[0-{digits[0]}]?".encode() + b"[0-9]{1,%d}\"" % (len(digits) - 1)
+    if len(lead) == 1 and nines:  # d999…: one path, an optional first digit up to d (the usual search)
+        return f"[0-{lead}]?".encode() + b"[0-9]{1,%d}\"" % nines
     options = [b"[0-9]{1,%d}" % (len(digits) - 1)] if len(digits) > 1 else []
-    for index, digit in enumerate(digits):
-        if digit > "0":
-            options.append(digits[:index].encode() + f"[0-{int(digit) - 1}]".encode()
-                           + b"[0-9]" * (len(digits) - index - 1))
-    options.append(digits.encode())
+    same = [lead[:index].encode() + f"[0-{int(digit) - 1}]".encode() + b"[0-9]" * (len(lead) - index - 1)
+            for index, digit in enumerate(lead) if digit > "0"] + [lead.encode()]
+    options.append(b"(?:" + b"|".join(same) + b")" + b"[0-9]" * nines)
     return b"(?:" + b"|".join(options) + b")\""
+
+
+def _last_with_value(data: bytes, before: int, end: int) -> re.Match | None:
+    """The last cell written the usual way with a value before `before` (a few empty
+    styled cells may close a row)."""
+    for _ in range(64):
+        before = data.rfind(_CELL_AT, 0, before) if before > 0 else -1
+        found = _CELL.match(data, before, end) if before >= 0 else None
+        if found is None or not found.group(3).endswith(b"/"):
+            return found
+    return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -218,27 +232,32 @@ class UsualSheet:
         if data.find(b":", 0, end) >= 0 and _PREFIXED_CELL.search(data, 0, end):
             raise Exotic
         for before in (end, data.rfind(b"</row>", 0, end)):  # the last cell; the last of a row
-            last = data.rfind(_CELL_AT, 0, before) if before > 0 else -1
-            found = _CELL.match(data, last, end) if last >= 0 else None
+            found = _last_with_value(data, before, end)
             if found is not None:
                 self._take(found)
-        hit = _beyond(self.columns, self._row_threshold()).search(data, 0, end)
-        if hit is not None:
-            if not data.startswith(b' r="', hit.end()):
-                raise Exotic  # a cell start without its position first
-            for found in _ANY_CELL.finditer(data, 0, end):
-                self._take(found)
+        at = 0
+        while hit := _beyond(self.columns, self._row_threshold()).search(data, at, end):
+            found = _ANY_CELL.match(data, hit.start(), end)
+            if found is None:
+                raise Exotic  # a cell start without its position first, or an odd one
+            self._take(found)
+            at = found.end()
         if data.find(b"m", 0, end) >= 0 and _MERGE_AT.search(data, 0, end):
             self._merges(data[:end])
 
     def _row_threshold(self) -> int:
-        """The row no cell may pass without a closer look: the farthest the bounds allow
-        beside the farthest column, rounded down to the form d·10^k − 1 (a simpler
-        search), unless that is below the farthest row seen."""
-        allowed = self.tally.bounds.max_cells // max(self.columns, 1)
+        """The row no cell may pass without a closer look: the farthest row seen, rounded up
+        to one significant digit (…999: a short search; rows written in order stay below
+        it), but never so far that the extent could pass the bounds beside the farthest
+        column (rounded down the same way, or that row itself). Rows let through unseen are
+        below it: a sheet whose rows are out of order may hold up to twice the cells it is
+        counted at, never more than the bounds."""
+        digits = str(self.rows)
+        rounded = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
+        allowed = (self.tally.bounds.max_cells - self.tally.cells) // max(self.columns, 1)
         scale = 10 ** (len(str(allowed + 1)) - 1)
-        rounded = (allowed + 1) // scale * scale - 1
-        return rounded if rounded >= self.rows else self.rows
+        allowed = (allowed + 1) // scale * scale - 1
+        return max(min(rounded, allowed), self.rows)
 
     def _take(self, found: re.Match) -> None:
         if found.group(3).endswith(b"/"):
