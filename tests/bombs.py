@@ -15,6 +15,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import rosters
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HEADERS = ("姓名", "身份证号", "班级", "户口所在地", "监护人户口所在地", "现住地", "证明材料")
 CHILD = ("张三", "130283202003050035", "1", "130283105201", "130283105201", "130283105201", "户口簿")
@@ -115,24 +117,7 @@ def xls(path: Path, row: int, col: int) -> Path:
 
 def ods(path: Path, body: str) -> Path:
     """An OpenDocument spreadsheet whose one table holds `body` (table rows)."""
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
-        'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
-        'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-        f'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">{body}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>")
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
-        'tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
-        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
-        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
-        'manifest:media-type="text/xml"/></manifest:manifest>')
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                         compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", manifest)
-    return path
+    return rosters.write_ods_rows(path, body, "S")
 
 
 def _cap() -> None:
