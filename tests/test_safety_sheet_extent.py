@@ -96,6 +96,23 @@ def test_a_part_that_is_not_an_xml_sheet_but_named_by_the_workbook_is_measured(t
     refused(renamed, "XFD1048576")
 
 
+def test_a_binary_part_the_workbook_links_to_is_no_sheet(tmp_path):
+    """An .xlsm links its macro project (vbaProject.bin) from the workbook: bytes that
+    happen to hold `<c` are not a sheet that is written oddly, nor a damaged one."""
+    path = bombs.xlsx(tmp_path / "花名册.xlsm")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/'
+        b'vbaProject" Target="vbaProject.bin"/></Relationships>'))
+    parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0<c\x00\x01<c r=\"A\x00" * 50
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert check_spreadsheet(path).kind == "xlsx"
+
+
 def test_the_bounds_fit_the_largest_roster():
     """100 000 rows × 60 columns (the national template's width) passes; 32 bytes a cell in
     calamine keeps the largest accepted sheet near 320 MB."""

@@ -23,7 +23,7 @@ from xueji_cli.values.labels import where
 
 def console(stderr: bool = False):
     """The console every message and table goes through: text given to it never carries a
-    control character to the terminal (values/fields.visible), whatever a record or a file
+    control character to the terminal (values/characters.visible), whatever a record or a file
     holds."""
     from rich.console import Console
 

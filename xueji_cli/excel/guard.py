@@ -169,8 +169,14 @@ def _measure(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: 
             _inflate(path, archive, info, extent.ExactSheet(tally, info.filename))
     except extent.TooLarge as exc:
         raise _refuse(path, exc.what, MERGES_HINT if exc.merges else EXTENT_HINT) from None
-    except (extent.Unreadable, ExpatError):
-        raise _refuse(path, f"已损坏(内部文件 {info.filename} 中有无法识别的单元格位置或不完好的 XML)",
+    except ExpatError:
+        if not info.filename.lower().endswith(".xml"):
+            _inflate(path, archive, info)  # not XML (a macro project the workbook links to):
+            return  # no sheet to read, but inflated and checked all the same
+        raise _refuse(path, f"已损坏(内部文件 {info.filename} 不是完好的 XML)",
+                      "重新拷贝或重新保存该文件") from None
+    except extent.Unreadable:
+        raise _refuse(path, f"已损坏(内部文件 {info.filename} 中有无法识别的单元格位置)",
                       "重新拷贝或重新保存该文件") from None
 
 

@@ -31,14 +31,15 @@ def text(value: object) -> str:
 # -- free text: what a registrar types or a roster holds in words -------------------------------
 # The longest each may be, in characters once normalised. A name of 50 holds any name on a
 # household register, minority names with their middle dots (·) included; a school or a
-# hospital of 60 holds the longest official names (省…县…镇…村…学校); a document number or
-# a person's approval of 100 holds a 文号 with its issuing office; an address 200; what
+# hospital of 60 holds the longest official names (省…县…镇…村…学校); a document number,
+# a person's approval or an evidence word (承诺书:…) of 100 holds a 文号 with its issuing
+# office; a phone 40 (two numbers with an extension); an address 200; what
 # explains (remarks, reasons, the text of a note) 500, and may run over several lines.
 TEXT_LIMITS = {
     "name": 50, "guardian_name": 50, "approver": 50,
     "school": 60, "school_name": 60, "origin_school": 60, "host_school": 60,
     "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
-    "guardian_phone": 40, "evidence": 30,
+    "guardian_phone": 40, "evidence": 100,
     "letter": 100, "approval": 100, "late_approval": 100, "cap_decision": 100,
     "underage_commitment": 100, "central_approval": 100, "school_order": 100,
     "doc_no": 100, "lawful_basis": 100,
@@ -49,6 +50,8 @@ TEXT_LIMITS = {
 TEXT_LIMIT = 200  # any other text: a roster's other columns (the national template's)
 MULTILINE = frozenset(("remark", "reason", "reason_detail", "special_reason", "share_override",
                        "withdraw_reason", "sanction_reason", "text"))
+
+
 class TextRefused(ValueError):
     """A text that cannot be stored as typed, with what would make it pass."""
 
@@ -92,7 +95,7 @@ def checked_texts(**values: str | None) -> tuple[dict[str, str | None], list[Vio
     problems: list[Violation] = []
     for field, value in values.items():
         try:
-            stored[field] = free_text(field, value) or None if value is not None else None
+            stored[field] = None if value is None else free_text(field, value) or None
         except TextRefused as exc:
             stored[field] = None
             problems.append(Violation("INPUT", field, str(exc), exc.hint))
