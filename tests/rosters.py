@@ -100,12 +100,17 @@ def write_ods(path: Path, rows: list[dict]) -> Path:
 
     body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>"
                    for row in [headers, *values])
+    return write_ods_rows(path, body)
+
+
+def write_ods_rows(path: Path, body: str, sheet: str = "花名册") -> Path:
+    """An OpenDocument spreadsheet whose one table holds `body` (its table rows, as XML)."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="花名册">{body}'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
         "</table:table></office:spreadsheet></office:body></office:document-content>")
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'

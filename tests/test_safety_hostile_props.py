@@ -176,9 +176,83 @@ def test_converters_return_the_promised_shape_or_say_why(name, value):
 
 @MANY
 @given(st.lists(anything.map(lambda v: "" if v is None else str(v)), max_size=5))
-def test_evidence_lists_never_fail(values):
-    keys = fields.evidence(values)
-    assert len(keys) == len(set(keys)) and all(isinstance(k, str) and k for k in keys)
+def test_evidence_lists_are_keys_or_say_why(values):
+    try:
+        keys = fields.evidence(values)
+    except fields.TextRefused as error:  # a control character in a word, or a word too long
+        assert str(error) and error.hint
+    else:
+        assert len(keys) == len(set(keys)) and all(isinstance(k, str) and k for k in keys)
+        assert not any(UNSAFE.search(k) for k in keys)
+
+
+# -- free text: names, addresses, reasons … ------------------------------------------------------
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff"
+                    "\ud800-\udfff]")
+CONTROLS = st.sampled_from(["\x00", "\x07", "\x1b", "\x1b]0;标题\x07", "\x1b[2J", "\t", "\n", "\r",
+                            "\x7f", "\x85", "\x9b", "\u202e", "\u202a", "\u2066", "\u2069",
+                            "\u2028", "\udcff"])
+names = st.text(alphabet="王李张欧阳买提·艾力阿依古丽 ", min_size=1, max_size=12).filter(str.strip)
+TEXT_FIELDS = sorted(fields.TEXT_LIMITS) + ["details.health"]
+
+
+@MANY
+@given(st.sampled_from(TEXT_FIELDS), st.one_of(anything, st.text(max_size=600)))
+@example("name", "a" * 10_000_000)
+@example("remark", "第一行\r\n第二行")
+def test_free_text_is_stored_safe_or_refused_with_a_reason(field, value):
+    """Whatever comes in: a text without a control, direction or invisible character,
+    within its field's length (and the same text again when read again), or a refusal
+    saying what is wrong and what would make it pass — naming the field."""
+    limit = fields.TEXT_LIMITS.get(field, fields.TEXT_LIMIT)
+    try:
+        result = fields.free_text(field, value)
+    except fields.TextRefused as error:
+        assert error.hint and fields.label_of(field) in str(error)
+        assert len(str(error)) < 200  # never the text itself
+    else:
+        assert len(result) <= limit and fields.free_text(field, result) == result
+        for found in UNSAFE.finditer(result):
+            assert found.group() == "\n" and field in fields.MULTILINE
+
+
+@MANY
+@given(names, CONTROLS, st.integers(0, 12), st.sampled_from(["name", "guardian_name", "address",
+                                                            "hospital", "school_name"]))
+def test_a_name_with_a_control_character_is_refused(name, control, at, field):
+    """Names with ESC or NUL (an .xls cell, _x001B_ in an xlsx) were stored, and `student
+    list` wrote the terminal escape codes (title, screen clear)."""
+    typed = name[:at] + control + name[at:]
+    if not typed.strip(" \t\n\r\x85\u2028"):
+        return
+    try:
+        result = fields.free_text(field, typed)
+    except fields.TextRefused as error:
+        assert f"U+{ord(control[0]):04X}" in str(error) or "换行" in str(error) \
+            or "无法识别" in str(error)
+    else:  # only a control that text() trims away at either end
+        assert control.strip(" \t\n\r\x85\u2028\x1c\x1d\x1e\x1f") == "" and result == fields.text(typed)
+
+
+@SOME
+@given(st.sampled_from(sorted(fields.TEXT_LIMITS)), st.integers(1, 1000))
+def test_every_field_has_a_length_limit(field, extra):
+    limit = fields.TEXT_LIMITS[field]
+    assert fields.free_text(field, "字" * limit) == "字" * limit
+    try:
+        fields.free_text(field, "字" * (limit + extra))
+    except fields.TextRefused as error:
+        assert f"最多 {limit} 个" in str(error) and fields.label_of(field) in str(error)
+    else:
+        raise AssertionError("accepted past the limit")
+
+
+def test_invisible_characters_are_removed_so_one_name_reads_the_same():
+    """Zero-width spaces, joiners, marks and a byte-order mark come with copied text; two
+    spellings of one name must compare equal (NUM-7)."""
+    for invisible in ("\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad"):
+        assert fields.free_text("name", f"王{invisible}小明") == "王小明"
 
 
 @MANY

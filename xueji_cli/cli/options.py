@@ -71,4 +71,4 @@ def convert(name: str, converter, value):
     try:
         return converter(value)
     except ValueError as exc:
-        raise InputError(name, str(exc)) from None
+        raise InputError(name, str(exc), getattr(exc, "hint", "")) from None

@@ -10,23 +10,32 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import typer
 
+from xueji_cli.values.characters import visible
 from xueji_cli.values.labels import where
 
 
 def console(stderr: bool = False):
+    """The console every message and table goes through: text given to it never carries a
+    control character to the terminal (values/characters.visible), whatever a record or a file
+    holds."""
     from rich.console import Console
+
+    class SafeConsole(Console):
+        def print(self, *objects, **options) -> None:
+            super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **options)
 
     stream = sys.stderr if stderr else sys.stdout
     # Piped to a file, a table is laid out wide rather than squeezed into 80 columns.
     width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
     # Messages are not hard-wrapped (a terminal wraps them; a log keeps whole lines).
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=stderr, width=width)
 
 
 def say(message: str, style: str | None = None) -> None:
@@ -35,7 +44,13 @@ def say(message: str, style: str | None = None) -> None:
 
 
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    """JSON on stdout. json escapes the C0 controls; DEL and the C1 controls (which some
+    terminals obey too) are escaped here, the document unchanged for a reader."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n")
+
+
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], caption: str | None = None):
@@ -43,9 +58,10 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], caption:
     from rich.cells import cell_len
     from rich.table import Table
 
-    out = Table(title=title, caption=caption, show_lines=False, header_style="bold",
-                box=box.SIMPLE_HEAD, pad_edge=False)
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    out = Table(title=title and visible(title), caption=caption and visible(caption),
+                show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    cells = [["" if v is None else visible(str(v)) for v in row] for row in rows]
+    columns = [visible(column) for column in columns]
     for index, column in enumerate(columns):
         values = [row[index] for row in cells]
         # Numbers and dates are never broken or cut; text columns wrap (and never hide).

@@ -82,8 +82,20 @@ def id_number(value: object) -> str:
 _PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")  # ASCII only: \d also matches ０–９
 
 
-def plain_text(value: object) -> str | None:
-    return cell_text(value) or None
+def checked_text(key: str, label: str) -> Callable[[object], str | None]:
+    """A column of free text (values/fields.free_text: no control or direction character,
+    within the field's length), named by its header in a refusal; empty is None."""
+    limit = fields.TEXT_LIMITS.get(key, fields.TEXT_LIMIT)
+
+    def convert(value: object) -> str | None:
+        if value.__class__ is str:  # most cells: free_text's first steps, inline
+            text = unicodedata.normalize("NFKC", value).strip()
+            if text.isprintable() and len(text) <= limit:
+                return text or None
+        else:
+            value = cell_text(value)
+        return fields.free_text(key, value, label) or None
+    return convert
 
 
 def evidence(value: object) -> list[str]:
@@ -123,15 +135,20 @@ def _number(converter: Callable[[object], int]) -> Callable[[object], int]:
 
 
 def _phone(value: object) -> str | None:
-    return cell_text(value).replace(" ", "").replace("-", "") or None
+    return (_GUARDIAN_PHONE(value) or "").replace(" ", "").replace("-", "") or None
+
+
+_GUARDIAN_PHONE = checked_text("guardian_phone", "监护人电话")
 
 
 # -- the map -------------------------------------------------------------------------------
 
 PLAIN = (
-    Column("school", "学校代码", ("学校代码", "学校", "学校编码", "校代码"), cell_text),
-    Column("school_name", "学校名称", ("学校名称", "校名", "就读学校"), cell_text),
-    Column("name", "姓名", ("姓名", "学生姓名", "新生姓名", "儿童姓名"), cell_text),
+    Column("school", "学校代码", ("学校代码", "学校", "学校编码", "校代码"),
+           checked_text("school", "学校代码")),
+    Column("school_name", "学校名称", ("学校名称", "校名", "就读学校"),
+           checked_text("school_name", "学校名称")),
+    Column("name", "姓名", ("姓名", "学生姓名", "新生姓名", "儿童姓名"), checked_text("name", "姓名")),
     Column("gender", "性别", ("性别",), fields.gender),
     Column("birth", "出生日期", ("出生日期", "出生年月日", "生日"), _date),
     Column("id_type", "身份证件类型", ("身份证件类型", "证件类型"), fields.id_type),
@@ -139,7 +156,8 @@ PLAIN = (
                                    "身份证件号码", "居民身份证号", "身份证"), id_number),
     Column("national_number", "全国学籍号", ("全国学籍号", "全国学籍号码"),
            lambda v: fields.normalise_national_number(cell_text(v))),
-    Column("local_number", "学籍号", ("学籍号", "本地学籍号", "学籍编号"), cell_text),
+    Column("local_number", "学籍号", ("学籍号", "本地学籍号", "学籍编号"),
+           checked_text("local_number", "学籍号")),
     Column("ethnicity", "民族", ("民族",), fields.ethnicity),
     Column("grade", "年级", ("年级",), _number(fields.grade)),
     Column("class_no", "班级", ("班级", "班号", "班", "所在班级"), _number(fields.class_no),
@@ -151,13 +169,16 @@ PLAIN = (
     Column("residence_region", "现住地", ("现住地", "现住地行政区划", "实际居住地", "实际常住地",
                                         "常住地", "居住地", "现住地区划代码"), region),
     Column("evidence", "证明材料", ("证明材料", "查验材料", "入学材料", "已查验材料"), evidence),
-    Column("guardian_name", "监护人", ("监护人", "监护人姓名", "家长姓名", "家长"), plain_text),
+    Column("guardian_name", "监护人", ("监护人", "监护人姓名", "家长姓名", "家长"),
+           checked_text("guardian_name", "监护人")),
     Column("guardian_phone", "监护人电话", ("监护人电话", "监护人联系电话", "家长电话",
                                          "家长联系电话"), _phone),
-    Column("address", "现住址", ("现住址", "家庭住址", "住址"), plain_text),
-    Column("remark", "备注", ("备注",), plain_text),
-    Column("underage_commitment", "不足龄承诺书", ("不足龄承诺书", "承诺书"), plain_text),
-    Column("cap_decision", "超额决定", ("超额决定", "班额决定", "超班额批准"), plain_text),
+    Column("address", "现住址", ("现住址", "家庭住址", "住址"), checked_text("address", "现住址")),
+    Column("remark", "备注", ("备注",), checked_text("remark", "备注")),
+    Column("underage_commitment", "不足龄承诺书", ("不足龄承诺书", "承诺书"),
+           checked_text("underage_commitment", "不足龄承诺书")),
+    Column("cap_decision", "超额决定", ("超额决定", "班额决定", "超班额批准"),
+           checked_text("cap_decision", "超额决定")),
 )
 # Columns that are recognised and left alone (row numbers, xueji's own 问题 column, …).
 IGNORED = ("序号", "编号", "问题", "原表行号", "入学日期", "学籍状态", "状态")
@@ -170,11 +191,11 @@ def template() -> dict:
     return tomllib.loads(text)
 
 
-def _converter(spec: dict) -> Callable[[object], object]:
+def _converter(spec: dict, label: str) -> Callable[[object], object]:
     if "codes" in spec:
         return coded(spec["codes"], spec["header"])
-    return {"date8": _date, "month6": month6, "region": region}.get(spec.get("format", ""),
-                                                                    plain_text)
+    found = {"date8": _date, "month6": month6, "region": region}.get(spec.get("format", ""))
+    return found or checked_text(spec["key"], label)
 
 
 def member_headers(number: int, header: str) -> tuple[str, ...]:
@@ -194,14 +215,15 @@ def columns() -> tuple[Column, ...]:
         if item["key"].startswith("record."):
             out.append(Column("ignored", item["header"], (item["header"],)))
         else:
-            out.append(Column(item["key"], item["header"], (item["header"],), _converter(item)))
+            out.append(Column(item["key"], item["header"], (item["header"],),
+                              _converter(item, item["header"])))
     for number in MEMBERS:
         for item in spec["member"]:
             key = f"member{number}.{item['key']}"
             satisfies = "guardian_hukou_region" if item["key"] == "hukou_region" else ""
-            convert = id_number if item["key"] == "id_number" else _converter(item)
-            out.append(Column(key, f"成员{number}{item['header']}",
-                              member_headers(number, item["header"]), convert,
+            label = f"成员{number}{item['header']}"
+            convert = id_number if item["key"] == "id_number" else _converter(item, label)
+            out.append(Column(key, label, member_headers(number, item["header"]), convert,
                               satisfies=satisfies))
     out += [Column("ignored", header, (header,)) for header in IGNORED]
     return tuple(out)

@@ -12,21 +12,31 @@ traceback).
   so a directory that lies about sizes is caught too;
 - XML bombs and external entities: every XML part goes through defusedxml, which
   refuses any DTD, entity declaration or external reference (a spreadsheet's XML never
-  has one), up to its root element.
+  has one), up to its root element;
+- sheets that would make a reader allocate far beyond any roster (excel/extent.py): a
+  value in a far cell such as XFD1048576 (calamine holds a sheet as one dense block up
+  to its farthest value), merged ranges covering too many cells in all — read from each
+  sheet part as it is inflated (.xlsx, .ods) or from the BIFF records (.xls). An .xlsb's
+  binary records are not measured.
 
 It returns what the file really is (`kind`: xlsx, xlsb, ods, xls or csv), whatever its
-name says, so the reader can open it the right way. The roster reader calls it before
-python-calamine sees the file.
+name says, so the reader can open it the right way. It is the one gate before any reader
+of a spreadsheet: the roster reader calls it before python-calamine sees the file, and so
+must every other reader of a file the registrar names.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
+from xueji_cli.excel import extent
 from xueji_cli.values.errors import InputError
 
 MIB = 1024 * 1024
@@ -38,6 +48,10 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 FIELD = "file"
 SAVE_AS = "在 Excel 或 WPS 中打开后「另存为」Excel 工作簿(.xlsx)再试"
+EXTENT_HINT = ("不像是花名册:在 Excel 或 WPS 中只把花名册的数据复制到一个新的工作表或新文件,"
+               "保存后再导入(远处误填的内容不要一起复制)")
+MERGES_HINT = ("在 Excel 或 WPS 中全选表格,点「取消合并单元格」后另存为新文件;"
+               "或只把数据复制到一个新的工作表,保存后再导入")
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,8 @@ def _refuse(path: Path, why: str, hint: str = SAVE_AS) -> InputError:
     return InputError(FIELD, f"文件「{path.name}」{why}", hint)
 
 
-def check_spreadsheet(path: Path | str, limits: Limits = LIMITS) -> SpreadsheetInfo:
+def check_spreadsheet(path: Path | str, limits: Limits = LIMITS,
+                      bounds: extent.Bounds = extent.BOUNDS) -> SpreadsheetInfo:
     path = Path(path)
     if not path.exists():
         raise _refuse(path, "不存在", "核对文件路径和文件名")
@@ -88,9 +103,9 @@ def check_spreadsheet(path: Path | str, limits: Limits = LIMITS) -> SpreadsheetI
         raise _refuse(path, f"无法读取({exc.strerror})", "检查文件权限,或先关闭正在编辑它的程序") from None
     suffix = path.suffix.lower()
     if head.startswith(ZIP_MAGIC):
-        return _check_zip(path, size, limits)
+        return _check_zip(path, size, limits, bounds)
     if head == OLE_MAGIC:
-        return _check_ole(path, size)
+        return _check_ole(path, size, bounds)
     if suffix in SPREADSHEET_SUFFIXES:
         raise _refuse(path, f"名为 {suffix},实际上不是 Excel 表格(可能是文本文件或改了扩展名的其他文件)")
     if suffix in TEXT_SUFFIXES:
@@ -100,7 +115,7 @@ def check_spreadsheet(path: Path | str, limits: Limits = LIMITS) -> SpreadsheetI
 
 # -- zip: xlsx, xlsb, ods ------------------------------------------------------------------
 
-def _check_zip(path: Path, size: int, limits: Limits) -> SpreadsheetInfo:
+def _check_zip(path: Path, size: int, limits: Limits, bounds: extent.Bounds) -> SpreadsheetInfo:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -111,9 +126,58 @@ def _check_zip(path: Path, size: int, limits: Limits) -> SpreadsheetInfo:
         _check_directory(path, infos, limits)
         names = {info.filename for info in infos}
         kind = _zip_kind(path, archive, names)
+        sheets = _sheet_parts(archive, kind, names)
+        tally = extent.Tally(bounds)
         for info in infos:
-            _inflate(path, archive, info)
+            if info.filename in sheets:
+                _measure(path, archive, info, kind, tally)
+            else:
+                _inflate(path, archive, info)
     return SpreadsheetInfo(path, kind, size, len(infos), sum(i.file_size for i in infos))
+
+
+def _sheet_parts(archive: zipfile.ZipFile, kind: str, names: set[str]) -> set[str]:
+    """The parts a reader may take for a sheet: an .xlsx's XML parts and whatever its
+    workbook's relationships point to (calamine follows them, whatever the name); an
+    OpenDocument spreadsheet's content.xml."""
+    if kind == "ods":
+        return {"content.xml"}
+    if kind != "xlsx":
+        return set()
+    parts = {name for name in names if name.lower().endswith(".xml")}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in names and archive.getinfo(rels).file_size < MIB:
+        for target in re.findall(rb"""Target\s*=\s*["']([^"']+)["']""", archive.read(rels)):
+            name = posixpath.normpath(posixpath.join("xl", target.decode("utf-8", "replace")))
+            parts.add(name.lstrip("/") if target.startswith(b"/") else name)
+    return parts & names
+
+
+def _measure(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str,
+             tally: extent.Tally) -> None:
+    """Inflate a sheet part as _inflate does, measuring the sheet as it streams past: the
+    usual way first, exactly when the part is written otherwise."""
+    merges = (tally.merges, tally.merged_cells)
+    try:
+        try:
+            if kind == "ods":
+                _inflate(path, archive, info, extent.OdsContent(tally, info.filename))
+            else:
+                _inflate(path, archive, info, extent.UsualSheet(tally, info.filename))
+        except extent.Exotic:
+            tally.merges, tally.merged_cells = merges
+            _inflate(path, archive, info, extent.ExactSheet(tally, info.filename))
+    except extent.TooLarge as exc:
+        raise _refuse(path, exc.what, MERGES_HINT if exc.merges else EXTENT_HINT) from None
+    except ExpatError:
+        if not info.filename.lower().endswith(".xml"):
+            _inflate(path, archive, info)  # not XML (a macro project the workbook links to):
+            return  # no sheet to read, but inflated and checked all the same
+        raise _refuse(path, f"已损坏(内部文件 {info.filename} 不是完好的 XML)",
+                      "重新拷贝或重新保存该文件") from None
+    except extent.Unreadable:
+        raise _refuse(path, f"已损坏(内部文件 {info.filename} 中有无法识别的单元格位置)",
+                      "重新拷贝或重新保存该文件") from None
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -172,10 +236,11 @@ class _Target:
         return None
 
 
-def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, scanner=None) -> None:
     """Unpack one member as a stream (never more than one chunk in memory, never more
-    than the declared size; zipfile checks the CRC at the end), and run an XML part's
-    prolog through defusedxml."""
+    than the declared size; zipfile checks the CRC at the end), run an XML part's prolog
+    through defusedxml, and pass each chunk to the `scanner` measuring a sheet (after the
+    prolog has been judged)."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser
 
@@ -189,6 +254,10 @@ def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Non
                         parser.feed(chunk)
                     except _RootReached:
                         parser = None  # the rest of the part is data for the reader
+                if scanner is not None:
+                    scanner.feed(chunk)
+            if scanner is not None:
+                scanner.close()
     except DefusedXmlException:
         raise _refuse(path, f"的内部文件 {info.filename} 含有 DTD 或实体声明(XML 炸弹或外部引用),"
                       "已拒绝打开", "正常的 Excel 文件不会有这些;请学校重新导出花名册") from None
@@ -207,7 +276,7 @@ def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Non
 BOF, FILEPASS = 0x0809, 0x002F
 
 
-def _check_ole(path: Path, size: int) -> SpreadsheetInfo:
+def _check_ole(path: Path, size: int, bounds: extent.Bounds) -> SpreadsheetInfo:
     import olefile
 
     password = "设置了打开密码,无法读取"
@@ -221,13 +290,17 @@ def _check_ole(path: Path, size: int) -> SpreadsheetInfo:
                 raise _refuse(path, "是 Office 文件,但不是 Excel 表格(可能是 Word 文档)",
                               "用 Excel 或 WPS 表格制作花名册")
             with ole.openstream(stream) as workbook:
-                start = workbook.read(4096)
+                records = workbook.read()  # no larger than the file, itself bounded
     except InputError:
         raise
     except Exception:  # olefile raises OSError and its own errors on a damaged container
         raise _refuse(path, "已损坏(旧版 Excel 文件结构不完整)", "重新拷贝或重新保存该文件") from None
-    if _xls_encrypted(start):
+    if _xls_encrypted(records[:4096]):
         raise _refuse(path, password, password_hint)
+    try:
+        extent.check_biff(records, extent.Tally(bounds))
+    except extent.TooLarge as exc:
+        raise _refuse(path, exc.what, MERGES_HINT if exc.merges else EXTENT_HINT) from None
     return SpreadsheetInfo(path, "xls", size)
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xueji_cli.values.characters import visible
 from xueji_cli.values.errors import InputError, file_reason
 
 THIN = Side(style="thin")
@@ -29,8 +30,9 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 def set_text(cell, value) -> None:
     """Store `value` as a text cell: never a number (ID numbers lose digits as numbers)
-    and never a formula (spreadsheet formula injection)."""
-    cell.value = "" if value is None else str(value)
+    and never a formula (spreadsheet formula injection); a control character a record
+    holds shown as its code (a workbook cannot hold one: IllegalCharacterError)."""
+    cell.value = "" if value is None else visible(str(value))
     cell.data_type = "s"
 
 
@@ -46,6 +48,8 @@ def write_only_cell(ws, value, style=None):
     """A cell for a write-only sheet, text kept as text (never a formula)."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str):
+        value = visible(value)
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -58,8 +62,11 @@ def append_row(ws, values: list) -> None:
     """Append a row to a write-only sheet. Plain values are fast; a string that openpyxl
     would take for a formula (it begins with =) is written as a text cell instead."""
     for index, value in enumerate(values):
-        if isinstance(value, str) and value[:1] == "=":
-            values[index] = write_only_cell(ws, value)
+        if isinstance(value, str):
+            if value[:1] == "=":
+                values[index] = write_only_cell(ws, value)
+            elif not value.isprintable():
+                values[index] = visible(value)
     ws.append(values)
 
 
@@ -95,11 +102,11 @@ def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
                 continue
             cell = styled.get(index) if value != "" else None
             if cell is not None:
-                cell.value = str(value)
+                cell.value = visible(str(value))
                 cell.data_type = "s"
             else:
                 cell = plain[0]
-                cell.value = value
+                cell.value = visible(value) if value.__class__ is str else value
                 if cell.data_type == "f":  # a string beginning with =: text, never a formula
                     cell.data_type = "s"
             cell.column = index + 1
@@ -210,8 +217,11 @@ def save(wb: Workbook, path: Path) -> Path:
     except InputError:
         _discard(wb)
         raise
+    for ws in wb.worksheets:  # a sheet named after a school or a file holding a control character
+        if not ws.title.isprintable():
+            ws.title = visible(ws.title)[:31]  # Excel's longest sheet name
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folders(path.parent)
         # Named by the process (store/leftovers.py removes the file of a killed one).
         fd, temp = tempfile.mkstemp(prefix=f".xueji-{os.getpid()}-", suffix=".xlsx",
                                     dir=path.parent)
@@ -230,6 +240,18 @@ def save(wb: Workbook, path: Path) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _make_folders(folder: Path) -> None:
+    """The folders the registrar named, each made readable by the owner only (they hold
+    personal data), whatever the umask; folders already there are left as they are."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)  # a umask narrows mkdir's mode: the owner must still write
 
 
 def _unwritable(path: Path, exc: OSError) -> InputError:

@@ -12,7 +12,10 @@ import unicodedata
 from stdnum.cn import ric
 
 from xueji_cli.values import codes
+from xueji_cli.values.characters import DIRECTION, INVISIBLE, REFUSED
 from xueji_cli.values.dates import parse_date  # noqa: F401  (re-exported converter)
+from xueji_cli.values.labels import field as label_of
+from xueji_cli.values.violation import Violation
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
               "十": 10, "十一": 11, "十二": 12}
@@ -23,6 +26,102 @@ def text(value: object) -> str:
     if value is None:
         return ""
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# -- free text: what a registrar types or a roster holds in words -------------------------------
+# The longest each may be, in characters once normalised. A name of 50 holds any name on a
+# household register, minority names with their middle dots (·) included; a school or a
+# hospital of 60 holds the longest official names (省…县…镇…村…学校); a document number,
+# a person's approval or an evidence word (承诺书:…) of 100 holds a 文号 with its issuing
+# office; a phone 40 (two numbers with an extension); an address 200; what
+# explains (remarks, reasons, the text of a note) 500, and may run over several lines.
+TEXT_LIMITS = {
+    "name": 50, "guardian_name": 50, "approver": 50,
+    "school": 60, "school_name": 60, "origin_school": 60, "host_school": 60,
+    "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
+    "guardian_phone": 40, "evidence": 100,
+    "letter": 100, "approval": 100, "late_approval": 100, "cap_decision": 100,
+    "underage_commitment": 100, "central_approval": 100, "school_order": 100,
+    "doc_no": 100, "lawful_basis": 100,
+    "address": 200,
+    "remark": 500, "reason": 500, "reason_detail": 500, "special_reason": 500,
+    "share_override": 500, "withdraw_reason": 500, "sanction_reason": 500, "text": 500,
+}
+TEXT_LIMIT = 200  # any other text: a roster's other columns (the national template's)
+MULTILINE = frozenset(("remark", "reason", "reason_detail", "special_reason", "share_override",
+                       "withdraw_reason", "sanction_reason", "text"))
+
+
+class TextRefused(ValueError):
+    """A text that cannot be stored as typed, with what would make it pass."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def free_text(field: str, value: object, label: str | None = None) -> str:
+    """A text as stored: normalised (text()), invisible characters removed; refused when it
+    holds a control or direction character, a line break in a one-line field, or is longer
+    than TEXT_LIMITS allows. `label` names the field in the message (its label by default)."""
+    limit = TEXT_LIMITS.get(field, TEXT_LIMIT)
+    raw = "" if value is None else str(value)
+    if len(raw) > 20 * limit + 100:  # no normalising brings that within the limit
+        raise _too_long(label or label_of(field), len(raw), limit)
+    result = text(raw)
+    if result.isprintable() and len(result) <= limit:
+        return result  # most texts: nothing to remove or refuse
+    result = INVISIBLE.sub("", result)
+    if field in MULTILINE:
+        result = result.replace("\r\n", "\n").replace("\r", "\n")
+    for found in REFUSED.finditer(result):
+        if not (found.group() == "\n" and field in MULTILINE):
+            raise _refused(label or label_of(field), found.group(), found.start() + 1)
+    if len(result) > limit:
+        raise _too_long(label or label_of(field), len(result), limit)
+    return result
+
+
+def text_of(field: str, label: str | None = None):
+    """free_text as a converter of one field (a roster column, a Collector's value)."""
+    return lambda value: free_text(field, value, label)
+
+
+def checked_texts(**values: str | None) -> tuple[dict[str, str | None], list[Violation]]:
+    """Typed free texts, keyed by their field: each as stored (free_text; None when empty
+    or refused) and an INPUT violation for each refused one, to be reported with the
+    rules' findings."""
+    stored: dict[str, str | None] = {}
+    problems: list[Violation] = []
+    for field, value in values.items():
+        try:
+            stored[field] = None if value is None else free_text(field, value) or None
+        except TextRefused as exc:
+            stored[field] = None
+            problems.append(Violation("INPUT", field, str(exc), exc.hint))
+    return stored, problems
+
+
+def _refused(label: str, char: str, position: int) -> TextRefused:
+    code = f"U+{ord(char):04X}"
+    if char in "\n\r\u2028\u2029":
+        return TextRefused(f"{label}中有换行(第 {position} 个字符处)",
+                           f"{label}写在一行内:删去换行(表格中按 Alt+Enter 换的行)后重新填写")
+    if "\ud800" <= char <= "\udfff":
+        return TextRefused(f"{label}中有无法识别的字符(第 {position} 个字符,编码有误)",
+                           "按 UTF-8 编码重新输入这些文字(或从表格中重新复制)")
+    if DIRECTION.fullmatch(char):
+        return TextRefused(f"{label}中有改变文字显示方向的控制字符 {code}(第 {position} 个字符),"
+                           "会使显示的内容与实际存储的不同",
+                           "删去该字符后重新填写(手工输入文字,不要从来历不明的文件中复制)")
+    return TextRefused(f"{label}中有看不见的控制字符 {code}(第 {position} 个字符)",
+                       "删去该字符后重新填写(常见于从网页或其他系统复制的文字;"
+                       "Excel 中可用 =CLEAN(单元格) 清除)")
+
+
+def _too_long(label: str, length: int, limit: int) -> TextRefused:
+    return TextRefused(f"{label}太长:有 {length:,} 个字符,最多 {limit} 个",
+                       f"核对{label}(是否把别的内容也填了进来),缩短到 {limit} 个字符以内")
 
 
 def gender(value: object) -> str:
@@ -127,12 +226,12 @@ def region(value: object) -> str:
 def evidence(values: list[str]) -> list[str]:
     """Evidence kinds from repeated options or one comma-separated cell. Kinds separated
     by spaces only (「户口簿 房产证明」) are split too when every word is a known kind; other
-    text with spaces is kept as written."""
+    text with spaces is kept as written (a free text of its own: TextRefused)."""
     keys: list[str] = []
     for value in values:
         for part in re.split(r"[,,、;;/]", text(value)):
             for word in _evidence_words(part):
-                key = codes.evidence_key(word)
+                key = codes.evidence_key(free_text("evidence", word))
                 if key not in keys:
                     keys.append(key)
     return keys

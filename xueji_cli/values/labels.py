@@ -15,6 +15,9 @@ FIELD = {
     "school": "学校", "school_id": "学校", "grade": "年级", "class": "班级", "class_no": "班级",
     "entry_year": "入学年份", "kind": "学籍种类", "status": "学籍状态", "key": "学生",
     "evidence": "证明材料", "date": "日期", "remark": "备注", "reason": "原因",
+    "guardian_name": "监护人", "guardian_phone": "监护人电话", "address": "现住址",
+    "underage_commitment": "不足龄承诺书", "school_name": "学校名称", "destination": "前往地",
+    "approver": "审批人", "doc_no": "文号", "special_reason": "特殊情况", "late_approval": "逾期审批",
     "approval": "批准文件", "cap_decision": "超额决定", "entry": "变动序号",
     # the directory and its schools
     "code": "学校代码", "type": "学校类型", "central": "中心校", "service_area": "服务范围",
@@ -47,7 +50,11 @@ OPTION = {
     "guardian_hukou_region": "--guardian-hukou-region", "residence_region": "--residence-region",
     "school": "--school", "grade": "--grade", "class": "--class", "evidence": "--evidence",
     "date": "--date", "remark": "--remark", "reason": "--reason", "approval": "--approval",
-    "cap_decision": "--cap-decision", "year": "--year",
+    "cap_decision": "--cap-decision", "year": "--year", "guardian_name": "--guardian-name",
+    "guardian_phone": "--guardian-phone", "address": "--address",
+    "underage_commitment": "--underage-commitment", "destination": "--destination",
+    "approver": "--approver", "doc_no": "--doc-no", "special_reason": "--special-reason",
+    "late_approval": "--late-approval",
     # files, rosters and reports
     "xlsx": "--xlsx", "roster_file": "--from", "sheet": "--sheet", "template": "--template",
     "errors_out": "--errors-out", "as_of": "--as-of",

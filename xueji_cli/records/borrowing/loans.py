@@ -81,18 +81,20 @@ def terms_from_options(**raw) -> Terms:
     c = Collector()
 
     def text(key: str) -> str:
-        return fields.text(raw.get(key))
+        return c.text(key, raw.get(key), "")
 
     terms = Terms(
         origin_school=text("origin_school"), host_school=text("host_school"),
         origin_region=c.convert("origin_region", fields.region, raw.get("origin_region"), ""),
         host_region=c.convert("host_region", fields.region, raw.get("host_region"), ""),
         origin_grade=c.convert("origin_grade", fields.grade, raw.get("origin_grade")),
-        host_code=text("host_code"),
+        host_code=c.convert("host_code", fields.text_of("school", "借读学校代码"),
+                            raw.get("host_code"), ""),
         class_no=c.convert("class", fields.class_no, raw.get("class_no")),
         letter=text("letter"), approval=text("approval"), late_approval=text("late_approval"),
         until=c.convert("until", fields.parse_date, raw.get("until")),
-        reason=text("reason"), evidence=fields.evidence(raw.get("evidence") or []))
+        reason=text("reason"),
+        evidence=c.convert("evidence", fields.evidence, raw.get("evidence") or [], []))
     if terms.letter and rules.BORROWING_LETTER not in terms.evidence:
         terms.evidence.append(rules.BORROWING_LETTER)
     terms.problems = c.problems
@@ -217,8 +219,14 @@ def note(session: Session, key: str, category: str, text: str, effective: dt.dat
         choices = "、".join(codes.table("borrow_note").values())
         problems.append(Violation("INPUT", "category", f"没有「{fields.text(category)}」这类记录",
                                   f"可选:{choices}"))
-    if not fields.text(text):
-        problems.append(Violation("INPUT", "text", "记录内容不能为空", "用 --text 写明成绩、评价或奖惩的内容"))
+    try:
+        text = fields.free_text("text", text, "记录内容")
+    except fields.TextRefused as exc:
+        problems.append(Violation("INPUT", "text", str(exc), exc.hint))
+    else:
+        if not text:
+            problems.append(Violation("INPUT", "text", "记录内容不能为空",
+                                      "用 --text 写明成绩、评价或奖惩的内容"))
     problems += rules.check_dates(loan.start.effective_date, effective, "记录")
     if effective > today:
         problems.append(Violation("BOR-5", "date", f"记录日期 {effective:%Y-%m-%d} 在今天以后",
@@ -230,8 +238,8 @@ def note(session: Session, key: str, category: str, text: str, effective: dt.dat
         raise Refused(problems)
     entry = journal.record(
         session, loan.student, "borrow_note", effective, operator,
-        details={"direction": loan.direction, "category": kind, "text": fields.text(text)},
-        remark=f"{codes.label('borrow_note', kind)}:{fields.text(text)}", case_ref=loan.case_ref,
+        details={"direction": loan.direction, "category": kind, "text": text},
+        remark=f"{codes.label('borrow_note', kind)}:{text}", case_ref=loan.case_ref,
         school_id=loan.school.id)
     return loan, entry
 
@@ -250,6 +258,10 @@ def end(session: Session, settings: Settings, key: str, effective: dt.date, oper
     together."""
     current = open_loans(session, key)
     problems = []
+    try:
+        reason = fields.free_text("reason", reason) or None
+    except fields.TextRefused as exc:
+        problems.append(Violation("INPUT", "reason", str(exc), exc.hint))
     for loan in current:
         problems += rules.check_dates(loan.start.effective_date, effective, "结束")
     if today is not None:

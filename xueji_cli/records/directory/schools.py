@@ -35,19 +35,28 @@ def _regions(values: list[str]) -> list[str]:
     return regions
 
 
+def _school_name(name: str) -> str:
+    """A school's name as typed: a free text of at most TEXT_LIMITS["school_name"]."""
+    try:
+        return fields.free_text("school_name", name, "学校名称")
+    except fields.TextRefused as exc:
+        raise InputError("name", str(exc), exc.hint) from None
+
+
 def add(session: Session, code: str, name: str, type_: str = "primary", central: bool = False,
         designated: bool = False, areas: list[str] | None = None) -> School:
     code = normalise_code(code)
     if type_ not in SCHOOL_TYPES:
         raise InputError("type", f"学校类型「{type_}」应为 primary(小学)、junior(初中)或 senior(高中)")
-    if not fields.text(name):
+    name = _school_name(name)
+    if not name:
         raise InputError("name", "学校名称不能为空")
     if session.exec(select(School).where(School.code == code)).first():
         raise Refused([Violation("ORG-2", "code", f"学校代码 {code} 已经登记",
                                  "每所学校的代码唯一;换一个代码,或用 xueji school set 修改")])
     if central and session.exec(select(School).where(School.is_central)).first():
         raise Refused([Violation("ORG-1", "central", "本目录已有中心校", "一个乡镇只有一所中心校")])
-    school = School(code=code, name=fields.text(name), type=type_, is_central=central,
+    school = School(code=code, name=name, type=type_, is_central=central,
                     designated_for_borrowing=designated, created_at=now())
     session.add(school)
     session.flush()
@@ -60,7 +69,9 @@ def update(session: Session, code: str, name: str | None = None, designated: boo
            add_areas: list[str] | None = None, remove_areas: list[str] | None = None) -> School:
     school = get(session, code)
     if name is not None:
-        school.name = fields.text(name)
+        school.name = _school_name(name)
+        if not school.name:
+            raise InputError("name", "学校名称不能为空")
     if designated is not None:
         school.designated_for_borrowing = designated
     have = set(areas_of(session, school.id))

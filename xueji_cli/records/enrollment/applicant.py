@@ -56,8 +56,13 @@ class Collector:
         try:
             return converter(value)
         except ValueError as exc:
-            self.problems.append(Violation("INPUT", field, str(exc), "改正后重新提交"))
+            self.problems.append(Violation("INPUT", field, str(exc),
+                                           getattr(exc, "hint", "") or "改正后重新提交"))
             return default
+
+    def text(self, field: str, value, default=None):
+        """A free text (values/fields.free_text), or `default` when empty or refused."""
+        return self.convert(field, fields.text_of(field), value, default) or default
 
 
 def complete_from_id(id_type: str, id_number: str, gender: str | None,
@@ -81,8 +86,8 @@ def from_options(**raw) -> Applicant:
     birth = c.convert("birth", fields.parse_date, raw.get("birth"))
     gender, birth = complete_from_id(id_type, id_number, gender, birth)
     return Applicant(
-        school_code=fields.text(raw["school"]),
-        name=fields.text(raw.get("name")).replace(" ", ""),
+        school_code=c.text("school", raw["school"], ""),
+        name=c.text("name", raw.get("name"), "").replace(" ", ""),
         gender=gender,
         birth=birth,
         grade=c.convert("grade", fields.grade, raw.get("grade"), 1),
@@ -96,13 +101,13 @@ def from_options(**raw) -> Applicant:
                                         raw.get("guardian_hukou_region"), ""),
         residence_region=c.convert("residence_region", fields.region,
                                    raw.get("residence_region"), ""),
-        evidence=fields.evidence(raw.get("evidence") or []),
-        underage_commitment=fields.text(raw.get("underage_commitment")) or None,
-        cap_decision=fields.text(raw.get("cap_decision")) or None,
+        evidence=c.convert("evidence", fields.evidence, raw.get("evidence") or [], []),
+        underage_commitment=c.text("underage_commitment", raw.get("underage_commitment")),
+        cap_decision=c.text("cap_decision", raw.get("cap_decision")),
         ethnicity=c.convert("ethnicity", fields.ethnicity, raw.get("ethnicity")),
-        guardian_name=fields.text(raw.get("guardian_name")) or None,
-        guardian_phone=fields.text(raw.get("guardian_phone")) or None,
-        address=fields.text(raw.get("address")) or None,
-        remark=fields.text(raw.get("remark")) or None,
+        guardian_name=c.text("guardian_name", raw.get("guardian_name")),
+        guardian_phone=c.text("guardian_phone", raw.get("guardian_phone")),
+        address=c.text("address", raw.get("address")),
+        remark=c.text("remark", raw.get("remark")),
         problems=c.problems,  # what the converters above could not read
     )

@@ -5,7 +5,6 @@ its owner only)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -20,9 +19,6 @@ HEADERS = ["序号", "学籍号", "全国学籍号", "姓名", "性别", "出生
            "班级", "入学年份", "毕业日期", "备注"]
 WIDTHS = [6, 17, 22, 10, 6, 12, 21, 8, 7, 9, 12, 22]
 TEXT_COLUMNS = {1, 2, 6}  # numbers that must stay text (leading zeros, 18 digits)
-# Control characters a workbook cannot hold (a name or remark pasted with one): shown as
-# U+FFFD, so that the roster of a turn already recorded can always be written (CHG-1).
-UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def rows(session: Session, year: int, school_code: str | None = None) -> list[dict]:
@@ -53,13 +49,9 @@ def rows(session: Session, year: int, school_code: str | None = None) -> list[di
     return found
 
 
-def _writable(value):
-    return UNWRITABLE.sub("\ufffd", value) if isinstance(value, str) else value
-
-
 def _sheet_name(code: str, name: str) -> str:
     cleaned = "".join(c for c in f"{code} {name}" if c not in "[]:*?/\\")
-    return _writable(cleaned)[:31]
+    return cleaned[:31]
 
 
 def write(graduates: list[dict], year: int, path: Path) -> Path:
@@ -73,15 +65,13 @@ def write(graduates: list[dict], year: int, path: Path) -> Path:
         ws = first if index == 0 else wb.create_sheet()
         ws.title = _sheet_name(code, group[0]["school_name"])
         width = len(HEADERS)
-        sheets.title_row(ws, 1, _writable(f"{group[0]['school_name']} {year}—{year + 1}学年毕业生花名册"),
-                         width)
+        sheets.title_row(ws, 1, f"{group[0]['school_name']} {year}—{year + 1}学年毕业生花名册", width)
         dates = sorted({r["graduated_on"] for r in group})
         sheets.title_row(ws, 2, f"学校代码 {code}    毕业日期 {'、'.join(f'{d:%Y-%m-%d}' for d in dates)}"
                          f"    共 {len(group)} 人", width, sheets.HEADER_FONT, 20)
-        body = [[_writable(v) for v in (
-                    n, r["local_number"] or "", r["national_number"] or "", r["name"], r["gender"],
-                    r["birth_date"], r["id_number"] or "", r["ethnicity"], f"{r['class']}班",
-                    r["entry_year"], r["graduated_on"], r["remark"])]
+        body = [[n, r["local_number"] or "", r["national_number"] or "", r["name"], r["gender"],
+                 r["birth_date"], r["id_number"] or "", r["ethnicity"], f"{r['class']}班",
+                 r["entry_year"], r["graduated_on"], r["remark"]]
                 for n, r in enumerate(group, start=1)]
         end = sheets.table(ws, 3, HEADERS, body, WIDTHS, TEXT_COLUMNS)
         for row in range(4, end):

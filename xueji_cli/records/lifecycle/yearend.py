@@ -30,7 +30,7 @@ from xueji_cli.ledger.projection import fold
 from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
-from xueji_cli.records.lifecycle.school_years import TURN_KINDS, arrival_years, batch_id
+from xueji_cli.records.lifecycle.school_years import arrival_years, batch_id
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.store.settings import Settings

@@ -8,7 +8,7 @@ changes (NUM-4, SUS-7): no entry here sets a number.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -21,7 +21,7 @@ from xueji_cli.rules import suspension as rules
 from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.rules.enrollment import check_class_cap
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.values.violation import Violation, split
 
@@ -171,9 +171,14 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
     blocked = _precondition(found, "休学", "SUS-1")
     if blocked:
         raise Refused(blocked)
+    texts, problems = fields.checked_texts(
+        hospital=request.hospital, central_approval=request.central_approval,
+        share_override=request.share_override, school_order=request.school_order,
+        remark=request.remark)
+    request = replace(request, **texts)
     start = request.start or request.processed_on
     until = request.until or rules.default_until(start, policy.suspension_min_days)
-    problems = _check_dates(settings, start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
+    problems += _check_dates(settings, start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
     if request.start:
         problems += check_not_far_ahead(request.processed_on, today, policy.future_limit_days,
                                         "SUS-1", "date", "办理日期")
@@ -231,7 +236,9 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
     years; warned when not applied for within the half month before the end."""
     found, case = _running(session, key, "续办休学", "SUS-4")
     student, policy = found.student, settings.policy
-    problems = _check_dates(settings, processed_on, today, "date", case.start, "续办日期", "SUS-4")
+    texts, problems = fields.checked_texts(central_approval=central_approval, remark=remark)
+    central_approval, remark = texts["central_approval"], texts["remark"]
+    problems += _check_dates(settings, processed_on, today, "date", case.start, "续办日期", "SUS-4")
     problems += rules.check_extension(case.until, until)
     problems += rules.check_consecutive(case.chain_start, until, policy.suspension_max_years)
     problems += rules.check_extension_evidence(case.reason, evidence)
@@ -277,8 +284,11 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     (default) or with the original cohort; the number stays the same."""
     found, case = _running(session, key, "复学", "SUS-3")
     student, school, policy = found.student, found.school, settings.policy
+    texts, problems = fields.checked_texts(hospital=request.hospital, approval=request.approval,
+                                           cap_decision=request.cap_decision, remark=request.remark)
+    request = replace(request, **texts)
     on = request.on
-    problems = _check_dates(settings, on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
+    problems += _check_dates(settings, on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
     problems += rules.check_return(on, case.start, case.until, policy.suspension_early_return,
                                    request.approval, policy.suspension_renew_notice_days)
     problems += rules.check_recovery(case.reason, request.evidence)
