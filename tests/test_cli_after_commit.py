@@ -117,3 +117,36 @@ def test_a_suspension_saved_then_not_shown_says_it_is_saved(township, enroll, se
     assert result.exit_code == 1, result.stderr
     assert "未写入任何内容" not in result.stderr and "已办理休学" in result.stderr
     assert f"xueji student show {number}" in result.stderr
+
+
+@pytest.mark.parametrize("failure, words", [
+    (RuntimeError("the screen broke"), "内部错误(RuntimeError)"),
+    (KeyboardInterrupt(), "已中断"),
+    (OSError(28, "No space left on device"), "磁盘空间不足"),
+])
+def test_any_command_that_saved_before_an_error_does_not_say_nothing_was_written(
+        township, ws_dir, sql, monkeypatch, failure, words):
+    """Every command, not only those that name what follows their commit: an error after
+    the commit (here `school add` failing to show what it registered) says that what was
+    saved stays and is not to be done again — 「未写入任何内容」 only when nothing was."""
+    from xueji_cli.cli import school
+
+    def failing(*_args, **_kwargs):
+        raise failure
+
+    monkeypatch.setattr(school, "say", failing)
+    result = run(ws_dir, "school", "add", "--code", "009", "--name", "北山小学")
+    assert result.exit_code in (1, 130)
+    assert words in result.stderr
+    assert "未写入任何内容" not in result.stderr and "已保存的变动不会丢失" in result.stderr
+    assert sql("SELECT name FROM school WHERE code = '009'") == [("北山小学",)]
+
+
+def test_an_error_before_any_commit_still_says_nothing_was_written(township, ws_dir, sql,
+                                                                  monkeypatch):
+    from xueji_cli.records.directory import schools
+
+    monkeypatch.setattr(schools, "add", broken)
+    result = run(ws_dir, "school", "add", "--code", "009", "--name", "北山小学")
+    assert result.exit_code == 1 and "本次操作未写入任何内容" in result.stderr
+    assert sql("SELECT count(*) FROM school WHERE code = '009'") == [(0,)]

@@ -116,8 +116,10 @@ def show_error(exc) -> None:
 def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]:
     """Run a command body: every error becomes a message and its exit code, never a
     traceback (set XUEJI_DEBUG=1 to see one)."""
+    from xueji_cli.store.database import commits
     from xueji_cli.values.errors import InputError, Refused, XuejiError
 
+    before = commits()
     try:
         yield
     except typer.Exit:
@@ -126,7 +128,8 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
         if json_mode:
             emit_json({"ok": False, "errors": [violation_dict(v) for v in exc.violations],
                        "warnings": [violation_dict(v) for v in exc.warnings]})
-        show_violations("被拒绝,未写入任何内容", exc.violations, exc.warnings, subject, "bold red")
+        show_violations(f"被拒绝,{_written(before)}", exc.violations, exc.warnings, subject,
+                        "bold red")
         raise typer.Exit(exc.exit_code) from None
     except XuejiError as exc:
         if json_mode:
@@ -135,9 +138,10 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
                                                 "row": getattr(exc, "row", None),
                                                 "message": exc.message, "hint": exc.hint}]})
         show_error(exc)
+        _say_saved(before)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        say("已中断,本次操作未写入任何内容。", "yellow")
+        say(f"已中断,{_written(before)}。", "yellow")
         raise typer.Exit(130) from None
     except OSError as exc:  # a file the registrar named cannot be written or read
         if os.environ.get("XUEJI_DEBUG"):
@@ -148,6 +152,7 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
                                                 "message": message, "hint": hint}]})
         say(f"错误:[文件] {message}", "bold red")
         say(f"  → {hint}", "dim")
+        _say_saved(before)
         raise typer.Exit(1) from None
     except Exception as exc:  # a defect: say so without personal data or locals
         if os.environ.get("XUEJI_DEBUG"):
@@ -155,10 +160,30 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
         if json_mode:
             emit_json({"ok": False, "errors": [{"rule": "INTERNAL", "field": None, "row": None,
                                                 "message": type(exc).__name__, "hint": ""}]})
-        say(f"内部错误({type(exc).__name__}):本次操作未写入任何内容。"
+        say(f"内部错误({type(exc).__name__}):{_written(before)}。"
             "请把所用命令(不含身份证号)报告给维护人员;设置 XUEJI_DEBUG=1 可显示详情。", "bold red")
         raise typer.Exit(1) from None
 
+
+
+def _say_saved(before: int) -> None:
+    """After an error message: that the command had saved its change before the error,
+    when it had (nothing is said when it had not)."""
+    from xueji_cli.store.database import commits
+
+    if commits() != before:
+        say(f"  → {_written(before)}", "bold")
+
+
+def _written(before: int) -> str:
+    """What an interrupted or failed command saved: nothing — or, when a write transaction
+    committed before the error, that what it wrote stays (doing the change again could
+    double it or be refused)."""
+    from xueji_cli.store.database import commits
+
+    if commits() == before:
+        return "本次操作未写入任何内容"
+    return "本次操作在出错前已保存的变动不会丢失,不要重新办理;用 xueji log 查看今天记下的变动"
 
 def _file_problem(exc: OSError) -> tuple[str, str]:
     """What went wrong with a file (an export's name too long, a folder without write

@@ -41,6 +41,20 @@ def _is_database_error(error: Exception) -> bool:
 
 
 
+_commits = [0]  # write transactions this process has committed
+
+
+def commits() -> int:
+    """How many write transactions this process has committed. The command layer compares
+    the count before and after a command: an error after a commit must not say that
+    nothing was written (the registrar would do the change again)."""
+    return _commits[0]
+
+
+def count_commit() -> None:
+    _commits[0] += 1
+
+
 class Store:
     """The directory's database: on SQLite the file of `path` — xueji.db in the
     directory, or the one database_url names — which every command opens through
@@ -178,6 +192,7 @@ class Store:
                 yield session
                 if write:
                     session.commit()
+                    count_commit()
             except BaseException:
                 session.rollback()
                 raise
@@ -198,6 +213,7 @@ class Store:
 
         with self.errors(), self.engine(True).begin() as conn:
             command.upgrade(self._alembic_config(conn), "head")
+        count_commit()
 
     def create(self) -> None:
         """A new database at the newest schema (xueji init)."""
@@ -276,6 +292,7 @@ class Store:
         conn = self.connect(write=True)
         try:
             sqlite.replace_contents(source, conn, self.timeout)
+            count_commit()
         finally:
             conn.close()
 

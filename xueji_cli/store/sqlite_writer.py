@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from xueji_cli.store import sqlite
+from xueji_cli.store.database import count_commit
 from xueji_cli.store.inserts import each_once, json_dumps
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def transaction(store: Store, write: bool) -> Iterator[SqliteWriter]:
                 # thread, while the command reports (sqlite.checkpoint_later).
                 conn.execute("PRAGMA wal_autocheckpoint = 0")
                 conn.execute("COMMIT")
+                count_commit()
                 sqlite.checkpoint_later(functools.partial(
                     store.connect, True, check_same_thread=False))
             else:
