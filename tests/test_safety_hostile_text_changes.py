@@ -97,3 +97,21 @@ def test_a_held_back_pupils_reason_is_checked(pupil, xueji, sql):
     """CHG-1: each --hold's --reason is its repeat entry's reason."""
     refuses_each(lambda v: xueji("promote", "--year", "2026", "--hold", FIRST, "--reason", v,
                                  "--date", "2027-07-10", "--json"), "reason", sql)
+
+
+# -- sanctions -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, args", [
+    ("sanction_reason", ["--reason", "{}"]),
+    ("doc_no", ["--reason", "打架", "--doc-no", "{}"]),
+])
+def test_a_sanction_refuses_hostile_text(pupil, xueji, sql, field, args):
+    """TRF-7: a sanction's reason and document number are shown wherever it blocks a transfer."""
+    refuses_each(lambda v: xueji("sanction", "add", FIRST, "--kind", "警告",
+                                 *[a.format(v) for a in args], "--json"), field, sql)
+
+
+def test_a_sanctions_revocation_refuses_a_hostile_reason(pupil, xueji, sql):
+    ok(xueji("sanction", "add", FIRST, "--kind", "警告", "--reason", "打架"))
+    refuses_each(lambda v: xueji("sanction", "revoke", FIRST, "--reason", v, "--json"),
+                 "sanction_reason", sql)
