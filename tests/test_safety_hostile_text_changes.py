@@ -115,3 +115,127 @@ def test_a_sanctions_revocation_refuses_a_hostile_reason(pupil, xueji, sql):
     ok(xueji("sanction", "add", FIRST, "--kind", "警告", "--reason", "打架"))
     refuses_each(lambda v: xueji("sanction", "revoke", FIRST, "--reason", v, "--json"),
                  "sanction_reason", sql)
+
+
+# -- transfers -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, args", [
+    ("to_school", ["--to-school", "{}", "--to-region", OTHER_TOWN, *MOVE]),
+    ("reason_detail", ["--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN,
+                       "--reason", "other", "--reason-detail", "{}",
+                       "--evidence", "户口簿", "--evidence", "房产证明"]),
+    ("special_reason", ["--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN, *MOVE,
+                        "--special-reason", "{}"]),
+    ("evidence", ["--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN, *MOVE,
+                  "--evidence", "{}"]),
+])
+def test_a_transfer_application_refuses_hostile_text(pupil, xueji, sql, field, args):
+    """TRF-1, TRF-6, TRF-8: the reasons and the school written on the case and the certificate."""
+    refuses_each(lambda v: xueji("transfer", "out", FIRST, *[a.format(v) for a in args],
+                                 "--date", "2026-09-01", "--json"), field, sql)
+
+
+@pytest.mark.parametrize("command, field, args", [
+    ("approve", "doc_no", ["--level", "central", "--doc-no", "{}"]),
+    ("approve", "approver", ["--level", "central", "--approver", "{}"]),
+    ("complete", "cap_decision", ["--cap-decision", "{}"]),
+    ("cancel", "withdraw_reason", ["--reason", "{}"]),
+])
+def test_a_transfer_step_refuses_hostile_text(pupil, xueji, sql, command, field, args):
+    """TRF-2, TRF-8, TRF-10: an approval's document number and approver go onto the
+    certificate's stamp boxes; a cap decision and a withdrawal's reason into the journal."""
+    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+             "--date", "2026-09-01"))
+    if command == "complete":
+        ok(xueji("transfer", "approve", CASE, "--level", "central", "--date", "2026-09-01"))
+    refuses_each(lambda v: xueji("transfer", command, CASE, *[a.format(v) for a in args],
+                                 "--date", "2026-09-01", "--json"), field, sql)
+
+
+def test_an_arrival_from_a_paper_certificate_refuses_a_hostile_school_name(town, xueji, sql):
+    """TRF-8: the origin's name typed from the paper certificate."""
+    refuses_each(lambda v: xueji(
+        "transfer", "in", "--school", "001", "--class", "1", "--grade", "1", "--name", "周小华",
+        "--id-number", make_id("2019-04-04", seq=90), "--from-school", v,
+        "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明", "--date", "2026-09-01",
+        "--json"), "from_school", sql)
+
+
+# -- a certificate's data sheet --------------------------------------------------------------------
+
+PLACEHOLDER = "HOSTILEPLACEHOLDER"
+
+
+@pytest.fixture
+def certificate(pupil, xueji, tmp_path):
+    """Route B out of 001 towards 西山镇中心小学 (the `other` directory), approved by our side."""
+    ok(xueji("transfer", "out", FIRST, "--to-school", "西山镇中心小学", "--to-region", OTHER_TOWN,
+             "--reason", "other", "--reason-detail", "随父母务工", "--evidence", "户口簿",
+             "--evidence", "房产证明", "--date", "2026-09-01"))
+    ok(xueji("transfer", "approve", CASE, "--level", "school", "--doc-no", "校证1号"))
+    ok(xueji("transfer", "approve", CASE, "--level", "central", "--doc-no", "中证2号"))
+    path = tmp_path / "转学证明.xlsx"
+    ok(xueji("transfer", "certificate", CASE, "--xlsx", path))
+    return path
+
+
+def planted(certificate, tmp_path, key: str, value: str):
+    """A copy of the certificate whose data sheet holds `value` as `key` — a control
+    character as Excel stores it (_x001B_), since openpyxl cannot write one."""
+    wb = openpyxl.load_workbook(certificate)
+    for row in wb["数据"].iter_rows(min_row=2):
+        if row[0].value == key:
+            old = str(row[2].value or "")
+            if key == "approvals":  # a JSON list: the first approval's document number
+                items = json.loads(old)
+                items[0]["doc_no"] = PLACEHOLDER
+                row[2].value = json.dumps(items, ensure_ascii=False)
+            else:
+                row[2].value = PLACEHOLDER
+    path = tmp_path / f"证明-{key}.xlsx"
+    wb.save(path)
+    if key == "approvals":  # JSON escapes its control characters itself
+        value = json.dumps(value, ensure_ascii=False)[1:-1]
+    stored = value.replace("\x1b", "_x001B_").replace("\x07", "_x0007_")
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data.replace(PLACEHOLDER.encode(), stored.encode()))
+    return path
+
+
+@pytest.mark.parametrize("key, label", [
+    ("name", "姓名"), ("guardian_name", "监护人"), ("address", "现住址"),
+    ("from_school", "转出学校"), ("to_school", "转入学校"), ("reason_detail", "具体情况"),
+    ("special_reason", "毕业年级特殊情况"), ("approvals", "已登记的审批"),
+])
+def test_a_certificates_data_sheet_is_checked_like_typed_text(certificate, other, xueji_at,
+                                                              tmp_path, key, label):
+    """TRF-8: `transfer in --from-file` stored the data sheet's texts as they were; a name
+    holding ESC went into the receiving directory's every list."""
+    count = lambda: xueji_at(other, "transfer", "list", "--json").stdout.count('"case_no"')
+    before = count()
+    for value, said in hostile("王小明"):
+        path = planted(certificate, tmp_path, key, value)
+        result = xueji_at(other, "transfer", "in", "--from-file", path, "--school", "001",
+                          "--class", "1", "--json")
+        assert result.exit_code == 1, (key, said, result.stdout, result.stderr)
+        errors = json.loads(result.stdout)["errors"]
+        assert [e for e in errors if e["rule"] == "INPUT" and e["field"] == "from_file"
+                and label in e["message"] and said in e["message"]], (key, said, errors)
+        assert "\x1b" not in result.stdout + result.stderr
+        assert count() == before
+
+
+def test_texts_typed_over_a_certificate_are_checked(certificate, other, xueji_at):
+    """What a family that moved brings up to date (guardian, phone, address) with --from-file."""
+    for option, field in (("--guardian-name", "guardian_name"),
+                          ("--guardian-phone", "guardian_phone"), ("--address", "address")):
+        for value, said in hostile("王大明"):
+            result = xueji_at(other, "transfer", "in", "--from-file", certificate,
+                              "--school", "001", "--class", "1", option, value, "--json")
+            assert result.exit_code == 1
+            errors = json.loads(result.stdout)["errors"]
+            assert [e for e in errors if e["field"] == field and said in e["message"]], errors
+    assert '"case_no"' not in xueji_at(other, "transfer", "list", "--json").stdout
