@@ -239,3 +239,42 @@ def test_texts_typed_over_a_certificate_are_checked(certificate, other, xueji_at
             errors = json.loads(result.stdout)["errors"]
             assert [e for e in errors if e["field"] == field and said in e["message"]], errors
     assert '"case_no"' not in xueji_at(other, "transfer", "list", "--json").stdout
+
+
+# -- the directory's name, the command line --------------------------------------------------------
+
+def test_init_refuses_a_hostile_directory_name(xueji_at, tmp_path):
+    """The directory's name is written into xueji.toml and printed on every form."""
+    for number, (value, said) in enumerate(hostile("示范镇中心校")):
+        path = tmp_path / f"d{number}"
+        result = xueji_at(None, "init", path, "--name", value, "--json")
+        assert result.exit_code == 1, (said, result.stdout, result.stderr)
+        [error] = json.loads(result.stdout)["errors"]
+        assert error["field"] == "directory_name" and said in error["message"], error
+        assert "目录名称" in error["message"]
+        assert not (path / "xueji.toml").exists() and not (path / "xueji.db").exists()
+        assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_init_with_a_good_name_still_works(xueji_at, tmp_path):
+    result = xueji_at(None, "init", tmp_path / "d", "--name", " 示范镇中心校 ", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["name"] == "示范镇中心校"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--na\x1b[2Jme=\udcff"], ["-\x1b]0;pwned\x07", "\udcff"], ["--name\u202e", "\udcff"],
+    ["--" + "x" * 100_000 + "=\udcff"],
+])
+def test_an_undecodable_argument_is_named_without_a_control_character(argv, capsys):
+    """The option named by the start-up check came from the command line as typed: it
+    could carry ESC to the terminal, or be 100,000 characters long."""
+    from xueji_cli.cli import startup
+
+    with pytest.raises(SystemExit) as stopped:
+        startup.check_argv(["init", *argv, "--json"])
+    assert stopped.value.code == 1
+    said = capsys.readouterr()
+    for text in (said.out, said.err):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+        assert len(text) < 1000
+    assert json.loads(said.out)["errors"][0]["rule"] == "INPUT"
