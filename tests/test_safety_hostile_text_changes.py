@@ -278,3 +278,17 @@ def test_an_undecodable_argument_is_named_without_a_control_character(argv, caps
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
         assert len(text) < 1000
     assert json.loads(said.out)["errors"][0]["rule"] == "INPUT"
+
+
+def test_the_show_id_note_keeps_what_was_typed_safe_and_short(pupil, xueji, sql):
+    """The --show-id note is written before the command judges its arguments: a refused
+    text went into the journal as typed — escape codes, 100,000 characters."""
+    for value in (f"西山{ESCAPES}小学\u202e", "字" * 100_000):
+        result = xueji("transfer", "out", FIRST, "--to-school", value,
+                       "--to-region", OTHER_TOWN, *MOVE, "--show-id", "--json")
+        assert result.exit_code == 1
+    notes = [json.loads(d) for (d,) in sql("SELECT details FROM journal WHERE kind = 'access'")]
+    assert len(notes) == 2
+    noted = [n["arguments"]["to_school"] for n in notes]
+    assert noted[0] == "西山<U+001B>]0;pwned<U+0007><U+001B>[2J小学<U+202E>"
+    assert noted[1] == "字" * 200
