@@ -164,11 +164,9 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
         raise Refused(problems)
     c = Collector()
     evidence = c.convert("evidence", fields.evidence, evidence or [], [])
-    texts, problems = fields.checked_texts(reason=reason, lawful_basis=lawful_basis,
-                                           destination=destination, remark=remark)
-    problems += c.problems
-    reason, lawful_basis = texts["reason"], texts["lawful_basis"]
-    destination, remark = texts["destination"], texts["remark"]
+    reason, lawful_basis = c.text("reason", reason), c.text("lawful_basis", lawful_basis)
+    destination, remark = c.text("destination", destination), c.text("remark", remark)
+    problems = c.problems
     if kind == "withdraw":
         problems += rules.check_withdraw(found.school.type, type_label, reason or "", lawful_basis)
     if kind in ("complete", "leave_early"):
