@@ -71,7 +71,7 @@ def test_init_bad_values_are_exit_1_and_create_nothing(tmp_path, args, field, xu
 def test_init_with_an_empty_name_is_refused(tmp_path, xueji_at):
     result = xueji_at(None, "init", tmp_path / "d", "--name", "  ", "--json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["errors"][0]["field"] == "name"
+    assert json.loads(result.stdout)["errors"][0]["field"] == "directory_name"
     assert not (tmp_path / "d").exists()
 
 

@@ -34,14 +34,14 @@ def correct(
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import corrections
-        from xueji_cli.values import dates, fields
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             done = corrections.correct(
                 session, ws.settings, key, name=name, gender=gender, birth=birth, id_number=id_number,
-                evidence=fields.evidence(evidence or []), reason=reason, effective=effective,
+                evidence=evidence, reason=reason, effective=effective,
                 today=dates.today(), operator=ws.operator)
         with record_saved("已更正", done.found, json_out):
             render_change("已更正", done.found, done.entries, done.old, done.new, done.warnings,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.options import JsonOpt, convert
 from xueji_cli.cli.output import emit_json, guard, say
 
 
@@ -23,10 +23,13 @@ def init(
     """新建学籍目录:写入 xueji.toml(编码、政策、校历)并建立最新结构的 xueji.db。"""
     with guard(json_out):
         from xueji_cli.store.workspace import init_workspace
+        from xueji_cli.values import fields
         from xueji_cli.values.errors import InputError
 
         if kind not in ("township", "school"):
             raise InputError("kind", f"--kind 应为 township 或 school,不是「{kind}」")
+        # written into xueji.toml and onto every form: a free text like any typed
+        name = convert("directory_name", fields.text_of("directory_name"), name)
         ws = init_workspace(path, name, kind, city_code, county_code)
         if json_out:
             emit_json({"ok": True, "directory": str(ws.directory), "name": ws.settings.name,

@@ -22,14 +22,13 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
         from xueji_cli.records.lifecycle import changes
-        from xueji_cli.values import codes, dates, fields
+        from xueji_cli.values import codes, dates
 
-        evidence = fields.evidence(options.pop("evidence", None) or [])
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             done = changes.leave(session, ws.settings, kind, key, effective, dates.today(),
-                                 ws.operator, evidence=evidence, **options)
+                                 ws.operator, **options)
             after = {"status": done.found.student.status}
         done_words = f"已办理{codes.change_kind(kind).label}"
         with record_saved(done_words, done.found, json_out):

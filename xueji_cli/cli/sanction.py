@@ -27,15 +27,14 @@ def add(
     """登记一项纪律处分(处分期间不予办理转学)。"""
     with guard(json_out, subject=key):
         from xueji_cli.records.transfer import sanctions
-        from xueji_cli.values import dates, fields
+        from xueji_cli.values import dates
 
         code = sanctions.parse_kind(kind)
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            sanction, found = sanctions.add(session, key, code, fields.text(reason),
-                                            fields.text(doc_no) or None, effective, dates.today(),
-                                            ws.operator)
+            sanction, found = sanctions.add(session, key, code, reason, doc_no, effective,
+                                            dates.today(), ws.operator)
         if json_out:
             emit_json({"ok": True, **sanction_dict(sanction)})
             return
@@ -53,12 +52,12 @@ def revoke(
     """撤销(解除)一项处分。"""
     with guard(json_out, subject=key):
         from xueji_cli.records.transfer import sanctions
-        from xueji_cli.values import dates, fields
+        from xueji_cli.values import dates
 
         effective = parse_date_option(date)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            sanction, found = sanctions.revoke(session, key, case, fields.text(reason), effective,
+            sanction, found = sanctions.revoke(session, key, case, reason, effective,
                                                dates.today(), ws.operator)
         if json_out:
             emit_json({"ok": True, **sanction_dict(sanction)})

@@ -2,8 +2,9 @@
 
 - An argument that is not valid text: on Linux, bytes that are not UTF-8 (a script saved
   in GBK, a mis-set terminal) reach Python as lone surrogates, which no database, file or
-  JSON document can hold. Refused here as invalid input (exit 1), naming the option and
-  never echoing the value (it may be an ID number).
+  JSON document can hold. Refused here as invalid input (exit 1), naming the option (its
+  control characters shown as codes, cut short) and never echoing the value (it may be an
+  ID number).
 - Output streams that cannot encode Chinese (a non-UTF-8 locale) replace what they
   cannot show instead of failing half-way through a message.
 
@@ -29,8 +30,18 @@ def undecodable(argv: list[str]) -> tuple[int, str] | None:
                 option = argv[index - 1]
             else:
                 option = f"第{index + 1}个参数"
-            return index, option.encode("utf-8", "replace").decode("utf-8")
+            return index, _echoed(option)
     return None
+
+
+def _echoed(option: str) -> str:
+    """An option as a message may name it: it comes from the command line as typed, so
+    its undecodable bytes, control and direction characters are shown as codes (never
+    sent to the terminal), and it is cut short."""
+    from xueji_cli.values.characters import visible
+
+    shown = visible(option.encode("utf-8", "replace").decode("utf-8"))
+    return shown if len(shown) <= 40 else shown[:30] + "…"
 
 
 def check_argv(argv: list[str]) -> None:

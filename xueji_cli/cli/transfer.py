@@ -55,9 +55,9 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
         code = reason.strip()  # reported by TRF-1 with the choices
     c = Collector()
     class_no = c.convert("class", fields.class_no, class_)
-    shown = fields.evidence(list(evidence or []) + list(extra_evidence))
-    return Application(code, fields.text(detail) or None, shown,
-                       fields.text(special) or None, class_no, c.problems)
+    shown = c.convert("evidence", fields.evidence, list(evidence or []) + list(extra_evidence), [])
+    # the texts are checked by the workflow (records/transfer/applying.py), with the rules
+    return Application(code, detail, shown, special, class_no, c.problems)
 
 
 def _done(ws, session, view, reveal: bool) -> dict:
@@ -232,7 +232,7 @@ def approve(
         effective = parse_date_option(date)
         _view, document = _act(ctx, lambda session, ws: transfer.approve(
             session, case, fields.text(level).lower(), effective, dates.today(), ws.operator,
-            fields.text(doc_no) or None, fields.text(approver) or None), show_id)
+            doc_no, approver), show_id)
         with _saved(document, f"的审批「{document['approvals'][-1]['label']}」已登记", json_out):
             _show_approval(document, json_out)
 
@@ -273,7 +273,7 @@ def complete(
         effective = parse_date_option(date)
         result, document = _act(ctx, lambda session, ws: transfer.complete(
             session, ws.settings, case, effective, dates.today(), ws.operator, class_no,
-            fields.text(cap_decision) or None), show_id)
+            cap_decision), show_id)
         numbers = ""
         if document["local_number"]:
             numbers += f",原学籍 {document['local_number']} 已注销"

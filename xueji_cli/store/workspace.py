@@ -83,7 +83,7 @@ def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> 
     from xueji_cli.values.errors import InputError
 
     if not name.strip():
-        raise InputError("name", "目录名称不能为空", "如 --name 示范镇中心校")
+        raise InputError("directory_name", "目录名称不能为空", "如 --name 示范镇中心校")
     path = path.expanduser().resolve()
     if path.exists() and not path.is_dir():
         raise DirectoryError(f"{path} 是一个文件,不是文件夹", "换一个文件夹路径")

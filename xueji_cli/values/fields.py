@@ -30,15 +30,16 @@ def text(value: object) -> str:
 
 # -- free text: what a registrar types or a roster holds in words -------------------------------
 # The longest each may be, in characters once normalised. A name of 50 holds any name on a
-# household register, minority names with their middle dots (·) included; a school or a
-# hospital of 60 holds the longest official names (省…县…镇…村…学校); a document number,
-# a person's approval or an evidence word (承诺书:…) of 100 holds a 文号 with its issuing
-# office; a phone 40 (two numbers with an extension); an address 200; what
-# explains (remarks, reasons, the text of a note) 500, and may run over several lines.
+# household register, minority names with their middle dots (·) included; a school, a
+# directory (a township or a school) or a hospital of 60 holds the longest official names
+# (省…县…镇…村…学校); a document number, a person's approval or an evidence word
+# (承诺书:…) of 100 holds a 文号 with its issuing office; a phone 40 (two numbers with an
+# extension); an address 200; what explains (remarks, reasons, the text of a note) 500,
+# and may run over several lines.
 TEXT_LIMITS = {
     "name": 50, "guardian_name": 50, "approver": 50,
-    "school": 60, "school_name": 60, "origin_school": 60, "host_school": 60,
-    "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
+    "school": 60, "school_name": 60, "directory_name": 60, "origin_school": 60,
+    "host_school": 60, "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
     "guardian_phone": 40, "evidence": 100,
     "letter": 100, "approval": 100, "late_approval": 100, "cap_decision": 100,
     "underage_commitment": 100, "central_approval": 100, "school_order": 100,

@@ -20,7 +20,8 @@ FIELD = {
     "approver": "审批人", "doc_no": "文号", "special_reason": "特殊情况", "late_approval": "逾期审批",
     "approval": "批准文件", "cap_decision": "超额决定", "entry": "变动序号",
     # the directory and its schools
-    "code": "学校代码", "type": "学校类型", "central": "中心校", "service_area": "服务范围",
+    "directory_name": "目录名称", "code": "学校代码", "type": "学校类型", "central": "中心校",
+    "service_area": "服务范围",
     "city": "市代码", "county": "县代码", "year": "年份", "month": "月份",
     # files, rosters and reports
     "file": "文件", "xlsx": "文件", "roster_file": "花名册文件", "sheet": "工作表",
@@ -55,6 +56,8 @@ OPTION = {
     "underage_commitment": "--underage-commitment", "destination": "--destination",
     "approver": "--approver", "doc_no": "--doc-no", "special_reason": "--special-reason",
     "late_approval": "--late-approval",
+    # the directory
+    "directory_name": "--name",
     # files, rosters and reports
     "xlsx": "--xlsx", "roster_file": "--from", "sheet": "--sheet", "template": "--template",
     "errors_out": "--errors-out", "as_of": "--as-of",

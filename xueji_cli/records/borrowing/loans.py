@@ -219,14 +219,12 @@ def note(session: Session, key: str, category: str, text: str, effective: dt.dat
         choices = "、".join(codes.table("borrow_note").values())
         problems.append(Violation("INPUT", "category", f"没有「{fields.text(category)}」这类记录",
                                   f"可选:{choices}"))
-    try:
-        text = fields.free_text("text", text, "记录内容")
-    except fields.TextRefused as exc:
-        problems.append(Violation("INPUT", "text", str(exc), exc.hint))
-    else:
-        if not text:
-            problems.append(Violation("INPUT", "text", "记录内容不能为空",
-                                      "用 --text 写明成绩、评价或奖惩的内容"))
+    texts, refused = fields.checked_texts(text=text)
+    text = texts["text"]
+    problems += refused
+    if not text and not refused:
+        problems.append(Violation("INPUT", "text", "记录内容不能为空",
+                                  "用 --text 写明成绩、评价或奖惩的内容"))
     problems += rules.check_dates(loan.start.effective_date, effective, "记录")
     if effective > today:
         problems.append(Violation("BOR-5", "date", f"记录日期 {effective:%Y-%m-%d} 在今天以后",
@@ -257,11 +255,8 @@ def end(session: Session, settings: Settings, key: str, effective: dt.date, oper
     workflow takes over; see handover()). Both sides of a loan inside this directory end
     together."""
     current = open_loans(session, key)
-    problems = []
-    try:
-        reason = fields.free_text("reason", reason) or None
-    except fields.TextRefused as exc:
-        problems.append(Violation("INPUT", "reason", str(exc), exc.hint))
+    texts, problems = fields.checked_texts(reason=reason)
+    reason = texts["reason"]
     for loan in current:
         problems += rules.check_dates(loan.start.effective_date, effective, "结束")
     if today is not None:

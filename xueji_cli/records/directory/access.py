@@ -41,12 +41,19 @@ def note(workspace, command: str, students: Iterable[Student]) -> JournalEntry:
         return note_in(session, workspace.operator, command, students)
 
 
+NOTED_LENGTH = 200  # of each argument: enough to tell what was asked
+
+
 def note_command(workspace, command: str, arguments: dict) -> JournalEntry:
-    """Note a --show-id use by command and arguments (ID numbers in them masked)."""
+    """Note a --show-id use by command and arguments: as typed — the command judges them
+    after the note — but with ID numbers masked, control and direction characters as
+    their codes (values/characters.visible) and cut short, since the note is written
+    whatever the command then refuses."""
+    from xueji_cli.values.characters import visible
     from xueji_cli.values.privacy import mask_text
 
-    shown = {name: mask_text(str(value)) for name, value in arguments.items()
-             if value not in (None, False, [], ())}
+    shown = {name: visible(mask_text(str(value)))[:NOTED_LENGTH]
+             for name, value in arguments.items() if value not in (None, False, [], ())}
     with workspace.store.session(write=True) as session:
         return journal.record(
             session, None, KIND, today(), workspace.operator, reason=f"{command} --show-id",

@@ -17,11 +17,12 @@ from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import JournalEntry
 from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
+from xueji_cli.records.enrollment.applicant import Collector
 from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.enrollment import check_class_cap
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation, split
 
@@ -112,7 +113,10 @@ def skip_grade(session: Session, settings: Settings, key: str, to: int, class_no
     student = found.student
     first, last, type_label = _school_grades(settings, found)
     target_class = class_no or student.class_no
-    problems = check_state(found, "skip")
+    texts, problems = fields.checked_texts(approval=approval, reason=reason,
+                                           cap_decision=cap_decision)
+    approval, reason, cap_decision = texts["approval"], texts["reason"], texts["cap_decision"]
+    problems += check_state(found, "skip")
     problems += rules.check_skip(student.grade, to, first, last, approval, type_label)
     problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
@@ -131,7 +135,9 @@ def change_class(session: Session, settings: Settings, key: str, class_no: int,
     class joined."""
     found = students.find(session, key)
     student = found.student
-    problems = check_state(found, "class_change")
+    texts, problems = fields.checked_texts(reason=reason, cap_decision=cap_decision)
+    reason, cap_decision = texts["reason"], texts["cap_decision"]
+    problems += check_state(found, "class_change")
     problems += rules.check_class_move(student.grade, student.class_no, class_no)
     problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
@@ -147,7 +153,8 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
           evidence: list[str] | None = None, lawful_basis: str | None = None,
           destination: str | None = None, remark: str | None = None) -> Changed:
     """The record leaves the register: 退学 (withdraw), 死亡 (death), 出国 (abroad),
-    结业 (complete) and 肄业 (leave_early) for senior high."""
+    结业 (complete) and 肄业 (leave_early) for senior high. The evidence as typed, the
+    texts free texts (values/fields.free_text), reported with the rules' findings."""
     found = students.find(session, key)
     student = found.student
     first, last, type_label = _school_grades(settings, found)
@@ -155,6 +162,11 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
     problems = check_state(found, kind)
     if problems:  # a record that cannot take the change: its other rules do not matter
         raise Refused(problems)
+    c = Collector()
+    evidence = c.convert("evidence", fields.evidence, evidence or [], [])
+    reason, lawful_basis = c.text("reason", reason), c.text("lawful_basis", lawful_basis)
+    destination, remark = c.text("destination", destination), c.text("remark", remark)
+    problems = c.problems
     if kind == "withdraw":
         problems += rules.check_withdraw(found.school.type, type_label, reason or "", lawful_basis)
     if kind in ("complete", "leave_early"):
@@ -171,6 +183,6 @@ def leave(session: Session, settings: Settings, kind: str, key: str, effective: 
     if lawful_basis:
         details["lawful_basis"] = lawful_basis
     return write(session, found, kind, effective, operator, {"status": LEAVING[kind]}, problems,
-                 reason=reason, evidence=[codes.evidence_label(e) for e in evidence or []],
+                 reason=reason, evidence=[codes.evidence_label(e) for e in evidence],
                  approvals=approvals, details=details, remark=remark,
                  to_school=destination)

@@ -48,18 +48,24 @@ class Corrected:
     warnings: list[Violation] = field(default_factory=list)
 
 
-def _read(name: str | None, gender: str | None, birth: str | None,
-          id_number: str | None) -> tuple[dict, list[Violation]]:
+def _read(name: str | None, gender: str | None, birth: str | None, id_number: str | None,
+          evidence: list[str], reason: str | None) -> tuple[dict, list[str], str | None,
+                                                          list[Violation]]:
+    """(the values to correct, the evidence keys, the reason, what cannot be read — all
+    reported with the rules' findings). The name and the reason are free texts
+    (values/fields.free_text): the new name is the one every list, card and export shows."""
     c = Collector()
     wanted = {
-        "name": fields.text(name).replace(" ", "") if name is not None else None,
+        "name": c.text("name", name, "").replace(" ", "") if name is not None else None,
         "gender": c.convert("gender", fields.gender, gender),
         "birth_date": c.convert("birth", fields.parse_date, birth),
         "id_number": c.convert("id_number", fields.normalise_id_number, id_number),
     }
-    if name is not None and not wanted["name"]:
+    if name is not None and not wanted["name"] and all(v.field != "name" for v in c.problems):
         c.problems.append(Violation("INPUT", "name", "姓名不能为空", "按户口簿填写姓名"))
-    return {k: v for k, v in wanted.items() if v}, c.problems
+    keys = c.convert("evidence", fields.evidence, evidence, [])
+    reason = c.text("reason", reason)
+    return {k: v for k, v in wanted.items() if v}, keys, reason, c.problems
 
 
 def _holders(session: Session, person: Person, where) -> list[str]:
@@ -96,7 +102,8 @@ def correct(session: Session, settings: Settings, key: str, *, name: str | None 
             effective: dt.date, today: dt.date, operator: str) -> Corrected:
     found = students.find(session, key)
     person, student = found.person, found.student
-    wanted, problems = _read(name, gender, birth, id_number)
+    wanted, evidence, reason, problems = _read(name, gender, birth, id_number, evidence or [],
+                                               reason)
     if not wanted and not problems:
         raise InputError("key", "没有给出要更正的内容",
                          "用 --name、--id-number、--birth、--gender 给出更正后的值")

@@ -31,7 +31,7 @@ from xueji_cli.ledger.projection import fold
 from xueji_cli.records.directory.students import Found
 from xueji_cli.rules.changes import check_effective
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import NotFound, Refused
 from xueji_cli.values.violation import Violation
 
@@ -135,14 +135,14 @@ def undo(session: Session, settings: Settings, entry_id: int, reason: str, effec
     target = session.get(JournalEntry, entry_id) if 0 < entry_id < 2 ** 63 else None
     if target is None:
         raise NotFound(f"没有序号为 {entry_id} 的学籍变动", "用 xueji log 或 xueji student show 查看变动的序号")
-    problems: list[Violation] = []
+    texts, problems = fields.checked_texts(reason=reason)
     if target.student_id is None:
         case = target.case_ref or ""
         hint = (f"这是转学案件 {case} 的一步,学生尚未转入:用 xueji transfer cancel {case} --reason … 撤回该案件"
                 if case.startswith("ZX") else
                 "只有学生学籍的变动可以撤销;用 xueji log 学籍号 查看该生各条变动的序号")
         raise Refused([Violation("CHG-3", "entry", f"变动 #{entry_id} 不属于某个学生的学籍,不能撤销", hint)])
-    if not reason.strip():
+    if not texts["reason"] and not problems:  # empty, not refused
         problems.append(Violation("CHG-3", "reason", "撤销没有写原因", "用 --reason 写明为什么撤销(如 录入错误)"))
     undone = undone_ids(session)
     if target.id in undone:
@@ -177,7 +177,7 @@ def undo(session: Session, settings: Settings, entry_id: int, reason: str, effec
                 set_person_value(person, name, value)
         session.add(person)
         result.entries.append(journal.record(
-            session, record, "undo", effective, operator, sets=sets, reason=reason.strip(),
+            session, record, "undo", effective, operator, sets=sets, reason=texts["reason"],
             corrects=entry.id, case_ref=entry.case_ref,
             details={"undoes": {"id": entry.id, "kind": entry.kind}, "old": old, "new": new}))
     session.flush()

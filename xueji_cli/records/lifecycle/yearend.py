@@ -30,11 +30,12 @@ from xueji_cli.ledger.projection import fold
 from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
+from xueji_cli.records.enrollment.applicant import Collector
 from xueji_cli.records.lifecycle.school_years import arrival_years, batch_id
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.dates import check_not_far_ahead
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused, XuejiError
 from xueji_cli.values.violation import Violation, split, warning
 
@@ -132,8 +133,10 @@ def _holds(session: Session, holds: list[tuple[str, str]], school_ids: set[int],
         problems += rules.check_state("repeat", "留级", found.student.status,
                                       codes.label("status", found.student.status),
                                       found.student.kind, name)
-        problems += rules.check_hold_reason(reason, name)
-        held[found.student.id] = reason.strip()
+        c = Collector()  # the reason is a free text, named with its pupil
+        held[found.student.id] = c.convert(
+            "reason", fields.text_of("reason", f"{name}的留级原因"), reason, "")
+        problems += c.problems or rules.check_hold_reason(held[found.student.id], name)
     return held
 
 
@@ -332,13 +335,14 @@ def repeat_after_turn(session: Session, settings: Settings, key: str, reason: st
         JournalEntry.student_id == found.student.id).order_by(JournalEntry.id))
         if e.kind != "undo" and e.id not in undone]
     last = history[-1] if history else None
+    texts, refused = fields.checked_texts(reason=reason)
     problems: list[Violation] = []
     if last is None or last.kind not in ("promote", "graduate") or not (last.batch or "").startswith("promote-"):
         what = f"最近一条变动是 #{last.id} {codes.change_kind(last.kind).label}" if last else "没有变动记录"
         problems.append(Violation(
             "CHG-1", "key", f"{name}{what},不是学年升级或毕业,无法改为留级",
             "学年升级之前决定的留级用 xueji promote --hold 学生 --reason 原因 办理"))
-    problems += rules.check_hold_reason(reason, name)
+    problems += refused or rules.check_hold_reason(texts["reason"] or "", name)
     problems += changes.check_when(session, settings, found, effective, today)
     if any(v.is_error for v in problems):
         raise Refused([v for v in problems if v.is_error])
@@ -347,6 +351,6 @@ def repeat_after_turn(session: Session, settings: Settings, key: str, reason: st
                                    JournalEntry.id < last.id).order_by(JournalEntry.id)))
     sets = {k: before[k] for k in ("grade", "class_no", "status") if k in before}
     return changes.write(session, found, "repeat", effective, operator, sets, problems,
-                         reason=reason.strip(), corrects=last.id,
+                         reason=texts["reason"], corrects=last.id,
                          details={"school_year": (last.details or {}).get("school_year"),
                                   "instead_of": last.id})

@@ -9,7 +9,7 @@ records/transfer/workflow.py.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -31,7 +31,7 @@ from xueji_cli.records.transfer.conditions import arrival_checks, class_checks, 
 from xueji_cli.records.transfer.workflow import reason_text, record_approval
 from xueji_cli.rules import transfer as rules
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation, split, warning
@@ -55,6 +55,14 @@ class Applied:
     warnings: list[Violation]
     route: str
     direction: str
+
+
+def _checked(app: Application) -> Application:
+    """The family's texts as stored (values/fields.free_text: on the case, the journal and
+    the certificate); those that cannot be stored join the problems."""
+    texts, refused = fields.checked_texts(reason_detail=app.reason_detail,
+                                          special_reason=app.special_reason)
+    return replace(app, **texts, problems=app.problems + refused)
 
 
 def _next_case_no(session: Session, year: int) -> str:
@@ -99,6 +107,7 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
     (`to_code`) or to a school elsewhere (`to_name` + `to_region`)."""
     found = students.find(session, key)
     origin = found.school
+    app = _checked(app)
     problems = leaving_checks(session, settings, found, app.special_reason, day)
     problems += _open_case_for(session, [found.student.id])
     problems += _common_checks(settings, app, day, today, incoming=False)
@@ -116,8 +125,10 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
         problems += class_checks(session, settings, target, found.student.grade, app.to_class,
                                  None, refuse=False)
     else:
-        to_name = (to_name or "").strip()
-        if not to_name:
+        texts, refused = fields.checked_texts(to_school=to_name)
+        to_name = texts["to_school"] or ""
+        problems += refused
+        if not to_name and not refused:
             problems.append(Violation("TRF-2", "to_school", "缺少转入学校",
                                       "本目录内的学校用 --to 学校代码;外校用 --to-school 名称 --to-region 区划代码"))
         mine = session.exec(select(School).where(School.name == to_name)).first()
@@ -170,6 +181,7 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
     """A student arrives from a school outside this directory."""
     certified = certified or Certified()
     school = schools.get(session, school_code)
+    app = _checked(app)
     problems: list[Violation] = list(certified.warnings)
     target = person.grade if person.grade is not None else grade
     if person.grade is not None and grade is not None:

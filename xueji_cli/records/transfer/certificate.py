@@ -307,14 +307,15 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
     problems: list[Violation] = []
 
     def get(key: str, converter=None, required: bool = False):
+        """The value of a row, through its converter — a text through free_text, as
+        anything typed: no control or direction character, within its length."""
         row, text = found.get(key, (0, ""))
         if not text:
             if required:
                 problems.append(Violation("TRF-8", "from_file", f"数据页缺少「{LABELS[key]}」",
                                           "请原学校补全后重新开具"))
             return None
-        if converter is None:
-            return text
+        converter = converter or fields.text_of(key, LABELS[key])
         try:
             return converter(text)
         except ValueError as exc:
@@ -363,7 +364,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         applied_on=get("applied_on", fields.parse_date),
         reason=get("reason", reason),
         reason_detail=get("reason_detail"),
-        evidence=fields.evidence([get("evidence") or ""]),
+        evidence=get("evidence", lambda text: fields.evidence([text])) or [],
         special_reason=get("special_reason"),
         to_name=get("to_school"),
         to_region=get("to_region", fields.region),
@@ -417,12 +418,25 @@ def _approvals(found: dict, problems: list[Violation]) -> list[dict]:
                                   "过长或嵌套层数异常,不是 xueji 开具的内容", "请原学校重新开具"))
         return []
     try:
-        items = json.loads(text)
-        approvals = [{"step": str(i["step"]), "level": str(i["level"]),
-                      "date": fields.parse_date(i["date"]), "doc_no": i.get("doc_no"),
-                      "approver": i.get("approver")} for i in items]
+        approvals = [_approval(item) for item in json.loads(text)]
+    except fields.TextRefused as exc:
+        problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「已登记的审批」:{exc}",
+                                  "请原学校重新开具"))
+        return []
     except (ValueError, TypeError, KeyError):
         problems.append(Violation("INPUT", "from_file", f"数据页第{row}行「已登记的审批」无法读取",
                                   "请原学校重新开具"))
         return []
     return approvals
+
+
+def _approval(item: dict) -> dict:
+    """One approval the data sheet shows; its texts go into the journal (and the stamp
+    boxes of this directory's copies), so they are free texts like any typed."""
+    def text(key: str, label: str) -> str | None:
+        return None if item[key] is None else fields.free_text(key, item[key], label) or None
+
+    return {"step": text("step", "审批步骤") or "", "level": text("level", "审批级别") or "",
+            "date": fields.parse_date(item["date"]),
+            "doc_no": text("doc_no", "文号") if "doc_no" in item else None,
+            "approver": text("approver", "审批人") if "approver" in item else None}

@@ -1,6 +1,7 @@
 """The student who arrives, from what the registrar has in hand: the certificate's data
 sheet (`--from-file`), or the paper certificate typed in. Every value goes through the
-converters of values/fields.py; what cannot be read is reported with the rules' findings."""
+converters of values/fields.py (texts through free_text); what cannot be read is reported
+with the rules' findings."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number"
             "from_school", "from_region")
 # What a family that moved brings up to date at the receiving school.
 UPDATABLE = {"hukou_region": fields.region, "guardian_hukou_region": fields.region,
-             "residence_region": fields.region, "guardian_phone": fields.text,
-             "address": fields.text, "guardian_name": fields.text}
+             "residence_region": fields.region, "guardian_phone": fields.text_of("guardian_phone"),
+             "address": fields.text_of("address"), "guardian_name": fields.text_of("guardian_name")}
 
 
 def incoming_from(from_file: str | None, grade: str | None,
@@ -46,13 +47,13 @@ def incoming_from(from_file: str | None, grade: str | None,
         *UPDATABLE)})
     person = Incoming(
         name=applicant.name, gender=applicant.gender, birth=applicant.birth, grade=None,
-        from_name=fields.text(typed.get("from_school")),
+        from_name=c.text("from_school", typed.get("from_school"), ""),
         from_region=c.convert("from_region", fields.region, typed.get("from_region"), ""),
         id_type=applicant.id_type, id_number=applicant.id_number,
         national_number=applicant.national_number, ethnicity=applicant.ethnicity,
         problems=list(applicant.problems),
         **{key: getattr(applicant, key) or None for key in UPDATABLE})
-    if not person.from_name:
+    if not person.from_name and all(v.field != "from_school" for v in c.problems):
         person.problems.append(_missing("from_school", "原学校名称", "--from-school"))
     person.problems += c.problems
     return person, Certified(), grade_no, []

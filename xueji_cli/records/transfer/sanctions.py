@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory import students
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.values.violation import Violation
 
@@ -87,12 +87,13 @@ def add(session: Session, key: str, kind: str, reason: str, doc_no: str | None, 
         today: dt.date, operator: str) -> tuple[Sanction, students.Found]:
     found = students.find(session, key)
     _check_date(day, today)
-    problems = []
+    texts, problems = fields.checked_texts(sanction_reason=reason, doc_no=doc_no)
+    reason, doc_no = texts["sanction_reason"], texts["doc_no"]
     if found.student.status not in ON_REGISTER:
         problems.append(Violation("CHG-3", "status",
                                   f"该学籍状态为「{codes.label('status', found.student.status)}」,不在本校在籍",
                                   "只能给在籍学生登记处分"))
-    if not reason.strip():
+    if not reason and not any(v.field == "sanction_reason" for v in problems):  # empty, not refused
         problems.append(Violation("CHG-3", "sanction_reason", "缺少处分事由", "用 --reason 写明事由"))
     if day < found.student.enrolled_on:
         problems.append(Violation("CHG-3", "date", f"处分日期早于入学日期 {found.student.enrolled_on}",
@@ -100,10 +101,10 @@ def add(session: Session, key: str, kind: str, reason: str, doc_no: str | None, 
     if problems:
         raise Refused(problems)
     ref = _next_ref(session, day.year)
-    journal.record(session, found.student, "sanction", day, operator, reason=reason.strip(),
+    journal.record(session, found.student, "sanction", day, operator, reason=reason,
                    case_ref=ref, details={"kind": kind, "doc_no": doc_no},
                    remark=f"{ref} {codes.label('sanction_kind', kind)}" + (f"(文号 {doc_no})" if doc_no else ""))
-    return Sanction(ref, found.student.id, kind, day, reason.strip(), doc_no), found
+    return Sanction(ref, found.student.id, kind, day, reason, doc_no), found
 
 
 def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.date, today: dt.date,
@@ -126,8 +127,9 @@ def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.dat
                                  f"该生有{len(current)}项生效中的处分:{'、'.join(s.label for s in current)}",
                                  "用 --case 指明撤销哪一项")])
     sanction = current[0]
-    problems = []
-    if not reason.strip():
+    texts, problems = fields.checked_texts(sanction_reason=reason)
+    reason = texts["sanction_reason"]
+    if not reason and not problems:  # empty, not refused
         problems.append(Violation("CHG-3", "sanction_reason", "缺少撤销理由", "用 --reason 写明"))
     if day < sanction.given_on:
         problems.append(Violation("CHG-3", "date",
@@ -135,10 +137,10 @@ def revoke(session: Session, key: str, ref: str | None, reason: str, day: dt.dat
     if problems:
         raise Refused(problems)
     student = session.get(Student, sanction.student_id)
-    journal.record(session, student, "sanction_revoke", day, operator, reason=reason.strip(),
+    journal.record(session, student, "sanction_revoke", day, operator, reason=reason,
                    case_ref=sanction.case_ref, details={"kind": sanction.kind},
                    remark=f"{sanction.case_ref} 撤销{codes.label('sanction_kind', sanction.kind)}")
-    sanction.revoked_on, sanction.revoke_reason = day, reason.strip()
+    sanction.revoked_on, sanction.revoke_reason = day, reason
     return sanction, found
 
 

@@ -28,7 +28,7 @@ from xueji_cli.records.transfer.conditions import (
 from xueji_cli.records.transfer.placement import Placement, place
 from xueji_cli.rules import transfer as rules
 from xueji_cli.store.settings import Settings
-from xueji_cli.values import codes
+from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation, split
@@ -60,14 +60,16 @@ def approve(session: Session, ref: str, level: str, day: dt.date, today: dt.date
             operator: str, doc_no: str | None = None, approver: str | None = None) -> CaseView:
     view = get(session, ref)
     _require_open(view)
+    texts, refused = fields.checked_texts(doc_no=doc_no, approver=approver)
     step, problems = rules.next_step(view.case.route, view.done, level)
+    problems += refused
     problems += rules.check_step_date(day, view.last_step_on, "审批")
     if day > today:
         problems.append(Violation("TRF-2", "date", f"审批日期 {day:%Y-%m-%d} 在今天之后",
                                   "按审批表上的日期登记"))
     if problems:
         raise Refused(problems)
-    record_approval(session, view, step, day, doc_no, approver, operator)
+    record_approval(session, view, step, day, texts["doc_no"], texts["approver"], operator)
     session.flush()
     return get(session, view.case.case_no)
 
@@ -87,7 +89,9 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     view = get(session, ref)
     _require_open(view)
     case = view.case
-    problems = rules.check_approved(case.route, view.done)
+    texts, problems = fields.checked_texts(cap_decision=cap_decision)
+    cap_decision = texts["cap_decision"]
+    problems += rules.check_approved(case.route, view.done)
     problems += rules.check_step_date(day, view.last_step_on, "办结")
     if day > today:
         problems.append(Violation("TRF-9", "date", f"日期 {day:%Y-%m-%d} 在今天之后", "按实际日期登记"))
@@ -196,8 +200,9 @@ def withdraw(session: Session, ref: str, reason: str, day: dt.date, today: dt.da
              operator: str) -> CaseView:
     view = get(session, ref)
     _require_open(view)
-    problems = []
-    if not reason.strip():
+    texts, problems = fields.checked_texts(withdraw_reason=reason)
+    reason = texts["withdraw_reason"]
+    if not reason and not problems:  # empty, not refused
         problems.append(Violation("CHG-3", "withdraw_reason", "缺少撤回原因", "用 --reason 写明(如 家长放弃转学)"))
     problems += rules.check_step_date(day, view.last_step_on, "撤回")
     if day > today:
@@ -207,7 +212,7 @@ def withdraw(session: Session, ref: str, reason: str, day: dt.date, today: dt.da
     case = view.case
     journal.record(session, view.student, "transfer_withdraw", day, operator,
                    school_id=case.from_school_id if case.direction != "in" else case.to_school_id,
-                   from_school=case.from_name, to_school=case.to_name, reason=reason.strip(),
+                   from_school=case.from_name, to_school=case.to_name, reason=reason,
                    case_ref=case.case_no, details={"route": case.route},
                    remark=f"{case.case_no} 撤回转学申请")
     session.flush()
