@@ -198,3 +198,21 @@ def test_whole_case_in_the_record_card(suspended, xueji, on_day):
     for words in ("休学 2026-10-16 至 2027-10-16", "续办休学至 2028-04-16", "续办休学", "复学"):
         assert words in card
     clean(xueji)
+
+
+@pytest.mark.parametrize("steps", [
+    lambda key, word: ["suspend", key, "--reason", "病", "--from", OCTOBER, "--hospital",
+                       "迁安市人民医院", "--evidence", word],
+    lambda key, word: ["suspend", "extend", key, "--until", "2028-10-16", "--evidence", word],
+    lambda key, word: ["resume", key, "--hospital", "迁安市人民医院", "--evidence", word],
+], ids=["start", "extend", "resume"])
+def test_an_evidence_word_with_a_control_character_is_invalid_input(pupil, xueji, as_json, sql,
+                                                                    steps):
+    """SUS-1, SUS-4, SUS-2: an evidence word is a free text like any other — one holding ESC
+    is refused naming --evidence (exit 1), never an internal error; nothing written."""
+    before = sql("SELECT count(*) FROM journal")
+    result = xueji(*steps(pupil, "诊断证明\x1b[2J"), "--json")
+    assert result.exit_code == 1
+    [error] = as_json(result)["errors"]
+    assert (error["rule"], error["field"]) == ("INPUT", "evidence") and "U+001B" in error["message"]
+    assert sql("SELECT count(*) FROM journal") == before

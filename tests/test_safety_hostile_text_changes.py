@@ -292,3 +292,12 @@ def test_the_show_id_note_keeps_what_was_typed_safe_and_short(pupil, xueji, sql)
     noted = [n["arguments"]["to_school"] for n in notes]
     assert noted[0] == "西山<U+001B>]0;pwned<U+0007><U+001B>[2J小学<U+202E>"
     assert noted[1] == "字" * 200
+
+
+def test_a_refused_text_is_reported_once_not_again_as_missing(pupil, xueji):
+    """CHG-2: a withdrawal's reason holding ESC is invalid input; the rule that a withdrawal
+    needs a reason does not also say it has none (the value was set aside, not left out)."""
+    result = xueji("withdraw", FIRST, "--reason", f"随父母回原籍{ESCAPES}", *LAWFUL, "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["rule"], e["field"]) for e in errors if e["field"] == "reason"] == [("INPUT", "reason")]

@@ -114,6 +114,9 @@ def test_overrides(new_toml):
     ('name = "x"\n[policy]\nunderage_entr = "refuse"\n', "policy.underage_entr"),  # a typo
     ('name = "x"\nnmae = "y"\n', "nmae"),
     ('name = "x"\n[policy]\nfuture_limit_days = -1\n', "future_limit_days"),
+    ('name = "x"\noperator = "张\\u001b三"\n', "operator"),  # goes onto every journal entry
+    ('name = "示范镇\\u202e"\n', "name"),
+    (f'name = "x"\noperator = "{"张" * 51}"\n', "operator"),
     ('name = "x"\n[class_cap]\nprimry = 40\n', "class_cap.primry"),
 ])
 def test_broken_settings_are_a_directory_error(tmp_path, text, words):

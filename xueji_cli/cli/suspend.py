@@ -20,6 +20,7 @@ from xueji_cli.cli.options import (
     JsonOpt,
     KeyArg,
     ShowIdOpt,
+    convert,
     parse_date_option,
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
@@ -45,9 +46,11 @@ def _subject(key: str) -> str:
 
 
 def _evidence(values: list[str] | None) -> list[str]:
+    """The evidence words, each a free text: one that cannot be stored is invalid input
+    naming --evidence (exit 1), not a defect."""
     from xueji_cli.values import fields
 
-    return fields.evidence(values or [])
+    return convert("evidence", fields.evidence, values or [])
 
 
 def _card(outcome, reveal: bool) -> list[list[str]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from string import Template
 
 from xueji_cli.values.errors import DirectoryError
+from xueji_cli.values.fields import TextRefused, free_text
 
 SETTINGS_FILE = "xueji.toml"
 SCHOOL_TYPES = ("primary", "junior", "senior")
@@ -147,12 +148,21 @@ def _seconds(value, key: str) -> float:
     return seconds
 
 
+def _text(key: str, field: str, value) -> str:
+    """A text of the file that goes onto every journal entry or form (the directory's name,
+    the operator): checked like a typed one (values/fields.free_text)."""
+    try:
+        return free_text(field, str(value))
+    except TextRefused as exc:
+        raise ValueError(f"{key}:{exc}") from None
+
+
 def _from_dict(data: dict) -> Settings:
     codes = data.get("codes", {})
     settings = Settings(
-        name=str(data["name"]),
+        name=_text("name", "directory_name", data["name"]),
         kind=str(data.get("kind", "township")),
-        operator=str(data.get("operator", "")),
+        operator=_text("operator", "operator", data.get("operator", "")),
         database_url=str(data.get("database_url", "")),
         busy_timeout_seconds=_seconds(data.get("busy_timeout_seconds", 15), "busy_timeout_seconds"),
         city=_digits(codes.get("city", "02"), 2, "codes.city"),

@@ -37,7 +37,7 @@ def text(value: object) -> str:
 # extension); an address 200; what explains (remarks, reasons, the text of a note) 500,
 # and may run over several lines.
 TEXT_LIMITS = {
-    "name": 50, "guardian_name": 50, "approver": 50,
+    "name": 50, "guardian_name": 50, "approver": 50, "operator": 50,
     "school": 60, "school_name": 60, "directory_name": 60, "origin_school": 60,
     "host_school": 60, "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
     "guardian_phone": 40, "evidence": 100,

@@ -28,6 +28,16 @@ def warning(rule: str, field: str, message: str, hint: str = "") -> Violation:
     return Violation(rule, field, message, hint, "warning")
 
 
+def reported_once(violations: list[Violation]) -> list[Violation]:
+    """A value that could not be read (rule INPUT) is reported once, as such: a rule's
+    finding on the same field — that it is missing, too short, not allowed — follows from
+    the value having been set aside and is left out."""
+    unreadable = {v.field for v in violations if v.rule == "INPUT"}
+    if not unreadable:
+        return violations
+    return [v for v in violations if v.rule == "INPUT" or v.field not in unreadable]
+
+
 def split(violations: list[Violation]) -> tuple[list[Violation], list[Violation]]:
     """(errors, warnings)."""
     errors = [v for v in violations if v.is_error]

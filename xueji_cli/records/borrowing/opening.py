@@ -28,7 +28,7 @@ from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.values.violation import Violation, split, warning
+from xueji_cli.values.violation import Violation, reported_once, split, warning
 
 
 @dataclass
@@ -147,7 +147,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
             found += _local_child(session, applicant.hukou_region)
     unreadable = {v.field for v in applicant.problems}
     found = applicant.problems + [v for v in found if v.field not in unreadable]
-    errors, warnings = split(found)
+    errors, warnings = split(reported_once(found))
     return LoanAssessment(errors, warnings, school, entry_year, national, person)
 
 
@@ -322,7 +322,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
         problems += rules.check_origin(terms.host_school, "host_school")
         problems += window(settings, effective, terms.late_approval)
         host_label = terms.host_school
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     if dry_run:

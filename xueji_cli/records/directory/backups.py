@@ -212,17 +212,21 @@ def _set_aside(store: Store) -> Path:
 def _note(store: Store, operator: str, source: Path, saved: Path | None, damaged: bool,
           snapshot: Snapshot) -> None:
     from xueji_cli.ledger import journal
+    from xueji_cli.values.characters import visible
     from xueji_cli.values.dates import today
 
+    # File names are the file system's, not typed text: any character they hold is kept
+    # as its code, so that the journal never carries a control character.
     with store.session(write=True) as session:
         journal.record(
             session, None, "db_restore", today(), operator,
-            reason=f"从备份 {source.name} 恢复",
-            details={"source": str(source), "saved_as": str(saved) if saved else None,
+            reason=visible(f"从备份 {source.name} 恢复"),
+            details={"source": visible(str(source)),
+                     "saved_as": visible(str(saved)) if saved else None,
                      "replaced_was_damaged": damaged, "revision": snapshot.revision,
                      "students": snapshot.students, "journal_entries": snapshot.entries,
                      "last_recorded": snapshot.last_recorded},
-            remark=(f"恢复前的数据库{'(已损坏)' if damaged else ''}保存为 {saved.name}"
+            remark=(visible(f"恢复前的数据库{'(已损坏)' if damaged else ''}保存为 {saved.name}")
                     if saved else "恢复前没有数据库"))
 
 

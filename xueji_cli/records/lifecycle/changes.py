@@ -24,7 +24,7 @@ from xueji_cli.rules.enrollment import check_class_cap
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import Refused
-from xueji_cli.values.violation import Violation, split
+from xueji_cli.values.violation import Violation, reported_once, split
 
 # The status each way of leaving gives the record.
 LEAVING = {
@@ -72,7 +72,7 @@ def check_state(found: Found, change: str) -> list[Violation]:
 def write(session: Session, found: Found, kind: str, effective: dt.date, operator: str,
           sets: dict, problems: list[Violation], **entry_fields) -> Changed:
     """Refuse with every error found, or write the entry (warnings go into its remark)."""
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     before = {name: getattr(found.student, name) for name in sets}

@@ -39,6 +39,7 @@ from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused, XuejiError
 from xueji_cli.values.violation import Violation, split, warning
 
+
 @dataclass
 class Step:
     found: Found

@@ -23,7 +23,7 @@ from xueji_cli.rules.enrollment import check_class_cap
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.values.violation import Violation, split
+from xueji_cli.values.violation import Violation, reported_once, split
 
 # On the register of their school (在籍): at school, suspended, or borrowing elsewhere.
 ON_REGISTER = ("active", "suspended", "borrowed_out")
@@ -197,7 +197,7 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
     problems += rules.check_share(already, total, policy.suspension_max_share, request.share_override,
                                   f"{school.name}{student.grade}年级",
                                   ordered_by_school=request.reason == "infectious")
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     share = {"grade_total": total, "suspended_before": already,
@@ -245,7 +245,7 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
     problems += rules.check_central_approval(needs_central_approval(settings, found.school),
                                              central_approval, "续办休学")
     problems += rules.check_renewal_timing(processed_on, case.until, policy.suspension_renew_notice_days)
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     if dry_run:
@@ -305,7 +305,7 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
             Student.status == "active")).one()
         problems += check_class_cap(in_class, 1, settings.class_cap[school.type], request.cap_decision,
                                     f"{school.name}{grade}年级{class_no}班")
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     cohort = left + turns

@@ -34,7 +34,7 @@ from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
-from xueji_cli.values.violation import Violation, split, warning
+from xueji_cli.values.violation import Violation, reported_once, split, warning
 
 
 @dataclass
@@ -138,10 +138,10 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
         problems += rules.check_region(to_region or "", "to_region", "转入学校所在地")
     if any(v.is_error and v.field in ("school", "to_code", "to_region") for v in problems) \
             or origin_region is None or not to_region:
-        raise Refused(*split(problems))
+        raise Refused(*split(reported_once(problems)))
     route = rules.classify_route(origin_region, to_region, incoming=False)
     direction = "internal" if target is not None else "out"
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     if dry_run:
@@ -219,7 +219,7 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
         if mine is not None and person.from_region[:9] == region[:9]:
             problems.append(Violation("TRF-2", "from_school", f"「{person.from_name}」是本目录的学校",
                                       f"本目录内转学用 xueji transfer out KEY --to {school.code}"))
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     route = rules.classify_route(person.from_region, region, incoming=True)

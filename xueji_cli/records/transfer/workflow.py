@@ -31,7 +31,7 @@ from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
-from xueji_cli.values.violation import Violation, split
+from xueji_cli.values.violation import Violation, reported_once, split
 
 
 def _require_open(view: CaseView) -> None:
@@ -116,7 +116,7 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     if person is not None:  # someone may have been enrolled meanwhile (NUM-7)
         more, national = arrival_checks(session, person)
         problems += [v for v in more if v.is_error]  # its warnings were shown at application
-    errors, warnings = split(problems)
+    errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     if view.student is not None:
