@@ -17,7 +17,6 @@ from pathlib import Path
 from string import Template
 
 from xueji_cli.values.errors import DirectoryError
-from xueji_cli.values.fields import TextRefused, free_text
 
 SETTINGS_FILE = "xueji.toml"
 SCHOOL_TYPES = ("primary", "junior", "senior")
@@ -150,9 +149,16 @@ def _seconds(value, key: str) -> float:
 
 def _text(key: str, field: str, value) -> str:
     """A text of the file that goes onto every journal entry or form (the directory's name,
-    the operator): checked like a typed one (values/fields.free_text)."""
+    the operator): checked like a typed one (values/fields.free_text). A short printable
+    text, as nearly every file holds, passes without loading the converters: every command
+    reads the settings."""
+    text = str(value)
+    if text.isprintable() and len(text) <= 50 and text == text.strip():
+        return text
+    from xueji_cli.values.fields import TextRefused, free_text
+
     try:
-        return free_text(field, str(value))
+        return free_text(field, text)
     except TextRefused as exc:
         raise ValueError(f"{key}:{exc}") from None
 

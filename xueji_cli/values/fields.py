@@ -6,10 +6,9 @@ line and the roster importer share them, so a value reads the same from both.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-
-from stdnum.cn import ric
 
 from xueji_cli.values import codes
 from xueji_cli.values.characters import DIRECTION, INVISIBLE, REFUSED
@@ -194,13 +193,24 @@ def normalise_id_number(text: object) -> str:
     """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
     if text is None:
         return ""
+    compact = _ric_compact()
     result = str(text)
     for _ in range(4):  # until stable: NFKC can bring out a space (¨ -> space + diaeresis)
-        step = ric.compact(unicodedata.normalize("NFKC", result).replace(" ", "").replace("-", ""))
+        step = compact(unicodedata.normalize("NFKC", result).replace(" ", "").replace("-", ""))
         if step == result:
             break
         result = step
     return result
+
+
+@functools.cache
+def _ric_compact():
+    """python-stdnum's compact form of an ID number, loaded when first needed: every command
+    reads its settings through this module, and loading stdnum (which loads pydoc) is a
+    noticeable share of a short command."""
+    from stdnum.cn import ric
+
+    return ric.compact
 
 
 def normalise_national_number(text: object) -> str:
