@@ -17,6 +17,7 @@ XIAOYAN = make_id("2018-05-06", male=False, seq=401, region=SICHUAN)
 IN_DEFAULTS = {
     "school": "004", "name": "刘小燕", "grade": "3", "class": "1",
     "origin-school": "三台县芦溪镇中心小学", "letter": "芦溪借字〔2026〕15号",
+    "hukou-region": SICHUAN + "106201",  # a migrant child: registered far from here (BOR-2)
     "evidence": ["暂住证", "就业证明", "户口簿"], "approval": "教育科 2026-08-30 审核盖章",
 }
 

@@ -105,7 +105,7 @@ def test_school_not_designated_is_refused_with_the_designated_list(borrow_in, as
 def test_no_designated_school_in_the_directory(township, xueji, as_json):
     result = xueji("borrow", "in", "--school", "001", "--name", "刘小燕", "--id-number", XIAOYAN,
                    "--grade", "3", "--origin-school", "x", "--letter", "1", "--evidence", "暂住证",
-                   "--evidence", "就业证明", "--json")
+                   "--evidence", "就业证明", "--approval", "教育科审核盖章", "--json")
     [error] = as_json(result)["errors"]
     assert error["rule"] == "BOR-1" and "school set" in error["hint"]
 
@@ -139,21 +139,85 @@ def test_letter_by_number_or_as_evidence(borrow_in, as_json):
 
 
 def test_warnings_are_recorded_and_shown(borrow_in, as_json, sql):
-    result = borrow_in(evidence=["暂住证", "就业证明"], approval=None, json=True)
+    result = borrow_in(evidence=["暂住证", "就业证明"], hukou_region=None, json=True)
     assert result.exit_code == 0
     assert [(w["rule"], w["field"]) for w in as_json(result)["warnings"]] == [
-        ("BOR-2", "evidence"), ("BOR-2", "approval")]
+        ("BOR-2", "evidence"), ("BOR-2", "hukou_region")]
     [(remark,)] = sql("SELECT remark FROM journal")
-    assert "户口簿" in remark and "审核盖章" in remark
-    screen = borrow_in(name="马浩然", gender="男", birth="2019-03-15", grade="2", approval=None)
-    assert screen.exit_code == 0 and "请注意" in screen.stderr and "--approval" in screen.stderr
+    assert "户口簿" in remark and "流动儿童" in remark
+    screen = borrow_in(name="马浩然", gender="男", birth="2019-03-15", grade="2", hukou_region=None)
+    assert screen.exit_code == 0 and "请注意" in screen.stderr and "--hukou-region" in screen.stderr
 
 
-def test_local_child_is_warned(borrow_in, as_json):
-    result = borrow_in(hukou_region="130283105201", json=True)
-    assert result.exit_code == 0
+def test_no_stamp_is_refused(borrow_in, as_json, sql):
+    """BOR-2: 「……到教育科审核盖章;乡镇之间小学借读的到乡镇中心校审核盖章」 — without the
+    stamp recorded the child is not registered (it was only a warning)."""
+    result = borrow_in(approval=None, json=True)
+    assert errors(as_json, result) == [("BOR-2", "approval")]
+    assert "--approval" in as_json(result)["errors"][0]["hint"]
+    assert sql("SELECT count(*) FROM student")[0] == (0,)
+    screen = borrow_in(approval=None)
+    assert screen.exit_code == 1 and "审核盖章" in screen.stderr and "乡镇中心校" in screen.stderr
+
+
+@pytest.mark.parametrize("hukou, school", [
+    ("130283105201", "001 测试镇中心校"),  # another school's area in this directory
+    ("130283108001", "004 南岭小学"),  # the designated school's own area
+    ("130283105", "001 测试镇中心校"),  # the area's code itself
+])
+def test_local_child_is_refused_and_sent_to_enrollment(borrow_in, as_json, sql, hukou, school):
+    """BOR-2 / ENR-2: 「凡年满6周岁的流动儿童……登记借读」 — a child registered in a service
+    area of this directory is no migrant; borrowing is no way around the service areas.
+    The refusal names the school whose area it is (it was only a warning)."""
+    result = borrow_in(hukou_region=hukou, json=True)
+    assert errors(as_json, result) == [("BOR-2", "hukou_region")]
+    error = as_json(result)["errors"][0]
+    assert school in error["message"] and school in error["hint"] and "xueji enroll" in error["hint"]
+    assert sql("SELECT count(*) FROM student")[0] == (0,)
+
+
+@pytest.mark.parametrize("hukou", ["130283107001", "130283104999", "510722106201"])
+def test_a_child_registered_outside_every_service_area_may_borrow(borrow_in, as_json, hukou):
+    """BOR-2: a village of the county that no school here serves, another province:
+    migrants as far as this directory can tell."""
+    result = borrow_in(hukou_region=hukou, json=True)
+    assert result.exit_code == 0, result.stderr
+    assert as_json(result)["warnings"] == []
+
+
+def test_a_county_code_holding_our_areas_is_warned(borrow_in, as_json):
+    """BOR-2: 「130283」 holds every service area here — the child may be local; the
+    registrar is asked for the full code from the household register."""
+    result = borrow_in(hukou_region="130283", json=True)
+    assert result.exit_code == 0, result.stderr
     [warning] = as_json(result)["warnings"]
-    assert warning["field"] == "hukou_region" and "001 测试镇中心校" in warning["message"]
+    assert (warning["rule"], warning["field"]) == ("BOR-2", "hukou_region")
+    assert "001 测试镇中心校" in warning["message"] and "004 南岭小学" in warning["message"]
+
+
+@pytest.mark.parametrize("origin, origin_region, hukou, stamp", [
+    # a migrant from another province: the bureau's 教育科 stamps
+    ("三台县芦溪镇中心小学", "510722106000", "510722106201", "迁安市教育局教育科 2026-08-30 审核盖章"),
+    # a loan between townships' primary schools: the township central school stamps
+    ("迁安市杨店子镇小学", "130283107000", "130283107001", "测试镇中心校 2026-08-30 审核盖章"),
+])
+def test_the_stamp_of_the_bureau_or_of_the_central_school(borrow_in, as_json, sql, origin,
+                                                          origin_region, hukou, stamp):
+    """BOR-2: 「……到教育科审核盖章;乡镇之间小学借读的到乡镇中心校审核盖章」 — either
+    stamp, recorded, lets the loan open and is kept with it; without it, refused, naming
+    both offices."""
+    loan = dict(origin_school=origin, origin_region=origin_region, hukou_region=hukou, json=True)
+    refused = borrow_in(**loan, approval=None)
+    assert errors(as_json, refused) == [("BOR-2", "approval")]
+    hint = as_json(refused)["errors"][0]["hint"]
+    assert "教育科" in hint and "乡镇中心校" in hint
+    blank = borrow_in(**loan, approval="  ")
+    assert errors(as_json, blank) == [("BOR-2", "approval")]
+    result = borrow_in(**loan, approval=stamp)
+    assert result.exit_code == 0, result.stderr
+    assert as_json(result)["approvals"] == [stamp]
+    [(approvals,)] = sql("SELECT approvals FROM journal")
+    assert json.loads(approvals) == [{"for": "BOR-2", "decision": stamp}]
 
 
 # -- BOR-3 ---------------------------------------------------------------------------------
@@ -182,22 +246,41 @@ def test_bad_id_number_is_refused(borrow_in, as_json):
 # -- BOR-4 ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("day, today, refused", [
-    ("2026-09-14", "2026-09-14", False),
+    ("2026-09-01", "2026-09-01", False),  # the semester's first day
+    ("2026-09-14", "2026-09-14", False),  # its 14th: the last of the beginning
     ("2026-09-15", "2026-09-15", True),
     ("2026-09-14", "2026-10-20", False),  # entered late from the paper register: the date counts
 ])
 def test_semester_window(borrow_in, as_json, monkeypatch, day, today, refused):
+    """BOR-4: 「学生借读应在学期初办理」 — the semester's first 14 days
+    (policy.borrow_window_days); later is refused, saying how a directory's policy could
+    allow it."""
     monkeypatch.setenv("XUEJI_TODAY", today)
     result = borrow_in(date=day, json=True)
     if refused:
         assert errors(as_json, result) == [("BOR-4", "date")]
-        assert "--late-approval" in as_json(result)["errors"][0]["hint"]
+        assert "borrow_late_start = true" in as_json(result)["errors"][0]["hint"]
     else:
         assert result.exit_code == 0, result.stderr
 
 
-def test_mid_semester_with_approval(borrow_in, as_json, monkeypatch, sql):
+def test_mid_semester_is_refused_even_with_an_approval(borrow_in, as_json, monkeypatch, sql):
+    """BOR-4: 「学生借读应在学期初办理」 has no exception (unlike TRF-4): by default an
+    approval does not let a registrar start a loan mid-semester."""
     monkeypatch.setenv("XUEJI_TODAY", "2026-10-12")
+    result = borrow_in(date="2026-10-12", late_approval="迁教学字〔2026〕31号", json=True)
+    assert errors(as_json, result) == [("BOR-4", "date")]
+    assert "不允许" in as_json(result)["errors"][0]["message"]
+    assert sql("SELECT count(*) FROM student")[0] == (0,)
+
+
+def test_mid_semester_with_approval_where_the_policy_allows_it(borrow_in, as_json, monkeypatch, sql,
+                                                               set_setting):
+    set_setting("borrow_late_start = false", "borrow_late_start = true")
+    monkeypatch.setenv("XUEJI_TODAY", "2026-10-12")
+    refused = borrow_in(date="2026-10-12", json=True)
+    assert errors(as_json, refused) == [("BOR-4", "date")]
+    assert "--late-approval" in as_json(refused)["errors"][0]["hint"]
     loan = as_json(borrow_in(date="2026-10-12", late_approval="迁教学字〔2026〕31号", json=True))
     assert [w["rule"] for w in loan["warnings"]] == ["BOR-4"]
     assert "迁教学字〔2026〕31号" in loan["approvals"]
@@ -205,9 +288,10 @@ def test_mid_semester_with_approval(borrow_in, as_json, monkeypatch, sql):
     assert {"for": "BOR-4", "decision": "迁教学字〔2026〕31号"} in json.loads(approvals)
 
 
-def test_a_summer_loan_keeps_the_grade_of_the_year_running(borrow_in, monkeypatch, sql):
+def test_a_summer_loan_keeps_the_grade_of_the_year_running(borrow_in, monkeypatch, sql, set_setting):
     """BOR-4, TRF-5: a loan approved to start in July (after the intake's opening, before
     the autumn) is in the grade of 2026—2027: its cohort is 2024 for grade 3, not 2025."""
+    set_setting("borrow_late_start = false", "borrow_late_start = true")
     monkeypatch.setenv("XUEJI_TODAY", "2027-07-05")
     result = borrow_in(date="2027-07-05", late_approval="迁教学字〔2027〕9号")
     assert result.exit_code == 0, result.stderr

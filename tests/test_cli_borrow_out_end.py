@@ -68,11 +68,23 @@ def test_out_needs_the_letter_and_a_destination(pupil, xueji, as_json):
     assert errors(as_json, neither) == [("INPUT", "host_school")]
 
 
-def test_out_window(pupil, xueji, as_json, monkeypatch):
+def test_out_window(pupil, xueji, as_json, monkeypatch, set_setting):
+    """BOR-4: no mid-semester start, even with an approval, unless the directory's policy
+    allows one."""
     monkeypatch.setenv("XUEJI_TODAY", "2026-10-12")
     assert errors(as_json, lend(xueji, "02262600100001", "--json")) == [("BOR-4", "date")]
+    late = lend(xueji, "02262600100001", "--late-approval", "迁教字8号", "--json")
+    assert errors(as_json, late) == [("BOR-4", "date")]
+    set_setting("borrow_late_start = false", "borrow_late_start = true")
     result = lend(xueji, "02262600100001", "--late-approval", "迁教字8号", "--json")
     assert result.exit_code == 0 and as_json(result)["warnings"][0]["rule"] == "BOR-4"
+
+
+def test_out_of_the_directory_needs_no_stamp_here(pupil, xueji, as_json):
+    """BOR-2: the stamp is given where the child goes to borrow (its 教育科 or central
+    school); our side issues and keeps the letter (BOR-5)."""
+    result = lend(xueji, "02262600100001", "--json")
+    assert result.exit_code == 0 and as_json(result)["warnings"] == []
 
 
 def test_out_date_before_enrollment(pupil, xueji, as_json, monkeypatch):
@@ -117,7 +129,7 @@ def test_unknown_student(host, xueji, as_json):
 def inside(xueji, *extra):
     return xueji("borrow", "out", "02262600100001", "--to-school", "004", "--class", "2",
                  "--letter", "中心校借字〔2026〕2号", "--evidence", "暂住证", "--evidence", "营业执照",
-                 "--evidence", "户口簿", *extra)
+                 "--evidence", "户口簿", "--approval", "中心校 2026-08-30 审核盖章", *extra)
 
 
 def test_inside_records_both_sides_under_one_case(pupil, xueji, as_json, sql):
@@ -137,6 +149,19 @@ def test_inside_records_both_sides_under_one_case(pupil, xueji, as_json, sql):
     assert card["local_number"] == "02262600100001"  # the record the KEY names comes first
     assert [r["kind"] for r in card["records"]] == ["regular", "borrowing"]
     assert xueji("check").exit_code == 0 and xueji("renumber-check").exit_code == 0
+
+
+def test_inside_needs_the_stamp_too(pupil, xueji, as_json, sql):
+    """BOR-2: 「……到教育科审核盖章;乡镇之间小学借读的到乡镇中心校审核盖章」 names no
+    exception for two schools of one directory: a loan inside it is stamped too (it was
+    neither refused nor warned)."""
+    result = xueji("borrow", "out", "02262600100001", "--to-school", "004", "--class", "2",
+                   "--letter", "中心校借字〔2026〕2号", "--evidence", "暂住证", "--evidence", "营业执照",
+                   "--evidence", "户口簿", "--json")
+    assert errors(as_json, result) == [("BOR-2", "approval")]
+    assert sql("SELECT status FROM student") == [("active",)]
+    loan = as_json(inside(xueji, "--json"))
+    assert loan["approvals"] == ["中心校 2026-08-30 审核盖章"]
 
 
 def test_inside_runs_the_borrowing_checks(pupil, xueji, as_json):

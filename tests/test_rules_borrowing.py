@@ -75,6 +75,56 @@ def test_missing_household_register_is_only_a_warning():
     assert (v.rule, v.severity) == ("BOR-2", "warning") and "户口簿" in v.message
 
 
+def test_no_stamp_refuses():
+    """BOR-2: 「……到教育科审核盖章;乡镇之间小学借读的到乡镇中心校审核盖章」 — the stamp
+    is a condition, not a remark."""
+    [v] = rules.check_stamp("")
+    assert (v.rule, v.field, v.severity) == ("BOR-2", "approval", "error")
+    assert "教育科" in v.message and "乡镇中心校" in v.message and "--approval" in v.hint
+    assert rules.check_stamp("教育科 2026-09-06 审核盖章") == []
+
+
+AREAS = {"004 南岭小学": ["130283108"], "001 中心小学": ["130283105"], "002 村小学": ["130283106201"]}
+
+
+@pytest.mark.parametrize("hukou, school", [
+    ("130283108001", "004 南岭小学"),  # the host school's own area
+    ("130283105201", "001 中心小学"),  # another school's area in this directory
+    ("130283105", "001 中心小学"),  # the area's own code
+    ("130283106201", "002 村小学"),  # an area of one village, exactly
+])
+def test_a_child_registered_in_a_service_area_here_is_no_migrant(hukou, school):
+    """BOR-2 with ENR-2: 「凡年满6周岁的流动儿童……登记借读」 — a child whose household is
+    registered in a service area of this directory enrolls at that school."""
+    [v] = rules.check_migrant(hukou, AREAS)
+    assert (v.rule, v.field, v.severity) == ("BOR-2", "hukou_region", "error")
+    assert school in v.message and school in v.hint and "xueji enroll" in v.hint
+
+
+@pytest.mark.parametrize("hukou", [
+    "130283107001",  # a township of the county that no school here serves
+    "130283106202",  # the next village to a one-village area
+    "510722106201",  # another province
+])
+def test_a_child_registered_outside_every_service_area_is_a_migrant(hukou):
+    assert rules.check_migrant(hukou, AREAS) == []
+
+
+@pytest.mark.parametrize("hukou", ["130283", "130283106"])
+def test_a_code_that_holds_a_service_area_cannot_tell(hukou):
+    """BOR-2: a county's (or township's) code holding a service area here may be a local
+    child: warned, asking for the full code, not passed silently."""
+    [v] = rules.check_migrant(hukou, AREAS)
+    assert (v.rule, v.field, v.severity) == ("BOR-2", "hukou_region", "warning")
+    assert "12位" in v.hint
+
+
+def test_without_the_household_registration_the_migrant_is_not_checked_silently():
+    [v] = rules.check_migrant("", AREAS)
+    assert (v.rule, v.field, v.severity) == ("BOR-2", "hukou_region", "warning")
+    assert "--hukou-region" in v.hint
+
+
 # -- BOR-4 start of a semester, grade unchanged ---------------------------------------------
 
 @pytest.mark.parametrize("day, ok", [
@@ -94,12 +144,25 @@ def test_window_message_names_the_day_and_the_last_day():
     [v] = rules.check_window(dt.date(2026, 9, 15), "2026—2027学年第一学期", AUTUMN, 14,
                              next_start=dt.date(2027, 3, 1))
     assert "第15天" in v.message and "至 2026-09-14" in v.message
-    assert "2027-03-01" in v.hint and "--late-approval" in v.hint
+    assert "2027-03-01" in v.hint and "没有学期中的例外" in v.hint
 
 
-def test_late_start_with_an_approval_is_a_warning_that_names_it():
-    [v] = rules.check_window(dt.date(2026, 10, 12), "秋季学期", AUTUMN, 14, "迁教字31号")
+def test_late_start_is_refused_even_with_an_approval_by_default():
+    """BOR-4: 「学生借读应在学期初办理」 has no exception (unlike TRF-4): unless the
+    directory's policy allows a late start, an approval does not open the window."""
+    [v] = rules.check_window(dt.date(2026, 10, 12), "秋季学期", AUTUMN, 14, late_approval="迁教字31号")
+    assert (v.rule, v.field, v.severity) == ("BOR-4", "date", "error")
+    assert "迁教字31号" in v.message and "不允许" in v.message
+    assert "没有学期中的例外" in v.hint and "borrow_late_start = true" in v.hint  # how a policy allows it
+
+
+def test_late_start_where_the_policy_allows_it_needs_the_approval():
+    [v] = rules.check_window(dt.date(2026, 9, 15), "秋季学期", AUTUMN, 14, late_allowed=True)
+    assert (v.rule, v.severity) == ("BOR-4", "error") and "--late-approval" in v.hint
+    [v] = rules.check_window(dt.date(2026, 10, 12), "秋季学期", AUTUMN, 14, late_allowed=True,
+                             late_approval="迁教字31号")
     assert (v.rule, v.severity) == ("BOR-4", "warning") and "迁教字31号" in v.message
+    assert rules.check_window(dt.date(2026, 9, 14), "秋季学期", AUTUMN, 14, late_allowed=True) == []
 
 
 def test_window_length_is_the_policy():

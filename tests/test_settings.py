@@ -34,6 +34,7 @@ def assert_policy_table(s: Settings) -> None:
     assert s.policy.school_age_years == 6 and s.policy.school_age_cutoff == (8, 31)
     assert s.policy.underage_entry == "commitment"  # refused unless a 承诺书 is recorded
     assert s.policy.transfer_window_days == 14
+    assert s.policy.borrow_late_start is False  # BOR-4: beginning of a semester only
     assert s.policy.admit_within_days == 3
     assert s.policy.suspension_min_days == 365
     assert s.policy.suspension_max_years == 2
@@ -76,6 +77,7 @@ def test_overrides(new_toml):
                      ("require_vaccination = false", "require_vaccination = true"),
                      ('county = "26"', 'county = "27"'),
                      ("suspension_early_return = false", "suspension_early_return = true"),
+                     ("borrow_late_start = false", "borrow_late_start = true"),
                      ("future_limit_days = 31", "future_limit_days = 7")):
         assert old in text
         text = text.replace(old, new, 1)
@@ -86,6 +88,7 @@ def test_overrides(new_toml):
     assert s.policy.underage_entry == "refuse" and s.policy.school_age_cutoff == (9, 1)
     assert s.class_cap["primary"] == 40 and s.class_cap["junior"] == 45
     assert s.policy.require_vaccination is True and s.policy.suspension_early_return is True
+    assert s.policy.borrow_late_start is True
     assert s.county == "27" and s.policy.future_limit_days == 7
     assert s.semesters == [Semester("2026—2027学年第一学期", D("2026-08-28"), D("2027-01-20"))]
 
@@ -103,6 +106,7 @@ def test_overrides(new_toml):
     ('name = "x"\n[policy]\nschool_age_cutoff = "02-30"\n', "设置有误"),
     ('name = "x"\n[policy]\nschool_age_cutoff = "8月31日"\n', "school_age_cutoff"),
     ('name = "x"\n[policy]\nrequire_vaccination = "yes"\n', "require_vaccination"),
+    ('name = "x"\n[policy]\nborrow_late_start = 1\n', "borrow_late_start"),
     ('name = "x"\n[policy]\nschool_age_years = "six"\n', "设置有误"),
     ('name = "x"\n[class_cap]\nprimary = 0\n', "class_cap"),
     ('name = "x"\n[grades]\nprimary = [6, 1]\n', "grades"),

@@ -39,12 +39,12 @@ CaseKeyArg = Annotated[str, typer.Argument(
 LetterOpt = Annotated[str | None, Opt("--letter", metavar="DOC",
                                       help="借读证明信(编号,或开具学校和日期)")]
 UntilOpt = Annotated[str | None, Opt("--until", help="预计借读结束日期(登记册中显示)")]
-LateOpt = Annotated[str | None, Opt("--late-approval", metavar="DOC",
-                                    help="学期中办理借读的批准文号 (BOR-4)")]
+LateOpt = Annotated[str | None, Opt("--late-approval", metavar="DOC", help=(
+    "学期中开始借读的批准文号 (BOR-4);仅当目录设置 policy.borrow_late_start = true 时可用"))]
 EvidenceOpt = Annotated[list[str] | None, Opt(
     "--evidence", metavar="材料", help="查验过的证明材料,可重复:暂住证、就业证明、营业执照、户口簿…")]
-ApprovalOpt = Annotated[str | None, Opt("--approval", metavar="DOC",
-                                        help="教育科(乡镇之间借读为中心校)审核盖章的记录")]
+ApprovalOpt = Annotated[str | None, Opt("--approval", metavar="DOC", help=(
+    "教育科(乡镇之间小学借读为乡镇中心校)审核盖章的记录;没有审核盖章不能借读 (BOR-2)"))]
 
 
 def _subject(key: str) -> str:
@@ -91,9 +91,10 @@ def borrow_in(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """外来儿童来本校借读:核对指定学校 (BOR-1)、借读条件与证明材料 (BOR-2)、
-    学期初办理且不变更年级 (BOR-4)、入学年龄、班额、身份证号与一人一籍,
-    然后建立临时借读学籍(不编学籍号,记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
+    """外来儿童来本校借读:核对指定学校 (BOR-1)、流动儿童(户籍不在本目录的服务范围)、
+    借读条件与证明材料、教育科(或中心校)审核盖章 (BOR-2)、学期初办理且不变更年级 (BOR-4)、
+    入学年龄、班额、身份证号与一人一籍,然后建立临时借读学籍(不编学籍号,
+    记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
     with guard(json_out, subject=name):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import opening as borrowing_open
@@ -142,7 +143,8 @@ def borrow_out(
 ) -> None:
     """本校学生到外校借读:学籍保留在本校,状态为「外出借读」,
     记录借读学校和本校开具的借读证明信 (BOR-5);学期初办理 (BOR-4)。
-    借读学校是本目录的指定学校时 (--to-school),两边一次办结。"""
+    借读学校是本目录的指定学校时 (--to-school),两边一次办结,
+    并和来本校借读一样须先经审核盖章 (--approval, BOR-2)。"""
     with guard(json_out, subject=_subject(key)):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import opening as borrowing_open

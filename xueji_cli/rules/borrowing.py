@@ -64,25 +64,69 @@ def check_eligibility(evidence: list[str], labels: dict[str, str]) -> list[Viola
     return problems
 
 
-def check_window(effective: dt.date, semester_name: str, semester_start: dt.date, window_days: int,
-                 late_approval: str | None = None, next_start: dt.date | None = None) -> list[Violation]:
+def check_stamp(approval: str) -> list[Violation]:
+    """BOR-2: the guardian's papers and the original school's letter are checked and
+    stamped (审核盖章) by the bureau's 教育科 — for a loan between townships' primary schools,
+    by the township central school — before the child is registered: without the stamp
+    recorded, no borrowing."""
+    if approval:
+        return []
+    return [Violation(
+        "BOR-2", "approval", "未登记教育科(乡镇之间小学借读为乡镇中心校)的审核盖章,不能办理借读",
+        "监护人持暂住证、就业证明或营业执照和原学校的借读证明信到教育科审核盖章"
+        "(乡镇之间小学借读到乡镇中心校);盖章后用 --approval 记录,如 --approval \"教育科 2026-09-06 审核盖章\"")]
+
+
+def check_migrant(hukou: str, areas: dict[str, list[str]]) -> list[Violation]:
+    """BOR-2 with ENR-2: borrowing is for migrant children (流动儿童). `areas` maps each
+    school of this directory (the host school first) to its service areas: a child whose
+    household registration lies in one is no migrant and enrolls at that school. A code too
+    short to tell (a county's, holding a service area here) or none at all is a warning."""
+    if not hukou:
+        return [warning("BOR-2", "hukou_region", "未填写户籍地区划代码,无法核对是否流动儿童",
+                        "按原居住地户口簿用 --hukou-region 填写户籍地区划代码")]
+    serving = [school for school, codes in areas.items() if hukou.startswith(tuple(codes))]
+    if serving:
+        return [Violation(
+            "BOR-2", "hukou_region",
+            f"户籍 {hukou} 在本目录 {'、'.join(serving)} 的服务范围内,不是流动儿童,不能借读",
+            f"该户籍属于 {'、'.join(serving)} 的服务范围,应到该校就近入学(xueji enroll,ENR-2);"
+            "借读只为外来务工人员随迁子女")]
+    wider = [school for school, codes in areas.items() if any(code.startswith(hukou) for code in codes)]
+    if wider:
+        return [warning(
+            "BOR-2", "hukou_region",
+            f"户籍区划代码 {hukou} 包含本目录 {'、'.join(wider)} 的服务范围,无法核对是否流动儿童",
+            "按原居住地户口簿用 --hukou-region 填写完整的12位户籍区划代码")]
+    return []
+
+
+def check_window(effective: dt.date, semester_name: str, semester_start: dt.date, window_days: int, *,
+                 late_allowed: bool = False, late_approval: str | None = None,
+                 next_start: dt.date | None = None) -> list[Violation]:
     """BOR-4: borrowing starts at the beginning of a semester — within its first
-    `window_days` days (the start day is day 1). Later only with a recorded approval
-    (a child who arrives mid-semester still has a right to compulsory education).
-    `next_start` is the next semester's first day, for the hint."""
+    `window_days` days (the start day is day 1). The text has no exception (unlike
+    TRF-4); only a directory whose policy allows a late start (`late_allowed`) takes one,
+    with a recorded approval. `next_start` is the next semester's first day, for the hint."""
     day = (effective - semester_start).days + 1
     if 1 <= day <= window_days:
         return []
     last = semester_start + dt.timedelta(days=window_days - 1)
     message = (f"{effective:%Y-%m-%d} 是{semester_name}(开学 {semester_start:%Y-%m-%d})的第{day}天,"
                f"借读应在学期初办理(开学后{window_days}天内,至 {last:%Y-%m-%d})")
-    if late_approval:
+    if late_allowed and late_approval:
         return [warning("BOR-4", "date", message + f";依据批准「{late_approval}」在学期中办理",
                         "批准文件归入借读档案")]
-    when = f"下学期开学({next_start:%Y-%m-%d})" if next_start else "下学期开学"
-    return [Violation("BOR-4", "date", message,
-                      f"{when}时办理(提前登记的,--date 填开学日期);确需学期中借读的,"
-                      "经教育局(乡镇之间为中心校)批准后用 --late-approval 记录批准文号")]
+    hint = (f"{f'下学期开学({next_start:%Y-%m-%d})' if next_start else '下学期开学'}时办理"
+            "(提前登记的,--date 填开学日期);")
+    if late_allowed:
+        hint += "确需学期中借读的,经教育局(乡镇之间为中心校)批准后用 --late-approval 记录批准文号"
+    else:
+        if late_approval:
+            message += f";本目录的政策不允许学期中开始借读,批准「{late_approval}」不能代替"
+        hint += ("借读规定在学期初办理,没有学期中的例外。目录的政策允许学期中借读时"
+                 "(xueji.toml [policy] 中 borrow_late_start = true),经批准后用 --late-approval 记录批准文号")
+    return [Violation("BOR-4", "date", message, hint)]
 
 
 def check_grade_unchanged(grade: int, origin_grade: int | None) -> list[Violation]:

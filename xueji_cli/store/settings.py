@@ -37,6 +37,7 @@ class Policy:
     require_vaccination: bool = False
     transfer_window_days: int = 14
     borrow_window_days: int = 14
+    borrow_late_start: bool = False  # BOR-4: the text has no exception
     admit_within_days: int = 3
     suspension_min_days: int = 365
     suspension_max_years: int = 2

@@ -28,7 +28,7 @@ from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import InputError, Refused
-from xueji_cli.values.violation import Violation, reported_once, split, warning
+from xueji_cli.values.violation import Violation, reported_once, split
 
 
 @dataclass
@@ -120,9 +120,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         found += problems
     found += rules.check_origin(terms.origin_school)
     found += rules.check_eligibility(applicant.evidence, codes.table("evidence"))
-    if not terms.approval and lending is None:
-        found.append(warning("BOR-2", "approval", "未登记教育科(乡镇之间借读为中心校)的审核盖章",
-                             "借读证明等材料须经教育科审核盖章;审核后用 --approval 记录"))
+    # BOR-2: the stamp is a condition of every loan, inside this directory too
+    found += rules.check_stamp(terms.approval)
     found += window(settings, effective, terms.late_approval)
     found += rules.check_grade_unchanged(applicant.grade, terms.origin_grade)
     found += rules.check_until(effective, terms.until)
@@ -143,8 +142,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
             Lookups(session).in_class(school.id, applicant.grade, applicant.class_no), 1,
             settings.class_cap[school.type], applicant.cap_decision,
             f"{label} {applicant.grade}年级{applicant.class_no}班")
-        if applicant.hukou_region and lending is None:
-            found += _local_child(session, applicant.hukou_region)
+        if lending is None:  # a pupil of ours lent inside the directory is no newcomer
+            found += rules.check_migrant(applicant.hukou_region, _service_areas(session, school))
     unreadable = {v.field for v in applicant.problems}
     found = applicant.problems + [v for v in found if v.field not in unreadable]
     errors, warnings = split(reported_once(found))
@@ -156,7 +155,9 @@ def window(settings: Settings, effective: dt.date, late_approval: str = "") -> l
     semester's first day for the hint."""
     semester = settings.semester_of(effective)
     return rules.check_window(effective, semester.name, semester.start, settings.policy.borrow_window_days,
-                              late_approval or None, next_semester_start(settings, effective))
+                              late_allowed=settings.policy.borrow_late_start,
+                              late_approval=late_approval or None,
+                              next_start=next_semester_start(settings, effective))
 
 
 def next_semester_start(settings: Settings, day: dt.date) -> dt.date:
@@ -168,17 +169,14 @@ def next_semester_start(settings: Settings, day: dt.date) -> dt.date:
                                    dt.date(day.year + 1, *settings.spring_start)) if start > day)
 
 
-def _local_child(session: Session, hukou: str) -> list[Violation]:
-    """BOR-2 is for migrant children: one registered in a village this directory serves
-    is told so (a warning: the registrar knows the family)."""
-    serving = sorted({_school_label(school) for area, school in session.exec(
-        select(ServiceArea, School).join(School, School.id == ServiceArea.school_id))
-        if hukou.startswith(area.region)})
-    if not serving:
-        return []
-    return [warning("BOR-2", "hukou_region",
-                    f"户籍 {hukou} 在本目录 {'、'.join(serving)} 的服务范围内,不是外来务工人员随迁子女",
-                    "本地户籍的儿童应在服务范围内的学校就近入学或办理转学,借读只为流动儿童")]
+def _service_areas(session: Session, host: School) -> dict[str, list[str]]:
+    """ENR-2's service areas of every school of this directory, by school, the host first
+    (BOR-2: a child registered in one of them is no migrant)."""
+    areas: dict[str, list[str]] = {_school_label(host): []}
+    for area, school in session.exec(select(ServiceArea, School).join(School, School.id == ServiceArea.school_id)
+                                     .order_by(School.code, ServiceArea.region)):
+        areas.setdefault(_school_label(school), []).append(area.region)
+    return areas
 
 
 @dataclass
