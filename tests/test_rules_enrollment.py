@@ -88,7 +88,8 @@ class TestTwoAgreements:
     def test_guardian_elsewhere(self):
         found = rules.check_two_agreements(self.V, "130283106201", self.V)
         assert rules_of(found) == [("ENR-2", "guardian_hukou_region", "error")]
-        assert "borrow" in found[0].hint
+        # BOR-2: borrowing is for migrant children, never for one registered here
+        assert "borrow" not in found[0].hint and "户口簿" in found[0].hint
 
     def test_residence_elsewhere(self):
         found = rules.check_two_agreements(self.V, self.V, "110101001001")

@@ -91,12 +91,12 @@ def check_two_agreements(hukou: str, guardian_hukou: str, residence: str) -> lis
         problems.append(Violation(
             "ENR-2", "guardian_hukou_region",
             f"学生户籍({hukou})与法定监护人户籍({guardian_hukou})不一致",
-            "「两个统一」要求学生户籍与监护人户籍相同;户籍不同的可按借读办理(xueji borrow)"))
+            "「两个统一」要求学生户籍与监护人户籍相同;核对户口簿后改正,或由监护人办理户籍迁移"))
     if not same_region(hukou, residence):
         problems.append(Violation(
             "ENR-2", "residence_region",
             f"学生户籍({hukou})与实际常住地({residence})不一致",
-            "「两个统一」要求户籍与实际常住地相同;人户分离的可按借读办理(xueji borrow)"))
+            "「两个统一」要求户籍与实际常住地相同;核对房产证明后改正(借读只适用于户籍在外地的流动儿童,BOR-2)"))
     return problems
 
 
