@@ -356,3 +356,49 @@ def test_a_grade_the_school_lacks_is_not_also_judged_for_school_age(township, en
     result = enroll(grade="7", json=True)
     assert result.exit_code == 1
     assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [("ORG-2", "grade")]
+
+
+# -- NUM-7 a national number does not switch off the name + birth date + guardian check -----
+
+NO_ID = dict(id_number=None, id_type="Z", name="赵无号", birth="2020-03-05", gender="男",
+             guardian_name="赵大")
+AT_002 = dict(school="002", hukou_region=VILLAGE_002, guardian_hukou_region=VILLAGE_002,
+              residence_region=VILLAGE_002)
+
+
+@pytest.mark.parametrize("first, second", [
+    (None, "J130283202003050019"),
+    (None, "L130283202003050015"),
+    ("J130283202003050019", "L130283202003050023"),
+    ("L130283202003050015", "J130283202003050027"),
+])
+@pytest.mark.parametrize("where", [{}, AT_002], ids=["same school", "another school"])
+def test_a_national_number_does_not_hide_the_same_child(township, enroll, as_json, sql,
+                                                        first, second, where):
+    """NUM-7 [NAT] 不得重复建立学籍……应利用电子学籍系统实行查重: a child without an ID number
+    is the same child by name, birth date and guardian whatever J/L national number is typed."""
+    assert enroll(**NO_ID, national_number=first).exit_code == 0
+    result = enroll(**NO_ID, **where, national_number=second, json=True)
+    assert result.exit_code == 1, result.stdout
+    [error] = as_json(result)["errors"]
+    assert (error["rule"], error["field"]) == ("NUM-7", "name")
+    assert "姓名、出生日期和监护人相同" in error["message"] and "02262600100001" in error["message"]
+    assert sql("SELECT count(*) FROM student") == [(1,)]
+
+
+def test_the_same_national_number_is_named_once(township, enroll, as_json):
+    """NUM-7: a record found by its national number and by name + birth date + guardian is
+    one record held, reported once, by the national number."""
+    assert enroll(**NO_ID, national_number="J130283202003050019").exit_code == 0
+    result = enroll(**NO_ID, national_number="J130283202003050019", json=True)
+    assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [
+        ("NUM-7", "national_number")]
+
+
+def test_another_guardian_with_a_national_number_is_another_child(township, enroll, as_json):
+    """NUM-7 matches name + birth date + guardian: a namesake born the same day whose
+    guardian differs is another child, with or without a national number."""
+    assert enroll(**NO_ID, national_number="J130283202003050019").exit_code == 0
+    result = enroll(**NO_ID | {"guardian_name": "钱二"}, national_number="L130283202003050023",
+                    json=True)
+    assert result.exit_code == 0, result.stderr

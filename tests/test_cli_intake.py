@@ -485,3 +485,48 @@ def test_same_child_without_id_number_twice_in_the_files(township, xueji, as_jso
     assert [(e["row"], e["field"]) for e in num7] == [(3, "name")]
     assert "姓名、出生日期与r.xlsx 第2行" in num7[0]["message"]
     assert counts(sql) == (0, 0, 0)
+
+
+NATIONAL_NUMBERS = [("J130283202003050019", "L130283202003050015"),
+                    (None, "J130283202003050019"),
+                    ("L130283202003050015", "L130283202003050023")]
+NO_ID_CHILD = dict(姓名="赵无号", 身份证号="", 身份证件类型="其他", 出生日期="2020-03-05")
+
+
+def _enroll_without_id(enroll, national_number, **where):
+    assert enroll(id_number=None, id_type="Z", name="赵无号", birth="2020-03-05",
+                  guardian_name="家长1", national_number=national_number, **where).exit_code == 0
+
+
+@pytest.mark.parametrize("held, given", NATIONAL_NUMBERS)
+@pytest.mark.parametrize("where, row", [
+    ({"school": "002", "hukou_region": VILLAGE_002, "guardian_hukou_region": VILLAGE_002,
+      "residence_region": VILLAGE_002}, {}),
+    ({}, {"班级": 2}),
+], ids=["held at another school", "held in another class"])
+def test_a_national_number_does_not_hide_a_child_already_enrolled(
+        township, xueji, enroll, as_json, sql, tmp_path, held, given, where, row):
+    """NUM-7 [NAT] 不得重复建立学籍……实行查重, in the September intake too: a row without an ID
+    number is the child already enrolled with the same name, birth date and guardian,
+    whatever J/L national number the row gives."""
+    _enroll_without_id(enroll, held, **where)
+    child = rosters.child(1, **NO_ID_CHILD, 全国学籍号=given) | row
+    document = as_json(xueji("enroll", "--from", roster(tmp_path, [child, rosters.child(2)]),
+                             "--school", "001", "--json"))
+    assert [(e["rule"], e["row"], e["field"]) for e in document["errors"]] == [
+        ("NUM-7", 2, "name")]
+    assert "0226260" in document["errors"][0]["message"]
+    assert counts(sql) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("held, given", NATIONAL_NUMBERS)
+def test_the_same_child_with_a_national_number_is_not_enrolled_again(
+        township, xueji, enroll, as_json, sql, tmp_path, held, given):
+    """NUM-7: the roster's row of a child on record at that school with the same data is
+    the child already enrolled (a re-run), whatever J/L national number the row gives."""
+    _enroll_without_id(enroll, held)
+    child = rosters.child(1, **NO_ID_CHILD, 全国学籍号=given)
+    document = as_json(xueji("enroll", "--from", roster(tmp_path, [child]), "--school", "001",
+                             "--json"))
+    assert [r["local_number"] for r in document["already"]] == ["02262600100001"]
+    assert counts(sql) == (1, 1, 1)

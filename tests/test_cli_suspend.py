@@ -235,7 +235,7 @@ def test_student_list_counts_the_suspended(pupil, xueji, enroll):
 
 @pytest.mark.parametrize("old, new, words", [
     ("suspension_max_share = 0.03", "suspension_max_share = 3", "suspension_max_share"),
-    ("suspension_min_days = 365", "suspension_min_days = 0", "suspension_min_days"),
+    ("suspension_min_years = 1", "suspension_min_years = 0", "suspension_min_years"),
     ("suspension_max_years = 2", "suspension_max_years = 0", "suspension_max_years"),
     ("suspension_renew_notice_days = 15", "suspension_renew_notice_days = -1", "notice_days"),
 ])

@@ -99,3 +99,35 @@ def test_class_counts_and_schools_are_loaded(tmp_path):
     conn.close()
     assert lookups.school("001").name == "中心小学" and lookups.school("002") is None
     assert sum(lookups.in_class(1, 1, c) for c in range(1, 10)) == 1200
+
+
+def test_a_national_number_does_not_switch_off_the_name_check(tmp_path, monkeypatch):
+    """NUM-7 on both targets (the ORM session one child at a time, sqlite3 all at once): a
+    child without an ID number is found by name + birth date + guardian whatever J/L number
+    is given, and a record found by its national number too is held once."""
+    path = tmp_path / "x.db"
+    engine = _database(path)
+    birth = dt.date(2019, 9, 1)
+    with engine.begin() as conn:
+        conn.execute(insert(Person.__table__), [dict(
+            id=2000, name="赵无号", gender="1", birth_date=birth, id_type="Z", id_number=None,
+            guardian_name="赵大", details={}, created_at=STAMP)])
+        conn.execute(insert(Student.__table__), [dict(
+            id=2000, person_id=2000, school_id=1, kind="regular", local_number="02262600109999",
+            national_number="J130283201909010011", entry_year=2026, grade=1, class_no=1,
+            status="active", enrolled_on=dt.date(2026, 9, 1), created_at=STAMP)])
+    asking = [Applicant("001", "赵无号", "1", birth, 1, 1, national_number=national,
+                        guardian_name=guardian)
+              for national, guardian in (("L130283201909010011", "赵大"),
+                                         ("J130283201909010011", "赵大"),
+                                         ("L130283201909010011", "钱二"))]
+    monkeypatch.setattr(sqlite_target, "IN_CHUNK", 500)
+    conn = sqlite3.connect(path)
+    loaded = sqlite_target.SqliteTarget(SqliteWriter(conn)).lookups(asking)
+    conn.close()
+    with Session(engine) as session:
+        for lookups in (Lookups(session), loaded):
+            assert [_key(m) for m in lookups.matches(asking[0])] == [("02262600109999", "name")]
+            assert [_key(m) for m in lookups.matches(asking[1])] == [
+                ("02262600109999", "national_number")]
+            assert lookups.matches(asking[2]) == []

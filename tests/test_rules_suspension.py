@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from xueji_cli.rules import suspension as rules
+from xueji_cli.values.dates import years_later
 
 D = dt.date.fromisoformat
 ALL_MEDICAL = ["diagnosis", "hospital_receipt", "medical_record", "suspension_application",
@@ -18,49 +19,61 @@ def rules_of(violations):
     return [(v.rule, v.field, v.severity) for v in violations]
 
 
-# -- dates ---------------------------------------------------------------------------------
+# -- dates: a year is a calendar year -----------------------------------------------------
 
 @pytest.mark.parametrize("start, until", [
     ("2026-10-16", "2027-10-16"),
     ("2027-03-01", "2028-03-01"),  # + 365 days would be 2028-02-29, a day short of a year
-    ("2028-02-29", "2029-02-28"),
+    ("2028-02-29", "2029-03-01"),  # from 29 February: 1 March (RULES.md SUS-2)
+    ("2028-02-28", "2029-02-28"),
 ])
-def test_default_until_is_one_year_on_the_calendar(start, until):
-    assert rules.default_until(D(start), 365) == D(until)
-    assert rules.check_period(D(start), D(until), 365) == []
+def test_earliest_until_is_one_year_on_the_calendar(start, until):
+    assert rules.earliest_until(D(start), 1) == D(until)
+    assert rules.check_period(D(start), D(until), 1) == []
 
 
-def test_default_until_follows_a_shorter_policy():
-    assert rules.default_until(D("2026-10-16"), 180) == D("2027-04-14")
-
-
-def test_add_years_on_29_february():
-    assert rules.add_years(D("2028-02-29"), 2) == D("2030-02-28")
-    assert rules.add_years(D("2028-02-29"), 4) == D("2032-02-29")
+def test_years_later_on_29_february():
+    """SUS-2, SUS-4: one date function for every "years later" — from 29 February to a
+    year without one it is 1 March, never 28 February (a day short)."""
+    assert years_later(D("2028-02-29"), 1) == D("2029-03-01")
+    assert years_later(D("2028-02-29"), 2) == D("2030-03-01")
+    assert years_later(D("2028-02-29"), 4) == D("2032-02-29")
 
 
 # -- SUS-2 at least one year -----------------------------------------------------------------
 
 class TestPeriod:
     def test_364_days_refused(self):
-        found = rules.check_period(D("2026-10-16"), D("2027-10-15"), 365)
+        found = rules.check_period(D("2026-10-16"), D("2027-10-15"), 1)
         assert rules_of(found) == [("SUS-2", "until", "error")]
-        assert "共364天,不足365天" in found[0].message
+        assert "不足一年(差1天)" in found[0].message
         assert "2027-10-16" in found[0].hint
 
-    def test_365_days_accepted(self):
-        assert rules.check_period(D("2026-10-16"), D("2027-10-16"), 365) == []
+    def test_one_year_accepted(self):
+        assert rules.check_period(D("2026-10-16"), D("2027-10-16"), 1) == []
+
+    @pytest.mark.parametrize("start, short, year", [
+        ("2027-03-01", "2028-02-29", "2028-03-01"),  # 365 days across 29 February 2028
+        ("2028-02-29", "2029-02-28", "2029-03-01"),  # 365 days from 29 February
+        ("2027-10-16", "2028-10-15", "2028-10-16"),  # 365 days, a leap day between
+    ])
+    def test_365_days_across_a_29_february_are_a_day_short(self, start, short, year):
+        """SUS-2 [QA] 休学时间以一年为起点: a calendar year, not 365 days."""
+        found = rules.check_period(D(start), D(short), 1)
+        assert rules_of(found) == [("SUS-2", "until", "error")]
+        assert year in found[0].hint and "差1天" in found[0].message
+        assert rules.check_period(D(start), D(year), 1) == []
 
     @pytest.mark.parametrize("until", ["2026-10-16", "2026-10-01"])
     def test_end_not_after_start_refused(self, until):
-        found = rules.check_period(D("2026-10-16"), D(until), 365)
+        found = rules.check_period(D("2026-10-16"), D(until), 1)
         assert rules_of(found) == [("SUS-2", "until", "error")]
         assert "不在开始日" in found[0].message
 
-    def test_policy_minimum(self):
-        assert rules.check_period(D("2026-10-16"), D("2027-04-14"), 180) == []
-        assert rules_of(rules.check_period(D("2026-10-16"), D("2027-04-13"), 180)) == [
-            ("SUS-2", "until", "error")]
+    def test_policy_minimum_in_years(self):
+        assert rules.check_period(D("2026-10-16"), D("2028-10-16"), 2) == []
+        found = rules.check_period(D("2026-10-16"), D("2028-10-15"), 2)
+        assert rules_of(found) == [("SUS-2", "until", "error")] and "不足两年" in found[0].message
 
 
 # -- SUS-4 at most two consecutive years, renewals -----------------------------------------------
@@ -75,8 +88,10 @@ class TestConsecutive:
         assert "多了1天" in found[0].message and "2028-10-16" in found[0].hint
 
     def test_leap_day_start(self):
-        assert rules.check_consecutive(D("2028-02-29"), D("2030-02-28"), 2) == []
-        assert rules.check_consecutive(D("2028-02-29"), D("2030-03-01"), 2) != []
+        """Two years from 29 February end on 1 March, as one year does (SUS-2): a one-year
+        suspension from 2028-02-29 to 2029-03-01 renewed for a year fits the two years."""
+        assert rules.check_consecutive(D("2028-02-29"), D("2030-03-01"), 2) == []
+        assert rules.check_consecutive(D("2028-02-29"), D("2030-03-02"), 2) != []
 
     def test_policy_years(self):
         assert rules.check_consecutive(D("2026-10-16"), D("2029-10-16"), 3) == []
@@ -121,11 +136,45 @@ class TestEvidence:
         assert rules_of(found) == [("SUS-1", "hospital", "error")]
         assert "--hospital" in found[0].hint
 
-    @pytest.mark.parametrize("name", ["示范镇卫生院", "东村卫生室", "李氏诊所"])
-    def test_below_county_level_is_flagged(self, name):
+    @pytest.mark.parametrize("name", ["示范镇卫生院", "示范镇中心卫生院", "东村卫生室", "东村卫生所",
+                                      "李氏诊所", "建设路社区卫生服务中心", "东关社区卫生服务站",
+                                      "示范镇 卫生院"])
+    def test_below_county_level_is_refused(self, name):
+        """SUS-1 [QA] 持县级以上医院诊断证明: a township health centre, a village clinic, a
+        private clinic, a community health centre or station does not qualify."""
         found = rules.check_suspension_evidence("illness", ALL_MEDICAL, name, None)
-        assert rules_of(found) == [("SUS-1", "hospital", "warning")]
-        assert "县级以上" in found[0].hint
+        assert rules_of(found) == [("SUS-1", "hospital", "error")]
+        assert "不是县级以上医院" in found[0].message and "县级以上医院" in found[0].hint
+
+    @pytest.mark.parametrize("name", ["迁安市人民医院", "唐山市工人医院", "迁安市妇幼保健院",
+                                      "迁安市中医医院"])
+    def test_a_hospital_is_accepted(self, name):
+        assert rules.check_suspension_evidence("injury", ALL_MEDICAL, name, None) == []
+
+    def test_an_infectious_disease_is_ordered_whatever_the_hospital(self):
+        """SUS-6 [LC] 学生患有严重传染病,学校应令其休学 names no level of hospital: the
+        order is not held back, the registrar is warned."""
+        found = rules.check_suspension_evidence("infectious", ["diagnosis"], "示范镇卫生院", None)
+        assert rules_of(found) == [("SUS-6", "hospital", "warning")]
+
+    @pytest.mark.parametrize("name, listed, level", [
+        ("迁安市人民医院", ("迁安市人民医院", "迁安市中医医院"), "listed"),
+        (" 迁安市 人民医院 ", ("迁安市人民医院",), "listed"),
+        ("迁安市人民医院", (), "declared"),
+        ("北京协和医院", ("迁安市人民医院",), "declared"),
+        (None, ("迁安市人民医院",), None),
+    ])
+    def test_hospital_level_listed_or_declared(self, name, listed, level):
+        assert rules.hospital_level(name, listed) == level
+
+    def test_recovery_certificate_from_below_county_is_refused(self):
+        """SUS-3 [QA] 持县级以上医院康复证明: the same refusal for the recovery certificate."""
+        found = rules.check_hospital("示范镇卫生院", "SUS-3", True, "康复证明")
+        assert rules_of(found) == [("SUS-3", "hospital", "error")]
+        assert "康复证明" in found[0].hint
+        assert rules_of(rules.check_hospital(None, "SUS-3", True, "康复证明")) == [
+            ("SUS-3", "hospital", "error")]
+        assert rules.check_hospital(None, "SUS-3", False, "康复证明") == []
 
     def test_infectious_disease_needs_the_diagnosis_and_the_order(self):
         assert rules.check_suspension_evidence("infectious", ["diagnosis"], "迁安市人民医院", None) == []

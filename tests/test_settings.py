@@ -36,7 +36,8 @@ def assert_policy_table(s: Settings) -> None:
     assert s.policy.transfer_window_days == 14
     assert s.policy.borrow_late_start is False  # BOR-4: beginning of a semester only
     assert s.policy.admit_within_days == 3
-    assert s.policy.suspension_min_days == 365
+    assert s.policy.suspension_min_years == 1  # one calendar year (SUS-2)
+    assert s.policy.county_hospitals == ()
     assert s.policy.suspension_max_years == 2
     assert s.policy.suspension_early_return is False
     assert s.policy.suspension_max_share == pytest.approx(0.03)
@@ -130,6 +131,59 @@ def test_broken_settings_are_a_directory_error(tmp_path, text, words):
     assert info.value.exit_code == 3
     assert words in info.value.message
     assert info.value.hint
+
+
+# -- SUS-2 in calendar years, the county-level hospitals -----------------------------------
+
+OLD_POLICY = 'name = "x"\n[policy]\nsuspension_min_days = {days}         # 休学至少一年 (SUS-2)\n'
+
+
+@pytest.mark.parametrize("days, years", [(365, 1), (366, 1), (730, 2), (731, 2)])
+def test_an_old_file_in_days_loads_as_calendar_years(tmp_path, days, years):
+    """Every xueji.toml written before says `suspension_min_days = 365` (one year): such a
+    directory keeps working, the days read as calendar years (SUS-2)."""
+    write(tmp_path, OLD_POLICY.format(days=days) + "suspension_max_years = 3\n")
+    assert settings_mod.load(tmp_path).policy.suspension_min_years == years
+
+
+@pytest.mark.parametrize("text", [
+    OLD_POLICY.format(days=180), OLD_POLICY.format(days=364), OLD_POLICY.format(days=0),
+    OLD_POLICY.format(days='"365"'),
+])
+def test_an_old_minimum_that_is_no_whole_year_says_what_to_write(tmp_path, text):
+    write(tmp_path, text)
+    with pytest.raises(DirectoryError) as info:
+        settings_mod.load(tmp_path)
+    assert "suspension_min_years = 1" in info.value.message and "SUS-2" in info.value.message
+
+
+@pytest.mark.parametrize("text, words", [
+    (OLD_POLICY.format(days=365) + "suspension_min_years = 1\n", "只能写一个"),
+    ('name = "x"\n[policy]\nsuspension_min_years = 0\n', "suspension_min_years"),
+    ('name = "x"\n[policy]\nsuspension_min_years = 3\n', "suspension_max_years"),
+    ('name = "x"\n[policy]\ncounty_hospitals = "迁安市人民医院"\n', "county_hospitals"),
+    ('name = "x"\n[policy]\ncounty_hospitals = ["迁安市人民医院", 3]\n', "county_hospitals"),
+    ('name = "x"\n[policy]\ncounty_hospitals = [" "]\n', "空的医院名称"),
+    ('name = "x"\n[policy]\ncounty_hospitals = ["迁安\\u202e医院"]\n', "county_hospitals"),
+])
+def test_meaningless_suspension_settings(tmp_path, text, words):
+    write(tmp_path, text)
+    with pytest.raises(DirectoryError) as info:
+        settings_mod.load(tmp_path)
+    assert words in info.value.message
+
+
+def test_county_hospitals_are_read_as_the_forms_print_them(tmp_path):
+    write(tmp_path, 'name = "x"\n[policy]\ncounty_hospitals = ["迁安市人民医院", " 迁安市中医医院 "]\n')
+    assert settings_mod.load(tmp_path).policy.county_hospitals == ("迁安市人民医院", "迁安市中医医院")
+
+
+def test_the_template_names_the_hospital_list(new_toml):
+    text = (new_toml / "xueji.toml").read_text("utf-8")
+    line = next(line for line in text.splitlines() if "county_hospitals" in line)
+    assert line.startswith("# county_hospitals = [")
+    write(new_toml, text.replace(line, line.removeprefix("# ")))
+    assert settings_mod.load(new_toml).policy.county_hospitals == ("迁安市人民医院", "迁安市中医医院")
 
 
 def test_not_utf8(tmp_path):

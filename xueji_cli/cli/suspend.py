@@ -63,8 +63,18 @@ def _card(outcome, reveal: bool) -> list[list[str]]:
             ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]]]
     if case is not None:
         rows += [["休学期限", f"{case.start} 至 {case.until}(共{(case.until - case.start).days}天)"],
-                 ["休学原因", case.reason_label], ["证明编号", case.certificate_no]]
+                 ["休学原因", case.reason_label]]
+        if case.hospital:
+            rows.append(["诊断医院", _hospital(case.hospital, case.hospital_level)])
+        rows.append(["证明编号", case.certificate_no])
     return rows
+
+
+def _hospital(name: str, level: str | None) -> str:
+    """The hospital with how its county level is known (SUS-1, SUS-3): listed, or declared."""
+    from xueji_cli.rules.suspension import HOSPITAL_LEVELS
+
+    return f"{name}({HOSPITAL_LEVELS[level or 'declared']})"
 
 
 def _document(outcome, reveal: bool) -> dict:
@@ -112,9 +122,9 @@ def start(
     reason: Annotated[str, Opt("--reason", metavar="病|伤|传染病|其他", help="休学原因:病、伤、传染病(学校责令, SUS-6)、其他")],
     from_: Annotated[str | None, Opt("--from", metavar="D", help="休学开始日(默认为 --date)")] = None,
     until: Annotated[str | None, Opt("--until", metavar="D",
-                                     help="期满日(默认开始日起一年;至少一年,SUS-2)")] = None,
+                                     help="期满日(默认一年后的同月同日;至少一年,按日历计,SUS-2)")] = None,
     evidence: EvidenceOpt = None,
-    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具诊断证明的县级以上医院")] = None,
+    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具诊断证明的县级以上医院(卫生院、卫生室、诊所等不符合, SUS-1)")] = None,
     central_approval: CentralOpt = None,
     share_override: Annotated[str | None, Opt(
         "--share-override", metavar="REASON", help="休学人数超过同年级3%仍须休学的理由 (SUS-5)")] = None,
@@ -263,7 +273,7 @@ def resume(
         "--grade", metavar="lower|same|N",
         help="编入年级:lower 到下一级,即休学时所在年级(默认);same 回原级,随原年级同学;或年级数字")] = None,
     class_: Annotated[str | None, Opt("--class", help="编入班号(默认休学时的班号)")] = None,
-    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具康复证明的县级以上医院")] = None,
+    hospital: Annotated[str | None, Opt("--hospital", metavar="医院", help="出具康复证明的县级以上医院(因伤病休学的须写明, SUS-3)")] = None,
     approval: Annotated[str | None, Opt(
         "--approval", metavar="DOC", help="提前复学的批准(政策允许时, SUS-2)")] = None,
     cap_decision: CapDecisionOpt = None,
@@ -314,4 +324,6 @@ def _show_resumed(outcome, json_out: bool, reveal: bool) -> None:
         return
     record = record_dict(found.student, found.person, found.school, reveal)
     table(f"已复学:{name}", ["项目", "内容"], card_rows(record)[:11])
+    if d["hospital"]:
+        say(f"康复证明:{_hospital(d['hospital'], d['hospital_level'])}")
     say(f"编入{d['grade']}年级{d['class_no']}班{cohort};学籍号 {record['local_number']} 不变。")

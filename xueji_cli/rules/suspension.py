@@ -1,17 +1,20 @@
 """Suspension and resumption (休学 / 复学): SUS-1…SUS-7 of RULES.md as pure functions over
-dates, evidence keys and counts. Policy values (minimum days, maximum years, the share,
-the early-return variant, the renewal notice) come in as arguments.
+dates, evidence keys and counts. Policy values (the minimum and maximum in years, the
+share, the early-return variant, the renewal notice, the county-level hospitals a
+directory knows) come in as arguments.
 
 Dates: a suspension runs from its first day `start` to `until`, the day it ends (期满日),
-from which the student may resume. Its length is `until - start` in days: 2026-10-16 to
-2027-10-16 is 365 days, one year.
+from which the student may resume. A year is a calendar year (values/dates.years_later):
+2026-10-16 to 2027-10-16 is one year, and so is 2028-02-29 to 2029-03-01.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from fractions import Fraction
 
+from xueji_cli.values.dates import years_later
 from xueji_cli.values.violation import Violation, warning
 
 MEDICAL = ("illness", "injury", "infectious")
@@ -40,8 +43,23 @@ REQUIRED_TO_EXTEND = {
 REQUIRED_TO_RESUME = {"illness": ("recovery",), "injury": ("recovery",),
                       "infectious": ("recovery",), "other": ()}
 
-# Names of health facilities below county level (乡镇卫生院, 村卫生室, 诊所 …).
-BELOW_COUNTY = ("卫生院", "卫生室", "卫生所", "诊所", "社区卫生服务", "门诊部")
+# SUS-1, SUS-3 [QA] 县级以上医院: the health facilities below county level whose kind is in
+# their name (RULES.md names them): a diagnosis or recovery certificate from one does not
+# qualify. Each word with why it is below county level, for the refusal. A name without
+# any of these words is taken as the registrar declares it (HOSPITAL_LEVELS).
+BELOW_COUNTY = {
+    "卫生院": "乡镇卫生院是乡(镇)级医疗机构",
+    "卫生室": "村卫生室是村级医疗机构",
+    "卫生所": "卫生所是村级或单位内设的医疗机构",
+    "诊所": "诊所是个体或门诊医疗机构,不是医院",
+    "卫生服务中心": "社区卫生服务中心是街道级的基层医疗机构",
+    "卫生服务站": "社区卫生服务站是社区级的基层医疗机构",
+}
+# How the county level of the hospital named is known, as recorded in the entry's details:
+# the directory lists it (policy.county_hospitals), or the registrar declares it — the
+# tool cannot verify a name it does not know, and the forms say so.
+HOSPITAL_LEVELS = {"listed": "县级以上医院,本目录医院名单所列",
+                   "declared": "医院等级由经办人申报,未经医院名单核对"}
 
 # What the registrar is asked for, by evidence key.
 ASKED_AS = {"diagnosis": "县级以上医院诊断证明", "recovery": "县级以上医院康复证明",
@@ -49,22 +67,14 @@ ASKED_AS = {"diagnosis": "县级以上医院诊断证明", "recovery": "县级�
             "suspension_application": "休学申请书", "investigation_report": "调查报告"}
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+def years_words(years: int) -> str:
+    return {1: "一年", 2: "两年"}.get(years, f"{years}年")
 
 
-def default_until(start: dt.date, min_days: int) -> dt.date:
-    """The end of the shortest suspension the policy allows: `min_days` later, and when
-    that is a whole number of years, never before the calendar anniversary (2027-03-01
-    + 365 days is 2028-02-29, one day short of a year on the calendar)."""
-    until = start + dt.timedelta(days=min_days)
-    if min_days >= 365 and min_days % 365 == 0:
-        until = max(until, add_years(start, min_days // 365))
-    return until
+def earliest_until(start: dt.date, min_years: int) -> dt.date:
+    """SUS-2: the earliest end of a suspension from `start` — `min_years` calendar years
+    later — and so the end when none is given."""
+    return years_later(start, min_years)
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -73,24 +83,26 @@ def _days(a: dt.date, b: dt.date) -> int:
 
 # -- SUS-2 the period ------------------------------------------------------------------
 
-def check_period(start: dt.date, until: dt.date, min_days: int) -> list[Violation]:
-    """SUS-2: a suspension lasts `min_days` (one year) at least."""
+def check_period(start: dt.date, until: dt.date, min_years: int) -> list[Violation]:
+    """SUS-2: a suspension lasts `min_years` (one) calendar years at least: it ends no
+    earlier than the same date that many years later (from 29 February, 1 March)."""
+    earliest = earliest_until(start, min_years)
     if until <= start:
         return [Violation("SUS-2", "until", f"期满日 {until} 不在开始日 {start} 之后",
-                          f"休学以一年为起点;不写 --until 即为 {default_until(start, min_days)}")]
-    days = _days(start, until)
-    if days >= min_days:
+                          f"休学以{years_words(min_years)}为起点;不写 --until 即为 {earliest}")]
+    if until >= earliest:
         return []
     return [Violation(
-        "SUS-2", "until", f"休学期限 {start} 至 {until} 共{days}天,不足{min_days}天",
-        f"休学时间以一年为起点:--until 不早于 {start + dt.timedelta(days=min_days)}"
-        f"(不写 --until 即为 {default_until(start, min_days)})")]
+        "SUS-2", "until",
+        f"休学期限 {start} 至 {until} 不足{years_words(min_years)}(差{_days(until, earliest)}天)",
+        f"休学时间以{years_words(min_years)}为起点,按日历计:--until 不早于 {earliest}"
+        "(不写 --until 即为该日)")]
 
 
 # -- SUS-4 at most two consecutive years ---------------------------------------------------
 
 def consecutive_limit(chain_start: dt.date, max_years: int) -> dt.date:
-    return add_years(chain_start, max_years)
+    return years_later(chain_start, max_years)
 
 
 def check_consecutive(chain_start: dt.date, until: dt.date, max_years: int) -> list[Violation]:
@@ -139,20 +151,36 @@ def evidence_violation(rule: str, missing: list[str], step: str) -> Violation:
                                 for k in missing))
 
 
-def check_hospital(hospital: str | None, rule: str, required: bool) -> list[Violation]:
-    """The diagnosis (or recovery certificate) comes from a county-level or higher hospital:
-    its name is recorded; a township health centre or clinic is flagged."""
+def _compact(name: str) -> str:
+    return "".join(name.split())
+
+
+def hospital_level(hospital: str | None, county_hospitals: tuple[str, ...]) -> str | None:
+    """How the county level of the hospital named is known (HOSPITAL_LEVELS): "listed"
+    when the directory's list names it, else "declared"; None when no hospital is named."""
+    name = _compact(hospital or "")
+    if not name:
+        return None
+    return "listed" if name in {_compact(known) for known in county_hospitals} else "declared"
+
+
+def check_hospital(hospital: str | None, rule: str, required: bool, paper: str) -> list[Violation]:
+    """SUS-1 (the diagnosis) and SUS-3 (the recovery certificate): 县级以上医院. The hospital
+    is named; one whose name shows it is below county level (BELOW_COUNTY) is refused, even
+    when a directory's list names it. `paper` is what it issued (诊断证明, 康复证明)."""
     name = (hospital or "").strip()
     if not name:
         if not required:
             return []
-        return [Violation(rule, "hospital", "没有写明出具诊断证明的医院",
-                          "用 --hospital 写明医院名称;诊断证明须出自县级以上医院")]
-    below = [word for word in BELOW_COUNTY if word in name]
-    if below:
-        return [warning(rule, "hospital", f"「{name}」看来不是县级以上医院({below[0]})",
-                        "休学、复学的诊断和康复证明须出自县级以上医院;请核对原件")]
-    return []
+        return [Violation(rule, "hospital", f"没有写明出具{paper}的医院",
+                          f"用 --hospital 写明医院名称;{paper}须出自县级以上医院")]
+    below = next((word for word in BELOW_COUNTY if word in _compact(name)), None)
+    if below is None:
+        return []
+    return [Violation(
+        rule, "hospital", f"「{name}」不是县级以上医院:{BELOW_COUNTY[below]}",
+        f"{paper}须出自县级以上医院(县、市人民医院、中医医院、妇幼保健院等):"
+        f"请持县级以上医院的{paper},用 --hospital 写明该医院")]
 
 
 def check_suspension_evidence(reason: str, shown: list[str], hospital: str | None,
@@ -164,7 +192,13 @@ def check_suspension_evidence(reason: str, shown: list[str], hospital: str | Non
     if missing:
         found.append(evidence_violation(rule, missing, "休学"))
     if reason in MEDICAL:
-        found += check_hospital(hospital, rule, required=True)
+        hospital_found = check_hospital(hospital, rule, required=True, paper="诊断证明")
+        if reason == "infectious" and (hospital or "").strip():
+            # SUS-6 [LC] names no level of hospital: the school's order for a serious
+            # infectious disease is not held back by it, but the registrar sees it.
+            hospital_found = [replace(v, severity="warning", hint="学校责令的传染病休学照常办理;"
+                                      "复学时须县级以上医院康复证明 (SUS-3)") for v in hospital_found]
+        found += hospital_found
     if reason == "other" and not (detail or "").strip():
         found.append(Violation("SUS-1", "remark", "休学原因为「其他」,但没有写明是什么原因",
                                "用 --remark 写明具体原因(如不可抗拒的原因连续缺课一个半月以上)"))

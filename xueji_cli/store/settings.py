@@ -11,6 +11,7 @@ import json
 import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,11 +40,12 @@ class Policy:
     borrow_window_days: int = 14
     borrow_late_start: bool = False  # BOR-4: the text has no exception
     admit_within_days: int = 3
-    suspension_min_days: int = 365
+    suspension_min_years: int = 1  # calendar years (values/dates.years_later)
     suspension_max_years: int = 2
     suspension_early_return: bool = False
     suspension_max_share: float = 0.03
     suspension_renew_notice_days: int = 15
+    county_hospitals: tuple[str, ...] = ()  # the county-level hospitals known (SUS-1, SUS-3)
     future_limit_days: int = 31  # a date further ahead is a typing mistake (rules/dates.py)
 
 
@@ -190,7 +192,7 @@ def _from_dict(data: dict) -> Settings:
         settings.class_cap[key] = int(value)
     _known(data, {"name", "kind", "operator", "database_url", "busy_timeout_seconds", "codes",
                   "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
-    policy = data.get("policy", {})
+    policy = _suspension_minimum_in_years(data.get("policy", {}))
     defaults = Policy()
     _known(policy, set(vars(defaults)), "policy.")
     _known(codes, {"city", "county"}, "codes.")
@@ -204,6 +206,8 @@ def _from_dict(data: dict) -> Settings:
             current = getattr(defaults, name)
             if name == "school_age_cutoff":
                 value = _month_day(raw, "policy.school_age_cutoff")
+            elif name == "county_hospitals":
+                value = _hospital_names(raw)
             elif isinstance(current, bool):
                 if not isinstance(raw, bool):
                     raise ValueError(f"policy.{name} 应为 true 或 false")
@@ -232,9 +236,44 @@ def _check_suspension_policy(policy: Policy) -> None:
         raise ValueError("policy.suspension_max_share 应为 0 到 1 之间的比例,如 0.03 即3%")
     if policy.suspension_max_years < 1:
         raise ValueError("policy.suspension_max_years 应为至少1的整数(年)")
-    if not 1 <= policy.suspension_min_days <= 366 * policy.suspension_max_years:
-        raise ValueError("policy.suspension_min_days 应为正整数天数,且不超过连续休学的最长年限")
+    if not 1 <= policy.suspension_min_years <= policy.suspension_max_years:
+        raise ValueError("policy.suspension_min_years 应为至少1的整数(年),且不超过连续休学的最长年限"
+                         " suspension_max_years")
     if policy.suspension_renew_notice_days < 0:
         raise ValueError("policy.suspension_renew_notice_days 应为不小于0的天数")
     if not 0 <= policy.future_limit_days <= 366:
         raise ValueError("policy.future_limit_days 应为0到366之间的天数")
+
+
+def _suspension_minimum_in_years(policy: dict) -> dict:
+    """SUS-2 counts the shortest suspension in calendar years (policy.suspension_min_years):
+    a number of days cannot say "the same date a year later". Every xueji.toml written
+    before says `suspension_min_days = 365`, meaning one year: a whole number of years in
+    days (365 or 366 a year) is read as those years, so that such a directory keeps
+    working unchanged; any other number is refused, saying what to write instead."""
+    if "suspension_min_days" not in policy:
+        return policy
+    days = policy["suspension_min_days"]
+    if "suspension_min_years" in policy:
+        raise ValueError("policy.suspension_min_days 已改为 policy.suspension_min_years,两者只能写一个:"
+                         "删去 suspension_min_days")
+    years = days // 365 if isinstance(days, int) and not isinstance(days, bool) else 0
+    if not (years >= 1 and 365 * years <= days <= 366 * years):
+        raise ValueError(f"policy.suspension_min_days = {days!r} 已不再使用:休学时间以一年为起点,"
+                         "按日历年计算 (SUS-2);改写为 suspension_min_years = 1")
+    rest = {key: value for key, value in policy.items() if key != "suspension_min_days"}
+    return {**rest, "suspension_min_years": years}
+
+
+def _hospital_names(value) -> tuple[str, ...]:
+    """policy.county_hospitals: the names of the county-level (and higher) hospitals the
+    directory knows (SUS-1, SUS-3), each a short text as the forms print it."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError('policy.county_hospitals 应为医院名称的列表,如 ["迁安市人民医院", "迁安市中医医院"]')
+    names = []
+    for item in value:
+        name = unicodedata.normalize("NFKC", _text("policy.county_hospitals", "hospital", item)).strip()
+        if not name:
+            raise ValueError("policy.county_hospitals 中有空的医院名称:删去它")
+        names.append(name)
+    return tuple(names)

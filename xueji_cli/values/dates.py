@@ -91,6 +91,16 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same date `years` calendar years later; from 29 February to a year without one,
+    1 March. A year of the regulation is a calendar year (SUS-2 休学以一年为起点, SUS-4
+    连续休学不得超过两年): from 29 February, 28 February a year later is a day short."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
 def full_years(birth: dt.date, on: dt.date) -> int:
     """Completed years of age on a day (a birthday counts on the day itself)."""
     years = on.year - birth.year

@@ -37,20 +37,20 @@ def classify_key(key: str) -> tuple[str, str]:
 
 def held_for(session: Session, id_number: str, national_number: str, name: str, birth,
              guardian_name: str | None = None) -> list[tuple[Student, Person, School]]:
-    """The records already held for a person (NUM-7, one person one record), looked up as
-    the person is known best: by ID number, else by national number, else by name and
-    birth date (and the guardian's name, when given)."""
+    """The records already held for a person (NUM-7, one person one record): by ID number;
+    without one, by name and birth date (and the guardian's name, when given) whether or
+    not a national number is given — a J/L number typed for the child does not make it
+    another child — and by that national number."""
     query = (select(Student, Person, School).join(Person, Person.id == Student.person_id)
              .join(School, School.id == Student.school_id))
     if id_number:
-        where = Person.id_number == id_number
-    elif national_number:
-        where = Student.national_number == national_number
-    else:
-        where = (Person.name == name) & (Person.birth_date == birth)
-        if guardian_name:
-            where = where & (Person.guardian_name == guardian_name)
-    return list(session.exec(query.where(where)))
+        return list(session.exec(query.where(Person.id_number == id_number)))
+    where = (Person.name == name) & (Person.birth_date == birth)
+    if guardian_name:
+        where = where & (Person.guardian_name == guardian_name)
+    if national_number:
+        where = where | (Student.national_number == national_number)
+    return list(session.exec(query.where(where).order_by(Student.id)))
 
 
 @dataclass

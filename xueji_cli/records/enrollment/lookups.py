@@ -156,31 +156,40 @@ class Lookups:
         return self._class_counts[key]
 
     def matches(self, applicant: Applicant) -> list[dict]:
-        """Records already held for the same person (NUM-7)."""
-        if self._found is not None:
-            if applicant.id_number:
-                key = ("id", applicant.id_number)
-            elif applicant.national_number:
-                key = ("national", applicant.national_number)
-            else:
-                key = ("name", applicant.name, applicant.birth)
-            held = self._found.get(key)
-            if not held:
-                return []
-            by, by_label = _match_by(applicant)
-            return [{**m, "by": by, "by_label": by_label} for m in held
-                    if by != "name" or not applicant.guardian_name
-                    or m["guardian_name"] == applicant.guardian_name]
+        """Records already held for the same person (NUM-7): by ID number; without one, by
+        name, birth date and guardian whatever national number is given, and by that
+        national number (students.held_for). Each says what it was matched by."""
+        if self._found is None:
+            return self._queried(applicant)
+        if applicant.id_number:
+            return [_by(m, "id_number", applicant)
+                    for m in self._found.get(("id", applicant.id_number), [])]
+        held: dict[int, dict] = {}  # a record found both ways is held once (by national number)
+        for m in self._found.get(("national", applicant.national_number), []):
+            held[id(m)] = _by(m, "national_number", applicant)
+        for m in self._found.get(("name", applicant.name, applicant.birth), []):
+            if not applicant.guardian_name or m["guardian_name"] == applicant.guardian_name:
+                held.setdefault(id(m), _by(m, "name", applicant))
+        return list(held.values())
+
+    def _queried(self, applicant: Applicant) -> list[dict]:
         from xueji_cli.records.directory.students import held_for
 
-        by, by_label = _match_by(applicant)
-        return [{"by": by, "by_label": by_label, **match(
-                    school.code, school.name, student.local_number, student.status, person.name,
-                    person.gender, person.birth_date, student.grade, student.class_no,
-                    person.guardian_name)}
-                for student, person, school in held_for(
-                    self.session, applicant.id_number, applicant.national_number, applicant.name,
-                    applicant.birth, applicant.guardian_name)]
+        found = []
+        for student, person, school in held_for(
+                self.session, applicant.id_number, applicant.national_number, applicant.name,
+                applicant.birth, applicant.guardian_name):
+            held = match(school.code, school.name, student.local_number, student.status,
+                         person.name, person.gender, person.birth_date, student.grade,
+                         student.class_no, person.guardian_name)
+            if applicant.id_number:
+                by = "id_number"
+            elif applicant.national_number and student.national_number == applicant.national_number:
+                by = "national_number"
+            else:
+                by = "name"
+            found.append(_by(held, by, applicant))
+        return found
 
     def accept(self, applicant: Applicant, school: School, label: object) -> None:
         """Count a child this batch will enroll (class caps, duplicates across rows).
@@ -203,15 +212,14 @@ def match(school_code: str, school_name: str, local_number: str | None, status: 
             "class_no": class_no, "guardian_name": guardian_name}
 
 
-def _match_by(applicant: Applicant) -> tuple[str, str]:
-    """What a held record is matched by (NUM-7), as a field and in words."""
-    if applicant.id_number:
-        return "id_number", "身份证号"
-    if applicant.national_number:
-        return "national_number", "全国学籍号"
-    if applicant.guardian_name:
-        return "name", "姓名、出生日期和监护人"
-    return "name", "姓名和出生日期"
+BY_LABELS = {"id_number": "身份证号", "national_number": "全国学籍号"}
+
+
+def _by(held: dict, by: str, applicant: Applicant) -> dict:
+    """A held record with what it was matched by (NUM-7), as a field and in words."""
+    label = BY_LABELS.get(by) or (
+        "姓名、出生日期和监护人" if applicant.guardian_name else "姓名和出生日期")
+    return {**held, "by": by, "by_label": label}
 
 
 def match_keys(name: str, birth: dt.date, id_number: str | None,

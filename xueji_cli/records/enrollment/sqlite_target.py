@@ -59,8 +59,7 @@ class SqliteTarget:
         ids = {a.id_number for a in applicants if a.id_number}
         nationals = {a.national_number for a in applicants
                      if not a.id_number and a.national_number}
-        names = {a.name for a in applicants
-                 if not a.id_number and not a.national_number and a.name}
+        names = {a.name for a in applicants if not a.id_number and a.name}  # NUM-7: J/L too
         found: dict[tuple, list[dict]] = {}
         seen: set[int] = set()  # a record found by two of the queries is held once
         for column, values in (("p.id_number", ids), ("s.national_number", nationals),

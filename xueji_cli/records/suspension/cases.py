@@ -47,6 +47,7 @@ class Case:
     processed_on: dt.date
     operator: str = ""
     hospital: str | None = None
+    hospital_level: str | None = None  # rules.HOSPITAL_LEVELS: listed, or declared
     remark: str | None = None
     evidence: list[str] = field(default_factory=list)
     approvals: list[dict] = field(default_factory=list)
@@ -88,7 +89,7 @@ def fold(entries: list[JournalEntry]) -> list[Case]:
         d = entry.details or {}
         if entry.kind == "suspend":
             start = _date(d.get("from")) or entry.effective_date
-            until = _date(d.get("until")) or rules.default_until(start, 365)
+            until = _date(d.get("until")) or rules.earliest_until(start, 1)
             cases.append(Case(
                 case_ref=entry.case_ref or f"SUS-{entry.id}", student_id=entry.student_id,
                 school_id=entry.school_id, start=start, until=until, original_until=until,
@@ -96,7 +97,10 @@ def fold(entries: list[JournalEntry]) -> list[Case]:
                 reason=d.get("reason") or codes.parse_code("suspension_reason", entry.reason) or "other",
                 grade=d.get("grade"), class_no=d.get("class_no"),
                 processed_on=_date(d.get("processed_on")) or entry.effective_date,
-                operator=entry.operator, hospital=d.get("hospital"), remark=d.get("remark"),
+                operator=entry.operator, hospital=d.get("hospital"),
+                # a hospital recorded before the level was recorded was never checked: declared
+                hospital_level=d.get("hospital_level") or ("declared" if d.get("hospital") else None),
+                remark=d.get("remark"),
                 evidence=list(entry.evidence), approvals=list(entry.approvals), entry_ids=[entry.id]))
             continue
         case = next((c for c in reversed(cases) if c.case_ref == entry.case_ref), None) \

@@ -14,8 +14,10 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 
 from xueji_cli.excel import sheets
+from xueji_cli.rules.suspension import years_words
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
+from xueji_cli.values.dates import years_later
 from xueji_cli.values.privacy import show
 
 COLUMNS = 6
@@ -43,8 +45,8 @@ def chinese_date(day: dt.date) -> str:
 
 def _period(case) -> str:
     days = (case.until - case.start).days
-    years = {365: "一年", 366: "一年", 730: "两年", 731: "两年"}.get(days)
-    length = f"{years}({days}天)" if years else f"{days}天"
+    years = next((n for n in (1, 2) if years_later(case.start, n) == case.original_until), None)
+    length = f"{years_words(years)}({days}天)" if years else f"{days}天"
     return f"自{chinese_date(case.start)}起至{chinese_date(case.original_until)}止,共{length}" \
         if not case.extensions else \
         f"自{chinese_date(case.start)}起至{chinese_date(case.original_until)}止"

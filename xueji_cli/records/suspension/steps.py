@@ -177,7 +177,7 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
         remark=request.remark)
     request = replace(request, **texts)
     start = request.start or request.processed_on
-    until = request.until or rules.default_until(start, policy.suspension_min_days)
+    until = request.until or rules.earliest_until(start, policy.suspension_min_years)
     problems += _check_dates(settings, start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
     if request.start:
         problems += check_not_far_ahead(request.processed_on, today, policy.future_limit_days,
@@ -186,7 +186,7 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
     chain_start = start
     if previous is not None and previous.resumed_on is not None and previous.resumed_on >= start:
         chain_start = previous.chain_start  # back to suspension without a day at school
-    problems += rules.check_period(start, until, policy.suspension_min_days)
+    problems += rules.check_period(start, until, policy.suspension_min_years)
     problems += rules.check_consecutive(chain_start, until, policy.suspension_max_years)
     problems += rules.check_suspension_evidence(request.reason, request.evidence, request.hospital,
                                                 request.remark)
@@ -216,6 +216,7 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
                "chain_start": chain_start.isoformat(), "reason": request.reason,
                "grade": student.grade, "class_no": student.class_no,
                "processed_on": request.processed_on.isoformat(), "hospital": request.hospital,
+               "hospital_level": rules.hospital_level(request.hospital, policy.county_hospitals),
                "remark": request.remark, "share": share}
     journal.record(
         session, student, "suspend", start, operator, sets={"status": "suspended"},
@@ -292,7 +293,8 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     problems += rules.check_return(on, case.start, case.until, policy.suspension_early_return,
                                    request.approval, policy.suspension_renew_notice_days)
     problems += rules.check_recovery(case.reason, request.evidence)
-    problems += rules.check_hospital(request.hospital, "SUS-3", required=False)
+    problems += rules.check_hospital(request.hospital, "SUS-3", bool(rules.REQUIRED_TO_RESUME[case.reason]),
+                                     "康复证明")
     turns = rules.autumns_between(case.start, on, settings.autumn_start)
     last = settings.grades[school.type][1]
     left = case.grade or student.grade
@@ -312,6 +314,7 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     details = {"from": case.start.isoformat(), "until": case.until.isoformat(),
                "grade_left": left, "cohort_grade": cohort, "grade": grade,
                "class_no": class_no, "early": on < case.until, "hospital": request.hospital,
+               "hospital_level": rules.hospital_level(request.hospital, policy.county_hospitals),
                "remark": request.remark}
     if dry_run:
         return Outcome(found, case, warnings, False, details)
