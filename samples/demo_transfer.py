@@ -74,8 +74,12 @@ def run(demo) -> None:
     demo.xueji("transfer", "out", INSIDE, "--to", "001", "--class", "1",
                "--reason", "other", "--reason-detail", "想到中心校就读", "--evidence", "户口簿",
                expect=1, note="学期中途、非搬家或工作调动,且缺房产证明 (TRF-4, TRF-1)")
+    demo.xueji("transfer", "out", INSIDE, "--to", "001", "--class", "1", *MOVE, expect=1,
+               note="户口和住址仍在西庄小学的服务范围:中心校不能接收 (TRF-12)")
+    moved = "130283105201"  # 迁入地户口簿、房产证明上的村
     demo.xueji("transfer", "out", INSIDE, "--to", "001", "--class", "1", *MOVE,
-               note="家庭搬到中心校服务范围:乡镇内转学,由中心校审批")
+               "--hukou-region", moved, "--residence-region", moved,
+               note="家庭已迁到中心校服务范围(查验迁入地户口簿、房产证明):乡镇内转学,由中心校审批")
     demo.xueji("transfer", "complete", "ZX2026-0001", expect=1, note="中心校尚未审批 (TRF-9)")
     demo.xueji("transfer", "approve", "ZX2026-0001", "--level", "central", "--doc-no", "示中转〔2026〕1号")
     demo.xueji("transfer", "complete", "ZX2026-0001",

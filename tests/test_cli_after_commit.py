@@ -11,7 +11,7 @@ import pytest
 
 from conftest import app, runner
 from synthetic import make_id
-from transferkit import MOVE, ok, pupil, refused, town  # noqa: F401
+from transferkit import AT_003, MOVE, ok, pupil, refused, town  # noqa: F401
 
 FIRST = "02262600100001"  # the `pupil`: 001, grade 1
 YEAR_END = "2027-07-10"
@@ -91,7 +91,7 @@ def test_a_transfer_completed_then_not_shown_says_it_is_completed(pupil, ws_dir,
     report fails; the message says so and how to see it, not that nothing was written."""
     from xueji_cli.cli.views import transfers
 
-    case = json.loads(ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+    case = json.loads(ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE,
                                "--json")).stdout)["case_no"]
     ok(xueji("transfer", "approve", case, "--level", "central"))
     monkeypatch.setattr(transfers, "show_case", broken)

@@ -320,6 +320,7 @@ def test_borrower_then_arrives_by_a_real_transfer(borrow_in, xueji, as_json, sql
     arrive = ["transfer", "in", "--school", "004", "--class", "1", "--grade", "3",
               "--name", "刘小燕", "--id-number", XIAOYAN,
               "--from-school", "三台县芦溪镇中心小学", "--from-region", "510722101001",
+              "--hukou-region", "130283108201", "--residence-region", "130283108201",  # TRF-12
               "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
               "--evidence", "转学证明"]
     early = xueji(*arrive)  # still borrowing: the loan ends first, and the refusal says how

@@ -9,13 +9,14 @@ import json
 import pytest
 
 from synthetic import make_id
-from transferkit import MOVE, SAME_TOWN, ok, out, pupil, refused, run_case, town  # noqa: F401
+from transferkit import (  # noqa: F401
+    AT_001, AT_002, AT_003, MOVE, SAME_TOWN, ok, out, pupil, refused, run_case, town)
 
 FIRST = "02262600100001"
 
 
 def test_internal_transfer_from_application_to_both_ends(pupil, xueji, as_json, sql):
-    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "2", *MOVE,
+    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "2", *MOVE,
                             "--json")))
     assert (case["case_no"], case["direction"], case["route"], case["status"]) == (
         "ZX2026-0001", "internal", "internal", "applied")
@@ -43,7 +44,7 @@ def test_internal_transfer_from_application_to_both_ends(pupil, xueji, as_json, 
 
 
 def test_refusal_names_rule_on_stderr_and_in_json(pupil, xueji, as_json):
-    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE))
+    ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE))
     result = xueji("transfer", "complete", "ZX2026-0001", "--json")
     assert result.exit_code == 1
     document = as_json(result)
@@ -53,7 +54,7 @@ def test_refusal_names_rule_on_stderr_and_in_json(pupil, xueji, as_json):
 
 def test_two_schools_of_different_townships_in_one_directory(pupil, xueji, as_json):
     """001 and 002 of the `township` fixture lie in two townships: route B, both ends here."""
-    done = run_case(xueji, as_json, FIRST, ["--to", "002", "--class", "1"],
+    done = run_case(xueji, as_json, FIRST, ["--to", "002", *AT_002, "--class", "1"],
                     ["school", "central", "central"])
     assert (done["route"], done["direction"], done["new_local_number"]) == (
         "B", "internal", "02262600200001")
@@ -63,7 +64,7 @@ def test_numbers_are_never_reused_and_arrivals_go_to_the_end(pupil, enroll, xuej
     ok(enroll(name="钱二", id_number=make_id("2020-04-04", seq=78), birth="2020-04-04",
               school="003", hukou_region=SAME_TOWN, guardian_hukou_region=SAME_TOWN,
               residence_region=SAME_TOWN))  # 02262600300001
-    done = run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
+    done = run_case(xueji, as_json, FIRST, ["--to", "003", *AT_003, "--class", "1"], ["central"])
     assert done["new_local_number"] == "02262600300002"  # the end of the receiving cohort
     late = as_json(ok(enroll(json=True, name="孙三", id_number=make_id("2020-05-05", seq=79),
                              birth="2020-05-05")))
@@ -75,14 +76,14 @@ def test_a_cohort_keeps_its_entry_year(town, enroll, xueji, as_json):
     third = as_json(ok(enroll(json=True, grade="3", birth="2018-05-05",
                               id_number=make_id("2018-05-05", seq=80))))
     assert third["local_number"] == "02262400100001"
-    done = run_case(xueji, as_json, third["local_number"], ["--to", "003", "--class", "1"],
+    done = run_case(xueji, as_json, third["local_number"], ["--to", "003", *AT_003, "--class", "1"],
                     ["central"])
     assert done["new_local_number"] == "02262400300001"  # cohort 2024 of school 003
 
 
 def test_there_and_back_keeps_numbers_and_checks_clean(pupil, xueji, as_json):
-    run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
-    back = run_case(xueji, as_json, "02262600300001", ["--to", "001", "--class", "1"], ["central"])
+    run_case(xueji, as_json, FIRST, ["--to", "003", *AT_003, "--class", "1"], ["central"])
+    back = run_case(xueji, as_json, "02262600300001", ["--to", "001", *AT_001, "--class", "1"], ["central"])
     assert back["new_local_number"] == "02262600100002"
     card = as_json(ok(xueji("student", "show", make_id("2020-03-05", seq=77), "--json")))
     assert card["local_number"] == "02262600100002" and card["status"] == "active"
@@ -93,14 +94,14 @@ def test_there_and_back_keeps_numbers_and_checks_clean(pupil, xueji, as_json):
 
 
 def test_student_show_has_the_case_history(pupil, xueji):
-    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE))
+    ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE))
     result = ok(xueji("student", "show", FIRST))
     assert "转学案件" in result.stdout and "ZX2026-0001" in result.stdout
     assert "转学申请" in result.stdout and "尚缺:乡镇中心校审批" in result.stdout
 
 
 def test_withdrawal_leaves_the_record_alone(pupil, xueji, as_json, sql):
-    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE))
+    ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE))
     refused(xueji("transfer", "cancel", "ZX2026-0001", "--reason", " "), "CHG-3")
     withdrawn = as_json(ok(xueji("transfer", "cancel", FIRST, "--reason", "家长放弃", "--json")))
     assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn_on"] == "2026-09-01"
@@ -109,18 +110,18 @@ def test_withdrawal_leaves_the_record_alone(pupil, xueji, as_json, sql):
                  ("cancel", "ZX2026-0001", "--reason", "再撤")):
         refused(xueji("transfer", *args), "TRF-2", "已撤回")
     # a new application is possible once the old one is withdrawn
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     assert as_json(xueji("transfer", "list", "--open", "--json"))["count"] == 1
 
 
 def test_one_open_case_per_student(pupil, xueji):
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
-    result = refused(out(xueji, FIRST, "--to", "002", "--class", "1"), "TRF-9")
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
+    result = refused(out(xueji, FIRST, "--to", "002", *AT_002, "--class", "1"), "TRF-9")
     assert "ZX2026-0001" in result.stderr
 
 
 def test_dry_run_writes_nothing(pupil, xueji, as_json, sql):
-    document = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+    document = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE,
                                 "--dry-run", "--json")))
     assert document == {"ok": True, "dry_run": True, "route": "internal",
                         "direction": "internal", "warnings": []}
@@ -130,7 +131,7 @@ def test_dry_run_writes_nothing(pupil, xueji, as_json, sql):
 
 def test_list_and_show(pupil, xueji, as_json):
     assert "还没有转学案件" in ok(xueji("transfer", "list")).stderr
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     listing = as_json(ok(xueji("transfer", "list", "--json")))
     assert listing["count"] == 1 and listing["cases"][0]["status"] == "applied"
     screen = ok(xueji("transfer", "list"))
@@ -144,8 +145,8 @@ def test_list_and_show(pupil, xueji, as_json):
 
 
 @pytest.mark.parametrize("args, rule, words", [
-    (["--to", "001", "--class", "1"], "TRF-2", "已在"),
-    (["--to", "003"], "TRF-10", "--class"),
+    (["--to", "001", *AT_001, "--class", "1"], "TRF-2", "已在"),
+    (["--to", "003", *AT_003], "TRF-10", "--class"),
     (["--to-school", "城关小学"], "TRF-2", "区划代码"),
     (["--to-school", "测试村小学", "--to-region", "130283106201"], "TRF-2", "是本目录的学校"),
 ])
@@ -155,7 +156,7 @@ def test_destination_refusals(pupil, xueji, args, rule, words):
 
 
 def test_to_and_to_school_together_is_invalid(pupil, xueji):
-    result = refused(out(xueji, FIRST, "--to", "003", "--to-school", "某校"))
+    result = refused(out(xueji, FIRST, "--to", "003", *AT_003, "--to-school", "某校"))
     assert "只能用一种" in result.stderr
 
 
@@ -169,14 +170,14 @@ def test_school_without_service_area_cannot_place_the_route(ws_dir, xueji, enrol
 
 @pytest.mark.parametrize("date, words", [("2026-09-02", "之后"), ("2026-08-31", "早于")])
 def test_approval_dates(pupil, xueji, date, words):
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     result = refused(xueji("transfer", "approve", "ZX2026-0001", "--level", "central",
                            "--date", date), "TRF-2")
     assert words in result.stderr
 
 
 def test_unknown_level_and_student_key_forms(pupil, xueji):
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     refused(xueji("transfer", "approve", FIRST, "--level", "county"), "TRF-2")
     refused(xueji("transfer", "approve", "not-a-key", "--level", "central"))
 
@@ -187,19 +188,19 @@ def test_a_student_key_finds_the_open_case_and_never_shows_the_id(pupil, xueji, 
     nobody = make_id("2020-01-01", seq=60)
     result = refused(xueji("transfer", "show", nobody))
     assert nobody not in result.stderr and "没有找到该学生" in result.stderr
-    run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
+    run_case(xueji, as_json, FIRST, ["--to", "003", *AT_003, "--class", "1"], ["central"])
     assert "已办结或撤回的案件:ZX2026-0001" in refused(xueji("transfer", "approve", child,
                                                          "--level", "central")).stderr
 
 
 def test_unreadable_values_are_reported_with_the_rules(pupil, xueji):
-    result = refused(xueji("transfer", "out", FIRST, "--to", "003", "--class", "abc",
+    result = refused(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "abc",
                            "--evidence", "户口簿"), "INPUT", "TRF-1")
     assert "班级「abc」" in result.stderr and "缺少转学原因" in result.stderr
 
 
 def test_each_end_carries_the_evidence_it_was_done_on(pupil, xueji, as_json, sql):
-    run_case(xueji, as_json, FIRST, ["--to", "003", "--class", "1"], ["central"])
+    run_case(xueji, as_json, FIRST, ["--to", "003", *AT_003, "--class", "1"], ["central"])
     rows = sql("SELECT kind, evidence FROM journal WHERE kind IN ('transfer_out', 'transfer_in') "
                "ORDER BY id")
     assert [(kind, json.loads(evidence)) for kind, evidence in rows] == [

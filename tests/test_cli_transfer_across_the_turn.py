@@ -4,14 +4,14 @@ after it (a summer move, the commonest case): the child arrives in the grade the
 
 from __future__ import annotations
 
-from transferkit import MOVE, ok, pupil, town  # noqa: F401
+from transferkit import AT_003, MOVE, ok, pupil, town  # noqa: F401
 
 FIRST = "02262600100001"
 
 
 def test_the_promotion_travels_with_the_child(pupil, xueji, as_json, sql, monkeypatch):
     monkeypatch.setenv("XUEJI_TODAY", "2027-07-20")
-    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE,
                             "--date", "2027-06-20", "--json")))
     turn = ok(xueji("promote", "--year", "2026", "--date", "2027-07-10"))
     assert "TRF-5" in turn.stderr and case["case_no"] in turn.stderr and "2年级" in turn.stderr
@@ -35,7 +35,7 @@ def test_a_child_graduating_with_an_open_case_is_named_at_the_turn(town, enroll,
     monkeypatch.setenv("XUEJI_TODAY", "2027-07-20")
     sixth = as_json(enroll(json=True, grade="6", birth="2015-03-05", date="2026-09-01"))
     number = sixth["local_number"]
-    case = as_json(ok(xueji("transfer", "out", number, "--to", "003", "--class", "1", *MOVE,
+    case = as_json(ok(xueji("transfer", "out", number, "--to", "003", *AT_003, "--class", "1", *MOVE,
                             "--special-reason", "家庭搬迁", "--date", "2027-06-20", "--json")))
     preview = as_json(ok(xueji("promote", "--year", "2026", "--date", "2027-07-10", "--dry-run",
                                "--json")))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import openpyxl
 
 from synthetic import make_id
-from transferkit import ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, refused, town  # noqa: F401
+from transferkit import (  # noqa: F401
+    AT_001, AT_003, AT_WEST, ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, refused, town)
 
 FIRST = "02262600100001"  # the `pupil`: 001, grade 1, enrolled 2026-09-01 (2026 cohort)
 CHILD = make_id("2019-04-04", seq=90)
@@ -18,7 +19,7 @@ def typed_in(xueji, date, grade="1"):
     """A first-grader from another county, arriving at 001 from a paper certificate."""
     return xueji("transfer", "in", "--school", "001", "--class", "1", "--grade", grade,
                  "--name", "周小华", "--id-number", CHILD, "--from-school", "外县实验小学",
-                 "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明", "--date", date,
+                 "--from-region", ELSEWHERE, *AT_001, *MOVE, "--evidence", "转学证明", "--date", date,
                  "--json")
 
 
@@ -33,7 +34,7 @@ def test_a_july_transfer_inside_the_directory_keeps_its_cohort(pupil, xueji, as_
     """NUM-3, TRF-5, CHG-1: completed on 2027-07-05, the pupil of the 2026 cohort is
     numbered in 2026's sequence at 003, and the turn of 2026—2027 promotes him."""
     monkeypatch.setenv("XUEJI_TODAY", "2027-07-10")
-    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+    case = as_json(ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE,
                             "--date", "2027-07-01", "--json")))
     ok(xueji("transfer", "approve", case["case_no"], "--level", "central", "--date", "2027-07-02"))
     done = as_json(ok(xueji("transfer", "complete", case["case_no"], "--date", "2027-07-05",
@@ -86,7 +87,8 @@ def test_a_graduated_cohort_takes_no_one_more(pupil, xueji, as_json, monkeypatch
     case = as_json(ok(xueji(
         "transfer", "in", "--school", "001", "--class", "1", "--grade", "6", "--name", "周大华",
         "--id-number", make_id("2015-04-04", seq=91), "--from-school", "外县实验小学",
-        "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明", "--special-reason", "随迁",
+        "--from-region", ELSEWHERE, *AT_001, *MOVE, "--evidence", "转学证明",
+        "--special-reason", "随迁",
         "--date", "2027-07-01", "--json")))
     ok(xueji("promote", "--year", "2026", "--date", "2027-07-10"))
     ok(xueji("transfer", "approve", case["case_no"], "--level", "bureau", "--date", "2027-07-11"))
@@ -108,7 +110,7 @@ def test_the_certificate_says_the_school_year_of_the_grade(pupil, xueji, xueji_a
     ws = openpyxl.load_workbook(path)["数据"]
     data = {row[0]: row[2] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
     assert (data["version"], data["school_year"], data["entry_year"]) == ("2", "2026", "2026")
-    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", path, "--school", "001",
+    case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", path, "--school", "001", *AT_WEST,
                                "--class", "1", "--date", "2027-07-03", "--json")))
     assert not [w for w in case["warnings"] if w["rule"] == "TRF-5"]  # the sheet says the year
     ok(xueji_at(other, "transfer", "approve", case["case_no"], "--level", "central",

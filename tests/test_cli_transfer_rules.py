@@ -10,7 +10,7 @@ import json
 import pytest
 
 from synthetic import make_id
-from transferkit import (ELSEWHERE, MOVE, OTHER_TOWN, URBAN, ok, out, pupil, put_state,  # noqa: F401
+from transferkit import (AT_001, AT_003, ELSEWHERE, MOVE, OTHER_TOWN, URBAN, ok, out, pupil, put_state,  # noqa: F401
                          refused, town)
 
 FIRST = "02262600100001"
@@ -20,7 +20,7 @@ def arrive(xueji, *extra, region=ELSEWHERE, grade="2", date="2026-09-01", seq=90
     """A typed `transfer in` of a second-grader (born 2019-04-04) into 001."""
     args = ["transfer", "in", "--school", "001", "--class", "1", "--grade", grade,
             "--name", "周小华", "--id-number", make_id("2019-04-04", seq=seq),
-            "--from-school", "外县实验小学", "--from-region", region, *MOVE,
+            "--from-school", "外县实验小学", "--from-region", region, *AT_001, *MOVE,
             "--evidence", "转学证明", "--date", date, *extra]
     return xueji(*args, *(["--json"] if json else []))
 
@@ -28,13 +28,13 @@ def arrive(xueji, *extra, region=ELSEWHERE, grade="2", date="2026-09-01", seq=90
 # -- TRF-1 -----------------------------------------------------------------------------------
 
 def test_reason_and_evidence_are_required(pupil, xueji):
-    result = refused(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1",
+    result = refused(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1",
                            "--evidence", "户口本"), "TRF-1")
     assert "缺少转学原因" in result.stderr and "房产证明" in result.stderr
 
 
 def test_other_reason_needs_the_details(pupil, xueji, as_json):
-    base = ["transfer", "out", FIRST, "--to", "003", "--class", "1", "--evidence", "户口簿",
+    base = ["transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", "--evidence", "户口簿",
             "--evidence", "房产证明", "--reason", "其他"]
     refused(xueji(*base), "TRF-1")
     case = as_json(ok(xueji(*base, "--reason-detail", "随祖父母生活", "--json")))
@@ -44,7 +44,7 @@ def test_other_reason_needs_the_details(pupil, xueji, as_json):
 def test_arrival_needs_the_origin_certificate(town, xueji):
     args = ["transfer", "in", "--school", "001", "--class", "1", "--grade", "2", "--name", "周小华",
             "--id-number", make_id("2019-04-04", seq=91), "--from-school", "外县实验小学",
-            "--from-region", ELSEWHERE, *MOVE]
+            "--from-region", ELSEWHERE, *AT_001, *MOVE]
     result = refused(xueji(*args), "TRF-1")
     assert "转学证明" in result.stderr
 
@@ -59,7 +59,7 @@ def test_arrival_needs_the_origin_certificate(town, xueji):
 ])
 def test_the_window_of_a_semester(pupil, xueji, monkeypatch, today, reason, code):
     monkeypatch.setenv("XUEJI_TODAY", today)
-    result = xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *reason,
+    result = xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *reason,
                    "--evidence", "户口簿", "--evidence", "房产证明", "--date", today)
     assert result.exit_code == code, result.stderr
     if code:
@@ -70,7 +70,7 @@ def test_the_calendar_in_the_settings_moves_the_window(pupil, xueji, set_setting
     set_setting('# [[calendar.semester]]\n# name = "2026—2027学年第一学期"\n# start = 2026-09-01',
                 '[[calendar.semester]]\nname = "2026—2027学年第一学期"\nstart = 2026-09-07')
     monkeypatch.setenv("XUEJI_TODAY", "2026-09-20")
-    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", "--reason", "other",
+    ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", "--reason", "other",
              "--reason-detail", "特殊", "--evidence", "户口簿", "--evidence", "房产证明",
              "--date", "2026-09-20"))
 
@@ -80,23 +80,23 @@ def test_the_calendar_in_the_settings_moves_the_window(pupil, xueji, set_setting
 def test_graduating_grade_needs_a_special_reason(town, enroll, xueji, as_json):
     sixth = as_json(ok(enroll(json=True, grade="6", birth="2015-03-05",
                               id_number=make_id("2015-03-05", seq=92))))
-    result = refused(out(xueji, sixth["local_number"], "--to", "003", "--class", "1"), "TRF-6")
+    result = refused(out(xueji, sixth["local_number"], "--to", "003", *AT_003, "--class", "1"), "TRF-6")
     assert "--special-reason" in result.stderr
-    case = as_json(ok(out(xueji, sixth["local_number"], "--to", "003", "--class", "1",
+    case = as_json(ok(out(xueji, sixth["local_number"], "--to", "003", *AT_003, "--class", "1",
                           "--special-reason", "随军家属安置", "--json")))
     assert case["special_reason"] == "随军家属安置" and case["warnings"][0]["rule"] == "TRF-6"
 
 
 def test_no_transfer_while_a_sanction_is_in_force(pupil, xueji):
     ok(xueji("sanction", "add", FIRST, "--kind", "警告", "--reason", "打架"))
-    result = refused(out(xueji, FIRST, "--to", "003", "--class", "1"), "TRF-7")
+    result = refused(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"), "TRF-7")
     assert "CF2026-0001" in result.stderr and "xueji sanction revoke" in result.stderr
     ok(xueji("sanction", "revoke", FIRST, "--reason", "表现良好"))
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
 
 
 def test_a_sanction_given_after_the_application_blocks_completion(pupil, xueji):
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central"))
     ok(xueji("sanction", "add", FIRST, "--kind", "记过", "--reason", "毁坏公物"))
     refused(xueji("transfer", "complete", "ZX2026-0001"), "TRF-7")
@@ -109,14 +109,14 @@ def test_a_sanction_given_after_the_application_blocks_completion(pupil, xueji):
 ])
 def test_only_a_student_at_school_may_leave(pupil, town, xueji, kind, status, rule):
     put_state(town, FIRST, kind, {"status": status})
-    refused(out(xueji, FIRST, "--to", "003", "--class", "1"), rule)
+    refused(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"), rule)
 
 
 def test_a_suspended_student_here_cannot_come_in_again(pupil, town, xueji):
     put_state(town, FIRST, "suspend", {"status": "suspended"})
     result = xueji("transfer", "in", "--school", "003", "--class", "1", "--grade", "1",
                    "--name", "赵小明", "--id-number", make_id("2020-03-05", seq=77),
-                   "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
+                   "--from-school", "外县小学", "--from-region", ELSEWHERE, *AT_001, *MOVE,
                    "--evidence", "转学证明")
     refused(result, "NUM-7")
 
@@ -128,7 +128,7 @@ def test_receiving_class_at_its_cap(pupil, enroll, xueji, as_json, set_setting):
     ok(enroll(name="钱二", id_number=make_id("2020-04-04", seq=93), birth="2020-04-04",
               school="003", hukou_region="130283105209", guardian_hukou_region="130283105209",
               residence_region="130283105209"))
-    case = as_json(ok(out(xueji, FIRST, "--to", "003", "--class", "1", "--json")))
+    case = as_json(ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1", "--json")))
     assert case["warnings"][0]["rule"] == "TRF-10"  # places may free up before admission
     ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central"))
     refused(xueji("transfer", "complete", "ZX2026-0001"), "TRF-10")
@@ -140,7 +140,7 @@ def test_cap_decision_lets_one_more_in(pupil, enroll, xueji, as_json, set_settin
     ok(enroll(name="钱二", id_number=make_id("2020-04-04", seq=94), birth="2020-04-04",
               school="003", hukou_region="130283105209", guardian_hukou_region="130283105209",
               residence_region="130283105209"))
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central"))
     done = as_json(ok(xueji("transfer", "complete", "ZX2026-0001", "--cap-decision", "教字9号",
                             "--json")))
@@ -154,7 +154,7 @@ def test_cap_decision_lets_one_more_in(pupil, enroll, xueji, as_json, set_settin
 @pytest.mark.parametrize("admitted, late", [("2026-09-04", False), ("2026-09-05", True)])
 def test_admission_after_three_days_is_flagged(pupil, xueji, as_json, monkeypatch, admitted,
                                                late):
-    ok(out(xueji, FIRST, "--to", "003", "--class", "1"))
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
     ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central"))
     monkeypatch.setenv("XUEJI_TODAY", admitted)
     pending = as_json(xueji("transfer", "list", "--json"))["cases"][0]["admission"]
@@ -216,7 +216,7 @@ def test_arrival_checks_identity_grade_and_one_record(pupil, xueji):
     bad = make_id("2019-04-04", seq=95)
     result = refused(xueji("transfer", "in", "--school", "001", "--class", "1", "--grade", "7",
                            "--name", "吴某", "--id-number", bad[:-1] + ("0" if bad[-1] != "0" else "1"),
-                           "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
+                           "--from-school", "外县小学", "--from-region", ELSEWHERE, *AT_001, *MOVE,
                            "--evidence", "转学证明"), "NUM-6", "TRF-5")
     assert "校验码" in result.stderr
     # gender and birth left out (they come from a valid number): the wrong number is named
@@ -224,7 +224,7 @@ def test_arrival_checks_identity_grade_and_one_record(pupil, xueji):
     assert "缺少出生日期:身份证号有误" in result.stderr
     again = refused(xueji("transfer", "in", "--school", "003", "--class", "1", "--grade", "1",
                           "--name", "赵小明", "--id-number", make_id("2020-03-05", seq=77),
-                          "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
+                          "--from-school", "外县小学", "--from-region", ELSEWHERE, *AT_001, *MOVE,
                           "--evidence", "转学证明"), "NUM-7")
     assert "02262600100001" in again.stderr
 
@@ -234,7 +234,8 @@ def test_arrival_with_a_resident_id_type_needs_the_number(town, xueji, as_json):
     the way for a child who truly has none (another --id-type and the national number)."""
     typed = ["transfer", "in", "--school", "001", "--class", "1", "--grade", "2",
              "--name", "周小华", "--gender", "男", "--birth", "2019-04-04",
-             "--from-school", "外县实验小学", "--from-region", ELSEWHERE, *MOVE, "--evidence", "转学证明"]
+             "--from-school", "外县实验小学", "--from-region", ELSEWHERE, *AT_001, *MOVE,
+             "--evidence", "转学证明"]
     result = refused(xueji(*typed, "--json"), "NUM-6")
     assert [(e["rule"], e["field"]) for e in as_json(result)["errors"]] == [("NUM-6", "id_number")]
     assert "--national-number" in as_json(result)["errors"][0]["hint"]
@@ -248,7 +249,7 @@ def test_a_child_who_left_may_come_back(pupil, xueji, as_json, sql):
     ok(xueji("transfer", "complete", case["case_no"]))
     back = as_json(ok(xueji("transfer", "in", "--school", "001", "--class", "1", "--grade", "1",
                             "--name", "赵小明", "--id-number", make_id("2020-03-05", seq=77),
-                            "--from-school", "外县小学", "--from-region", ELSEWHERE, *MOVE,
+                            "--from-school", "外县小学", "--from-region", ELSEWHERE, *AT_001, *MOVE,
                             "--evidence", "转学证明", "--json")))
     ok(xueji("transfer", "approve", back["case_no"], "--level", "bureau"))
     done = as_json(ok(xueji("transfer", "complete", back["case_no"], "--json")))

@@ -10,7 +10,7 @@ import pytest
 
 import lifekit
 from transferkit import town  # noqa: F401  (fixture)
-from synthetic import make_id
+from synthetic import VILLAGE_001, make_id
 from xueji_cli.ledger import journal
 from xueji_cli.values.dates import parse_date
 from xueji_cli.store.workspace import open_workspace
@@ -143,6 +143,7 @@ def test_undo_of_an_arrival_step_points_to_cancelling_the_case(town, xueji, as_j
     arrival = xueji("transfer", "in", "--school", "001", "--class", "1", "--grade", "2",
                     "--name", "周小华", "--id-number", make_id("2019-04-04", seq=90),
                     "--from-school", "外县实验小学", "--from-region", "130227101001",
+                    "--hukou-region", VILLAGE_001, "--residence-region", VILLAGE_001,
                     "--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明",
                     "--evidence", "转学证明", "--json")
     assert arrival.exit_code == 0, arrival.stderr

@@ -50,6 +50,12 @@ def every_kind(kit: Kit) -> set[str]:
     away = enrolled()
     kit.change(away, "abroad", "2026-09-20", status="abroad")
     change(away, "return_from_abroad", "2026-10-05", status="active")
+    # TRF-11: gone abroad in September (counted then), transferred directly in October:
+    # counted no second time
+    gone_abroad = enrolled()
+    kit.change(gone_abroad, "abroad", "2026-09-20", status="abroad")
+    change(gone_abroad, "transfer_out_direct", "2026-10-13", status="transferred_out",
+           evidence=["户口簿", "房产证明"])
     cancelled = enrolled()
     kit.change(cancelled, "cancel", "2026-09-21", status="transferred_out")
     change(cancelled, "restore", "2026-10-06", status="active")

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from synthetic import make_id
-from transferkit import ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, town  # noqa: F401
+from transferkit import AT_003, ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, town  # noqa: F401
 
 FIRST = "02262600100001"  # the `pupil`: 赵小明, 001, grade 1, class 1
 CASE = "ZX2026-0001"
@@ -144,7 +144,7 @@ def test_a_transfer_application_refuses_hostile_text(pupil, xueji, sql, field, a
 def test_a_transfer_step_refuses_hostile_text(pupil, xueji, sql, command, field, args):
     """TRF-2, TRF-8, TRF-10: an approval's document number and approver go onto the
     certificate's stamp boxes; a cap decision and a withdrawal's reason into the journal."""
-    ok(xueji("transfer", "out", FIRST, "--to", "003", "--class", "1", *MOVE,
+    ok(xueji("transfer", "out", FIRST, "--to", "003", *AT_003, "--class", "1", *MOVE,
              "--date", "2026-09-01"))
     if command == "complete":
         ok(xueji("transfer", "approve", CASE, "--level", "central", "--date", "2026-09-01"))

@@ -12,6 +12,7 @@ import pytest
 
 from synthetic import make_id
 from transferkit import (  # noqa: F401
+    AT_WEST,
     ELSEWHERE,
     MOVE,
     OTHER_TOWN,
@@ -96,7 +97,7 @@ def test_show_id_prints_the_whole_number(pupil, certificate, xueji, tmp_path):
 def test_exported_by_one_directory_imported_by_another(certificate, other, xueji, xueji_at,
                                                        as_json, sql):
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
-                               "001", "--class", "3", "--json")))
+                               "001", *AT_WEST, "--class", "3", "--json")))
     assert (case["route"], case["direction"], case["origin_case_no"]) == ("B", "in", "ZX2026-0001")
     assert [a["step"] for a in case["approvals"]] == ["school_out", "central_out"]
     assert [m["step"] for m in case["missing"]] == ["central_in"]
@@ -129,6 +130,7 @@ def test_across_the_county_line_the_other_bureau_is_not_ours(pupil, other, xueji
     path = tmp_path / "d.xlsx"
     ok(xueji("transfer", "certificate", "ZX2026-0001", "--xlsx", path))
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", path, "--school", "001",
+                               "--hukou-region", ELSEWHERE, "--residence-region", ELSEWHERE,
                                "--class", "1", "--json")))
     assert case["route"] == "C" and case["approvals"] == []
     assert [m["step"] for m in case["missing"]] == ["bureau_in"]
@@ -142,7 +144,7 @@ def test_a_changed_data_sheet_is_noticed(certificate, other, xueji_at, as_json):
             row[2].value = "改过的地址"
     wb.save(certificate)
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
-                               "001", "--class", "1", "--json")))
+                               "001", *AT_WEST, "--class", "1", "--json")))
     assert [w["rule"] for w in case["warnings"]] == ["TRF-8"]
     [said] = case["warnings"]
     assert "改动过或已损坏" in said["message"] and "盖章的纸质转学证明" in said["hint"]
@@ -163,7 +165,7 @@ def test_the_checksum_is_not_presented_as_a_forgery_check(certificate, other, xu
     assert any("不能证明真伪" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
     wb.save(certificate)
     result = ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
-                         "--class", "1"))
+                     *AT_WEST,                          "--class", "1"))
     assert "TRF-8" not in result.stderr
     assert "不能证明真伪" in result.stderr and "盖章的纸质转学证明" in result.stderr
 
@@ -182,17 +184,17 @@ def test_the_data_sheet_is_validated_like_any_input(certificate, other, xueji_at
             row[2].value = value
     wb.save(certificate)
     refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
-                     "--class", "1"), *rules)
+                     *AT_WEST,                      "--class", "1"), *rules)
 
 
 def test_grade_on_the_command_line_must_match_the_certificate(certificate, other, xueji_at):
     refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
-                     "--class", "1", "--grade", "2"), "TRF-5")
+                     *AT_WEST,                      "--class", "1", "--grade", "2"), "TRF-5")
 
 
 def test_identity_cannot_be_retyped_over_the_certificate(certificate, other, xueji_at):
     result = refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
-                              "001", "--class", "1", "--name", "别的名字"))
+                              "001", *AT_WEST, "--class", "1", "--name", "别的名字"))
     assert "--name" in result.stderr
 
 
@@ -200,7 +202,7 @@ def test_a_certificate_for_another_township_is_refused(certificate, other, xueji
     ok(xueji_at(other, "school", "set", "001", "--remove-area", "130283106",
                 "--service-area", "130283107"))
     refused(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
-                     "--class", "1"), "TRF-8")
+                     *AT_WEST,                      "--class", "1"), "TRF-8")
 
 
 def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
@@ -209,12 +211,12 @@ def test_files_that_are_not_certificates(other, xueji_at, tmp_path):
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     result = refused(xueji_at(other, "transfer", "in", "--from-file", plain, "--school", "001",
-                              "--class", "1"))
+                     *AT_WEST,                               "--class", "1"))
     assert "不是 xueji 开具的转学证明" in result.stderr
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
     said = refused(xueji_at(other, "transfer", "in", "--from-file", junk, "--school", "001",
-                            "--class", "1")).stderr
+                     *AT_WEST,                             "--class", "1")).stderr
     assert "不是 Excel 表格" in said and "请原学校用 xueji transfer certificate 重新开具" in said
 
 
@@ -240,7 +242,7 @@ def test_a_version_1_data_sheet_is_still_read(certificate, other, xueji_at, as_j
     rows["checksum"][2].value = _checksum(values, "1")
     wb.save(certificate)
     case = as_json(ok(xueji_at(other, "transfer", "in", "--from-file", certificate, "--school",
-                               "001", "--class", "3", "--json")))
+                               "001", *AT_WEST, "--class", "3", "--json")))
     assert not [w for w in case["warnings"] if w["rule"] == "TRF-8"]
 
 
@@ -255,7 +257,7 @@ def test_a_certificate_goes_through_the_file_guard(certificate, other, xueji_at,
         archive.writestr("xl/media/pad.bin", b"\0" * (24 * 1024 * 1024))
     assert bomb.stat().st_size < 200_000
     said = refused(xueji_at(other, "transfer", "in", "--from-file", bomb, "--school", "001",
-                            "--class", "1")).stderr
+                     *AT_WEST,                             "--class", "1")).stderr
     assert "压缩炸弹" in said and "内部错误" not in said
 
 
@@ -269,7 +271,7 @@ def test_deeply_nested_approvals_are_an_input_error(certificate, other, xueji_at
             cell = row[2].coordinate
     wb.save(certificate)
     result = xueji_at(other, "transfer", "in", "--from-file", certificate, "--school", "001",
-                      "--class", "1", "--json")
+                     *AT_WEST,                       "--class", "1", "--json")
     [error] = as_json(result)["errors"]
     assert result.exit_code == 1 and error["rule"] == "INPUT"
     assert "已登记的审批" in error["message"] and cell in error["message"]

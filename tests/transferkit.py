@@ -17,6 +17,12 @@ OTHER_TOWN = "130283106201"  # school 002's township in the `township` fixture
 URBAN = "130283001005"  # a street (街道) of the county town
 ELSEWHERE = "130204001001"  # another county
 MOVE = ["--reason", "move", "--evidence", "户口簿", "--evidence", "房产证明"]
+# TRF-12: the household registration and home the family shows for the receiving school
+# of this directory — inside its service area.
+AT_001 = ["--hukou-region", VILLAGE_001, "--residence-region", VILLAGE_001]
+AT_002 = ["--hukou-region", OTHER_TOWN, "--residence-region", OTHER_TOWN]
+AT_003 = ["--hukou-region", SAME_TOWN, "--residence-region", SAME_TOWN]
+AT_WEST = AT_002  # the `other` directory's school 001 serves 002's township (130283106)
 
 
 @pytest.fixture
@@ -88,4 +94,5 @@ def put_state(directory, local_number: str, kind: str, sets: dict, day="2026-09-
 
 
 __all__ = ["town", "pupil", "other", "ok", "refused", "out", "run_case", "put_state", "SAME_TOWN",
-           "OTHER_TOWN", "URBAN", "ELSEWHERE", "MOVE", "VILLAGE_001"]
+           "OTHER_TOWN", "URBAN", "ELSEWHERE", "MOVE", "VILLAGE_001", "AT_001", "AT_002",
+           "AT_003", "AT_WEST"]

@@ -111,6 +111,7 @@ COMMANDS: dict[str, Command | Group] = {
     "withdraw": Command("leaving", "withdraw", "退学"),
     "death": Command("leaving", "death", "死亡"),
     "abroad": Command("leaving", "abroad", "出国"),
+    "return-from-abroad": Command("leaving", "return_from_abroad", "回国复学:出国学生回本校复学"),
     "complete": Command("leaving", "complete", "结业(高中)"),
     "leave-early": Command("leaving", "leave_early", "肄业(高中)"),
     "correct": Command("corrections", "correct", "信息更正:姓名、身份证号、出生日期、性别"),

@@ -1,5 +1,5 @@
 """xueji withdraw / death / abroad / complete / leave-early — a record leaves the register
-(CHG-1, CHG-2). One small command each; the core decides (records/lifecycle/changes.py)."""
+(CHG-1, CHG-2); return-from-abroad — it comes back (回国复学). One small command each; the core decides (records/lifecycle/changes.py)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,47 @@ def abroad(
     """出国:学生出国(境)学习或随家长出国,学籍状态改为出国。"""
     _leave(ctx, "abroad", key, date, json_out, show_id, destination=destination, reason=reason,
            evidence=evidence, remark=remark)
+
+
+def return_from_abroad(
+    ctx: typer.Context,
+    key: KeyArg,
+    evidence: EvidenceOpt = None,
+    grade: Annotated[str | None, Opt(
+        "--grade", metavar="lower|same|N",
+        help="编入年级:lower 出国时所在年级(默认);same 随原年级同学;或年级数字")] = None,
+    class_: Annotated[str | None, Opt("--class", help="编入班号(默认出国时的班号)")] = None,
+    cap_decision: Annotated[str | None, Opt(
+        "--cap-decision", metavar="DOC", help="班额已满仍编入的批准决定(文号) (ENR-5)")] = None,
+    remark: RemarkOpt = None,
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+    show_id: ShowIdOpt = False,
+) -> None:
+    """回国复学:出国的学生回国,回到保留学籍的本校复学 (CHG-1, TRF-11),凭查验过的材料
+    (--evidence,如 护照、复学申请书);默认编入出国时所在年级,本人意愿可随原年级同学 (同 SUS-3);
+    学籍号不变。转到其他学校的,直接办理转学(xueji transfer out)。"""
+    with guard(json_out):
+        from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.lifecycle.returning import return_from_abroad as back
+        from xueji_cli.records.suspension.steps import parse_grade_choice
+        from xueji_cli.values import dates, fields
+        from xueji_cli.values.errors import InputError
+
+        try:
+            class_no = fields.class_no(class_) if class_ else None
+        except ValueError as exc:
+            raise InputError("class", str(exc)) from None
+        choice = parse_grade_choice(grade)
+        effective = parse_date_option(date)
+        ws = workspace(ctx)
+        with ws.store.session(write=True) as session:
+            done = back(session, ws.settings, key, effective, dates.today(), ws.operator, choice,
+                        class_no, evidence, cap_decision, remark)
+            after = {name: getattr(done.found.student, name) for name in done.before}
+        with record_saved("已办理回国复学", done.found, json_out):
+            render_change("已办理回国复学", done.found, [done.entry], done.before, after,
+                          done.warnings, json_out, show_id)
 
 
 def _senior(kind: str, reason_help: str, doc: str):

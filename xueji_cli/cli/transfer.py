@@ -113,6 +113,12 @@ def out(
     to: Annotated[str | None, Opt("--to", metavar="CODE", help="转入本目录的另一所学校(学校代码):两端一并登记")] = None,
     to_school: Annotated[str | None, Opt("--to-school", metavar="NAME", help="转入外校的名称")] = None,
     to_region: Annotated[str | None, Opt("--to-region", metavar="R", help="外校所在地12位统计用区划代码")] = None,
+    hukou_region: Annotated[str | None, Opt(
+        "--hukou-region", metavar="R",
+        help="与 --to 同用:迁入地户口簿上的户口所在地区划代码(须在转入学校服务范围内, TRF-12)")] = None,
+    residence_region: Annotated[str | None, Opt(
+        "--residence-region", metavar="R",
+        help="与 --to 同用:房产证明上的现住地区划代码(须在转入学校服务范围内, TRF-12)")] = None,
     class_: ClassOpt = None,
     reason: ReasonOpt = None,
     reason_detail: DetailOpt = None,
@@ -124,7 +130,8 @@ def out(
     show_id: ShowIdOpt = False,
 ) -> None:
     """本目录的学生申请转学(转出,或转入本目录另一所学校)。线路由两校所在地的区划代码判定,
-    检查转学原因与证明材料、开学两周、毕业年级、处分和转入班额。"""
+    检查转学原因与证明材料、开学两周、毕业年级、处分和转入班额;转入本目录学校的,户口和
+    现住地须在转入学校的服务范围内 (TRF-12)。出国、退学、开除的学生可直接办理 (TRF-11)。"""
     with guard(json_out, subject=key):
         from xueji_cli.records.transfer import applying as transfer
         from xueji_cli.values import dates, fields
@@ -133,15 +140,23 @@ def out(
         if to and (to_school or to_region):
             raise InputError("to_code", "--to 与 --to-school/--to-region 只能用一种",
                              "本目录内的学校用 --to 学校代码;外校用 --to-school 与 --to-region")
-        try:
-            region = fields.region(to_region) if to_region else None
-        except ValueError as exc:
-            raise InputError("to_region", str(exc)) from None
+        if (hukou_region or residence_region) and not to:
+            raise InputError("hukou_region", "--hukou-region/--residence-region 只与 --to(转入本目录学校)同用",
+                             "转入外校的,由转入学校核对户口和住址")
+        places = {}
+        for field_, value in (("to_region", to_region), ("hukou_region", hukou_region),
+                              ("residence_region", residence_region)):
+            try:
+                places[field_] = fields.region(value) if value else None
+            except ValueError as exc:
+                raise InputError(field_, str(exc)) from None
+        region = places.pop("to_region")
         app_ = _application(reason, reason_detail, evidence, special_reason, class_)
         effective = parse_date_option(date)
         result, document = _act(ctx, lambda session, ws: transfer.apply_out(
             session, ws.settings, key, app_, effective, dates.today(), ws.operator, to_code=to,
-            to_name=to_school, to_region=region, dry_run=dry_run), show_id, write=not dry_run)
+            to_name=to_school, to_region=region, places=places, dry_run=dry_run), show_id,
+            write=not dry_run)
         if dry_run:
             _dry(result, json_out, key)
             return

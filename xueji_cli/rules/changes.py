@@ -37,6 +37,8 @@ CHANGE_STATES: dict[str, tuple[tuple[str, ...], bool]] = {
     "abroad": (ON_REGISTER, False),
     "complete": (("active", "borrowed_out"), False),
     "leave_early": (ON_REGISTER, False),
+    # 回国复学 (CHG-1 [NAT-Q], TRF-11): only a record in 出国 comes back to the register
+    "return_from_abroad": (("abroad",), False),
 }
 
 
@@ -221,3 +223,12 @@ def repeat_class_warning(where: str, count: int, cap: int, repeaters: list[str])
     return warning("ENR-5", "class",
                    f"升级后{where}将有{count}人,超过班额{cap}人(含留级生 {'、'.join(repeaters)})",
                    "升级后用 xueji class-change 把留级生编入未满的班,或记录超额决定")
+
+
+def check_return_evidence(shown: list[str]) -> list[Violation]:
+    """回国复学 (CHG-1 [NAT-Q]; ENR-7: records carry the evidence shown): the papers the
+    family showed for the return are recorded."""
+    if shown:
+        return []
+    return [Violation("CHG-1", "evidence", "回国复学没有登记查验过的证明材料",
+                      "查验后用 --evidence 逐项登记,如 --evidence 护照 --evidence 复学申请书")]

@@ -1,4 +1,4 @@
-"""Transfer rules TRF-1…TRF-10 (RULES.md) as pure functions over plain values.
+"""Transfer rules TRF-1…TRF-12 (RULES.md) as pure functions over plain values.
 
 The route (TRF-2) is derived from statistical region codes, never typed: digits 1–6 are
 the county (迁安市, a county-level city, is QA's 「我市」), digits 1–9 the township or
@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xueji_cli.rules.enrollment import check_class_cap as _enrollment_class_cap
+from xueji_cli.rules.enrollment import check_service_area, within
 from xueji_cli.values.violation import Violation, warning
 
 LEVELS = {"school": "转出学校", "central": "乡镇中心校", "bureau": "县教育局(教育科)"}
@@ -62,6 +63,11 @@ OTHER_SIDE = {"C": "D", "D": "C"}
 CERTIFICATE_AFTER = {"A": "school_out", "B": "school_out", "U": "school_out", "D": "school_out"}
 
 REASONS_OUTSIDE_WINDOW = ("move", "job")  # TRF-4: 工作调动或住址迁移
+
+# TRF-11 [NAT-Q 三.2]: records in these states (出国, 退学, 开除 — the seed's 「其他离校」 has
+# no state of its own here; the refusal of check_status names them) transfer directly; the state stays until the receiving school
+# completes the case, then the record there is 在校.
+DIRECT = ("abroad", "withdrawn", "expelled")
 
 
 def route_label(route: str) -> str:
@@ -273,10 +279,14 @@ def check_sanctions(active: list[str]) -> list[Violation]:
 
 
 def check_status(status: str, status_label: str) -> list[Violation]:
-    """Only a student at school can transfer: a suspended one may study nowhere else
-    (SUS-2); a borrowed-out one comes back first; a cancelled record is gone."""
+    """Who may transfer: a student at school, or one whose record left school by going
+    abroad, withdrawal or expulsion (TRF-11: directly, the state unchanged until the
+    receiving school completes). A suspended one may study nowhere else (SUS-2); a
+    borrowed-out one comes back first; a cancelled record is gone."""
     if status == "active":
         return []
+    if status in DIRECT:
+        return [direct_transfer(status_label)]
     if status == "suspended":
         return [Violation("SUS-2", "status", "该生正在休学,休学期间不得到其他学校就读",
                           "复学后再办理转学(xueji resume)")]
@@ -285,7 +295,13 @@ def check_status(status: str, status_label: str) -> list[Violation]:
                           "借读转为正式转学:先用 xueji borrow end 学籍号 --transfer 结束外出借读,"
                           "再办理转学")]
     return [Violation("TRF-9", "status", f"该学籍的状态为「{status_label}」,不能办理转学",
-                      "只有在校生可以转学;用 xueji student show 查看该生现状")]
+                      "只有在校生,或出国、退学、开除的学生(TRF-11)可以转学;用 xueji student show 查看该生现状")]
+
+
+def direct_transfer(status_label: str) -> Violation:
+    """TRF-11: said (and kept in the entries' remarks) when such a record transfers."""
+    return warning("TRF-11", "status", f"该学籍的状态为「{status_label}」,按规定直接办理转学",
+                   "办结前学籍状态不变;转入学校办结后为在校")
 
 
 def check_class_cap(in_class: int, cap: int, decision: str | None, where: str) -> list[Violation]:
@@ -312,3 +328,41 @@ def check_admission(approved_on: dt.date, admitted_on: dt.date, within: int) -> 
                     f"最后审批于 {approved_on:%Y-%m-%d},{admitted_on:%Y-%m-%d} 才接收入学,"
                     f"超过{within}天(第{days}天)",
                     "已记为逾期接收,月报中标出;在备注中写明原因")]
+
+
+# -- the receiving school's service area (TRF-12) ---------------------------------------------
+
+ARRIVAL_PLACES = {  # field: (what, the paper that shows it, its option)
+    "hukou_region": ("户口所在地", "迁入地户口簿", "--hukou-region"),
+    "residence_region": ("现住地", "房产证明", "--residence-region"),
+}
+
+
+def check_arrival_area(hukou: str | None, residence: str | None, school_label: str,
+                       areas: list[str], serving: dict[str, list[str]]) -> list[Violation]:
+    """TRF-12 (TRF-1 at arrival): the child's household registration and home lie in the
+    receiving school's service area — ENR-2's 就近入学 (check_service_area) judged at
+    admission. `serving` names, for a code outside the area, the other schools whose area
+    holds it. Without the codes nothing can be judged: refused, asking for them. An
+    unconfigured service area is ENR-2's warning, never a silent pass."""
+    found: list[Violation] = []
+    for field, code in (("hukou_region", hukou), ("residence_region", residence)):
+        what, paper, option = ARRIVAL_PLACES[field]
+        if not code:
+            found.append(Violation(
+                "TRF-12", field, f"缺少转入后的{what}区划代码,无法核对是否在 {school_label} 的服务范围内",
+                f"查验{paper}后用 {option} 填写12位区划代码"))
+            continue
+        if field == "hukou_region":
+            found += [dataclasses.replace(
+                v, rule="TRF-12", hint=f"{v.hint};户口已迁入的,查验{paper}后用 {option} 填写迁入后的区划代码")
+                if v.is_error else v for v in check_service_area(code, school_label, areas,
+                                                                 serving.get(code, []))]
+        elif areas and not within(code, areas):
+            others = serving.get(code, [])
+            found.append(Violation(
+                "TRF-12", field, f"现住地 {code} 不在 {school_label} 的服务范围({'、'.join(areas)})内",
+                (f"该住址属于 {'、'.join(others)} 的服务范围" if others
+                 else "该住址不在本目录任何学校的服务范围内")
+                + f";已在本校服务范围内居住的,查验{paper}后用 {option} 填写现住地区划代码"))
+    return found

@@ -90,7 +90,7 @@ def _school_grades(settings: Settings, found: Found) -> tuple[int, int, str]:
     return first, last, codes.label("school_type", found.school.type)
 
 
-def _cap(session: Session, settings: Settings, found: Found, grade: int, class_no: int,
+def cap_checks(session: Session, settings: Settings, found: Found, grade: int, class_no: int,
          decision: str | None) -> list[Violation]:
     """ENR-5 for a child joining (grade, class_no) of its school."""
     where = f"{found.school.code} {found.school.name} {grade}年级{class_no}班"
@@ -120,7 +120,7 @@ def skip_grade(session: Session, settings: Settings, key: str, to: int, class_no
     problems += rules.check_skip(student.grade, to, first, last, approval, type_label)
     problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
-        problems += _cap(session, settings, found, to, target_class, cap_decision)
+        problems += cap_checks(session, settings, found, to, target_class, cap_decision)
     return write(session, found, "skip", effective, operator,
                  {"grade": to, "class_no": target_class}, problems,
                  reason=reason, approvals=_approvals("CHG-1", approval, "县(市)教育局")
@@ -141,7 +141,7 @@ def change_class(session: Session, settings: Settings, key: str, class_no: int,
     problems += rules.check_class_move(student.grade, student.class_no, class_no)
     problems += check_when(session, settings, found, effective, today)
     if not any(v.is_error for v in problems):
-        problems += _cap(session, settings, found, student.grade, class_no, cap_decision)
+        problems += cap_checks(session, settings, found, student.grade, class_no, cap_decision)
     return write(session, found, "class_change", effective, operator,
                  {"grade": student.grade, "class_no": class_no}, problems,
                  reason=reason, approvals=_approvals("ENR-5", cap_decision),

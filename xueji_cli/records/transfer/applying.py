@@ -1,4 +1,4 @@
-"""Applying for a transfer (转学, TRF-1…TRF-10): `apply_out` for a student of this
+"""Applying for a transfer (转学, TRF-1…TRF-12): `apply_out` for a student of this
 directory, `apply_in` for one arriving from outside it. The `transfer_case` row is written
 once, with a `transfer_apply` journal entry; the approvals a certificate from the other
 directory shows are recorded with it. Every check is run and every problem reported at
@@ -18,16 +18,23 @@ from xueji_cli.ledger.models import School, Student, TransferCase
 from xueji_cli.records.directory import schools, students
 from xueji_cli.records.lifecycle.school_years import school_year_at, semester_year
 from xueji_cli.records.transfer.cases import (
+    ARRIVAL,
     CASE_PREFIX,
     CaseView,
     Certified,
     Incoming,
+    arrival_places,
     cases_of,
     region_or_violation,
     school_label,
     views,
 )
-from xueji_cli.records.transfer.conditions import arrival_checks, class_checks, leaving_checks
+from xueji_cli.records.transfer.conditions import (
+    area_checks,
+    arrival_checks,
+    class_checks,
+    leaving_checks,
+)
 from xueji_cli.records.transfer.workflow import reason_text, record_approval
 from xueji_cli.rules import transfer as rules
 from xueji_cli.store.settings import Settings
@@ -102,9 +109,12 @@ def _open_case_for(session: Session, student_ids: list[int]) -> list[Violation]:
 def apply_out(session: Session, settings: Settings, key: str, app: Application, day: dt.date,
               today: dt.date, operator: str, *, to_code: str | None = None,
               to_name: str | None = None, to_region: str | None = None,
-              dry_run: bool = False) -> Applied:
+              places: dict[str, str] | None = None, dry_run: bool = False) -> Applied:
     """A student of this directory asks to leave: to another school of this directory
-    (`to_code`) or to a school elsewhere (`to_name` + `to_region`)."""
+    (`to_code`) or to a school elsewhere (`to_name` + `to_region`). `places`: the
+    household registration and home (hukou_region, residence_region) the family shows for
+    the receiving school of this directory (TRF-12), where they differ from the record's."""
+    places = {k: v for k, v in (places or {}).items() if v}
     found = students.find(session, key)
     origin = found.school
     app = _checked(app)
@@ -124,6 +134,9 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
         problems += bad
         problems += class_checks(session, settings, target, found.student.grade, app.to_class,
                                  None, refuse=False)
+        arriving = arrival_places(found.person, places)
+        problems += area_checks(session, settings, target, arriving["hukou_region"],
+                                arriving["residence_region"])
     else:
         texts, refused = fields.checked_texts(to_school=to_name)
         to_name = texts["to_school"] or ""
@@ -156,7 +169,8 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
         special_reason=app.special_reason, applied_on=day, created_at=now())
     session.add(case)
     session.flush()
-    _record_apply(session, case, found.student, operator, warnings)
+    _record_apply(session, case, found.student, operator, warnings,
+                  {ARRIVAL: places} if places and target is not None else None)
     return Applied(views(session, [case])[0], warnings, route, direction)
 
 
@@ -206,6 +220,7 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
                                   "核对 --date"))
     region, bad = region_or_violation(session, school, "school")
     problems += bad
+    problems += area_checks(session, settings, school, person.hukou_region, person.residence_region)
     problems += rules.check_region(person.from_region, "from_region", "原学校所在地")
     if person.id_number:
         problems += _open_incoming(session, person.id_number)

@@ -23,8 +23,16 @@ from xueji_cli.values.errors import InputError, NotFound
 from xueji_cli.values.violation import Violation
 
 CASE_PREFIX = "ZX"
-STEP_KINDS = ("transfer_apply", "transfer_approve", "transfer_withdraw", "transfer_out",
+# The record that leaves is cancelled by transfer_out, or — one that had left the register
+# already (TRF-11: 出国, 退学, 开除) — by transfer_out_direct, which changes no count.
+LEAVING_KINDS = ("transfer_out", "transfer_out_direct")
+STEP_KINDS = ("transfer_apply", "transfer_approve", "transfer_withdraw", *LEAVING_KINDS,
               "transfer_in")
+# TRF-12: the household registration and home shown for the receiving school, kept in the
+# application's details under this key when the family typed them (a move inside the
+# directory); the arriving record's person takes them on completion.
+ARRIVAL = "arrival_places"
+PLACES = ("hukou_region", "residence_region")
 
 
 # -- where schools are ------------------------------------------------------------------------
@@ -112,6 +120,13 @@ class Certified:
     warnings: list[Violation] = field(default_factory=list)
 
 
+def arrival_places(person: Person | None, shown: dict[str, str]) -> dict[str, str | None]:
+    """TRF-12: where the arriving child is registered and lives — what was shown for the
+    receiving school, else the record's own."""
+    return {k: shown.get(k) or (getattr(person, k) if person is not None else None)
+            for k in PLACES}
+
+
 # -- the case as the journal tells it ---------------------------------------------------------
 
 @dataclass
@@ -149,7 +164,7 @@ class CaseView:
 
     @property
     def completed(self) -> JournalEntry | None:
-        return self._first("transfer_in", "transfer_out")
+        return self._first("transfer_in", *LEAVING_KINDS)
 
     @property
     def withdrawn(self) -> JournalEntry | None:
@@ -166,6 +181,16 @@ class CaseView:
     @property
     def is_open(self) -> bool:
         return self.status in ("applied", "approved")
+
+    @property
+    def places_shown(self) -> dict[str, str]:
+        """TRF-12: the household registration and home shown for the receiving school —
+        an arriving child's data (as certified, brought up to date), or what the family
+        typed when applying for a move inside the directory."""
+        if self.case.incoming:
+            return {k: self.case.incoming[k] for k in PLACES if self.case.incoming.get(k)}
+        applied = self._first("transfer_apply")
+        return dict(((applied.details or {}).get(ARRIVAL) or {}) if applied else {})
 
     @property
     def receives_here(self) -> bool:

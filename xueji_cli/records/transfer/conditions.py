@@ -1,6 +1,6 @@
-"""What a transfer asks of the child and of the class (TRF-5, TRF-6, TRF-7, TRF-9, TRF-10,
-ENR-7, NUM-5…NUM-7, SUS-2, BOR-5): checked when the family applies, and again when the
-case completes — what held at application must still hold.
+"""What a transfer asks of the child and of the class (TRF-5…TRF-7, TRF-9…TRF-12, ENR-7,
+NUM-5…NUM-7, SUS-2, BOR-5): checked when the family applies, and again when the case
+completes — what held at application must still hold.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from sqlmodel import Session, select
 
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory import students
+from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.records.transfer import sanctions
 from xueji_cli.records.transfer.cases import Incoming, school_label
 from xueji_cli.rules import identity
 from xueji_cli.rules import transfer as rules
+from xueji_cli.rules.enrollment import within
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.violation import Violation, warning
@@ -62,6 +64,17 @@ def leaving_checks(session: Session, settings: Settings, found: students.Found,
 ENDED_HERE = ("transferred_out", "borrow_ended")
 
 
+def area_checks(session: Session, settings: Settings, school: School, hukou: str | None,
+                residence: str | None) -> list[Violation]:
+    """TRF-12: the arriving child's household registration and home lie in the receiving
+    school's service area; where not, which school's area holds them (ENR-2's look-up)."""
+    lookups = Lookups(session)
+    facts = lookups.facts(school, settings)
+    serving = {code: lookups.serving(code, facts.id) for code in (hukou, residence)
+               if code and not within(code, facts.areas)}  # only to explain a refusal
+    return rules.check_arrival_area(hukou, residence, facts.label, facts.areas, serving)
+
+
 def person_matches(session: Session, person: Incoming) -> list[tuple[Student, Person, School]]:
     return students.held_for(session, person.id_number, person.national_number, person.name,
                              person.birth)
@@ -86,10 +99,12 @@ def arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation],
     if person.status == "suspended":
         problems.append(Violation("SUS-2", "status", "转学证明上该生的学籍状态为休学,休学期间不得转学就读",
                                   "待该生在原学校复学后再办理转入"))
+    elif person.status in rules.DIRECT:  # TRF-11: 出国, 退学, 开除 transfer directly
+        problems.append(rules.direct_transfer(codes.label("status", person.status)))
     elif person.status not in ("active", "transferred_out"):
         problems.append(Violation("TRF-9", "status",
                                   f"转学证明上该生的学籍状态为「{codes.label('status', person.status)}」",
-                                  "只有在校生可以转学;请原学校核实"))
+                                  "只有在校生,或出国、退学、开除的学生(TRF-11)可以转学;请原学校核实"))
     if person.name and person.birth:
         for student, other, where in person_matches(session, person):
             if student.status in ENDED_HERE:

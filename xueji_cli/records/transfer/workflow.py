@@ -1,7 +1,8 @@
-"""A transfer case after its application (TRF-2, TRF-3, TRF-9, NUM-3): approved step by step
-along its route (`approve`), then completed (`complete`: the record left behind is
-cancelled, the arriving one is created, both in one transaction when both schools are in
-this directory) or withdrawn (`withdraw`). Every step is a journal entry with `case_ref` =
+"""A transfer case after its application (TRF-2, TRF-3, TRF-9, TRF-11, TRF-12, NUM-3):
+approved step by step along its route (`approve`), then completed (`complete`: the record
+left behind is cancelled, the arriving one is created — 在校, whatever state the record
+left in (TRF-11) — both in one transaction when both schools are in this directory) or
+withdrawn (`withdraw`). Every step is a journal entry with `case_ref` =
 the case number, and the case's state (`CaseView`) is read from those entries.
 """
 
@@ -17,9 +18,17 @@ from xueji_cli.ledger.models import JournalEntry, Person, School, Student, Trans
 from xueji_cli.records.directory import students
 from xueji_cli.records.enrollment.numbering import Sequencer, prefix_for
 from xueji_cli.records.lifecycle.school_years import GRADE_YEAR
-from xueji_cli.records.transfer.cases import CaseView, Incoming, get, school_label
+from xueji_cli.records.transfer.cases import (
+    PLACES,
+    CaseView,
+    Incoming,
+    arrival_places,
+    get,
+    school_label,
+)
 from xueji_cli.records.transfer.conditions import (
     ENDED_HERE,
+    area_checks,
     arrival_checks,
     class_checks,
     leaving_checks,
@@ -106,9 +115,12 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     # so does a turn the receiving school has recorded since (placement.py).
     grade = view.student.grade if view.student is not None else case.grade
     placed = None
+    places = arrival_places(view.person if person is None else None, view.places_shown)
     if target is not None:
         placed = place(session, settings, view, target, grade)
         problems += placed.said
+        problems += area_checks(session, settings, target, places["hukou_region"],
+                                places["residence_region"])
         problems += class_checks(session, settings, target, placed.grade, class_no or case.to_class,
                                  cap_decision, refuse=True)
         if view.approved_on is not None:
@@ -119,38 +131,53 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
     errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
+    left_as = view.student.status if view.student is not None else person.status
     if view.student is not None:
         _leave(session, view, day, operator)
     new = None
     if target is not None:
         new = _arrive(session, settings, view, target, placed, class_no or case.to_class, day,
-                      operator, national, person, cap_decision, warnings)
+                      operator, national, person, cap_decision, warnings,
+                      {"from_status": left_as, "places": places})
     session.flush()
     return Completed(get(session, case.case_no), new, warnings)
 
 
 def _leave(session: Session, view: CaseView, day: dt.date, operator: str) -> None:
+    """The record left behind is cancelled (NUM-3). One that had already left the register
+    (TRF-11: 出国, 退学, 开除) leaves by transfer_out_direct: no count changes for it."""
     case, student = view.case, view.student
     remark = f"{day:%Y-%m-%d} 转出至 {case.to_name}(案件 {case.case_no})"
     student.remark = f"{student.remark};{remark}" if student.remark else remark
-    journal.record(session, student, "transfer_out", day, operator,
-                   sets={"status": "transferred_out"}, from_school=case.from_name,
+    direct = student.status in rules.DIRECT
+    journal.record(session, student, "transfer_out_direct" if direct else "transfer_out", day,
+                   operator, sets={"status": "transferred_out"}, from_school=case.from_name,
                    to_school=case.to_name, reason=reason_text(case), case_ref=case.case_no,
                    evidence=[codes.evidence_label(k) for k in case.evidence],
                    details={"route": case.route, "direction": case.direction,
-                            "to_region": case.to_region}, remark=remark)
+                            "to_region": case.to_region,
+                            **({"from_status": student.status} if direct else {})},
+                   remark=remark + (f"(原学籍状态「{codes.label('status', student.status)}」,TRF-11)"
+                                    if direct else ""))
 
 
 def _arrive(session: Session, settings: Settings, view: CaseView, school: School,
             placed: Placement, class_no: int, day: dt.date, operator: str,
             national: str | None, person: Incoming | None, cap_decision: str | None,
-            warnings: list[Violation]) -> Student:
-    """The arriving record, numbered at the end of its cohort's sequence (NUM-3)."""
+            warnings: list[Violation], came: dict) -> Student:
+    """The arriving record, numbered at the end of its cohort's sequence (NUM-3), 在校
+    whatever state the record left in (TRF-11: `came["from_status"]`); the person takes
+    the household registration and home shown for this school (TRF-12: `came["places"]`),
+    the old ones kept in the entry."""
     case = view.case
     if person is None:
         person_row = view.person
     else:
         person_row = _person_for(session, person)
+    moved = {k: {"old": getattr(person_row, k), "new": came["places"][k]} for k in PLACES
+             if came["places"][k] and getattr(person_row, k) != came["places"][k]}
+    for key, change in moved.items():
+        setattr(person_row, key, change["new"])
     grade, entry_year = placed.grade, placed.entry_year
     number = Sequencer(session).next(prefix_for(settings, school, entry_year))
     remark = f"{day:%Y-%m-%d} 自 {case.from_name} 转入(案件 {case.case_no})"
@@ -174,7 +201,9 @@ def _arrive(session: Session, settings: Settings, view: CaseView, school: School
                  "late": rules.admission_days(approved_on, day) > settings.policy.admit_within_days,
                  GRADE_YEAR: placed.grade_year,
                  "origin_local_number": (view.student.local_number if view.student
-                                         else (person.origin_local_number if person else None))},
+                                         else (person.origin_local_number if person else None)),
+                 **({"from_status": came["from_status"]} if came["from_status"] in rules.DIRECT
+                    else {}), **({"places": moved} if moved else {})},
         remark="; ".join([remark] + [f"{w.rule} {w.message}" for w in warnings]))
     return student
 
