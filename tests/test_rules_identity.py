@@ -203,6 +203,12 @@ class TestOneRecord:
         found = identity.check_one_record([match("transferred_out")])
         assert "transfer in" in found[0].hint
 
+    def test_record_kept_abroad_points_to_return_and_direct_transfer(self):
+        """CHG-1 [NAT-Q] 回国复学, TRF-11: a child back from abroad has its record already."""
+        (problem,) = identity.check_one_record([match("abroad")])
+        assert problem.rule == "NUM-7"
+        assert "xueji return-from-abroad" in problem.hint and "TRF-11" in problem.hint
+
     @pytest.mark.parametrize("status", ["graduated", "completed", "left_early"])
     def test_left_school(self, status):
         assert "已毕业或离校" in identity.check_one_record([match(status)])[0].hint

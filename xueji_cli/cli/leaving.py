@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.after_commit import record_saved
-from xueji_cli.cli.options import DateOpt, JsonOpt, KeyArg, RemarkOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import (
+    CapDecisionOpt,
+    DateOpt,
+    JsonOpt,
+    KeyArg,
+    RemarkOpt,
+    ShowIdOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import guard
 from xueji_cli.cli.workspace import workspace
 
@@ -92,8 +100,7 @@ def return_from_abroad(
         "--grade", metavar="lower|same|N",
         help="编入年级:lower 出国时所在年级(默认);same 随原年级同学;或年级数字")] = None,
     class_: Annotated[str | None, Opt("--class", help="编入班号(默认出国时的班号)")] = None,
-    cap_decision: Annotated[str | None, Opt(
-        "--cap-decision", metavar="DOC", help="班额已满仍编入的批准决定(文号) (ENR-5)")] = None,
+    cap_decision: CapDecisionOpt = None,
     remark: RemarkOpt = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,

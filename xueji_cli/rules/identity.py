@@ -250,6 +250,9 @@ def check_one_record(matches: list[dict]) -> list[Violation]:
         elif match["status"] == "suspended":
             hint = ("该生正在休学(SUS-2):休学期间保留原学籍,不得到其他学校就读,也不能另建学籍;"
                     "期满凭康复证明复学(xueji resume)后,再按转学或借读办理")
+        elif match["status"] == "abroad":  # CHG-1, TRF-11: the record kept here comes back
+            hint = ("该生出国时保留了学籍;回国在原学校就读用 xueji return-from-abroad 办理回国复学,"
+                    "到其他学校就读按转学直接办理(TRF-11),不能新建学籍")
         elif match["status"] in ("graduated", "completed", "left_early"):
             hint = "该生已毕业或离校;不能再建新生学籍"
         else:
