@@ -31,6 +31,7 @@ from xueji_cli.cli.options import (
     parse_date_option,
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
@@ -109,10 +110,12 @@ def enroll(
         from xueji_cli.records.enrollment.enrolling import enroll_one
         from xueji_cli.values import dates
 
+        regions = region_codes(ctx, hukou_region=hukou_region,
+                               guardian_hukou_region=guardian_hukou_region,
+                               residence_region=residence_region)
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
-            grade=grade or "1", class_no=class_ or "1", hukou_region=hukou_region,
-            guardian_hukou_region=guardian_hukou_region, residence_region=residence_region,
+            grade=grade or "1", class_no=class_ or "1", **regions,
             evidence=evidence or [], underage_commitment=underage_commitment,
             cap_decision=cap_decision, national_number=national_number, id_type=id_type or "1",
             ethnicity=ethnicity, guardian_name=guardian_name, guardian_phone=guardian_phone,

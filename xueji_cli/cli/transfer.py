@@ -29,6 +29,7 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -134,6 +135,7 @@ def out(
             raise InputError("to_code", "--to 与 --to-school/--to-region 只能用一种",
                              "本目录内的学校用 --to 学校代码;外校用 --to-school 与 --to-region")
         try:
+            to_region = region_codes(ctx, to_region=to_region)["to_region"]
             region = fields.region(to_region) if to_region else None
         except ValueError as exc:
             raise InputError("to_region", str(exc)) from None
@@ -188,13 +190,15 @@ def in_(
     with guard(json_out, subject=subject):
         from xueji_cli.records.transfer.incoming import incoming_from
 
+        regions = region_codes(ctx, from_region=from_region, hukou_region=hukou_region,
+                               guardian_hukou_region=guardian_hukou_region,
+                               residence_region=residence_region)
         person, certified, grade_no, extra = incoming_from(
             from_file, grade, dict(
                 name=name, gender=gender, birth=birth, id_number=id_number, id_type=id_type,
                 national_number=national_number, ethnicity=ethnicity, from_school=from_school,
-                from_region=from_region, hukou_region=hukou_region, guardian_name=guardian_name,
-                guardian_hukou_region=guardian_hukou_region, guardian_phone=guardian_phone,
-                residence_region=residence_region, address=address))
+                guardian_name=guardian_name, guardian_phone=guardian_phone, address=address,
+                **regions))
         from xueji_cli.records.transfer import applying as transfer
         from xueji_cli.values import dates
 

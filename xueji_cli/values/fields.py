@@ -39,7 +39,7 @@ TEXT_LIMITS = {
     "name": 50, "guardian_name": 50, "approver": 50, "operator": 50,
     "school": 60, "school_name": 60, "directory_name": 60, "origin_school": 60,
     "host_school": 60, "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
-    "guardian_phone": 40, "evidence": 100,
+    "guardian_phone": 40, "evidence": 100, "region_name": 60,
     "letter": 100, "approval": 100, "late_approval": 100, "cap_decision": 100,
     "underage_commitment": 100, "central_approval": 100, "school_order": 100,
     "doc_no": 100, "lawful_basis": 100,
@@ -232,6 +232,21 @@ def region(value: object) -> str:
     if code and not (code.isdigit() and len(code) in (6, 9, 12)):
         raise ValueError(f"「{code}」不是行政区划代码:应为12位统计用区划代码或其前6位/9位")
     return code
+
+
+def region_or_name(value: object) -> str:
+    """A region as typed: its code (region()), or the name of a region (any text that is
+    not all digits) as a free text, for records/directory/regions to turn into its code
+    before a rule reads it."""
+    code = normalise_region(value)
+    if code and not code.isdigit() and not isinstance(value, float | int):
+        return free_text("region_name", code, "区划名称")
+    return region(value)
+
+
+def is_region_name(value: str) -> bool:
+    """What region_or_name gave is a name still to be resolved, not a code."""
+    return bool(value) and not value.isdigit()
 
 
 def evidence(values: list[str]) -> list[str]:
