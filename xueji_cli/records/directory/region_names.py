@@ -80,8 +80,11 @@ class Regions:
 
     def label(self, code: str | None) -> str:
         """「东村村委会(130283100204)」, the code alone when it has no name here."""
-        name = self.name(code)
-        return f"{name}({code})" if name else (code or "")
+        return with_name(code, self.name(code))
+
+    def named(self, values: dict, keys: tuple[str, ...]) -> dict:
+        """`values` with the name of each region among `keys` as `<key>_name`."""
+        return {**values, **{f"{key}_name": self.name(values.get(key)) for key in keys}}
 
     def code(self, text: str) -> str:
         """The code of the one region `text` names; RegionNotFound otherwise."""
@@ -150,6 +153,11 @@ class Regions:
             hint = "本目录还没有导入区划表:用 xueji region import 本县统计用区划代码.xlsx 导入;" \
                    "或填写12位统计用区划代码"
         return RegionNotFound(f"区划表中没有「{text}」", hint)
+
+
+def with_name(code: str | None, name: str | None) -> str:
+    """How every form and screen shows a region: 东村村委会(130283100204)."""
+    return f"{name}({code})" if name and code else (code or "")
 
 
 @functools.cache
