@@ -286,7 +286,7 @@ def list_(
     with guard(json_out):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import register_sheet as borrow_register
-        from xueji_cli.records.directory import schools
+        from xueji_cli.records.directory import regions, schools
         from xueji_cli.values import dates
 
         code = schools.normalise_code(school) if school else None
@@ -296,9 +296,12 @@ def list_(
         with ws.store.session() as session:
             if code:
                 schools.get(session, code)
+            names = regions.load(session)
             for direction in directions:
-                found[direction] = [loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
-                    session, direction=direction, school=code, include_ended=all_)]
+                found[direction] = [loan_dict(loan, ws.settings, show_id, names)
+                                    for loan in borrowing.loans(
+                                        session, direction=direction, school=code,
+                                        include_ended=all_)]
         scope = "全部借读(含已结束)" if all_ else "正在借读"
         saved = None
         if xlsx:

@@ -138,7 +138,7 @@ def out(
             to_region = region_codes(ctx, to_region=to_region)["to_region"]
             region = fields.region(to_region) if to_region else None
         except ValueError as exc:
-            raise InputError("to_region", str(exc)) from None
+            raise InputError("to_region", str(exc), getattr(exc, "hint", "")) from None
         app_ = _application(reason, reason_detail, evidence, special_reason, class_)
         effective = parse_date_option(date)
         result, document = _act(ctx, lambda session, ws: transfer.apply_out(
@@ -370,6 +370,7 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.transfer import cases as transfer_cases
         from xueji_cli.records.transfer import certificate as transfer_paper
         from xueji_cli.records.transfer.placement import grade_year
@@ -382,7 +383,8 @@ def certificate(
             values = transfer_paper.certificate_values(
                 view, view.student, view.person, ws.settings.name, issued,
                 grade_year(session, ws.settings, view))
-            written = transfer_paper.write(Path(xlsx), view, values, show_id)  # sheets.save names a place it cannot write
+            written = transfer_paper.write(Path(xlsx), view, values, show_id,
+                                           regions.load(session))  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})
             return

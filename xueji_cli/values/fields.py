@@ -225,7 +225,20 @@ def normalise_region(value: object) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
 
 
+class UnresolvedRegion(str):
+    """A region name typed that the directory's region table does not resolve to one
+    region, carrying why (the candidates with their codes): the command's own converter
+    reports it with every other problem of the command (region() raises it)."""
+
+    def __new__(cls, text: str, problem: ValueError):
+        made = super().__new__(cls, text)
+        made.problem = problem
+        return made
+
+
 def region(value: object) -> str:
+    if isinstance(value, UnresolvedRegion):
+        raise value.problem
     code = normalise_region(value)
     if isinstance(value, float) and value.is_integer():
         code = str(int(value))
@@ -234,12 +247,19 @@ def region(value: object) -> str:
     return code
 
 
+_LABELLED_REGION = re.compile(r".+\((\d{6}|\d{9}|\d{12})\)")
+
+
 def region_or_name(value: object) -> str:
-    """A region as typed: its code (region()), or the name of a region (any text that is
-    not all digits) as a free text, for records/directory/regions to turn into its code
-    before a rule reads it."""
+    """A region as typed: its code (region()), or the name of a region (a text with
+    Chinese in it; a mistyped code such as 12x stays a mistyped code) as a free text, for
+    records/directory/regions to turn into its code before a rule reads it. A region as
+    the forms print it, 东村村委会(130283100204), is its code."""
     code = normalise_region(value)
-    if code and not code.isdigit() and not isinstance(value, float | int):
+    if not code.isascii() and not isinstance(value, float | int):
+        labelled = _LABELLED_REGION.fullmatch(code)  # 东村村委会(130283100204), as printed
+        if labelled:
+            return labelled.group(1)
         return free_text("region_name", code, "区划名称")
     return region(value)
 

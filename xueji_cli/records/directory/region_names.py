@@ -82,6 +82,10 @@ class Regions:
         """「东村村委会(130283100204)」, the code alone when it has no name here."""
         return with_name(code, self.name(code))
 
+    def labels(self) -> dict[str, str]:
+        """Every imported code → its label, for many rows at once (a roster)."""
+        return {code: with_name(code, r.name) for code, r in self.imported.items()}
+
     def named(self, values: dict, keys: tuple[str, ...]) -> dict:
         """`values` with the name of each region among `keys` as `<key>_name`."""
         return {**values, **{f"{key}_name": self.name(values.get(key)) for key in keys}}

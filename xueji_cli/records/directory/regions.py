@@ -53,25 +53,20 @@ def resolve_typed(session: Session, typed: dict[str, str | list[str] | None]
                   ) -> dict[str, str | list[str] | None]:
     """Options as typed (field → value or values): each name among them becomes the code
     of the one region it names; codes, right or wrong, are left for the command's own
-    converters. Every name that names no region, or several, is reported at once
-    (Refused, rule INPUT, naming its field, the candidates listed with their codes)."""
+    converters, and so is a name that names no region or several, as an
+    fields.UnresolvedRegion that the converter reports with the candidates."""
     regions = load(session)
-    problems: list[Violation] = []
 
-    def code_of(key: str, value: str) -> str:
+    def code_of(value: str) -> str:
         if not _is_name(value):
             return value
         try:
             return regions.code(fields.region_or_name(value))
         except ValueError as exc:
-            problems.append(Violation("INPUT", key, str(exc), getattr(exc, "hint", "")))
-            return value
+            return fields.UnresolvedRegion(value, exc)
 
-    resolved = {key: [code_of(key, v) for v in value] if isinstance(value, list)
-                else code_of(key, value) if value else value for key, value in typed.items()}
-    if problems:
-        raise Refused(problems)
-    return resolved
+    return {key: [code_of(v) for v in value] if isinstance(value, list)
+            else code_of(value) if value else value for key, value in typed.items()}
 
 
 def _values(value: str | list[str] | None) -> list[str]:
@@ -79,7 +74,7 @@ def _values(value: str | list[str] | None) -> list[str]:
 
 
 def _is_name(value: str) -> bool:
-    return fields.is_region_name(fields.normalise_region(value))
+    return not fields.normalise_region(value).isascii()
 
 
 @dataclass
