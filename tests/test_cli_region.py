@@ -192,3 +192,21 @@ def test_transfer_certificate_prints_names_and_keeps_codes_in_its_data(regions, 
     found = cells(path)
     assert f"东村村委会({EAST_OUTSIDE})" in found and f"南村村委会({SOUTH})" in found
     assert EAST_OUTSIDE in found  # the data sheet: the code alone
+
+
+def test_borrowing_by_region_names_shows_them(regions, xueji, tmp_path, as_json):
+    """BOR-2 reads the codes: a child registered elsewhere, living in 南村, borrows at 001."""
+    assert xueji("school", "set", "001", "--designated-for-borrowing").exit_code == 0
+    result = xueji("borrow", "in", "--school", "001", "--name", "刘小燕", "--id-number",
+                   "510722201805060623", "--grade", "3", "--origin-school", "芦溪镇中心小学",
+                   "--origin-region", "510722", "--hukou-region", "510722106201",
+                   "--residence-region", "南村", "--letter", "借字1号", "--evidence", "暂住证",
+                   "--evidence", "就业证明", "--evidence", "户口簿", "--approval", "教育科审核",
+                   "--date", "2026-09-01", "--json")
+    assert result.exit_code == 0, result.stderr
+    loan = as_json(result)
+    assert (loan["residence_region"], loan["residence_region_name"]) == (SOUTH, "南村村委会")
+    assert loan["origin_region_name"] == "三台县"
+    path = tmp_path / "b.xlsx"
+    assert xueji("borrow", "list", "--xlsx", str(path)).exit_code == 0
+    assert "芦溪镇中心小学 三台县(510722)" in cells(path)

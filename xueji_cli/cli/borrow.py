@@ -172,9 +172,10 @@ def borrow_out(
 
 def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
     from xueji_cli.records.borrowing import loans as borrowing
+    from xueji_cli.records.directory import regions
 
-    return loan_dict(
-        borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
+    return loan_dict(borrowing.loans(session, case_ref=case_ref, direction=direction)[0],
+                     settings, reveal, regions.load(session))
 
 
 def _opened(loan: dict | None, warnings, subject: str, json_out: bool, dry_run: bool, checked: str) -> None:
