@@ -7,6 +7,7 @@ several, is a problem of its row (rule INPUT, the candidates listed with their c
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from xueji_cli.records.directory.region_names import Regions
 from xueji_cli.records.enrollment.applicant import Applicant
@@ -18,7 +19,9 @@ FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 def names_in(applicants: list[Applicant]) -> set[str]:
     """The region names of the roster (none in a roster of codes: nothing to load)."""
-    found = {getattr(a, key) for key in FIELDS for a in applicants}
+    found: set[str] = set()
+    for key in FIELDS:  # a few distinct values down a column of 100 000 rows
+        found.update(map(attrgetter(key), applicants))
     return {value for value in found if is_region_name(value)}
 
 
