@@ -41,6 +41,9 @@ def main() -> int:
 
     demo.heading("1. 建立乡镇学籍目录与学校")
     demo.xueji("init", str(directory), "--name", NAME, "--city-code", "02", "--county-code", "26")
+    demo.xueji("region", "import", str(HERE / "regions-示范镇.csv"),
+               note="本乡镇的统计用区划代码表(合成示例):之后可填村名,表格显示名称与代码")
+    demo.xueji("region", "list", "示范镇")
     for code, name, flags, _served in SCHOOLS:
         areas = [a for v in villages(code) for a in ("--service-area", v)]
         demo.xueji("school", "add", "--code", code, "--name", name, *flags, *areas)
@@ -66,9 +69,9 @@ def main() -> int:
     demo.xueji(*enroll_args({**other, "name": other["name"]}, "001", birth="2020-01-01"), expect=1,
                note="出生日期与身份证号不符,且该生已登记 (NUM-6, NUM-7)")
     far = {**base, "name": "孙晓光", "gender": "男", "birth": "2020-02-02",
-           "hukou_region": TOWNSHIP + "206",  # a village served by 西庄小学 (003)
+           "hukou_region": "西庄村委会",  # by name: 130283105206, served by 西庄小学 (003)
            "id_number": id_number(TOWNSHIP, datetime.date(2020, 2, 2), 12, True)}
-    demo.xueji(*enroll_args(far, "001"), expect=1, note="不在服务范围内,应到西庄小学 (ENR-2)")
+    demo.xueji(*enroll_args(far, "001"), expect=1, note="户口在西庄村(按村名填写),不在服务范围内,应到西庄小学 (ENR-2)")
     mixed = {**base, "name": "赵小川", "gender": "男", "birth": "2020-05-06",
              "id_number": id_number(TOWNSHIP, datetime.date(2020, 5, 6), 7, True)}
     demo.xueji(*enroll_args(mixed, "001", guardian="130283106301", residence="130283107001"),

@@ -22,7 +22,7 @@ from xueji_cli.store import database as store_mod
 from xueji_cli.store.database import Store
 
 TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
-          "transfer_case"}
+          "transfer_case", "region"}
 
 
 @pytest.fixture

@@ -56,6 +56,12 @@ COMMANDS: dict[str, Command | Group] = {
         "set": Command("school", "set_"),
         "list": Command("school", "list_"),
     }),
+    "region": Group("区划:导入本县统计用区划代码表、查看名称",
+                    "区划:导入本县的统计用区划代码表(乡镇、村),列出区划名称与代码。导入后,"
+                    "要填区划代码的地方都可以填名称,各种表格显示名称和代码。", {
+                        "import": Command("region", "import_"),
+                        "list": Command("region", "list_"),
+                    }),
     "enroll": Command("enroll", "enroll", "新生入学:逐个登记或导入新生花名册,编学籍号"),
     "student": Group("学生:学籍卡、名单、学生登记表",
                      "学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", {

@@ -28,6 +28,7 @@ from xueji_cli.cli.options import (
     UnderageCommitmentOpt,
     parse_date_option,
 )
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
@@ -101,15 +102,19 @@ def borrow_in(
         from xueji_cli.records.enrollment.applicant import from_options
         from xueji_cli.values import dates
 
+        regions = region_codes(ctx, hukou_region=hukou_region, residence_region=residence_region,
+                               origin_region=origin_region)
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number, grade=grade,
-            class_no=class_, hukou_region=hukou_region, residence_region=residence_region,
+            class_no=class_, hukou_region=regions["hukou_region"],
+            residence_region=regions["residence_region"],
             evidence=evidence or [], underage_commitment=underage_commitment,
             cap_decision=cap_decision, national_number=national_number, id_type=id_type,
             ethnicity=ethnicity, guardian_name=guardian_name, guardian_phone=guardian_phone,
             address=address, remark=remark)
         terms = borrowing.terms_from_options(
-            origin_school=origin_school, origin_region=origin_region, origin_grade=origin_grade,
+            origin_school=origin_school, origin_region=regions["origin_region"],
+            origin_grade=origin_grade,
             letter=letter, approval=approval, late_approval=late_approval, until=until,
             reason=reason, evidence=evidence or [])
         applicant.evidence = terms.evidence  # the letter counts as evidence shown
@@ -154,7 +159,8 @@ def borrow_out(
         if bool(to) == bool(to_school):
             raise InputError("host_school", "借读学校须指明一处:本目录以外用 --to 学校名称,本目录内用 --to-school 代码")
         terms = borrowing.terms_from_options(
-            host_school=to, host_region=to_region, host_code=to_school, class_no=class_, letter=letter,
+            host_school=to, host_region=region_codes(ctx, to_region=to_region)["to_region"],
+            host_code=to_school, class_no=class_, letter=letter,
             approval=approval, late_approval=late_approval, until=until, reason=reason,
             evidence=evidence or [])
         effective = parse_date_option(date)
@@ -168,9 +174,10 @@ def borrow_out(
 
 def _loan(session, settings, case_ref: str, direction: str, reveal: bool) -> dict:
     from xueji_cli.records.borrowing import loans as borrowing
+    from xueji_cli.records.directory import regions
 
-    return loan_dict(
-        borrowing.loans(session, case_ref=case_ref, direction=direction)[0], settings, reveal)
+    return loan_dict(borrowing.loans(session, case_ref=case_ref, direction=direction)[0],
+                     settings, reveal, regions.load(session))
 
 
 def _opened(loan: dict | None, warnings, subject: str, json_out: bool, dry_run: bool, checked: str) -> None:
@@ -282,7 +289,7 @@ def list_(
     with guard(json_out):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import register_sheet as borrow_register
-        from xueji_cli.records.directory import schools
+        from xueji_cli.records.directory import regions, schools
         from xueji_cli.values import dates
 
         code = schools.normalise_code(school) if school else None
@@ -292,9 +299,12 @@ def list_(
         with ws.store.session() as session:
             if code:
                 schools.get(session, code)
+            names = regions.load(session)
             for direction in directions:
-                found[direction] = [loan_dict(loan, ws.settings, show_id) for loan in borrowing.loans(
-                    session, direction=direction, school=code, include_ended=all_)]
+                found[direction] = [loan_dict(loan, ws.settings, show_id, names)
+                                    for loan in borrowing.loans(
+                                        session, direction=direction, school=code,
+                                        include_ended=all_)]
         scope = "全部借读(含已结束)" if all_ else "正在借读"
         saved = None
         if xlsx:

@@ -31,6 +31,7 @@ from xueji_cli.cli.options import (
     parse_date_option,
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
@@ -105,14 +106,17 @@ def enroll(
                     "或用 --from 花名册.xlsx 从花名册批量入学")
     with guard(json_out, subject=name):
         from xueji_cli.cli.views.records import card_rows, record_dict
+        from xueji_cli.records.directory.regions import load as load_regions
         from xueji_cli.records.enrollment.applicant import from_options
         from xueji_cli.records.enrollment.enrolling import enroll_one
         from xueji_cli.values import dates
 
+        regions = region_codes(ctx, hukou_region=hukou_region,
+                               guardian_hukou_region=guardian_hukou_region,
+                               residence_region=residence_region)
         applicant = from_options(
             school=school, name=name, gender=gender, birth=birth, id_number=id_number,
-            grade=grade or "1", class_no=class_ or "1", hukou_region=hukou_region,
-            guardian_hukou_region=guardian_hukou_region, residence_region=residence_region,
+            grade=grade or "1", class_no=class_ or "1", **regions,
             evidence=evidence or [], underage_commitment=underage_commitment,
             cap_decision=cap_decision, national_number=national_number, id_type=id_type or "1",
             ethnicity=ethnicity, guardian_name=guardian_name, guardian_phone=guardian_phone,
@@ -122,6 +126,7 @@ def enroll(
         with ws.store.session(write=not dry_run) as session:
             result = enroll_one(session, ws.settings, applicant, effective, dates.today(),
                                 ws.operator, dry_run=dry_run)
+            names = None if dry_run else load_regions(session)
             if show_id and not dry_run:
                 from xueji_cli.records.directory import access
 
@@ -135,7 +140,7 @@ def enroll(
                 show_warnings(result.warnings, name)
                 say(f"检查通过:{name} 可以入学(未写入)。")
             return
-        record = record_dict(result.student, result.person, result.school, show_id)
+        record = record_dict(result.student, result.person, result.school, show_id, names)
         if json_out:
             emit_json({"ok": True, **record, "warnings": [w.as_dict() for w in result.warnings]})
             return

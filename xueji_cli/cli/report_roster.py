@@ -32,6 +32,7 @@ def roster(
     """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格;
     --as-of 为过去某一天的花名册。"""
     with guard(json_out):
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.directory import schools as schools_mod
         from xueji_cli.reports import roster as roster_report
         from xueji_cli.values import dates, fields
@@ -67,8 +68,9 @@ def roster(
 
                 from xueji_cli.reports.roster_sheets import write_roster
 
+                labels = regions.load(session).labels()
                 path, count = write_roster(Path(xlsx), layout.title, subtitle, layout.headers,
-                                           roster_report.rows(result, layout),
+                                           roster_report.rows(result, layout, labels),
                                            layout.text_columns, layout.widths)
             else:
                 records = list(roster_report.rows(result, layout))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import JsonOpt
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.workspace import workspace
 
@@ -31,10 +32,11 @@ def add(
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
 
+        areas = _codes(ctx, service_area)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             school = schools.add(session, code, name, TYPE_WORDS.get(type_, type_), central,
-                                 designated, service_area)
+                                 designated, areas)
             areas = schools.areas_of(session, school.id)
         if json_out:
             emit_json({"ok": True, "code": school.code, "name": school.name, "type": school.type,
@@ -59,9 +61,10 @@ def set_(
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
 
+        adding, removing = _codes(ctx, service_area), _codes(ctx, remove_area)
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
-            school = schools.update(session, code, name, designated, service_area, remove_area)
+            school = schools.update(session, code, name, designated, adding, removing)
             areas = schools.areas_of(session, school.id)
             borrowing = schools.borrowers_at(session, school.id) if designated is False else 0
         # ORG-3 names the schools that may take borrowing pupils; those already here stay
@@ -96,3 +99,8 @@ def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
               [[r["code"], r["name"], codes.label("school_type", r["type"]),
                 "是" if r["central"] else "", "是" if r["designated_for_borrowing"] else "",
                 "、".join(r["service_areas"]) or "(未设置)", r["at_school"]] for r in rows])
+
+
+def _codes(ctx: typer.Context, areas: list[str] | None) -> list[str] | None:
+    """Service areas typed as codes or as region names (示范镇 for its 9-digit code)."""
+    return region_codes(ctx, service_area=areas)["service_area"] if areas else areas

@@ -19,7 +19,7 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
         from xueji_cli.cli.views.entries import entry_dict
         from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.cli.views.transfers import CASE_COLUMNS, case_table_rows, student_cases
-        from xueji_cli.records.directory import students
+        from xueji_cli.records.directory import regions, students
 
         ws = workspace(ctx)
         with ws.store.session() as session:
@@ -31,7 +31,9 @@ def show(ctx: typer.Context, key: KeyArg, json_out: JsonOpt = False, show_id: Sh
             ids = [f.student.id for f in everything]
             schools = students.schools_by_id(session)
             entries = [entry_dict(e, schools) for e in students.history(session, ids)]
-            records = [record_dict(f.student, f.person, f.school, show_id) for f in everything]
+            names = regions.load(session)
+            records = [record_dict(f.student, f.person, f.school, show_id, names)
+                       for f in everything]
             loans = loan_view.loans_for(session, ws.settings, ids, show_id)
             cases = student_cases(session, ids)  # the transfer cases, step by step
         if show_id:
@@ -69,8 +71,8 @@ def list_(
     """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
     with guard(json_out):
         from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
+        from xueji_cli.records.directory import regions, students
         from xueji_cli.records.directory import schools as schools_mod
-        from xueji_cli.records.directory import students
         from xueji_cli.values import fields
 
         grade_no = convert("grade", fields.grade, grade)
@@ -82,7 +84,8 @@ def list_(
             if code:
                 schools_mod.get(session, code)
             found = students.listing(session, code, grade_no, class_no, status_key)
-            rows = [record_dict(f.student, f.person, f.school, show_id) for f in found]
+            names = regions.load(session)
+            rows = [record_dict(f.student, f.person, f.school, show_id, names) for f in found]
         if show_id and found:
             from xueji_cli.records.directory import access
 

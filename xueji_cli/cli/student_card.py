@@ -51,10 +51,10 @@ def card(
                 ["学校", f"{d['school']} {d['school_name']}"],
                 ["学籍号", d["local_number"] or "(临时借读学籍)"], ["全国学籍号", d["national_number"]],
                 ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]],
-                ["入学日期", d["enrolled_on"]], ["户口所在地", d["hukou_region"]],
+                ["入学日期", d["enrolled_on"]], ["户口所在地", core.shown(d, "hukou_region")],
                 ["监护人", f"{d['guardian_name']} {d['guardian_phone']}".strip()],
-                ["监护人户口所在地", d["guardian_hukou_region"]],
-                ["现住址", " ".join(x for x in (d["residence_region"], d["address"]) if x)],
+                ["监护人户口所在地", core.shown(d, "guardian_hukou_region")],
+                ["现住址", " ".join(x for x in (core.shown(d, "residence_region"), d["address"]) if x)],
                 ["备注", d["remark"]]])
             table("学籍变动记录", ["日期", "类别", "内容", "原因", "证明材料", "审批 / 经办人"],
                   [[h["date"], h["kind_label"], h["content"], h["reason"], "、".join(h["evidence"]),

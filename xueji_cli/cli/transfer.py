@@ -29,6 +29,7 @@ from xueji_cli.cli.options import (
     ShowIdOpt,
     parse_date_option,
 )
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.workspace import workspace
 
@@ -143,13 +144,14 @@ def out(
         if (hukou_region or residence_region) and not to:
             raise InputError("hukou_region", "--hukou-region/--residence-region 只与 --to(转入本目录学校)同用",
                              "转入外校的,由转入学校核对户口和住址")
+        typed = region_codes(ctx, to_region=to_region, hukou_region=hukou_region,
+                             residence_region=residence_region)
         places = {}
-        for field_, value in (("to_region", to_region), ("hukou_region", hukou_region),
-                              ("residence_region", residence_region)):
+        for field_, value in typed.items():
             try:
                 places[field_] = fields.region(value) if value else None
             except ValueError as exc:
-                raise InputError(field_, str(exc)) from None
+                raise InputError(field_, str(exc), getattr(exc, "hint", "")) from None
         region = places.pop("to_region")
         app_ = _application(reason, reason_detail, evidence, special_reason, class_)
         effective = parse_date_option(date)
@@ -203,13 +205,15 @@ def in_(
     with guard(json_out, subject=subject):
         from xueji_cli.records.transfer.incoming import incoming_from
 
+        regions = region_codes(ctx, from_region=from_region, hukou_region=hukou_region,
+                               guardian_hukou_region=guardian_hukou_region,
+                               residence_region=residence_region)
         person, certified, grade_no, extra = incoming_from(
             from_file, grade, dict(
                 name=name, gender=gender, birth=birth, id_number=id_number, id_type=id_type,
                 national_number=national_number, ethnicity=ethnicity, from_school=from_school,
-                from_region=from_region, hukou_region=hukou_region, guardian_name=guardian_name,
-                guardian_hukou_region=guardian_hukou_region, guardian_phone=guardian_phone,
-                residence_region=residence_region, address=address))
+                guardian_name=guardian_name, guardian_phone=guardian_phone, address=address,
+                **regions))
         from xueji_cli.records.transfer import applying as transfer
         from xueji_cli.values import dates
 
@@ -381,6 +385,7 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.transfer import cases as transfer_cases
         from xueji_cli.records.transfer import certificate as transfer_paper
         from xueji_cli.records.transfer.placement import grade_year
@@ -393,7 +398,8 @@ def certificate(
             values = transfer_paper.certificate_values(
                 view, view.student, view.person, ws.settings.name, issued,
                 grade_year(session, ws.settings, view))
-            written = transfer_paper.write(Path(xlsx), view, values, show_id)  # sheets.save names a place it cannot write
+            written = transfer_paper.write(Path(xlsx), view, values, show_id,
+                                           regions.load(session))  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})
             return

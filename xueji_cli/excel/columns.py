@@ -122,7 +122,8 @@ def month6(value: object) -> str:
 
 def region(value: object) -> str:
     # One copy of each code: a roster repeats a few village codes thousands of times.
-    return sys.intern(fields.region(value))
+    # A name stays a name here; records/enrollment/roster_regions turns it into its code.
+    return sys.intern(fields.region_or_name(value))
 
 
 def _date(value: object) -> dt.date:

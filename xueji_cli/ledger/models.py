@@ -35,6 +35,17 @@ class ServiceArea(SQLModel, table=True):
     region: str = Field(max_length=12)  # statistical region code or its 6/9-digit prefix
 
 
+class Region(SQLModel, table=True):
+    """A statistical region (统计用区划代码) of the county's list, imported by
+    `xueji region import`: a 9-digit township or a 12-digit village. Provinces, cities and
+    counties are named by python-stdnum's own table, never stored here."""
+
+    code: str = Field(max_length=12, primary_key=True)
+    name: str
+    level: str = Field(max_length=8)  # township / village
+    parent: str | None = Field(default=None, max_length=12)  # the township, or the county
+
+
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str

@@ -12,20 +12,22 @@ from sqlmodel import Session
 
 from xueji_cli.excel import sheets
 from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text
-from xueji_cli.records.directory import students
+from xueji_cli.records.directory import regions, students
+from xueji_cli.records.directory.region_names import Regions, with_name
 from xueji_cli.reports.monthly.sheet import fit_rows
 from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
 from xueji_cli.values.privacy import show
 
 
-def _region(code: str | None) -> str:
-    return code or ""
+REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 
-def card(session: Session, found: students.Found, reveal: bool = False) -> dict:
+def card(session: Session, found: students.Found, reveal: bool = False,
+         names: Regions | None = None) -> dict:
     """Everything the form shows, for the person of `found` (all of the person's records
-    and their whole history)."""
+    and their whole history); each region's code with its name (`<field>_name`)."""
+    names = names if names is not None else regions.load(session)
     person, student, school = found.person, found.student, found.school
     if person.id_number:
         records = students.records_for(session, person.id_number)
@@ -53,15 +55,15 @@ def card(session: Session, found: students.Found, reveal: bool = False) -> dict:
             "operator": entry.operator,
             "recorded": china_time(entry.recorded_at).strftime("%Y-%m-%d") if entry.recorded_at else "",
             "remark": entry.remark or ""})
-    return {
+    return names.named({
         "name": person.name, "gender": codes.label("gender", person.gender),
         "birth_date": person.birth_date.isoformat() if person.birth_date else "",
         "ethnicity": codes.label("ethnicity", person.ethnicity),
         "id_type": codes.label("id_type", person.id_type), "id_number": show(person.id_number, reveal),
-        "hukou_region": _region(person.hukou_region), "residence_region": _region(person.residence_region),
+        "hukou_region": person.hukou_region or "", "residence_region": person.residence_region or "",
         "address": person.address or "", "guardian_name": person.guardian_name or "",
         "guardian_phone": person.guardian_phone or "",
-        "guardian_hukou_region": _region(person.guardian_hukou_region),
+        "guardian_hukou_region": person.guardian_hukou_region or "",
         "school": school.code, "school_name": school.name,
         "local_number": student.local_number or "", "national_number": show(student.national_number, reveal, True),
         "kind": student.kind, "kind_label": codes.label("record_kind", student.kind),
@@ -74,7 +76,12 @@ def card(session: Session, found: students.Found, reveal: bool = False) -> dict:
                      "status_label": codes.label("status", f.student.status),
                      "grade": f.student.grade, "class": f.student.class_no} for f in records],
         "history": history,
-    }
+    }, REGION_FIELDS)
+
+
+def shown(d: dict, key: str) -> str:
+    """A region of the card as the form shows it: 东村村委会(130283100204)."""
+    return with_name(d.get(key), d.get(f"{key}_name"))
 
 
 def _content(entry, schools: dict) -> str:
@@ -102,11 +109,12 @@ def school_cards(session: Session, code: str, reveal: bool = False) -> list[dict
     from xueji_cli.ledger.timeline import at_school, on_register
 
     out = []
+    names = regions.load(session)
     for found in students.listing(session, code):
         state = {"kind": found.student.kind, "status": found.student.status,
                  "school_id": found.student.school_id}
         if on_register(state) or at_school(state):
-            out.append(card(session, found, reveal))
+            out.append(card(session, found, reveal, names))
     return out
 
 
@@ -175,10 +183,11 @@ def _form(ws, d: dict, unit: str, today: dt.date) -> None:
     _pair_row(ws, row + 3, [("入学日期", d["enrolled_on"]), ("入学年份", str(d["entry_year"])),
                             ("学籍状态", d["status_label"])])
     _pair_row(ws, row + 4, [("年级", f"{d['grade']}年级"), ("班级", f"{d['class']}班"),
-                            ("户口所在地", d["hukou_region"])])
+                            ("户口所在地", shown(d, "hukou_region"))])
     _pair_row(ws, row + 5, [("监护人", d["guardian_name"]), ("联系电话", d["guardian_phone"]),
-                            ("监护人户口", d["guardian_hukou_region"])])
-    _wide_row(ws, row + 6, "现住址", " ".join(x for x in (d["residence_region"], d["address"]) if x))
+                            ("监护人户口", shown(d, "guardian_hukou_region"))])
+    _wide_row(ws, row + 6, "现住址",
+              " ".join(x for x in (shown(d, "residence_region"), d["address"]) if x))
     row += 8
     sheets.title_row(ws, row - 1, "学籍变动记录(含证明材料)", WIDTH, font=HEADER_FONT, height=22)
     rows = [[h["date"], h["content"], h["kind_label"], "、".join(h["evidence"]), h["reason"],

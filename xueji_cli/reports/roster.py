@@ -173,8 +173,12 @@ def query_as_of(session: Session, day, school: str | None = None, grade: int | N
     return out
 
 
-def rows(result, chosen: Layout) -> Iterator[list]:
-    """One list of cell values per record, in the layout's column order. What each
+REGION_KEYS = ("hukou_region", "guardian_hukou_region", "residence_region")
+
+
+def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterator[list]:
+    """One list of cell values per record, in the layout's column order (`labels`: the
+    region codes of the plain roster as printed, code → name with code). What each
     column takes is worked out once: the columns copied from the record are picked in one
     step (a roster may have 100 000 rows), the others computed; empty values are None
     (an empty cell)."""
@@ -182,6 +186,9 @@ def rows(result, chosen: Layout) -> Iterator[list]:
     specs = _specs()
     plain = chosen.keys[0] == "seq"
     getters = [_getter(key, index, specs, plain) for key in chosen.keys]
+    if plain and labels:  # the printed roster: 东村村委会(130283100204), read back the same
+        getters = [_labelled(g, labels) if key in REGION_KEYS else g
+                   for key, g in zip(chosen.keys, getters)]
     pick = operator.itemgetter(*[g if isinstance(g, int) else 0 for g in getters])
     computed = [(position, g) for position, g in enumerate(getters) if not isinstance(g, int)]
     at_details, at_evidence = index["details"], index["evidence"]
@@ -210,6 +217,11 @@ def rows(result, chosen: Layout) -> Iterator[list]:
         for position, get in computed:
             out[position] = get(r, context)
         yield out
+
+
+def _labelled(at: int, labels: dict[str, str]):
+    get = labels.get
+    return lambda r, c: get(r[at], r[at])
 
 
 def _iso(value) -> str:

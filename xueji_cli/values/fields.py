@@ -39,7 +39,7 @@ TEXT_LIMITS = {
     "name": 50, "guardian_name": 50, "approver": 50, "operator": 50,
     "school": 60, "school_name": 60, "directory_name": 60, "origin_school": 60,
     "host_school": 60, "from_school": 60, "to_school": 60, "hospital": 60, "destination": 60,
-    "guardian_phone": 40, "evidence": 100,
+    "guardian_phone": 40, "evidence": 100, "region_name": 60,
     "letter": 100, "approval": 100, "late_approval": 100, "cap_decision": 100,
     "underage_commitment": 100, "central_approval": 100, "school_order": 100,
     "doc_no": 100, "lawful_basis": 100,
@@ -225,13 +225,48 @@ def normalise_region(value: object) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
 
 
+class UnresolvedRegion(str):
+    """A region name typed that the directory's region table does not resolve to one
+    region, carrying why (the candidates with their codes): the command's own converter
+    reports it with every other problem of the command (region() raises it)."""
+
+    def __new__(cls, text: str, problem: ValueError):
+        made = super().__new__(cls, text)
+        made.problem = problem
+        return made
+
+
 def region(value: object) -> str:
+    if isinstance(value, UnresolvedRegion):
+        raise value.problem
     code = normalise_region(value)
     if isinstance(value, float) and value.is_integer():
         code = str(int(value))
     if code and not (code.isdigit() and len(code) in (6, 9, 12)):
         raise ValueError(f"「{code}」不是行政区划代码:应为12位统计用区划代码或其前6位/9位")
     return code
+
+
+_LABELLED_REGION = re.compile(r".+\((\d{6}|\d{9}|\d{12})\)")
+
+
+def region_or_name(value: object) -> str:
+    """A region as typed: its code (region()), or the name of a region (a text with
+    Chinese in it; a mistyped code such as 12x stays a mistyped code) as a free text, for
+    records/directory/regions to turn into its code before a rule reads it. A region as
+    the forms print it, 东村村委会(130283100204), is its code."""
+    code = normalise_region(value)
+    if not code.isascii() and not isinstance(value, float | int):
+        labelled = _LABELLED_REGION.fullmatch(code)  # 东村村委会(130283100204), as printed
+        if labelled:
+            return labelled.group(1)
+        return free_text("region_name", code, "区划名称")
+    return region(value)
+
+
+def is_region_name(value: str) -> bool:
+    """What region_or_name gave is a name still to be resolved, not a code."""
+    return bool(value) and not value.isdigit()
 
 
 def evidence(values: list[str]) -> list[str]:

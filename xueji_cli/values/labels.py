@@ -24,7 +24,7 @@ FIELD = {
     "service_area": "服务范围",
     "city": "市代码", "county": "县代码", "year": "年份", "month": "月份",
     # files, rosters and reports
-    "file": "文件", "xlsx": "文件", "roster_file": "花名册文件", "sheet": "工作表",
+    "file": "文件", "xlsx": "文件", "roster_file": "花名册文件", "sheet": "工作表", "region_file": "区划表",
     "template": "花名册格式", "errors_out": "问题表", "as_of": "截至日期",
     # the school year's turn and leaving the register
     "to": "目标年级", "hold": "留级学生", "roster": "毕业生花名册", "lawful_basis": "法定依据",

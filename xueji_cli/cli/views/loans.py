@@ -12,9 +12,13 @@ from xueji_cli.values.privacy import show
 DIRECTION_LABEL = {"in": "来本校借读", "out": "外出借读"}
 
 
-def loan_dict(loan, settings, reveal: bool = False) -> dict:
+LOAN_REGIONS = ("origin_region", "host_region", "residence_region", "hukou_region")
+
+
+def loan_dict(loan, settings, reveal: bool = False, names=None) -> dict:
     """One loan (records/borrowing/loans.Loan) as the register, JSON and the record card
-    show it."""
+    show it; each region's code with its name (`<field>_name`) when `names` (the
+    directory's region table) is given."""
     from xueji_cli.records.borrowing.loans import outcome_label
 
     start, details = loan.start, loan.start.details or {}
@@ -56,7 +60,7 @@ def loan_dict(loan, settings, reveal: bool = False) -> dict:
     if loan.direction == "out":
         last = settings.grades[loan.school.type][1]
         record["exams_at_home"] = rules.exams_at_home(record["grade"], last)
-    return record
+    return names.named(record, LOAN_REGIONS) if names is not None else record
 
 
 def loans_for(session, settings, student_ids: list[int], reveal: bool) -> list[dict]:

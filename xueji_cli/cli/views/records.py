@@ -3,12 +3,18 @@ ID and national numbers are masked unless --show-id."""
 
 from __future__ import annotations
 
+from xueji_cli.records.directory.region_names import with_name
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
 
 
-def record_dict(student, person, school, reveal: bool = False) -> dict:
-    return {
+REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
+
+
+def record_dict(student, person, school, reveal: bool = False, regions=None) -> dict:
+    """The record; each region's code with its name (`<field>_name`, None when the
+    directory's region table does not name it or `regions` was not loaded)."""
+    record = {
         "local_number": student.local_number,
         "national_number": show(student.national_number, reveal, national=True),
         "name": person.name,
@@ -32,6 +38,14 @@ def record_dict(student, person, school, reveal: bool = False) -> dict:
         "residence_region": person.residence_region,
         "remark": student.remark,
     }
+    for key in REGION_FIELDS:
+        record[f"{key}_name"] = regions.name(record[key]) if regions is not None else None
+    return record
+
+
+def region_shown(d: dict, key: str) -> str:
+    """「东村村委会(130283100204)」, or the code alone when it has no name."""
+    return with_name(d.get(key), d.get(f"{key}_name"))
 
 
 LIST_COLUMNS = ["学籍号", "姓名", "性别", "出生日期", "身份证号", "学校", "年级", "班级", "状态"]
@@ -52,7 +66,8 @@ def card_rows(d: dict) -> list[list[str]]:
         ["学校", f"{d['school']} {d['school_name']}"],
         ["年级班级", f"{d['grade']}年级{d['class']}班(入学年份 {d['entry_year']})"],
         ["学籍状态", d["status_label"]], ["入学日期", d["enrolled_on"]],
-        ["户口所在地", d["hukou_region"] or ""], ["监护人", d["guardian_name"] or ""],
-        ["监护人户口所在地", d["guardian_hukou_region"] or ""], ["现住地", d["residence_region"] or ""],
+        ["户口所在地", region_shown(d, "hukou_region")], ["监护人", d["guardian_name"] or ""],
+        ["监护人户口所在地", region_shown(d, "guardian_hukou_region")],
+        ["现住地", region_shown(d, "residence_region")],
         ["备注", d["remark"] or ""],
     ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 
 from xueji_cli.excel import sheets
+from xueji_cli.records.directory.region_names import with_name
 
 IN_HEADERS = ["序号", "登记号", "姓名", "性别", "出生日期", "全国学籍号", "借读学校", "年级班级",
               "原学校(学籍所在)", "户籍所在地", "监护人及电话", "现住址", "查验的证明材料",
@@ -51,13 +52,28 @@ def period(loan: dict) -> str:
     return f"{loan['start']} 至 {end}" if end else f"{loan['start']} 起"
 
 
+def _region(loan: dict, key: str) -> str:
+    """A region of the loan as printed: 东村村委会(130283100204), or its code alone."""
+    return with_name(loan.get(key), loan.get(f"{key}_name"))
+
+
+def _school_at(loan: dict, school: str, region: str) -> str:
+    """芦溪镇中心小学(510722…), or with its region's name: 芦溪镇中心小学 芦溪镇(510722…)."""
+    if not loan[region]:
+        return loan[school]
+    if loan.get(f"{region}_name"):
+        return f"{loan[school]} {_region(loan, region)}"
+    return f"{loan[school]}({loan[region]})"
+
+
 def in_row(number: int, loan: dict) -> list:
     guardian = " ".join(x for x in (loan["guardian_name"], loan["guardian_phone"]) if x)
     return [number, loan["case"], loan["name"], loan["gender"], loan["birth_date"],
             loan["national_number"], f"{loan['school']} {loan['school_name']}",
             f"{loan['grade']}年级{loan['class']}班",
-            loan["origin_school"] + (f"({loan['origin_region']})" if loan["origin_region"] else ""),
-            loan["hukou_region"] or "", guardian, loan["address"] or loan["residence_region"] or "",
+            _school_at(loan, "origin_school", "origin_region"),
+            _region(loan, "hukou_region"), guardian,
+            loan["address"] or _region(loan, "residence_region"),
             "、".join(loan["evidence"]), "、".join(loan["approvals"]), period(loan), loan["status_label"]]
 
 
@@ -65,7 +81,7 @@ def out_row(number: int, loan: dict) -> list:
     return [number, loan["case"], loan["name"], loan["gender"], loan["birth_date"],
             loan["local_number"], loan["national_number"], f"{loan['school']} {loan['school_name']}",
             f"{loan['grade']}年级{loan['class']}班",
-            loan["host_school"] + (f"({loan['host_region']})" if loan["host_region"] else ""),
+            _school_at(loan, "host_school", "host_region"),
             loan["letter"] or "", period(loan), loan["exams_at_home"], loan["status_label"]]
 
 

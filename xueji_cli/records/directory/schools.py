@@ -29,7 +29,7 @@ def _regions(values: list[str]) -> list[str]:
         try:
             code = fields.region(value)
         except ValueError as exc:
-            raise InputError("service_area", str(exc)) from None
+            raise InputError("service_area", str(exc), getattr(exc, "hint", "")) from None
         if code and code not in regions:
             regions.append(code)
     return regions

@@ -32,6 +32,7 @@ from xueji_cli.excel import reader as roster_reader
 from xueji_cli.records.enrollment import roster_rows
 from xueji_cli.records.enrollment.admission import EnrollmentAssessment, assess
 from xueji_cli.records.enrollment.applicant import Applicant
+from xueji_cli.records.enrollment import roster_regions
 from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.records.enrollment.numbering import prefix_for
 from xueji_cli.rules.identity import check_one_record, load_places
@@ -186,8 +187,10 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
     """Judge every row (in file order) and set its status; nothing is written. The
     Applicants read are not changed: a row whose school or grade the directory resolves
     (a school by name, 1 for 001, the first grade when the roster has no 年级) gets a new
-    Applicant with them."""
+    Applicant with them, as does a row whose regions are written as names (their codes)."""
     lookups = target.lookups([row.applicant for row in batch.rows])
+    named = roster_regions.names_in([row.applicant for row in batch.rows])
+    region_codes = roster_regions.codes_for(named, target.regions()) if named else None
     schools = target.schools()
     names = {s.name: s.code for s in schools.values()}
     resolved: dict[tuple, tuple[str, list[Violation]]] = {}  # a roster names a few schools
@@ -200,6 +203,8 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
         code, problems = school
         if problems or code != key[0] or row.applicant.grade is None:
             row.applicant = _resolved_copy(row.applicant, code, problems, schools, settings)
+        if region_codes:
+            row.applicant = roster_regions.with_codes(row.applicant, region_codes) or row.applicant
         _judge(row, lookups, settings, effective, today)
         if tick and done % TICK == 0:
             tick("检查", done, total)

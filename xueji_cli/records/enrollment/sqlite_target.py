@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from xueji_cli.records.directory.region_names import Regions
+from xueji_cli.records.directory.regions import load_sqlite
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.enrolling import WRITE_CHUNK, rows_to_write
 from xueji_cli.records.enrollment.lookups import Lookups, match, match_keys
@@ -89,6 +91,10 @@ class SqliteTarget:
 
     def sequencer(self) -> Sequencer:
         return Sequencer(last=self._last_sequence)
+
+    def regions(self) -> Regions:
+        """The region table, for the names a roster writes instead of codes."""
+        return load_sqlite(self.writer.execute)
 
     def _last_sequence(self, prefix: str) -> int:
         """numbering.last_sequence in this transaction (inside BEGIN IMMEDIATE)."""

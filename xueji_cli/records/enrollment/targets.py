@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
+from xueji_cli.records.directory import regions
+from xueji_cli.records.directory.region_names import Regions
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.enrolling import WRITE_CHUNK, write_many
 from xueji_cli.records.enrollment.lookups import Lookups
@@ -31,6 +33,7 @@ class Target(Protocol):
     def schools(self) -> dict: ...
     def lookups(self, applicants: list[Applicant]) -> Lookups: ...
     def sequencer(self) -> Sequencer: ...
+    def regions(self) -> Regions: ...
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
               tick: Callable[[int], None] | None = None) -> None: ...
 
@@ -72,6 +75,9 @@ class SessionTarget:
 
     def sequencer(self) -> Sequencer:
         return Sequencer(self.session)
+
+    def regions(self) -> Regions:
+        return regions.load(self.session)
 
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
               tick: Callable[[int], None] | None = None) -> None:

@@ -33,6 +33,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from xueji_cli.excel import sheets
 from xueji_cli.ledger.models import Person, Student
+from xueji_cli.records.directory.region_names import Regions
 from xueji_cli.records.transfer.cases import CaseView, Certified, Incoming
 from xueji_cli.rules import transfer as rules
 from xueji_cli.values import codes, fields
@@ -164,6 +165,15 @@ def _cell(ws, row: int, col: int, value, *, span: int = 1, bold: bool = False,
             ws.cell(row=row, column=c).border = sheets.BORDER
 
 
+PRINTED_REGIONS = ("from_region", "to_region", "hukou_region")
+
+
+def _printed(values: dict[str, str], names: Regions | None) -> dict[str, str]:
+    if names is None:
+        return values
+    return {**values, **{key: names.label(values.get(key)) for key in PRINTED_REGIONS}}
+
+
 def _copy(ws, top: int, title: str, v: dict[str, str], reveal: bool, stamps: list[str]) -> int:
     """One copy (联); returns the next free row."""
     sheets.title_row(ws, top, "转 学 证 明", 8, height=26)
@@ -218,7 +228,10 @@ def _stamps(view: CaseView) -> list[str]:
     return texts
 
 
-def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = False) -> Path:
+def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = False,
+          names: Regions | None = None) -> Path:
+    """The four copies, each region shown with its name (`names`: the directory's region
+    table), and the data sheet, which carries the codes alone."""
     wb, ws = sheets.new_workbook()
     ws.title = "转学证明"
     sheets.page_setup(ws, landscape=False)
@@ -228,7 +241,7 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
     stamps = _stamps(view)
     row = 1
     for index, title in enumerate(COPIES):
-        row = _copy(ws, row, title, values, reveal, stamps)
+        row = _copy(ws, row, title, _printed(values, names), reveal, stamps)
         if index % 2 == 0:
             _cell(ws, row, 1, "- - - - - - - - - - - - - - - 沿此线剪开 - - - - - - - - - - - - - - -",
                   span=8, border=False, size=8)
