@@ -35,6 +35,8 @@ class EnrollmentAssessment:
     school: School | None = None
     entry_year: int | None = None
     national_number: str | None = None
+    status: str = "active"  # the record's state at its first entry (a register taken over keeps its own)
+    entry_details: dict | None = None  # the first entry's details (where a taken-over record came from)
 
 
 def entry_year_for(settings: Settings, school: School, grade: int, effective: dt.date) -> int:
