@@ -37,7 +37,7 @@ def kinds(document):
 def test_clean(three, xueji, as_json):
     result = xueji("renumber-check", "--json")
     assert result.exit_code == 0, result.stderr
-    assert as_json(result) == {"ok": True, "checked": 4, "problems": [], "information": []}
+    assert as_json(result) == {"ok": True, "checked": 4, "problems": []}
     screen = xueji("renumber-check")
     assert screen.exit_code == 0 and "学籍号核对无误" in screen.stderr and "4" in screen.stderr
 
@@ -113,7 +113,7 @@ def test_planted_national_duplicate_and_malformed(three, xueji, sql, as_json):
 def test_filters(three, xueji, sql, as_json):
     sql("UPDATE student SET local_number = ? WHERE local_number = ?", "02262600100004", N3)
     assert as_json(xueji("renumber-check", "--school", "002", "--json")) == {
-        "ok": True, "checked": 1, "problems": [], "information": []}
+        "ok": True, "checked": 1, "problems": []}
     assert xueji("renumber-check", "--school", "1").exit_code == 1
     assert as_json(xueji("renumber-check", "--year", "2025", "--json"))["checked"] == 0
     result = xueji("renumber-check", "--year", "26", "--json")

@@ -46,9 +46,11 @@ def renumber_check(
         inherited = [p for p in found if p.kind == "gap_at_takeover"]
         problems = [p for p in found if p.kind != "gap_at_takeover"]
         if json_out:
-            emit_json({"ok": not problems, "checked": checked,
-                       "problems": [p.as_dict() for p in problems],
-                       "information": [p.as_dict() for p in inherited]})
+            document = {"ok": not problems, "checked": checked,
+                        "problems": [p.as_dict() for p in problems]}
+            if inherited:  # only in a directory that took a register over
+                document["information"] = [p.as_dict() for p in inherited]
+            emit_json(document)
             if problems:
                 raise typer.Exit(1)
             return
