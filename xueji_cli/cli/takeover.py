@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import DryRunOpt, JsonOpt, ShowIdOpt
+from xueji_cli.cli.options import (
+    DryRunOpt,
+    ErrorsOutOpt,
+    JsonOpt,
+    NoProgressOpt,
+    SheetOpt,
+    ShowIdOpt,
+)
 from xueji_cli.cli.output import emit_json, guard, say, table
 
 Opt = typer.Option
@@ -21,14 +28,13 @@ def takeover(
     files: Annotated[list[str], typer.Argument(
         metavar="FILE…", help="全国学籍系统导出的学生名单或学校花名册(.xlsx/.xls/.ods,可多个)")],
     school: Annotated[str | None, Opt("--school", help="表中各行的学校(学校代码);不给则按表中学校列或学籍号")] = None,
-    sheet: Annotated[str | None, Opt("--sheet", help="只读该工作表(默认:所有有表头的工作表)")] = None,
+    sheet: SheetOpt = None,
     as_of: Annotated[str | None, Opt(
         "--as-of", metavar="DATE", help="接收日期:从这一天起由本工具管理(默认本月1日);当月月报计入期初")] = None,
-    errors_out: Annotated[str | None, Opt(
-        "--errors-out", metavar="FILE.xlsx", help="把有问题的行(原样,加「问题」列)写入该表格")] = None,
+    errors_out: ErrorsOutOpt = None,
     skip_invalid: Annotated[bool, Opt(
         "--skip-invalid", help="接收没有问题的行,跳过有问题的行(默认:有一行有问题就全部不接收)")] = False,
-    no_progress: Annotated[bool, Opt("--no-progress", help="不显示进度条")] = False,
+    no_progress: NoProgressOpt = False,
     dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,

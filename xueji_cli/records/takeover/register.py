@@ -28,7 +28,11 @@ from typing import TYPE_CHECKING
 
 from xueji_cli.ledger.timeline import register_statuses
 from xueji_cli.records.enrollment import intake
-from xueji_cli.records.enrollment.admission import EnrollmentAssessment, entry_year_for
+from xueji_cli.records.enrollment.admission import (
+    EnrollmentAssessment,
+    entry_year_for,
+    identity_problems,
+)
 from xueji_cli.records.enrollment.lookups import Lookups, person_key
 from xueji_cli.rules import identity
 from xueji_cli.rules.enrollment import check_grade
@@ -98,7 +102,7 @@ def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings
     if school is None:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {a.school_code} 的学校",
                                "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记"))
-    found += _identity(a)
+    found += identity_problems(a, "INPUT")  # who the pupil is; NUM-6
     national, problems = identity.national_number_for(a.id_type, a.id_number, a.national_number)
     found += problems
     if no_grade:
@@ -134,22 +138,6 @@ def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings
         entry_details=_source(row))
     if errors:
         row.status, row.errors = "invalid", errors
-
-
-def _identity(a) -> list[Violation]:
-    """Name, gender and birth date, and the ID number (NUM-6)."""
-    found = []
-    if not a.name:
-        found.append(Violation("INPUT", "name", "缺少姓名", "按学籍档案填写姓名"))
-    if a.gender is None:
-        found.append(identity.missing("INPUT", "gender", "性别", "填写 男 或 女",
-                                      a.id_type, a.id_number))
-    if a.birth is None:
-        found.append(identity.missing("INPUT", "birth", "出生日期", "按学籍档案填写出生日期",
-                                      a.id_type, a.id_number))
-    return found + identity.check_resident_id(
-        a.id_type, a.id_number, a.birth, a.gender,
-        "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型并填写全国学籍号")
 
 
 def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
