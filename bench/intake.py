@@ -2,7 +2,9 @@
 against the floor timed in the same run — a plain Python script that reads the same file
 with python-calamine and inserts one row per student with raw sqlite3 executemany in one
 transaction. Then the roster export (`xueji report roster --xlsx`) against openpyxl's
-write-only mode writing the same cells.
+write-only mode writing the same cells, and the takeover of a register as it stands
+(`xueji takeover` of that exported roster, numbers kept, into a fresh directory) against
+the same floor reading the exported file.
 
     python bench/intake.py                 # 10 000 and 100 000 rows
     python bench/intake.py --rows 10000    # one size
@@ -14,7 +16,9 @@ maximum resident set size (getrusage of the waited-for child, os.wait4).
 
 Targets: intake ≤ 3.5× the floor at 10k rows, ≤ 2.5× at 100k; peak ≤ 400 MB at
 100k; roster export of 100k rows ≤ 1.3× openpyxl write-only (at 10k rows the export's
-fixed cost, loading SQLAlchemy for the query, is a larger share: shown for information). The last line is
+fixed cost, loading SQLAlchemy for the query, is a larger share: shown for information);
+the takeover at the intake's speed. The last lines are
+`RATIO takeover-<N> <ratio to floor> peak-mb <MB>` and
 `RATIO intake-<N> <ratio to floor> peak-mb <MB>`.
 """
 
@@ -52,11 +56,12 @@ FLOOR_INTAKE = '''
 import sqlite3, sys
 from python_calamine import CalamineWorkbook
 rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+width = len(rows[-1])
 conn = sqlite3.connect(sys.argv[2])
-conn.execute("CREATE TABLE student (" + ", ".join(f"c{i} TEXT" for i in range(20)) + ")")
+conn.execute("CREATE TABLE student (" + ", ".join(f"c{i} TEXT" for i in range(width)) + ")")
 with conn:
-    conn.executemany("INSERT INTO student VALUES (" + ", ".join("?" * 20) + ")",
-                     [[str(v) for v in row] for row in rows[1:]])
+    conn.executemany("INSERT INTO student VALUES (" + ", ".join("?" * width) + ")",
+                     [[str(v) for v in row] for row in rows[1:] if len(row) == width])
 conn.close()
 '''
 
@@ -213,6 +218,7 @@ def measure(rows: int, runs: int) -> None:
                                     str(tmp / f"floor-roster{attempt}.xlsx")])
             export_floor.append(wall)
             cpu["export_floor"].append(seconds)
+        taken = takeover(rows, runs, template, tmp / "roster0.xlsx", floor_script, tmp, env)
     median = statistics.median
     ratio = median(cli) / median(floor)
     peak = max(cli_mb)
@@ -235,7 +241,37 @@ def measure(rows: int, runs: int) -> None:
           f"{median(cpu['export_floor']):.2f} s = "
           f"{median(cpu['export']) / median(cpu['export_floor']):.2f}×")
     print(f"RATIO roster-export-{rows} {export_ratio:.2f}")
+    taken_cli, taken_floor, taken_mb = taken
+    print(f"xueji takeover (numbers kept)  {median(taken_cli):7.2f} s  peak {max(taken_mb):6.0f} MB")
+    print(f"floor: calamine + executemany  {median(taken_floor):7.2f} s")
+    print(f"  ratio {median(taken_cli) / median(taken_floor):.2f}× (at the intake's speed)  "
+          f"runs: {', '.join(f'{w:.2f}' for w in taken_cli)} vs "
+          f"{', '.join(f'{w:.2f}' for w in taken_floor)}")
+    print(f"RATIO takeover-{rows} {median(taken_cli) / median(taken_floor):.2f} "
+          f"peak-mb {max(taken_mb):.0f}")
     print(f"RATIO intake-{rows} {ratio:.2f} peak-mb {peak:.0f}", flush=True)
+
+
+def takeover(rows: int, runs: int, template: Path, roster: Path, floor_script: Path,
+             tmp: Path, env: dict) -> tuple[list[float], list[float], list[float]]:
+    """`xueji takeover` of the exported roster (学籍号 and 学籍状态 kept) into fresh copies of
+    the template directory, and the floor reading the same file: (walls, floor walls, MB)."""
+    cli, floor, peak = [], [], []
+    for attempt in range(runs):
+        target = tmp / f"takeover{attempt}"
+        shutil.copytree(template, target)
+        wall, mb, _ = run([*XUEJI, "--dir", str(target), "takeover", str(roster),
+                           "--as-of", DAY], env)
+        cli.append(wall)
+        peak.append(mb)
+        wall, _, _ = run([PYTHON, str(floor_script), str(roster),
+                          str(tmp / f"floor-takeover{attempt}.db")])
+        floor.append(wall)
+    with sqlite3.connect(target / "xueji.db") as conn:
+        kept = conn.execute("SELECT count(*) FROM journal WHERE kind = 'takeover'").fetchone()[0]
+    if kept != rows:
+        raise SystemExit(f"expected {rows} records taken over, found {kept}")
+    return cli, floor, peak
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Demo section: the school year's turn in July 2027 (CHG-1).
 
 The sixth grade of the central school, on the register since before the tool was adopted,
-is entered late from the paper records; a name and an ID number are corrected with their
+is taken over from its paper register as it stands (`xueji takeover`: the numbers kept,
+with the gap the paper sequence had); a name and an ID number are corrected with their
 evidence; the registrar previews the turn, holds one repeater back and runs it for the
 whole township (promotion, graduation, its roster); a second run is refused; in August a
 child changes class for the new year, and a mistaken class change is undone.
@@ -19,16 +20,18 @@ from synth import id_number
 from township import TOWNSHIP
 
 PAPER_DAY = "2026-09-01"  # the sixth grade's records, as on paper at the start of 2026—2027
-SIXTH = [  # name, gender, birth, village (001 serves 201–203)
-    ("张晓梅", "女", datetime.date(2014, 10, 12), "201"),
-    ("李浩然", "男", datetime.date(2015, 1, 23), "202"),
-    ("王子涵", "男", datetime.date(2014, 12, 5), "203"),
-    ("赵雨欣", "女", datetime.date(2015, 6, 30), "201"),
+SIXTH = [  # name, gender, birth, village (001 serves 201–203), sequence of the paper number
+    ("张晓梅", "女", datetime.date(2014, 10, 12), "201", 1),
+    ("李浩然", "男", datetime.date(2015, 1, 23), "202", 2),
+    ("王子涵", "男", datetime.date(2014, 12, 5), "203", 4),  # 0003 left before the tool came
+    ("赵雨欣", "女", datetime.date(2015, 6, 30), "201", 5),
 ]
+PAPER_HEADERS = ["学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "年级", "班级",
+                 "入学年月", "学生状态", "户口所在地"]
 
 
 def _sixth(index: int) -> tuple[str, str, str, str, str]:
-    name, gender, birth, village = SIXTH[index]
+    name, gender, birth, village, _sequence = SIXTH[index]
     number = id_number(TOWNSHIP + village, birth, 60 + index, gender == "男")
     return name, gender, birth.isoformat(), number, TOWNSHIP + village
 
@@ -40,17 +43,35 @@ def _last_entry(demo: Demo, key: str) -> int:
     return json.loads(done.stdout)["entries"][-1]["id"]
 
 
-def run(demo: Demo, intake: list[dict]) -> None:
-    demo.heading("学年之交 1. 补录启用本工具前已在籍的六年级学籍")
-    demo.today("2027-07-01")
-    for index in range(len(SIXTH)):
+def _paper_register(demo: Demo) -> str:
+    """The sixth grade's paper register (纸质学籍), as the school typed it into a sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["示范镇中心小学六年级在籍学生(启用本工具前)"])
+    sheet.append(PAPER_HEADERS)
+    for index, (_name, _gender, _birth, _village, sequence) in enumerate(SIXTH):
         name, gender, birth, number, region = _sixth(index)
-        demo.xueji("enroll", "--school", "001", "--name", name, "--gender", gender, "--birth", birth,
-                   "--id-number", number, "--grade", "6", "--class", "1", "--hukou-region", region,
-                   "--guardian-hukou-region", region, "--residence-region", region,
-                   "--evidence", "户口簿", "--evidence", "房产证明", "--date", PAPER_DAY,
-                   "--remark", "启用本工具前已在籍,按纸质学籍补录",
-                   note="按纸质学籍补录,ENR-4 提醒超过一个月" if index == 0 else "")
+        sheet.append([f"02262100100{sequence:03d}", "G" + number, name, gender, birth, number,
+                      6, 1, "202109", "在校", region])
+    path = demo.directory / "六年级原有学籍.xlsx"
+    wb.save(path)
+    return str(path)
+
+
+def run(demo: Demo, intake: list[dict]) -> None:
+    demo.heading("学年之交 1. 接收启用本工具前已在籍的六年级学籍(保留原学籍号)")
+    demo.today("2027-07-01")
+    paper = _paper_register(demo)
+    demo.xueji("takeover", paper, "--school", "001", "--as-of", PAPER_DAY, "--dry-run",
+               note="先检查:学籍号各段与本行一致 (NUM-1)、身份证号与全国学籍号 (NUM-5/6)、一人一籍 (NUM-7)")
+    demo.xueji("takeover", paper, "--school", "001", "--as-of", PAPER_DAY,
+               note="按原样接收:保留学籍号,计入2026年9月月报的期初,不算新生")
+    demo.xueji("takeover", paper, "--school", "001", "--as-of", PAPER_DAY,
+               note="再导入一次:不会重复接收")
+    demo.xueji("renumber-check", "--school", "001", "--year", "21",
+               note="纸质学籍留下的空号 0003 只列出供参考 (NUM-2)")
 
     demo.heading("学年之交 2. 信息更正:姓名凭证明材料更改,身份证号更正后全国学籍号随之更新")
     first = _sixth(0)

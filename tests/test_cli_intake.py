@@ -441,12 +441,12 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
 
     from xueji_cli.cli import intake as cli_intake
 
-    with cli_intake._progress(True) as tick:
+    with cli_intake.progress_bar(True) as tick:
         assert tick is None  # the test runner's stderr is not a terminal
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    with cli_intake._progress(False) as tick:
+    with cli_intake.progress_bar(False) as tick:
         assert tick is None  # --no-progress, --json
-    with cli_intake._progress(True) as tick:
+    with cli_intake.progress_bar(True) as tick:
         tick("检查", 10, 200)  # a small roster: no bar
         tick("检查", 100, 5000)
         assert callable(tick)

@@ -23,6 +23,8 @@ from xueji_cli.excel import files as roster_files
     (["enroll", "--name", "张三", "--school", "001"], ([], None)),  # one student
     (["enroll", "--from"], ([], None)),  # Typer will say the value is missing
     (["report", "roster", "--xlsx", "a.xlsx"], ([], None)),
+    (["takeover", "a.xlsx", "--school", "001", "b.xls", "--as-of", "2026-09-01", "--dry-run",
+      "--errors-out", "问题.xlsx", "--sheet", "名单"], (["a.xlsx", "b.xls"], "名单")),
     ([], ([], None)),
 ])
 def test_the_rosters_named_on_the_command_line(argv, expected):

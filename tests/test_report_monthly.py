@@ -59,6 +59,9 @@ def every_kind(kit: Kit) -> set[str]:
     cancelled = enrolled()
     kit.change(cancelled, "cancel", "2026-09-21", status="transferred_out")
     change(cancelled, "restore", "2026-10-06", status="active")
+    # -- a record taken over as it stood (接收原有学籍): in 期初, never an increase
+    used.add("takeover")
+    kit.arrive("002", "takeover", "2026-10-13", grade=4, details={"file": "名单.xlsx", "row": 2})
     # -- decreases, each on its own record
     for kind, status in (("transfer_out", "transferred_out"), ("withdraw", "withdrawn"),
                          ("death", "deceased"), ("graduate", "graduated"),

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from synthetic import make_id, wrong_check
-from xueji_cli.rules.numbering import NumberedRecord, check_numbers, local_number, local_prefix
+from xueji_cli.rules.numbering import (
+    NumberedRecord,
+    check_kept_number,
+    check_numbers,
+    local_number,
+    local_prefix,
+)
 
 PREFIX = "0226260010"  # city 02, county 26, entry 2026, school 001, primary 0
 
@@ -225,3 +231,43 @@ def test_same_person_on_two_records_is_not_a_national_duplicate():
 def test_problem_as_dict_has_the_contract_keys():
     problem = check_numbers([rec(seq(2))], "02", "26")[0].as_dict()
     assert {"kind", "number", "school", "year", "detail"} <= set(problem)
+
+
+# -- numbers kept from before (a register taken over) -------------------------------------
+
+def test_kept_number_that_agrees_with_its_row():
+    assert check_kept_number(seq(7), "02", "26", 2026, "001", "0") == []
+
+
+@pytest.mark.parametrize("number, wrong", [
+    ("03262600100001", "市代码"), ("02272600100001", "县代码"), ("02262500100001", "入学年份"),
+    ("02262600200001", "学校代码"), ("02262600110001", "学校类型位")])
+def test_kept_number_part_that_disagrees_names_the_part(number, wrong):
+    """NUM-1: each part of a kept number agrees with the row it is kept on."""
+    [violation] = check_kept_number(number, "02", "26", 2026, "001", "0")
+    assert violation.rule == "NUM-1" and wrong in violation.message
+
+
+@pytest.mark.parametrize("number, rule", [("", "NUM-1"), ("0226", "NUM-1"),
+                                          (seq(0), "NUM-2")])
+def test_kept_number_missing_malformed_or_0000(number, rule):
+    [violation] = check_kept_number(number, "02", "26", 2026, "001", "0")
+    assert violation.rule == rule and violation.field == "local_number"
+
+
+def test_kept_number_without_an_entry_year_is_not_compared_on_it():
+    assert check_kept_number("02261900100001", "02", "26", None, "001", "0") == []
+
+
+def test_gaps_below_the_highest_taken_over_are_information():
+    """NUM-2: a gap the sequence had when it was taken over is told from one made after."""
+    records = [rec(seq(n)) for n in (1, 4, 9)]
+    problems = check_numbers(records, "02", "26", {PREFIX: 4})
+    assert [(p.kind, p.number) for p in problems] == [
+        ("gap_at_takeover", seq(2) + "–0003"), ("gap", seq(5) + "–0008")]
+
+
+def test_a_gap_across_the_highest_taken_over_is_split():
+    problems = check_numbers([rec(seq(1)), rec(seq(6))], "02", "26", {PREFIX: 3})
+    assert [(p.kind, p.number) for p in problems] == [
+        ("gap_at_takeover", seq(2)), ("gap", seq(3) + "–0005")]

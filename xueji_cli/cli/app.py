@@ -63,6 +63,7 @@ COMMANDS: dict[str, Command | Group] = {
                         "list": Command("region", "list_"),
                     }),
     "enroll": Command("enroll", "enroll", "新生入学:逐个登记或导入新生花名册,编学籍号"),
+    "takeover": Command("takeover", "takeover", "接收原有学籍:启用时按原样接收在籍学生,保留原学籍号"),
     "student": Group("学生:学籍卡、名单、学生登记表",
                      "学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", {
                          "show": Command("student", "show"),

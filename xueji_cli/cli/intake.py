@@ -34,7 +34,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         paths = [Path(f).expanduser() for f in files]
         try:
             if errors_out:
-                _check_errors_out(Path(errors_out).expanduser(), paths)
+                check_errors_out(Path(errors_out).expanduser(), paths)
             roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
             _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run,
                     json_out, show_id, progress)
@@ -56,7 +56,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
     effective = parse_date_option(date)
     code = normalise_code(school) if school else None
     ws = workspace(ctx)
-    with intake.gc_paused(), _progress(progress and not json_out) as tick:
+    with intake.gc_paused(), progress_bar(progress and not json_out) as tick:
         # What the import needs after the rows are read, made ready while the files are
         # still being parsed (reading the rows waits for the parse): the column map, the
         # region table, the database layer, the operator's name, and rich for the report.
@@ -85,7 +85,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
                                        column_width=width)
         if json_out:
-            emit_json(_document(batch, outcome, effective, errors_file, show_id))
+            emit_json(document(batch, outcome, effective, errors_file, show_id))
         else:
             _render(batch, outcome, errors_file, errors_out, show_id)
     if invalid:
@@ -103,7 +103,7 @@ def _saved(batch, json_out: bool):
         "--errors-out 问题行.xlsx 重新生成(已导入的行显示为已登记)", json_out)
 
 
-def _check_errors_out(errors_out, paths) -> None:
+def check_errors_out(errors_out, paths) -> None:
     """Refused before anything is read (not after an import that --skip-invalid has
     committed): an --errors-out without a file name, or naming a folder, and one naming
     a roster being imported, which the errors workbook would replace."""
@@ -118,7 +118,7 @@ def _check_errors_out(errors_out, paths) -> None:
 
 
 @contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator:
+def progress_bar(enabled: bool) -> Iterator:
     """A transient progress bar on stderr, on a terminal only, for large rosters."""
     if not enabled or not sys.stderr.isatty():
         yield None
@@ -150,7 +150,7 @@ COLLAPSE_FROM = 10  # the same finding on this many rows of a sheet is said once
 RANGES_SHOWN = 8
 
 
-def _show_problems(rows, title: str, style: str, warnings_only: bool = False) -> None:
+def show_problems(rows, title: str, style: str, warnings_only: bool = False) -> None:
     """Each row's findings under the row; a finding shared word for word by many rows of
     one sheet (a whole roster imported late, one column in the wrong form) is said once
     with the rows it concerns, so that 10 000 rows do not print 10 000 times."""
@@ -203,7 +203,7 @@ def _row_ranges(numbers: list[int]) -> str:
     return f"第{text}行{more}"
 
 
-def _student_row(row, show_id: bool) -> list:
+def student_row(row, show_id: bool) -> list:
     from xueji_cli.values import codes
     from xueji_cli.values.privacy import show
 
@@ -219,7 +219,7 @@ STUDENT_COLUMNS = ["学籍号", "姓名", "性别", "出生日期", "身份证�
 CLASS_ROWS = 60  # above this many classes the summary is by school and grade
 
 
-def _summary(rows) -> tuple[list[str], list[list]]:
+def summary(rows) -> tuple[list[str], list[list]]:
     """Children and their numbers by class (by school and grade for a large intake)."""
     classes: dict[tuple, list] = {}
     for row in rows:
@@ -245,12 +245,12 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
     for note in batch.notes:
         say(f"说明:{note}", "yellow")
     if invalid:
-        _show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
+        show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
     if any(row.warnings for row in new):
-        _show_problems(new, "请注意(不影响入学)", "yellow", warnings_only=True)
+        show_problems(new, "请注意(不影响入学)", "yellow", warnings_only=True)
     if already and len(already) <= LIST_LIMIT:
         table(f"已在籍,不重复登记:{len(already)} 人", STUDENT_COLUMNS,
-              [_student_row(r, show_id) for r in already])
+              [student_row(r, show_id) for r in already])
     if outcome == "refused":
         say(f"未导入任何学生:{len(invalid)} 行有问题(有一行有问题就全部不导入)。", "bold red")
         say(f"  → 改正后重新导入;或用 --skip-invalid 先导入没有问题的 {len(new)} 行" if new
@@ -258,15 +258,15 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
     elif outcome == "dry_run":
         if new and len(new) <= LIST_LIMIT:
             table(f"将入学:{len(new)} 人(学籍号为现在导入时将编的号)", STUDENT_COLUMNS,
-                  [_student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
+                  [student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
         if new:
-            table("汇总", *_summary(new))
+            table("汇总", *summary(new))
         say(f"检查完毕(未写入):将入学 {len(new)} 人,已在籍 {len(already)} 人,"
             f"有问题 {len(invalid)} 行。学籍号编排顺序:{NUMBER_ORDER}。")
     else:
         rest = f"已在籍 {len(already)} 人" + (f";有问题 {len(invalid)} 行未导入" if invalid else "")
         if new:
-            table(f"已入学:{len(new)} 人", *_summary(new))
+            table(f"已入学:{len(new)} 人", *summary(new))
             say(f"已导入 {len(new)} 人(批次 {batch.batch_id});{rest}。"
                 "用 xueji report roster 查看或导出花名册。")
         else:
@@ -277,7 +277,10 @@ def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: b
         say(f"没有问题行,未生成 {errors_out}。")
 
 
-def _document(batch, outcome: str, effective, errors_file, show_id: bool) -> dict:
+def document(batch, outcome: str, effective, errors_file, show_id: bool,
+             number_order: str | None = None, new: str = "enroll") -> dict:
+    """The --json document of a roster's import; `new`: what the rows to write are
+    counted as (enroll; takeover for a register taken over)."""
     from xueji_cli.records.enrollment.intake import NUMBER_ORDER
     from xueji_cli.values.privacy import show
 
@@ -296,16 +299,17 @@ def _document(batch, outcome: str, effective, errors_file, show_id: bool) -> dic
                 "hint": v.hint, "severity": v.severity, "file": str(row.sheet.path),
                 "sheet": row.sheet.name, "column": _where(row, v), "name": row.applicant.name}
 
-    new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
+    to_write, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
     return {
         "ok": not invalid, "outcome": outcome, "dry_run": outcome == "dry_run",
-        "date": effective.isoformat(), "batch": batch.batch_id, "number_order": NUMBER_ORDER,
+        "date": effective.isoformat(), "batch": batch.batch_id,
+        "number_order": number_order or NUMBER_ORDER,
         "files": [{"file": str(s.path), "sheet": s.name, "header_row": s.header_row,
                    "columns": {s.headers[i]: c.key for i, c in sorted(s.mapped.items())},
                    "unknown_columns": s.unknown} for s in batch.sheets],
-        "counts": {"rows": len(batch.rows), "enroll": len(new), "already": len(already),
+        "counts": {"rows": len(batch.rows), new: len(to_write), "already": len(already),
                    "invalid": len(invalid)},
-        "students": [student(r) for r in sorted(new, key=lambda r: r.local_number)],
+        "students": [student(r) for r in sorted(to_write, key=lambda r: r.local_number)],
         "already": [student(r) for r in already],
         "errors": [problem(r, v) for r in invalid for v in r.errors],
         "warnings": [problem(r, v) for r in batch.rows for v in r.warnings],

@@ -22,6 +22,11 @@ DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 KeyArg = Annotated[str, typer.Argument(
     metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)或18位身份证号")]
 RemarkOpt = Annotated[str | None, Opt("--remark", help="备注")]
+# -- reading rosters (enroll --from, takeover) ------------------------------------------
+SheetOpt = Annotated[str | None, Opt("--sheet", help="只读该工作表(默认:所有有表头的工作表)")]
+ErrorsOutOpt = Annotated[str | None, Opt(
+    "--errors-out", metavar="FILE.xlsx", help="把有问题的行(原样,加「问题」列)写入该表格")]
+NoProgressOpt = Annotated[bool, Opt("--no-progress", help="不显示进度条")]
 CapDecisionOpt = Annotated[str | None, Opt(
     "--cap-decision", metavar="DOC", help="班额已满仍编入的批准决定(文号) (ENR-5)")]
 

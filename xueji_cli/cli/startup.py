@@ -66,15 +66,24 @@ def tolerant_streams() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+# The options of `takeover` that take a value (its other words are its files).
+TAKEOVER_VALUES = ("--school", "--sheet", "--as-of", "--errors-out")
+
+
 def roster_arguments(argv: list[str]) -> tuple[list[str], str | None]:
-    """The files of `enroll --from FILE …` and its --sheet, read off the command line
-    before Typer parses it ([] when this is not a batch enrollment). Only a hint: the
-    command reads its own options and parses anew whatever this guessed wrong."""
-    if "enroll" not in argv:
+    """The files of `enroll --from FILE …` (or of `takeover FILE …`) and its --sheet, read
+    off the command line before Typer parses it ([] when this is neither). Only a hint:
+    the command reads its own options and parses anew whatever this guessed wrong."""
+    command = "enroll" if "enroll" in argv else "takeover" if "takeover" in argv else None
+    if command is None:
         return [], None
-    rest = argv[argv.index("enroll") + 1:]
+    rest = argv[argv.index(command) + 1:]
     files, sheet = [], None
+    after_value = False
     for option, value in zip(rest, rest[1:] + [None]):
+        if command == "takeover" and not after_value and not option.startswith("-"):
+            files.append(option)
+        after_value = option in TAKEOVER_VALUES
         if option == "--from" and value is not None:
             files.append(value)
         elif option.startswith("--from="):
@@ -87,7 +96,7 @@ def roster_arguments(argv: list[str]) -> tuple[list[str], str | None]:
 
 
 def prefetch_rosters(argv: list[str]) -> None:
-    """Start parsing the rosters `enroll --from` names (excel/files.prefetch): the
+    """Start parsing the rosters `enroll --from` or `takeover` names (excel/files.prefetch): the
     parse takes about as long as loading the program, and the two overlap."""
     files, sheet = roster_arguments(argv)
     if files:

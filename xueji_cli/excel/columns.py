@@ -27,6 +27,9 @@ MEMBERS = (1, 2)  # 家庭成员 1 and 2 of the national template
 # row would fail, so their absence is reported once, for the file.
 REQUIRED = ("name", "id_number", "class_no", "hukou_region", "guardian_hukou_region",
             "residence_region", "evidence")
+# Columns only the workflows that ask for them read (taking over a register: the record's
+# own 入学年月 and 学生状态); enrolling leaves them alone, as it leaves 序号.
+ASKED_ONLY = frozenset({"entry_month", "status"})
 
 
 class Unreadable(ValueError):
@@ -180,9 +183,11 @@ PLAIN = (
            checked_text("underage_commitment", "不足龄承诺书")),
     Column("cap_decision", "超额决定", ("超额决定", "班额决定", "超班额批准"),
            checked_text("cap_decision", "超额决定")),
+    Column("entry_month", "入学年月", ("入学年月", "入学年份"), month6),
+    Column("status", "学生状态", ("学生状态", "学籍状态", "状态"), coded("status", "学生状态")),
 )
 # Columns that are recognised and left alone (row numbers, xueji's own 问题 column, …).
-IGNORED = ("序号", "编号", "问题", "原表行号", "入学日期", "学籍状态", "状态")
+IGNORED = ("序号", "编号", "问题", "原表行号", "入学日期")
 FIELD_OF = {"class_no": "class"}
 
 

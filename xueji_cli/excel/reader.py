@@ -167,11 +167,12 @@ def _load(path: Path, workbook, name: str):
                      "用 Excel 或 WPS 打开检查;能打开的,「另存为」.xlsx 后再导入") from None
 
 
-def missing_columns(sheet: Sheet, school_given: bool) -> list[str]:
+def missing_columns(sheet: Sheet, school_given: bool,
+                    required: tuple[str, ...] = rc.REQUIRED) -> list[str]:
     provided = {c.key for c in sheet.mapped.values()} | {
         c.satisfies for c in sheet.mapped.values() if c.satisfies}
     labels = {c.key: c.label for c in rc.PLAIN}
-    missing = [labels[key] for key in rc.REQUIRED if key not in provided]
+    missing = [labels[key] for key in required if key not in provided]
     if not (school_given or provided & {"school", "school_name", "local_number"}):
         missing.append("学校代码(或用 --school 指定学校)")
     return missing

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from xueji_cli.rules.identity import NATIONAL_FORMAT, RESIDENT_ID, check_national_number
 from xueji_cli.values.privacy import mask_national
+from xueji_cli.values.violation import Violation
 
 LOCAL_FORMAT = re.compile(r"^\d{14}$")
 
@@ -22,6 +23,32 @@ def local_number(prefix: str, sequence: int) -> str:
     if not 1 <= sequence <= 9999:
         raise ValueError("sequence out of range")
     return f"{prefix}{sequence:04d}"
+
+
+def check_kept_number(number: str, city: str, county: str, entry_year: int | None,
+                      school_code: str, type_digit: str) -> list[Violation]:
+    """NUM-1/NUM-2 for a local number a record keeps from before (a register taken over
+    as it stands, NUM-4): 14 digits, sequence from 0001, and each part agreeing with the
+    record — the directory's city and county, the entry year, the school and its type
+    digit. `entry_year` None: not known, not compared."""
+    if not number:
+        return [Violation("NUM-1", "local_number", "缺少学籍号",
+                          "按纸质学籍或全国学籍系统填写该生原有的14位学籍号")]
+    if not LOCAL_FORMAT.match(number):
+        return [Violation("NUM-1", "local_number", f"学籍号「{number}」不是14位数字",
+                          "按纸质学籍或全国学籍系统核对该生原有的学籍号")]
+    year = "" if entry_year is None else f"{entry_year % 100:02d}"
+    parts = (("市代码", number[0:2], city), ("县代码", number[2:4], county),
+             ("入学年份", number[4:6], year), ("学校代码", number[6:9], school_code),
+             ("学校类型位", number[9], type_digit))
+    found = [Violation("NUM-1", "local_number",
+                       f"学籍号 {number} 的{what}为「{part}」,本行应为「{expected}」",
+                       "核对本行的学校、年级或入学年月是否填错;学籍号按原样接收,不改号")
+             for what, part, expected in parts if expected and part != expected]
+    if number[10:] == "0000":
+        found.append(Violation("NUM-2", "local_number", f"学籍号 {number} 的顺序号为0000",
+                               "顺序号从0001起编;核对原有学籍号"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -53,7 +80,11 @@ class Problem:
         return asdict(self)
 
 
-def check_numbers(records: list[NumberedRecord], city: str, county: str) -> list[Problem]:
+def check_numbers(records: list[NumberedRecord], city: str, county: str,
+                  taken_over: dict[str, int] | None = None) -> list[Problem]:
+    """Every problem of the numbers. `taken_over`: per prefix, the highest sequence of
+    the records taken over as they stood (接收原有学籍): a gap below it was in the
+    sequence before this directory kept it (kind gap_at_takeover, for information)."""
     problems: list[Problem] = []
     groups: dict[tuple[str, str], dict[int, list[NumberedRecord]]] = defaultdict(
         lambda: defaultdict(list))
@@ -91,30 +122,44 @@ def check_numbers(records: list[NumberedRecord], city: str, county: str) -> list
                     f"{len(holders)}个学籍使用同一学籍号",
                     "一号一人(NUM-2):保留先登记者,其余按更正手续改为本校该年级末尾的新号",
                     [h.label for h in holders]))
-        problems += _gaps(school, prefix, by_seq)
+        problems += _gaps(school, prefix, by_seq, (taken_over or {}).get(prefix, 0))
     problems += _national(records)
     return problems
 
 
-def _gaps(school: str, prefix: str, by_seq: dict[int, list[NumberedRecord]]) -> list[Problem]:
+def _gaps(school: str, prefix: str, by_seq: dict[int, list[NumberedRecord]],
+          taken_below: int = 0) -> list[Problem]:
+    """The runs of missing sequences; the part of a run below `taken_below` (the
+    highest sequence taken over) was missing when the register was taken over."""
     found = sorted(seq for seq in by_seq if seq > 0)
     problems = []
     previous = 0
     for seq in found:
         if seq > previous + 1:
+            labels = [h.label for h in by_seq.get(previous, [])] + [h.label for h in by_seq[seq]]
             first, last = previous + 1, seq - 1
-            span = f"{prefix}{first:04d}" + (f"–{last:04d}" if last > first else "")
-            before = [h.label for h in by_seq.get(previous, [])]
-            after = [h.label for h in by_seq[seq]]
-            problems.append(Problem(
-                "gap", span, school, prefix[4:6],
-                f"缺号 {first:04d}" + (f"–{last:04d}" if last > first else "")
-                + ("(顺序号应从0001起)" if previous == 0 else ""),
-                "学籍号不得留空号(NUM-2):查找是否有学生漏登或号码录错,"
-                "补登或按更正手续改正;已用的号码不可重排",
-                before + after))
+            if first < taken_below:
+                problems.append(_gap("gap_at_takeover", school, prefix, first,
+                                     min(last, taken_below - 1), previous, labels))
+            if last >= taken_below:
+                problems.append(_gap("gap", school, prefix, max(first, taken_below), last,
+                                     previous, labels))
         previous = seq
     return problems
+
+
+def _gap(kind: str, school: str, prefix: str, first: int, last: int, previous: int,
+         labels: list[str]) -> Problem:
+    span = f"{first:04d}" + (f"–{last:04d}" if last > first else "")
+    if kind == "gap_at_takeover":
+        detail = f"缺号 {span}:接收原有学籍时已空缺"
+        hint = ("启用本工具前留下的空号,仅供参考:已用的号码不可重排(NUM-4);"
+                "查明是否有学生漏登,漏登的用 xueji takeover 补接收")
+    else:
+        detail = f"缺号 {span}" + ("(顺序号应从0001起)" if previous == 0 and first == 1 else "")
+        hint = ("学籍号不得留空号(NUM-2):查找是否有学生漏登或号码录错,"
+                "补登或按更正手续改正;已用的号码不可重排")
+    return Problem(kind, prefix + span, school, prefix[4:6], detail, hint, labels)
 
 
 def _national(records: list[NumberedRecord]) -> list[Problem]:

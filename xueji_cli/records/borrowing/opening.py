@@ -147,7 +147,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
     unreadable = {v.field for v in applicant.problems}
     found = applicant.problems + [v for v in found if v.field not in unreadable]
     errors, warnings = split(reported_once(found))
-    return LoanAssessment(errors, warnings, school, entry_year, national, person)
+    return LoanAssessment(errors, warnings, school, entry_year, national, person=person)
 
 
 def window(settings: Settings, effective: dt.date, late_approval: str = "") -> list[Violation]:

@@ -35,6 +35,8 @@ class EnrollmentAssessment:
     school: School | None = None
     entry_year: int | None = None
     national_number: str | None = None
+    status: str = "active"  # the record's state at its first entry (a register taken over keeps its own)
+    entry_details: dict | None = None  # the first entry's details (where a taken-over record came from)
 
 
 def entry_year_for(settings: Settings, school: School, grade: int, effective: dt.date) -> int:
@@ -75,6 +77,23 @@ def _evidence(shown: tuple[str, ...], vaccination: bool) -> list[Violation]:
     return rules.check_evidence(list(shown), {key: codes.evidence_label(key) for key in required})
 
 
+def identity_problems(applicant: Applicant, rule: str) -> list[Violation]:
+    """Who the child is: a name, gender and birth date (missing ones under `rule`), and
+    the resident ID number (NUM-6)."""
+    found = []
+    if not applicant.name:
+        found.append(Violation(rule, "name", "缺少姓名", "按户口簿填写姓名"))
+    if applicant.gender is None:
+        found.append(identity.missing(rule, "gender", "性别", "填写 男 或 女",
+                                      applicant.id_type, applicant.id_number))
+    if applicant.birth is None:
+        found.append(identity.missing(rule, "birth", "出生日期", "按户口簿填写出生日期",
+                                      applicant.id_type, applicant.id_number))
+    return found + identity.check_resident_id(
+        applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
+        "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型")
+
+
 def assess(applicant: Applicant, lookups: Lookups, settings: Settings, effective: dt.date,
            today: dt.date, held: list[dict] | None = None) -> EnrollmentAssessment:
     """Every rule that applies to one child; nothing is written. `held`: what
@@ -85,17 +104,7 @@ def assess(applicant: Applicant, lookups: Lookups, settings: Settings, effective
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
                                "用 xueji school list 查看学校代码"))
     found += _not_far_ahead(effective, today, settings.policy.future_limit_days)
-    if not applicant.name:
-        found.append(Violation("ENR-7", "name", "缺少姓名", "按户口簿填写姓名"))
-    if applicant.gender is None:
-        found.append(identity.missing("ENR-7", "gender", "性别", "填写 男 或 女",
-                                      applicant.id_type, applicant.id_number))
-    if applicant.birth is None:
-        found.append(identity.missing("ENR-7", "birth", "出生日期", "按户口簿填写出生日期",
-                                      applicant.id_type, applicant.id_number))
-    found += identity.check_resident_id(
-        applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
-        "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型")
+    found += identity_problems(applicant, "ENR-7")
     national, problems = identity.national_number_for(
         applicant.id_type, applicant.id_number, applicant.national_number)
     found += problems

@@ -44,6 +44,9 @@ class Applicant:
     remark: str | None = None
     details: dict = field(default_factory=dict)
     problems: list[Violation] = field(default_factory=list)  # values that could not be read
+    # What a roster says besides the enrollment's fields, for the workflow that asked for
+    # it (taking over a register: 学籍号, 入学年月, 学生状态); None when none was asked.
+    asked: dict | None = None
 
 
 class Collector:

@@ -45,10 +45,12 @@ PERSON_KEYS = ("id", "name", "gender", "birth_date", "id_type", "id_number", "et
 
 
 def write_many(session: Session, items: list[tuple[Applicant, EnrollmentAssessment, str]],
-               effective: dt.date, operator: str, batch: str | None = None) -> list[tuple[int, int]]:
-    """Create the people, their records with the numbers given and the journal entries, for
-    children already assessed (one child, or a roster on a server database), through the
-    session; the ids are taken table by table. Returns (person id, record id) of each."""
+               effective: dt.date, operator: str, batch: str | None = None,
+               kind: str = "enroll") -> list[tuple[int, int]]:
+    """Create the people, their records with the numbers given and the journal entries
+    (of `kind`: enroll, or takeover for a register taken over as it stands), for children
+    already assessed (one child, or a roster on a server database), through the session;
+    the ids are taken table by table. Returns (person id, record id) of each."""
     if not items:
         return []
     from xueji_cli.ledger.models import Person
@@ -56,14 +58,14 @@ def write_many(session: Session, items: list[tuple[Applicant, EnrollmentAssessme
     stamp = now()
     people = [dict(zip(PERSON_KEYS[1:], _person(a, stamp))) for a, _, _ in items]
     person_ids = insert_many(session, Person.__table__, people, return_ids=True)
-    student_ids = journal.create_records(session, "enroll", effective, operator,
+    student_ids = journal.create_records(session, kind, effective, operator,
                                          _records(items, person_ids, effective, stamp, batch))
     return list(zip(person_ids, student_ids))
 
 
 def rows_to_write(items: list[tuple[Applicant, EnrollmentAssessment, str]], effective: dt.date,
                   operator: str, batch: str | None, person_ids: range,
-                  student_ids: range) -> list[tuple[str, tuple, list[tuple]]]:
+                  student_ids: range, kind: str = "enroll") -> list[tuple[str, tuple, list[tuple]]]:
     """What write_many writes, as (table, columns, rows) with the ids given — for a writer
     that took the ids of all its rows at its start (records/enrollment/sqlite_target.py)."""
     stamp = now()
@@ -74,7 +76,7 @@ def rows_to_write(items: list[tuple[Applicant, EnrollmentAssessment, str]], effe
     return [("person", PERSON_KEYS, people),
             ("student", *journal.record_rows(records, student_ids)),
             ("journal", journal.ENTRY_KEYS,
-             journal.entry_rows("enroll", effective, operator, records, student_ids))]
+             journal.entry_rows(kind, effective, operator, records, student_ids))]
 
 
 def _shared(shared: dict[tuple, dict], details: dict) -> dict:
@@ -113,7 +115,7 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
         sets = {"school_id": school[0], "kind": "regular", "local_number": number,
                 "national_number": assessment.national_number,
                 "entry_year": assessment.entry_year, "grade": applicant.grade,
-                "class_no": applicant.class_no, "status": "active"}
+                "class_no": applicant.class_no, "status": assessment.status}
         shown = (tuple(applicant.evidence), applicant.underage_commitment)
         evidence = shared.get(shown)
         if evidence is None:
@@ -127,6 +129,8 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
                  "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
                  or None if assessment.warnings else None}
+        if assessment.entry_details is not None:
+            entry["details"] = assessment.entry_details
         records.append((own, sets, entry))
     return records
 

@@ -122,8 +122,11 @@ def prepare() -> None:
 
 
 def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
-         tick: Tick | None = None) -> Batch:
-    """Every data row of the files, converted; file-level problems raise InputError."""
+         tick: Tick | None = None, asked: tuple[str, ...] = (),
+         required: tuple[str, ...] = rc.REQUIRED) -> Batch:
+    """Every data row of the files, converted; file-level problems raise InputError.
+    `asked`: the fields besides the enrollment's that each row's Applicant keeps
+    (roster_rows.applicants); `required`: the fields whose column must be there."""
     rows: list[Row] = []
     sheets: list[roster_reader.Sheet] = []
     notes: list[str] = []
@@ -132,13 +135,13 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
         found, skipped = roster_reader.sheets(path, workbook, sheet)
         notes += skipped
         for layout in found:
-            missing = roster_reader.missing_columns(layout, school is not None)
+            missing = roster_reader.missing_columns(layout, school is not None, required)
             if missing:
                 raise InputError(
                     "roster_file", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
                     f"{'、'.join(missing)}",
                     _columns_hint(layout))
-            plan = roster_rows.plan(layout)
+            plan = roster_rows.plan(layout, asked)
             total = layout.data.height
             numbers: list[int] = []
             block: list[list] = []
@@ -146,11 +149,11 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
                 numbers.append(number)
                 block.append(cells)
                 if len(block) == roster_rows.BLOCK:
-                    _add_block(rows, layout, plan, numbers, block, school)
+                    _add_block(rows, layout, plan, numbers, block, school, asked)
                     numbers, block = [], []
                     if tick:
                         tick("读取", number, total)
-            _add_block(rows, layout, plan, numbers, block, school)
+            _add_block(rows, layout, plan, numbers, block, school, asked)
             layout.data = None  # calamine's copy of the sheet is no longer needed (memory)
             sheets.append(layout)
             if layout.notes_from:
@@ -164,10 +167,11 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
 
 
 def _add_block(rows: list[Row], layout, plan, numbers: list[int], block: list[list],
-               school: str | None) -> None:
+               school: str | None, asked: tuple[str, ...]) -> None:
     if not block:
         return
-    for number, (applicant, cell) in zip(numbers, roster_rows.applicants(plan, block, school)):
+    for number, (applicant, cell) in zip(numbers, roster_rows.applicants(plan, block, school,
+                                                                         asked)):
         rows.append(Row(layout, number, len(rows), applicant, school_cell=cell))
 
 
@@ -189,13 +193,24 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
     (a school by name, 1 for 001, the first grade when the roster has no 年级) gets a new
     Applicant with them, as does a row whose regions are written as names (their codes)."""
     lookups = target.lookups([row.applicant for row in batch.rows])
+    total = len(batch.rows)
+    for done, row in enumerate(with_schools(target, settings, batch), start=1):
+        _judge(row, lookups, settings, effective, today)
+        if tick and done % TICK == 0:
+            tick("检查", done, total)
+
+
+def with_schools(target: Target, settings: Settings, batch: Batch) -> Iterator[Row]:
+    """Each row (in file order) with its school resolved as the directory names it: a
+    school by name, 1 for 001, the first grade when the roster has no 年级; and its
+    regions written as names given their codes (a new Applicant then; the one read is not
+    changed)."""
     named = roster_regions.names_in([row.applicant for row in batch.rows])
     region_codes = roster_regions.codes_for(named, target.regions()) if named else None
     schools = target.schools()
     names = {s.name: s.code for s in schools.values()}
     resolved: dict[tuple, tuple[str, list[Violation]]] = {}  # a roster names a few schools
-    total = len(batch.rows)
-    for done, row in enumerate(batch.rows, start=1):
+    for row in batch.rows:
         key = (row.applicant.school_code, row.school_cell)
         school = resolved.get(key)
         if school is None:
@@ -205,9 +220,7 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
             row.applicant = _resolved_copy(row.applicant, code, problems, schools, settings)
         if region_codes:
             row.applicant = roster_regions.with_codes(row.applicant, region_codes) or row.applicant
-        _judge(row, lookups, settings, effective, today)
-        if tick and done % TICK == 0:
-            tick("检查", done, total)
+        yield row
 
 
 def _judge(row: Row, lookups: Lookups, settings: Settings, effective: dt.date,

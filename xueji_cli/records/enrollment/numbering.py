@@ -104,4 +104,24 @@ def numbered_records(session: Session, settings: Settings, school: str | None = 
 def renumber_check(session: Session, settings: Settings, school: str | None = None,
                    year: int | None = None):
     return check_numbers(numbered_records(session, settings, school, year),
-                         settings.city, settings.county)
+                         settings.city, settings.county, taken_over(session))
+
+
+TAKEOVER = "takeover"  # the change kind of a record taken over as it stood (接收原有学籍)
+
+
+def taken_over(session: Session) -> dict[str, int]:
+    """Per prefix (CCKKYYSSST), the highest sequence of the records taken over as they
+    stood: the gaps below it were in the sequence before this directory kept it (NUM-2)."""
+    from sqlmodel import select
+
+    from xueji_cli.ledger.models import JournalEntry
+
+    highest_of: dict[str, int] = {}
+    for (sets,) in session.connection().execute(
+            select(JournalEntry.sets).where(JournalEntry.kind == TAKEOVER)):
+        number = (sets or {}).get("local_number") or ""
+        if LOCAL_FORMAT.match(number):
+            prefix, sequence = number[:10], int(number[10:])
+            highest_of[prefix] = max(highest_of.get(prefix, 0), sequence)
+    return highest_of

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from xueji_cli.excel import columns as rc
 from xueji_cli.excel import reader as roster_reader
 from xueji_cli.records.enrollment.applicant import Applicant, complete_from_id
 from xueji_cli.values.violation import Violation
@@ -36,14 +37,16 @@ class _Failure:
         self.message, self.hint = message, hint
 
 
-def plan(sheet: roster_reader.Sheet) -> list[tuple]:
+def plan(sheet: roster_reader.Sheet, asked: tuple[str, ...] = ()) -> list[tuple]:
     """What to do with each column, worked out once per sheet: (column index, converter,
     kind, key, problem field, memo); kind 0 an enrollment field, 1 details, 2 a family
     member (key: its number and field). Each column remembers what its converter made of
-    a value (converters are pure)."""
+    a value (converters are pure). A column only some workflows read (rc.ASKED_ONLY) is
+    read when `asked` names it."""
     found = []
     for index, column in sorted(sheet.mapped.items()):
-        if column.key == "ignored" or column.convert is None:
+        if column.key == "ignored" or column.convert is None \
+                or (column.key in rc.ASKED_ONLY and column.key not in asked):
             continue
         key = column.key
         if key.startswith("details."):
@@ -56,12 +59,13 @@ def plan(sheet: roster_reader.Sheet) -> list[tuple]:
     return found
 
 
-def applicants(plan: list[tuple], block: list[list], school_option: str | None
-               ) -> list[tuple[Applicant, str | None]]:
+def applicants(plan: list[tuple], block: list[list], school_option: str | None,
+               asked: tuple[str, ...] = ()) -> list[tuple[Applicant, str | None]]:
     """The Applicants of a block of rows, and each row's own school cell when --school
     also names one. The problems of a row are in this order: its unreadable cells (in
     column order), then what the roster says that enrolling cannot (BOR-3), then a
-    missing class."""
+    missing class. The fields `asked` (the local number, rc.ASKED_ONLY) are each
+    Applicant's `asked`, the cells filled."""
     cells = list(zip(*block))  # the block's columns (rows are padded to the header's width)
     height = len(block)
     problems: dict[int, list[Violation]] = {}  # row -> its problems
@@ -101,6 +105,7 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None
     def field(key: str) -> list:
         return _field(fields, key, height)
 
+    asked_rows = _asked_rows([(key, fields[key]) for key in asked if key in fields], height)
     out = []
     for i, (school, name, gender, birth, grade, number, id_type, id_number, national, hukou,
             guardian_hukou, residence, items, commitment, cap, ethnicity, guardian_name, phone,
@@ -116,9 +121,17 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None
         out.append((Applicant(school, name.replace(" ", ""), gender, birth, grade, number,
                               id_type, id_number, national, hukou, guardian_hukou, residence,
                               items, commitment, cap, ethnicity, guardian_name, phone, address,
-                              remark, found, problems.get(i, [])),
+                              remark, found, problems.get(i, []), asked_rows[i]),
                     school_cells[i] if school_option else None))
     return out
+
+
+def _asked_rows(columns: list[tuple[str, list]], height: int) -> list[dict | None]:
+    if not columns:
+        return [None] * height
+    keys = [key for key, _column in columns]
+    return [{key: value for key, value in zip(keys, values) if value is not None}
+            for values in zip(*(column for _key, column in columns))]
 
 
 def _field(fields: dict[str, list], key: str, height: int) -> list:

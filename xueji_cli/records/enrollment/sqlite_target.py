@@ -102,10 +102,21 @@ class SqliteTarget:
             "SELECT local_number FROM student WHERE local_number >= ? AND local_number <= ?",
             (prefix + "0000", prefix + "9999")))
 
+    def numbers_held(self, prefixes: set[str]) -> dict[str, str]:
+        """The local numbers held under these prefixes (cancelled records too: never
+        reused, NUM-3), with the name of each holder."""
+        held = {}
+        for prefix in sorted(prefixes):
+            held.update(self.writer.execute(
+                "SELECT s.local_number, p.name FROM student s JOIN person p ON p.id = s.person_id"
+                " WHERE s.local_number >= ? AND s.local_number <= ?",
+                (prefix + "0000", prefix + "9999")))
+        return held
+
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
-              tick: Callable[[int], None] | None = None) -> None:
-        """The people, records and journal entries of `items` (applicant, assessment,
-        number), in chunks; the ids of all of them taken first."""
+              tick: Callable[[int], None] | None = None, kind: str = "enroll") -> None:
+        """The people, records and journal entries (of `kind`) of `items` (applicant,
+        assessment, number), in chunks; the ids of all of them taken first."""
         writer = self.writer
         person_ids = writer.next_ids("person", len(items))
         student_ids = writer.next_ids("student", len(items))
@@ -114,7 +125,7 @@ class SqliteTarget:
                 end = min(start + WRITE_CHUNK, len(items))
                 for table, keys, rows in rows_to_write(
                         items[start:end], effective, operator, batch,
-                        person_ids[start:end], student_ids[start:end]):
+                        person_ids[start:end], student_ids[start:end], kind):
                     writer.insert(table, keys, rows)
                 if tick:
                     tick(end)

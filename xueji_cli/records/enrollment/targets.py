@@ -35,7 +35,8 @@ class Target(Protocol):
     def sequencer(self) -> Sequencer: ...
     def regions(self) -> Regions: ...
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
-              tick: Callable[[int], None] | None = None) -> None: ...
+              tick: Callable[[int], None] | None = None, kind: str = "enroll") -> None: ...
+    def numbers_held(self, prefixes: set[str]) -> dict[str, str]: ...
 
 
 @contextlib.contextmanager
@@ -79,10 +80,24 @@ class SessionTarget:
     def regions(self) -> Regions:
         return regions.load(self.session)
 
+    def numbers_held(self, prefixes: set[str]) -> dict[str, str]:
+        from sqlmodel import select
+
+        from xueji_cli.ledger.models import Person, Student
+
+        held = {}
+        for prefix in sorted(prefixes):
+            held.update(self.session.exec(
+                select(Student.local_number, Person.name)
+                .join(Person, Person.id == Student.person_id)
+                .where(Student.local_number >= prefix + "0000",
+                       Student.local_number <= prefix + "9999")).all())
+        return held
+
     def write(self, items: list, effective: dt.date, operator: str, batch: str,
-              tick: Callable[[int], None] | None = None) -> None:
+              tick: Callable[[int], None] | None = None, kind: str = "enroll") -> None:
         for start in range(0, len(items), WRITE_CHUNK):
             chunk = items[start:start + WRITE_CHUNK]
-            write_many(self.session, chunk, effective, operator, batch=batch)
+            write_many(self.session, chunk, effective, operator, batch=batch, kind=kind)
             if tick:
                 tick(start + len(chunk))

@@ -14,14 +14,15 @@ from xueji_cli.values import codes
 
 @dataclass(frozen=True)
 class Role:
-    side: str  # in / out / within / borrow / none / unknown
+    side: str  # in / out / within / borrow / opening / none / unknown
     column: str | None = None
     mapped: bool = True  # False: counted in 其他 (or by its effect) and named in a warning
 
     @property
     def delta(self) -> int:
-        """What the kind says it does to the register: +1 enters, −1 leaves, 0 stays."""
-        return {"in": 1, "out": -1}.get(self.side, 0)
+        """What the kind says it does to the register: +1 enters, −1 leaves, 0 stays. A
+        record taken over as it stood (opening) is on the register from its first day."""
+        return {"in": 1, "out": -1, "opening": 1}.get(self.side, 0)
 
 
 SECTIONS = (("in", "increase"), ("out", "decrease"), ("within", "within"),
@@ -42,6 +43,8 @@ def role_of(kind: str) -> Role:
         return Role(group, "other", mapped=False)
     if group == "borrow":
         return Role("borrow", None, mapped=False)
+    if group == "opening":
+        return Role("opening")
     return Role("none")
 
 

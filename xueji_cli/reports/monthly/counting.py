@@ -5,7 +5,9 @@ previous month and to the end of this one; with every other record, as stored, t
 the register at both ends (期初在籍, 期末在籍). Each of the month's entries is counted in
 the column its kind names (data/report.toml) at the school and grade where the kind says
 the record goes (an increase) or was (a decrease): enroll enters the register,
-transfer_out leaves it, 升级, 转班, 借读 and 休学 keep it. An entry whose effect is not what
+transfer_out leaves it, 升级, 转班, 借读 and 休学 keep it. A record taken over as it
+stood (接收原有学籍, group opening) is in the opening balance (期初) of the month it was
+taken over in, never an increase. An entry whose effect is not what
 its kind says (a wrong kind, a hand-made entry) is still counted by its kind, and named as
 a discrepancy.
 """
@@ -16,7 +18,7 @@ import datetime as dt
 from collections import Counter
 from typing import NamedTuple
 
-from xueji_cli.ledger.projection import transitions
+from xueji_cli.ledger.projection import fold, transitions
 from xueji_cli.ledger.timeline import Step, Tally, Timeline, on_register, place, states_at
 from xueji_cli.reports.monthly.columns import Role, kind_group, kind_label, reversal_kinds, role_of
 from xueji_cli.reports.monthly.report import Cells, Change, Discrepancy
@@ -69,6 +71,9 @@ def fold_touched(timeline: Timeline, first: dt.date, last: dt.date) -> list[Touc
     for student_id in timeline.histories.keys() | timeline.stored.keys():
         steps = timeline.histories.get(student_id, [])
         opening, at_end, folded = states_at(steps, [day_before, last, None])
+        taken = [s.sets for s in steps if first <= s.effective_date <= last and _opens(s)]
+        if taken:
+            opening = fold(taken, opening)
         stored = timeline.stored.get(student_id)
         if steps and steps[-1].effective_date > last:
             stored = None
@@ -95,10 +100,16 @@ def count_month(touched: list[Touched], first: dt.date, last: dt.date,
     for record in touched:
         steps = record.steps
         if steps and steps[-1].effective_date >= first:
-            month_steps = [s for s in steps if first <= s.effective_date <= last]
+            month_steps = [s for s in steps
+                           if first <= s.effective_date <= last and not _opens(s)]
             if month_steps:
                 _count_record(steps, month_steps, record.opening, counted, entries)
     return counted
+
+
+def _opens(step: Step) -> bool:
+    """An entry that records a record as it stood when taken over (group opening)."""
+    return role_of(step.kind).side == "opening"
 
 
 def register_place(state: dict) -> tuple[int, int] | None:

@@ -142,7 +142,7 @@ def census(session: Session, last: dt.date) -> Counter:
     by what the kinds say (reversals count against the entry they reverse). Counted over
     the whole journal from the index alone, less the few entries effective after `last`."""
     kinds = [k.key for k in codes.change_kinds()]
-    ins = [k for k in kinds if role_of(k).side == "in"]
+    ins = [k for k in kinds if role_of(k).delta == 1]  # opening kinds too (接收原有学籍)
     outs = [k for k in kinds if role_of(k).side == "out"]
     sign = {**{k: 1 for k in ins}, **{k: -1 for k in outs}}
     totals: Counter = Counter()

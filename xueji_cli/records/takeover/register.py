@@ -1,0 +1,231 @@
+"""Taking over a register as it stands (接收原有学籍): the pupils already at school, every
+grade, from the national system's pupil list or the schools' own 花名册, each kept with
+the local number, national number, entry year, grade, class and state it has (NUM-4:
+一人一号,终身不变).
+
+The files are read by the intake's reader (records/enrollment/intake.read, asking for the
+学籍号, 入学年月 and 学生状态 columns); every row is judged, every problem collected,
+and nothing is written unless every row passes (or the registrar skips the invalid
+ones) — the intake's Batch, Rows, target and errors workbook. The rules are those of
+numbers and identity, not of entry: NUM-1/NUM-2 (the kept number agrees with the row's
+city, county, entry year, school and type digit; no number twice), NUM-5/NUM-6 (the
+national and ID numbers), NUM-7 within the files and against the store (NAT-Q 二: a pupil
+already recorded comes by transfer). Age on 31 August, the service area and the evidence
+(ENR-1, ENR-2, ENR-7) judged the pupil's entry years ago and are not applied again.
+
+Each record is written with one entry of the kind takeover, effective on the day the
+register is taken over, saying the file, sheet and row it came from. Run again with the
+same files, a pupil held at the same school with the same number is already taken over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xueji_cli.ledger.timeline import register_statuses
+from xueji_cli.records.enrollment import intake
+from xueji_cli.records.enrollment.admission import (
+    EnrollmentAssessment,
+    entry_year_for,
+    identity_problems,
+)
+from xueji_cli.records.enrollment.lookups import Lookups, person_key
+from xueji_cli.rules import identity
+from xueji_cli.rules.enrollment import check_grade
+from xueji_cli.rules.numbering import LOCAL_FORMAT, check_kept_number
+from xueji_cli.store.settings import Settings
+from xueji_cli.values import codes
+from xueji_cli.values.dates import now
+from xueji_cli.values.violation import Violation, split
+
+if TYPE_CHECKING:
+    from xueji_cli.records.enrollment.targets import Target
+
+KIND = "takeover"
+# The columns a row needs besides the school (a 学校 column, the 学籍号's school digits
+# or --school); 入学年月 and 学生状态 may be left out (the grade gives the entry year,
+# a pupil without a state is 在校).
+REQUIRED = ("name", "id_number", "grade", "class_no", "local_number")
+ASKED = ("local_number", "entry_month", "status")
+NUMBER_ORDER = "学籍号顺序(保留原号,不重新编号)"
+
+
+def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
+         tick: intake.Tick | None = None) -> intake.Batch:
+    """Every data row of the files, with its 学籍号, 入学年月 and 学生状态."""
+    return intake.read(paths, school, sheet, tick, asked=ASKED, required=REQUIRED)
+
+
+@dataclass
+class _Seen:
+    """What the rows judged so far hold (NUM-2, NUM-7 within the files)."""
+
+    numbers: dict[str, object] = field(default_factory=dict)
+    ids: dict[str, object] = field(default_factory=dict)
+    nationals: dict[str, object] = field(default_factory=dict)
+    people: dict[tuple, object] = field(default_factory=dict)
+
+
+def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.date,
+          tick: intake.Tick | None = None) -> None:
+    """Judge every row (in file order) and set its status: new, already (taken over
+    before, same school and number) or invalid; nothing is written."""
+    no_grade = {id(row) for row in batch.rows if row.applicant.grade is None}
+    lookups = target.lookups([row.applicant for row in batch.rows])
+    held_numbers = target.numbers_held({
+        number[:10] for number in (_asked(row, "local_number") for row in batch.rows)
+        if LOCAL_FORMAT.match(number)})
+    seen = _Seen()
+    total = len(batch.rows)
+    for done, row in enumerate(intake.with_schools(target, settings, batch), start=1):
+        _judge(row, id(row) in no_grade, lookups, settings, as_of, held_numbers, seen)
+        if tick and done % intake.TICK == 0:
+            tick("检查", done, total)
+
+
+def _asked(row: intake.Row, key: str) -> str:
+    return (row.applicant.asked or {}).get(key) or ""
+
+
+def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings,
+           as_of: dt.date, held_numbers: dict[str, str], seen: _Seen) -> None:
+    a = row.applicant
+    number = _asked(row, "local_number")
+    status = _asked(row, "status") or "active"
+    found = list(a.problems)
+    school = lookups.school(a.school_code)
+    entry_year = None
+    if school is None:
+        found.append(Violation("ORG-2", "school", f"本目录没有代码为 {a.school_code} 的学校",
+                               "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记"))
+    found += identity_problems(a, "INPUT")  # who the pupil is; NUM-6
+    national, problems = identity.national_number_for(a.id_type, a.id_number, a.national_number)
+    found += problems
+    if no_grade:
+        found.append(Violation("INPUT", "grade", "缺少年级", "填写该生现在的年级,如 3"))
+    elif school is not None:
+        facts = lookups.facts(school, settings)
+        wrong_grade = check_grade(a.grade, facts.first_grade, facts.last_grade, facts.type_label)
+        found += wrong_grade
+        entry_year, problems = _entry_year(row, settings, school, as_of, wrong_grade)
+        found += problems
+        found += check_kept_number(number, settings.city, settings.county, entry_year,
+                                   school.code, settings.type_digit[school.type])
+    if status not in register_statuses():
+        found.append(Violation(
+            "INPUT", "status", f"学生状态为「{codes.label('status', status)}」:不在籍,不接收",
+            "只接收在籍的学生(在校、休学、外出借读);已离校的学生不必接收"))
+    held = lookups.matches(a) if a.name and a.birth else []
+    if _already(a, number, held):
+        row.status, row.existing = "already", number
+        _remember(row, number, national, seen)
+        return
+    found += _twice(row, number, national, seen)
+    found += identity.check_one_record(held)
+    holder = held_numbers.get(number)
+    if holder is not None and not held:
+        found.append(Violation("NUM-2", "local_number",
+                               f"学籍号 {number} 已由本目录的 {holder} 使用",
+                               "一号一人:核对本行的学籍号"))
+    _remember(row, number, national, seen)
+    errors, warnings = split(found) if found else ([], [])
+    row.assessment = EnrollmentAssessment(
+        errors, warnings, school, entry_year, national, status=status,
+        entry_details=_source(row))
+    if errors:
+        row.status, row.errors = "invalid", errors
+
+
+def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
+                wrong_grade: list[Violation]) -> tuple[int | None, list[Violation]]:
+    """The cohort's entry year: the row's 入学年月, else what its grade gives on the day
+    of the takeover (a pupil who repeated a grade needs the 入学年月)."""
+    month = _asked(row, "entry_month")
+    year = settings.school_year(as_of)
+    if month:
+        entry_year = int(month[:4])
+        if entry_year > year:
+            return entry_year, [Violation(
+                "INPUT", "entry_month", f"入学年月 {month} 晚于接收日期 {as_of:%Y-%m-%d} 所在学年",
+                "核对入学年月;今年秋季入学的新生用 xueji enroll 登记")]
+        return entry_year, []
+    if wrong_grade:
+        return None, []
+    return entry_year_for(settings, school, row.applicant.grade, as_of), []
+
+
+def _already(a, number: str, held: list[dict]) -> bool:
+    """Taken over before: the same pupil held at this school with this number."""
+    return any(m["local_number"] == number and m["school_code"] == a.school_code
+               and m["name"] == a.name and m["gender"] == a.gender and m["birth"] == a.birth
+               for m in held) if number else False
+
+
+def _twice(row: intake.Row, number: str, national: str | None, seen: _Seen) -> list[Violation]:
+    """NUM-2 and NUM-7 within the files: a number, an ID number, a national number or
+    (without an ID number) a name and birth date already on an earlier row."""
+    a = row.applicant
+    found = []
+    if number and number in seen.numbers:
+        found.append(Violation("NUM-2", "local_number", f"学籍号与{seen.numbers[number]}相同",
+                               "一号一人:核对两行的学籍号"))
+    if a.id_number and a.id_number in seen.ids:
+        found.append(Violation("NUM-7", "id_number", f"身份证号与{seen.ids[a.id_number]}相同",
+                               "同一名学生只能接收一次;删去重复的一行"))
+    elif national and national in seen.nationals:
+        found.append(Violation("NUM-7", "national_number",
+                               f"全国学籍号与{seen.nationals[national]}相同",
+                               "同一名学生只能接收一次;删去重复的一行"))
+    elif not a.id_number and a.name and person_key(a) in seen.people:
+        found.append(Violation("NUM-7", "name", f"姓名、出生日期与{seen.people[person_key(a)]}相同",
+                               "同一名学生只能接收一次;删去重复的一行"))
+    return found
+
+
+def _remember(row: intake.Row, number: str, national: str | None, seen: _Seen) -> None:
+    a = row.applicant
+    if number:
+        seen.numbers.setdefault(number, row)
+    if a.id_number:
+        seen.ids.setdefault(a.id_number, row)
+    if national:
+        seen.nationals.setdefault(national, row)
+    if not a.id_number and a.name:
+        seen.people.setdefault(person_key(a), row)
+
+
+def _source(row: intake.Row) -> dict:
+    """Where the record came from, kept in its entry's details."""
+    source = {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number}
+    month = _asked(row, "entry_month")
+    if month:
+        source["entry_month"] = month
+    return source
+
+
+# -- keeping the numbers and writing ---------------------------------------------------------
+
+def number(batch: intake.Batch) -> None:
+    """Each new row keeps its own number; they are written in the order of the numbers."""
+    for row in batch.rows:
+        if row.status == "new":
+            row.local_number = _asked(row, "local_number")
+    batch.numbered = sorted(batch.having("new"), key=lambda row: row.local_number)
+
+
+def write(target: Target, batch: intake.Batch, as_of: dt.date, operator: str,
+          tick: intake.Tick | None = None) -> str | None:
+    """Write the new rows (persons, records, one takeover entry each) in the target's one
+    transaction. Returns the batch id the entries carry."""
+    rows = batch.numbered or []
+    if not rows:
+        return None
+    batch.batch_id = f"takeover-{now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+    target.write([(r.applicant, r.assessment, r.local_number) for r in rows], as_of, operator,
+                 batch.batch_id, (lambda done: tick("写入", done, len(rows))) if tick else None,
+                 kind=KIND)
+    return batch.batch_id
