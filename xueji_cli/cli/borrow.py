@@ -28,8 +28,8 @@ from xueji_cli.cli.options import (
     UnderageCommitmentOpt,
     parse_date_option,
 )
-from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
 

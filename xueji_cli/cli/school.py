@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import JsonOpt
-from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.region_options import region_codes
 from xueji_cli.cli.workspace import workspace
 
 TYPE_WORDS = {"小学": "primary", "初中": "junior", "高中": "senior"}

@@ -136,7 +136,13 @@ def _saved(batch, json_out: bool):
 
 
 def _render(batch, outcome: str, day, errors_file, errors_out: str | None, show_id: bool) -> None:
-    from xueji_cli.cli.intake import LIST_LIMIT, STUDENT_COLUMNS, show_problems, student_row, summary
+    from xueji_cli.cli.intake import (
+        LIST_LIMIT,
+        STUDENT_COLUMNS,
+        show_problems,
+        student_row,
+        summary,
+    )
 
     new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
     for note in batch.notes:

@@ -19,7 +19,6 @@ from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
 from xueji_cli.values.privacy import show
 
-
 REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 

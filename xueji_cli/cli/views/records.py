@@ -7,7 +7,6 @@ from xueji_cli.records.directory.region_names import with_name
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
 
-
 REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 

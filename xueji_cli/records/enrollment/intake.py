@@ -29,10 +29,9 @@ from typing import TYPE_CHECKING
 
 from xueji_cli.excel import columns as rc
 from xueji_cli.excel import reader as roster_reader
-from xueji_cli.records.enrollment import roster_rows
+from xueji_cli.records.enrollment import roster_regions, roster_rows
 from xueji_cli.records.enrollment.admission import EnrollmentAssessment, assess
 from xueji_cli.records.enrollment.applicant import Applicant
-from xueji_cli.records.enrollment import roster_regions
 from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.records.enrollment.numbering import prefix_for
 from xueji_cli.rules.identity import check_one_record, load_places
