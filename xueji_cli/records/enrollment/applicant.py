@@ -44,6 +44,7 @@ class Applicant:
     remark: str | None = None
     details: dict = field(default_factory=dict)
     problems: list[Violation] = field(default_factory=list)  # values that could not be read
+    stated: dict | None = None  # what the registrar's statement for a roster filled in
 
 
 class Collector:
