@@ -172,9 +172,11 @@ def _add_block(rows: list[Row], layout, plan, numbers: list[int], block: list[li
                school: str | None, statement: Statement) -> None:
     if not block:
         return
-    for number, (applicant, cell) in zip(numbers, roster_rows.applicants(plan, block, school)):
-        if statement:
+    made = roster_rows.applicants(plan, block, school)
+    if statement:
+        for applicant, _cell in made:
             statement.complete(applicant)
+    for number, (applicant, cell) in zip(numbers, made):
         rows.append(Row(layout, number, len(rows), applicant, school_cell=cell))
 
 
