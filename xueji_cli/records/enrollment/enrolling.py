@@ -124,16 +124,16 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
         approvals = [{"for": "ENR-5", "decision": applicant.cap_decision}] \
             if applicant.cap_decision else _NO_APPROVALS
         entry = {"to_school": school[1], "evidence": evidence, "approvals": approvals,
-                 "batch": batch, "details": {"statement": applicant.stated}
-                 if applicant.stated else _NO_DETAILS,
+                 "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
                  or None if assessment.warnings else None}
+        if applicant.stated:  # what the registrar's statement for the batch gave this child
+            entry["details"] = {"statement": applicant.stated}
         records.append((own, sets, entry))
     return records
 
 
 _NO_APPROVALS: list = []  # shared by every entry without one; never changed
-_NO_DETAILS: dict = {}  # the same for details
 
 
 def write(session: Session, applicant: Applicant, assessment: EnrollmentAssessment, sequencer: Sequencer,
