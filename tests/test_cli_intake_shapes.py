@@ -221,3 +221,12 @@ def test_a_blank_grade_is_a_problem_of_its_row(township, xueji, as_json, tmp_pat
                            "--school", "001", *DAY, "--json"))
     assert [(e["row"], e["field"], e["message"]) for e in result["errors"]] == [
         (3, "grade", "缺少年级")]
+
+
+def test_a_statement_that_cannot_be_stored_is_invalid_input(township, xueji, sql, tmp_path):
+    """ENR-7: an --evidence word with a control character is refused naming --evidence,
+    before anything is read or written (exit 1, not an internal error)."""
+    path = rosters.write(tmp_path / "r.xlsx", [rosters.child(1, 证明材料="")])
+    result = xueji("enroll", "--from", path, "--school", "001", "--evidence", "户口\x07簿", *DAY)
+    assert result.exit_code == 1 and "--evidence" in result.stderr
+    assert sql("SELECT count(*) FROM student") == [(0,)]
