@@ -49,6 +49,9 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
 
 
 def _statement(evidence: list[str], regions_as_hukou: bool):
+    """The batch's Statement, or None when the registrar states nothing."""
+    if not (evidence or regions_as_hukou):
+        return None
     from xueji_cli.cli.options import convert
     from xueji_cli.records.enrollment.statement import Statement
     from xueji_cli.values import fields

@@ -34,7 +34,6 @@ from xueji_cli.records.enrollment.admission import EnrollmentAssessment, assess
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.records.enrollment.numbering import prefix_for
-from xueji_cli.records.enrollment.statement import Statement, counted
 from xueji_cli.rules.identity import check_one_record, load_places
 from xueji_cli.store.settings import Settings
 from xueji_cli.values.dates import now
@@ -43,6 +42,7 @@ from xueji_cli.values.labels import field as field_label
 from xueji_cli.values.violation import Violation
 
 if TYPE_CHECKING:
+    from xueji_cli.records.enrollment.statement import Statement
     from xueji_cli.records.enrollment.targets import Target
 
 # The order numbers are given in (NUM-1/NUM-2): school, then grade and class, then the
@@ -123,7 +123,7 @@ def prepare() -> None:
 
 
 def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
-         tick: Tick | None = None, statement: Statement = Statement()) -> Batch:
+         tick: Tick | None = None, statement: Statement | None = None) -> Batch:
     """Every data row of the files, converted, and completed by the registrar's statement
     for the batch (what a row leaves empty); file-level problems raise InputError."""
     rows: list[Row] = []
@@ -134,8 +134,8 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
         found, skipped = roster_reader.sheets(path, workbook, sheet)
         notes += skipped
         for layout in found:
-            missing = roster_reader.missing_columns(layout, school is not None,
-                                                    statement.fields)
+            missing = roster_reader.missing_columns(
+                layout, school is not None, statement.fields if statement else frozenset())
             if missing:
                 raise InputError(
                     "roster_file", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
@@ -169,7 +169,7 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
 
 
 def _add_block(rows: list[Row], layout, plan, numbers: list[int], block: list[list],
-               school: str | None, statement: Statement) -> None:
+               school: str | None, statement: Statement | None) -> None:
     if not block:
         return
     made = roster_rows.applicants(plan, block, school)
@@ -181,6 +181,8 @@ def _add_block(rows: list[Row], layout, plan, numbers: list[int], block: list[li
 
 
 def _stated_notes(rows: list[Row]) -> list[str]:
+    from xueji_cli.records.enrollment.statement import counted
+
     counts = counted(row.applicant for row in rows)
     filled = "、".join(f"{field_label(key)} {n} 行" for key, n in counts.items() if n)
     return [f"按整批声明补填(各行自己填写的不变,补填的记入该生的入学记录):{filled}"
