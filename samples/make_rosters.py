@@ -143,7 +143,7 @@ def write_003(children: list[dict]) -> None:
                          .read_text("utf-8"))
     headers = [c["header"] for c in spec["column"]]
     headers += [f"成员{n}{m['header']}" for n in (1, 2) for m in spec["member"]]
-    headers += ["现住地行政区划", "证明材料", "学校代码"]  # added by the central school
+    headers += ["年级", "现住地行政区划", "证明材料", "学校代码"]  # added by the central school
     ethnicity = ["汉族", "01", "01-汉族", "满", "汉族", "03-回族", "汉族"]
     wb, ws = _workbook("学生信息")
     ws.append(headers)
@@ -160,7 +160,8 @@ def write_003(children: list[dict]) -> None:
             "是否留守儿童": "非留守", "学生来源": "正常入学",
             "成员1姓名": child["guardian_name"], "成员1关系": "父亲", "成员1是否监护人": "是",
             "成员1户口所在地行政区划": child["hukou_region"], "成员1联系电话": child["guardian_phone"],
-            "现住地行政区划": child["hukou_region"], "证明材料": EVIDENCE, "学校代码": "003",
+            "年级": "1", "现住地行政区划": child["hukou_region"], "证明材料": EVIDENCE,
+            "学校代码": "003",
         }
         ws.append([values.get(h, "") for h in headers])
     wb.save(OUT / "003-西庄小学-全国模板.xlsx")

@@ -30,7 +30,7 @@ def _checked(directory, path):
 
 
 def test_the_school_and_grade_resolved_are_a_new_applicant(township, tmp_path):
-    rows = [{k: v for k, v in rosters.child(i).items() if k != "年级"} for i in range(1, 5)]
+    rows = [rosters.child(i, 年级="") for i in range(1, 5)]  # a grade left blank: a problem
     rows[0]["学校代码"] = "001"
     rows[1]["学校代码"] = "1"
     rows[2]["学校代码"] = "测试村小学"
@@ -40,8 +40,8 @@ def test_the_school_and_grade_resolved_are_a_new_applicant(township, tmp_path):
     assert [r.applicant.school_code for r in checked] == ["001", "001", "002", "第九小学"]
     assert [r.applicant.grade for r in checked] == [1, 1, 1, 1]
     assert all(r.applicant is not a for r, a in zip(checked, read))
-    assert [p.rule for p in checked[3].applicant.problems] == ["ORG-2"]
-    assert read[3].problems == []
+    assert [p.rule for p in checked[3].applicant.problems] == ["INPUT", "ORG-2"]
+    assert [(p.field, p.message) for p in read[3].problems] == [("grade", "缺少年级")]
 
 
 def test_a_row_that_needs_nothing_resolved_keeps_its_applicant(township, tmp_path):

@@ -58,14 +58,20 @@ def enroll(
     guardian_phone: GuardianPhoneOpt = None,
     residence_region: ResidenceRegionOpt = None,
     address: AddressOpt = None,
-    evidence: Annotated[list[str] | None, Opt("--evidence", metavar="材料",
-                                              help="查验过的证明材料,可重复:户口簿、房产证明、接种证…")] = None,
+    evidence: Annotated[list[str] | None, Opt(
+        "--evidence", metavar="材料",
+        help="查验过的证明材料,可重复:户口簿、房产证明、接种证…(用 --from 时:对整批每个学生都"
+             "查验过的材料,记入「证明材料」为空的行)")] = None,
     underage_commitment: UnderageCommitmentOpt = None,
     cap_decision: CapDecisionOpt = None,
     remark: RemarkOpt = None,
     from_: Annotated[list[str] | None, Opt(
         "--from", metavar="FILE",
         help="从花名册批量入学(.xlsx/.xls/.ods,可重复);每行按单个入学的全部规则核对")] = None,
+    regions_as_hukou: Annotated[bool, Opt(
+        "--regions-as-hukou",
+        help="只用于 --from:声明整批每个学生的监护人户籍和现住地都与学生户口所在地相同(查验过"
+             "户口簿、房产证明),补入表中没有填写的行;两个统一与服务范围按户口所在地核对")] = False,
     sheet: SheetOpt = None,
     errors_out: ErrorsOutOpt = None,
     skip_invalid: Annotated[bool, Opt(
@@ -87,17 +93,20 @@ def enroll(
                    "--ethnicity": ethnicity, "--guardian-name": guardian_name,
                    "--guardian-phone": guardian_phone, "--address": address, "--remark": remark}
     if from_:
-        given = [option for option, value in one_student.items() if value]
+        given = [option for option, value in one_student.items()
+                 if value and option != "--evidence"]  # --evidence: the whole batch's
         if given:
             _usage(ctx, f"--from 从花名册导入时不能同时给出单个学生的选项:{' '.join(given)}"
                         "(这些内容写在花名册的列中)")
         from xueji_cli.cli.intake import run_import
 
         run_import(ctx, from_, school, sheet, errors_out, skip_invalid, date, dry_run,
-                   json_out, show_id, progress=not no_progress)
+                   json_out, show_id, progress=not no_progress,
+                   stated=(evidence or [], regions_as_hukou))
         return
     batch_only = [o for o, v in (("--sheet", sheet), ("--errors-out", errors_out),
-                                 ("--skip-invalid", skip_invalid)) if v]
+                                 ("--skip-invalid", skip_invalid),
+                                 ("--regions-as-hukou", regions_as_hukou)) if v]
     if batch_only:
         _usage(ctx, f"{' '.join(batch_only)} 只用于 --from 花名册导入")
     # Not given at all is wrong usage (exit 2); given but blank is invalid input, which the

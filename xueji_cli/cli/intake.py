@@ -25,7 +25,10 @@ LIST_LIMIT = 1000  # a dry run lists each child up to this many rows (all in --j
 
 def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: str | None,
                errors_out: str | None, skip_invalid: bool, date: str | None, dry_run: bool,
-               json_out: bool, show_id: bool, progress: bool = True) -> None:
+               json_out: bool, show_id: bool, progress: bool = True,
+               stated: tuple[list[str], bool] = ([], False)) -> None:
+    """`stated`: the registrar's statement for the whole batch (--evidence, and
+    --regions-as-hukou), records/enrollment/statement.py."""
     with guard(json_out):
         from pathlib import Path
 
@@ -37,7 +40,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
                 check_errors_out(Path(errors_out).expanduser(), paths)
             roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
             _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run,
-                    json_out, show_id, progress)
+                    json_out, show_id, progress, _statement(*stated))
         finally:
             roster_files.discard()
             from xueji_cli.store import sqlite
@@ -45,8 +48,20 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
             sqlite.wait_for_checkpoints()
 
 
+def _statement(evidence: list[str], regions_as_hukou: bool):
+    """The batch's Statement, or None when the registrar states nothing."""
+    if not (evidence or regions_as_hukou):
+        return None
+    from xueji_cli.cli.options import convert
+    from xueji_cli.records.enrollment.statement import Statement
+    from xueji_cli.values import fields
+
+    return Statement(tuple(convert("evidence", fields.evidence, evidence) or ()),
+                     regions_as_hukou)
+
+
 def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, json_out,
-            show_id, progress) -> None:
+            show_id, progress, statement) -> None:
     from pathlib import Path
 
     from xueji_cli.records.enrollment import intake, targets
@@ -65,7 +80,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
         if not json_out:
             import rich.console
             import rich.table  # noqa: F401
-        batch = intake.read(paths, code, sheet, tick)
+        batch = intake.read(paths, code, sheet, tick, statement)
         with targets.open_target(ws.store, write=not dry_run) as target:
             if code:
                 targets.require_school(target, code)
@@ -85,7 +100,8 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
                                        column_width=width)
         if json_out:
-            emit_json(document(batch, outcome, effective, errors_file, show_id))
+            emit_json(document(batch, outcome, effective, errors_file, show_id) | {
+                "statement": statement.as_dict() if statement else None})
         else:
             _render(batch, outcome, errors_file, errors_out, show_id)
     if invalid:

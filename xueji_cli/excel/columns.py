@@ -24,12 +24,18 @@ from xueji_cli.values import codes, fields
 
 MEMBERS = (1, 2)  # 家庭成员 1 and 2 of the national template
 # Fields a roster must provide (a column, or --school for the school); without them every
-# row would fail, so their absence is reported once, for the file.
-REQUIRED = ("name", "id_number", "class_no", "hukou_region", "guardian_hukou_region",
+# row would fail, so their absence is reported once, for the file. The grade is one of them:
+# a roster without it would put every child in the first grade unasked.
+REQUIRED = ("name", "id_number", "grade", "class_no", "hukou_region", "guardian_hukou_region",
             "residence_region", "evidence")
 # Columns only the workflows that ask for them read (taking over a register: the record's
 # own 入学年月 and 学生状态); enrolling leaves them alone, as it leaves 序号.
 ASKED_ONLY = frozenset({"entry_month", "status"})
+# Required fields the registrar may state for the whole roster instead of a column
+# (records/enrollment/statement.py): what the message on a missing column says.
+STATED_BY = {"evidence": "或用 --evidence 登记对整批查验过的材料",
+             "guardian_hukou_region": "或用 --regions-as-hukou 声明与户口所在地相同",
+             "residence_region": "或用 --regions-as-hukou 声明与户口所在地相同"}
 
 
 class Unreadable(ValueError):
@@ -138,6 +144,13 @@ def _number(converter: Callable[[object], int]) -> Callable[[object], int]:
                                    else value)
 
 
+def class_cell(value: object) -> int | tuple[int, int]:
+    """A class cell (values/fields.class_in_grade); one that names its grade too
+    (一年级(1)班) is (grade, class), which the row's 年级 must agree with."""
+    grade, number = fields.class_in_grade(value)
+    return number if grade is None else (grade, number)
+
+
 def _phone(value: object) -> str | None:
     return (_GUARDIAN_PHONE(value) or "").replace(" ", "").replace("-", "") or None
 
@@ -164,12 +177,13 @@ PLAIN = (
            checked_text("local_number", "学籍号")),
     Column("ethnicity", "民族", ("民族",), fields.ethnicity),
     Column("grade", "年级", ("年级",), _number(fields.grade)),
-    Column("class_no", "班级", ("班级", "班号", "班", "所在班级"), _number(fields.class_no),
+    Column("class_no", "班级", ("班级", "班号", "班", "所在班级"), _number(class_cell),
            field="class"),
     Column("hukou_region", "户口所在地", ("户口所在地", "户口所在地行政区划", "户籍所在地",
-                                       "户口所在地区划代码", "户籍"), region),
+                                       "户口所在地区划代码", "户籍", "户籍地", "户籍地址代码"), region),
     Column("guardian_hukou_region", "监护人户口所在地",
-           ("监护人户口所在地", "监护人户籍所在地", "监护人户籍", "监护人户口所在地行政区划"), region),
+           ("监护人户口所在地", "监护人户籍所在地", "监护人户籍", "监护人户口所在地行政区划",
+            "监护人户籍地", "家长户籍地"), region),
     Column("residence_region", "现住地", ("现住地", "现住地行政区划", "实际居住地", "实际常住地",
                                         "常住地", "居住地", "现住地区划代码"), region),
     Column("evidence", "证明材料", ("证明材料", "查验材料", "入学材料", "已查验材料"), evidence),

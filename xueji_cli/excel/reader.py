@@ -168,11 +168,15 @@ def _load(path: Path, workbook, name: str):
 
 
 def missing_columns(sheet: Sheet, school_given: bool,
-                    required: tuple[str, ...] = rc.REQUIRED) -> list[str]:
+                    required: tuple[str, ...] = rc.REQUIRED,
+                    stated: frozenset[str] = frozenset()) -> list[str]:
+    """The required columns the sheet lacks, each with how else it may be given; `stated`:
+    the fields the registrar states for the whole roster instead (rc.STATED_BY)."""
     provided = {c.key for c in sheet.mapped.values()} | {
-        c.satisfies for c in sheet.mapped.values() if c.satisfies}
+        c.satisfies for c in sheet.mapped.values() if c.satisfies} | stated
     labels = {c.key: c.label for c in rc.PLAIN}
-    missing = [labels[key] for key in required if key not in provided]
+    missing = [labels[key] + (f"({rc.STATED_BY[key]})" if key in rc.STATED_BY else "")
+               for key in required if key not in provided]
     if not (school_given or provided & {"school", "school_name", "local_number"}):
         missing.append("学校代码(或用 --school 指定学校)")
     return missing
@@ -224,6 +228,10 @@ def _is_note(values: list) -> bool:
         or (len(distinct) == 1 and len(first) > 12)
 
 
+def _blank(row: list, data_cols: list[int]) -> bool:
+    return not any(row[c] != "" for c in data_cols if c < len(row))
+
+
 def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
     """(Excel row number, cells) of every data row: merged cells filled, blank rows and
     rows that only carry a 序号 skipped, stopping at notes below the data. Reads the
@@ -243,7 +251,10 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
             for col in range(len(row)):
                 if (index, col + start_col) in wanted_tops:
                     tops[(index, col + start_col)] = row[col]
-            for col, top, left in fill.get(index, ()):
+            filling = fill.get(index, ())
+            if filling and _blank(row, data_cols):
+                continue  # blank but for cells merged over it (学校、年级、班级): no child
+            for col, top, left in filling:
                 rel = col - start_col
                 if 0 <= rel < len(row) and row[rel] == "":
                     row[rel] = tops.get((top, left), "")
@@ -253,8 +264,7 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
                 and row[0] != row[1] != row[2] != row[0]) and _is_note(row):
             sheet.notes_from = index + 1
             break
-        if not (first < len(row) and row[first] != "") \
-                and not any(row[c] != "" for c in data_cols if c < len(row)):
+        if not (first < len(row) and row[first] != "") and _blank(row, data_cols):
             continue
         if len(row) < width:
             row = row + [""] * (width - len(row))

@@ -189,6 +189,26 @@ def class_no(value: object) -> int:
     return number
 
 
+# A class cell that names its grade too, as WPS rosters write it (NFKC has made full-width
+# brackets ASCII): 一年级(1)班, 1年级1班 — or the grade before a bracketed class: 一(1)班, 初一(2)班.
+_GRADE_THEN_CLASS = (re.compile(r"(.+?)年级\(?(.+?)\)?班?"), re.compile(r"(.+?)\((.+?)\)班?"))
+
+
+def class_in_grade(value: object) -> tuple[int | None, int]:
+    """A roster's class cell: (None, class) for 1, 1班, (1), (1)班; (grade, class) for one
+    that names its grade too (一年级(1)班 → (1, 1)), which the row's 年级 must agree with."""
+    raw = text(value)
+    for pattern in _GRADE_THEN_CLASS:
+        found = pattern.fullmatch(raw)
+        if found:
+            try:
+                return grade(found.group(1)), class_no(found.group(2))
+            except ValueError:
+                raise ValueError(f"班级「{raw}」应写作班号数字,如 1、1班、(1)班,"
+                                 "或连同年级写作 一年级(1)班") from None
+    return None, class_no(value)
+
+
 def normalise_id_number(text: object) -> str:
     """Full-width digits, lower-case x, spaces and dashes removed; upper case."""
     if text is None:

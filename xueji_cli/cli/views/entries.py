@@ -41,6 +41,21 @@ def describe_details(details: dict | None, reveal: bool = False) -> str:
     return ";".join(parts)
 
 
+def describe_statement(details: dict | None) -> str:
+    """What the registrar's statement for a whole roster gave this child
+    (records/enrollment/statement.py), e.g. `整批声明:证明材料 户口簿、房产证明;监护人户口所在地、
+    现住地同户口所在地`."""
+    stated = (details or {}).get("statement")
+    if not stated:
+        return ""
+    parts = []
+    if stated.get("evidence"):
+        parts.append(f"证明材料 {'、'.join(stated['evidence'])}")
+    if stated.get("regions_as_hukou"):
+        parts.append(f"{'、'.join(map(field, stated['regions_as_hukou']))}同户口所在地")
+    return "整批声明:" + ";".join(parts)
+
+
 def describe_sets(sets: dict, schools: dict) -> str:
     """What a journal entry set, in words: 学校、年级班级、状态、号码."""
     parts = []
@@ -75,7 +90,10 @@ def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = F
         "reason": entry.reason,
         "evidence": entry.evidence,
         "approvals": entry.approvals,
-        "sets": describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
+        "sets": ";".join(filter(None, (
+            describe_details(entry.details, reveal) or describe_sets(entry.sets, schools),
+            describe_statement(entry.details)))),
+        "statement": (entry.details or {}).get("statement"),
         "remark": entry.remark,
         "corrects": entry.corrects,
         "case_ref": entry.case_ref,

@@ -47,6 +47,7 @@ class Applicant:
     # What a roster says besides the enrollment's fields, for the workflow that asked for
     # it (taking over a register: 学籍号, 入学年月, 学生状态); None when none was asked.
     asked: dict | None = None
+    stated: dict | None = None  # what the registrar's statement for a roster filled in
 
 
 class Collector:

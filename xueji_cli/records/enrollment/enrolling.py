@@ -129,8 +129,11 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
                  "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
                  or None if assessment.warnings else None}
-        if assessment.entry_details is not None:
-            entry["details"] = assessment.entry_details
+        details = dict(assessment.entry_details or {})
+        if applicant.stated:  # what the registrar's statement for the batch gave this child
+            details["statement"] = applicant.stated
+        if details:
+            entry["details"] = details
         records.append((own, sets, entry))
     return records
 

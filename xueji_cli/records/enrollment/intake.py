@@ -38,9 +38,11 @@ from xueji_cli.rules.identity import check_one_record, load_places
 from xueji_cli.store.settings import Settings
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import InputError
+from xueji_cli.values.labels import field as field_label
 from xueji_cli.values.violation import Violation
 
 if TYPE_CHECKING:
+    from xueji_cli.records.enrollment.statement import Statement
     from xueji_cli.records.enrollment.targets import Target
 
 # The order numbers are given in (NUM-1/NUM-2): school, then grade and class, then the
@@ -122,8 +124,9 @@ def prepare() -> None:
 
 def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
          tick: Tick | None = None, asked: tuple[str, ...] = (),
-         required: tuple[str, ...] = rc.REQUIRED) -> Batch:
-    """Every data row of the files, converted; file-level problems raise InputError.
+         required: tuple[str, ...] = rc.REQUIRED, statement: Statement | None = None) -> Batch:
+    """Every data row of the files, converted, and completed by the registrar's statement
+    for the batch (what a row leaves empty); file-level problems raise InputError.
     `asked`: the fields besides the enrollment's that each row's Applicant keeps
     (roster_rows.applicants); `required`: the fields whose column must be there."""
     rows: list[Row] = []
@@ -134,7 +137,9 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
         found, skipped = roster_reader.sheets(path, workbook, sheet)
         notes += skipped
         for layout in found:
-            missing = roster_reader.missing_columns(layout, school is not None, required)
+            missing = roster_reader.missing_columns(
+                layout, school is not None, required,
+                statement.fields if statement else frozenset())
             if missing:
                 raise InputError(
                     "roster_file", f"{layout.label} 第{layout.header_row}行的表头缺少这些列:"
@@ -148,11 +153,11 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
                 numbers.append(number)
                 block.append(cells)
                 if len(block) == roster_rows.BLOCK:
-                    _add_block(rows, layout, plan, numbers, block, school, asked)
+                    _add_block(rows, layout, plan, numbers, block, school, asked, statement)
                     numbers, block = [], []
                     if tick:
                         tick("读取", number, total)
-            _add_block(rows, layout, plan, numbers, block, school, asked)
+            _add_block(rows, layout, plan, numbers, block, school, asked, statement)
             layout.data = None  # calamine's copy of the sheet is no longer needed (memory)
             sheets.append(layout)
             if layout.notes_from:
@@ -162,16 +167,31 @@ def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
         del workbook
     if not rows:
         raise InputError("roster_file", "花名册的表头下面没有学生", "检查是否选错了文件或工作表")
+    if statement:
+        notes += _stated_notes(rows)
     return Batch(sheets, rows, notes)
 
 
 def _add_block(rows: list[Row], layout, plan, numbers: list[int], block: list[list],
-               school: str | None, asked: tuple[str, ...]) -> None:
+               school: str | None, asked: tuple[str, ...],
+               statement: Statement | None) -> None:
     if not block:
         return
-    for number, (applicant, cell) in zip(numbers, roster_rows.applicants(plan, block, school,
-                                                                         asked)):
+    made = roster_rows.applicants(plan, block, school, asked)
+    if statement:
+        for applicant, _cell in made:
+            statement.complete(applicant)
+    for number, (applicant, cell) in zip(numbers, made):
         rows.append(Row(layout, number, len(rows), applicant, school_cell=cell))
+
+
+def _stated_notes(rows: list[Row]) -> list[str]:
+    from xueji_cli.records.enrollment.statement import counted
+
+    counts = counted(row.applicant for row in rows)
+    filled = "、".join(f"{field_label(key)} {n} 行" for key, n in counts.items() if n)
+    return [f"按整批声明补填(各行自己填写的不变,补填的记入该生的入学记录):{filled}"
+            if filled else "整批声明未用上:各行都已填写证明材料、监护人户口所在地和现住地"]
 
 
 def _columns_hint(layout: roster_reader.Sheet) -> str:
@@ -180,7 +200,8 @@ def _columns_hint(layout: roster_reader.Sheet) -> str:
     if layout.unknown:
         hint += f";未识别的列:{'、'.join(layout.unknown)}"
     return hint + (";在表中补上缺少的列(列名如上)后重新导入。全国学籍系统模板没有的列"
-                   "(现住地行政区划、证明材料)可加在最后")
+                   "(年级、现住地行政区划、证明材料)可加在最后;证明材料、现住地和监护人"
+                   "户口所在地也可以用 --evidence、--regions-as-hukou 对整批声明")
 
 
 # -- checking -----------------------------------------------------------------------------
@@ -189,8 +210,9 @@ def check(target: Target, settings: Settings, batch: Batch, effective: dt.date,
           today: dt.date, tick: Tick | None = None) -> None:
     """Judge every row (in file order) and set its status; nothing is written. The
     Applicants read are not changed: a row whose school or grade the directory resolves
-    (a school by name, 1 for 001, the first grade when the roster has no 年级) gets a new
-    Applicant with them, as does a row whose regions are written as names (their codes)."""
+    (a school by name, 1 for 001; the first grade, to judge the rest of a row whose 年级
+    is missing, a problem of its own) gets a new Applicant with them, as does a row whose
+    regions are written as names (their codes)."""
     lookups = target.lookups([row.applicant for row in batch.rows])
     total = len(batch.rows)
     for done, row in enumerate(with_schools(target, settings, batch), start=1):
@@ -286,10 +308,10 @@ _FIELDS = attrgetter(*(f.name for f in fields(Applicant)))
 
 def _resolved_copy(applicant: Applicant, code: str, problems: list[Violation], schools: dict,
                    settings: Settings) -> Applicant:
-    """A copy of the Applicant with its school's code, its grade (a 新生 roster without a
-    年级 column: the school's first grade) and the problems of naming its school — made
-    field by field, as dataclasses.replace would at several times the cost (a roster
-    without 年级 copies every row)."""
+    """A copy of the Applicant with its school's code, its grade (a row without one, which
+    is a problem of the row already: the school's first grade, to judge the rest) and the
+    problems of naming its school — made field by field, as dataclasses.replace would at
+    several times the cost (a roster naming its schools by name copies every row)."""
     grade = applicant.grade
     if grade is None:
         school = schools.get(code)

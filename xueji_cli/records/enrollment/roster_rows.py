@@ -64,8 +64,9 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
     """The Applicants of a block of rows, and each row's own school cell when --school
     also names one. The problems of a row are in this order: its unreadable cells (in
     column order), then what the roster says that enrolling cannot (BOR-3), then a
-    missing class. The fields `asked` (the local number, rc.ASKED_ONLY) are each
-    Applicant's `asked`, the cells filled."""
+    missing class or grade, or a class naming another grade than the row's. The fields
+    `asked` (the local number, rc.ASKED_ONLY) are each Applicant's `asked`, the cells
+    filled."""
     cells = list(zip(*block))  # the block's columns (rows are padded to the header's width)
     height = len(block)
     problems: dict[int, list[Violation]] = {}  # row -> its problems
@@ -88,10 +89,19 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
         _add_members(members, detail_rows, guardian, height)
     _take_source(detail_rows, problems)
     class_no = _field(fields, "class_no", height)
+    grades = _field(fields, "grade", height)
     for i, number in enumerate(class_no):
-        if not number and not any(p.field == "class" for p in problems.get(i, ())):
-            problems.setdefault(i, []).append(
-                Violation("INPUT", "class", "缺少班级", "填写班号,如 1 或 1班"))
+        if not number:
+            if not any(p.field == "class" for p in problems.get(i, ())):
+                problems.setdefault(i, []).append(
+                    Violation("INPUT", "class", "缺少班级", "填写班号,如 1 或 1班"))
+        elif number.__class__ is tuple:
+            class_no[i] = _class_of_grade(number, grades, i, problems)
+    if "grade" in fields and None in grades:
+        for i, grade in enumerate(grades):
+            if grade is None and not any(p.field == "grade" for p in problems.get(i, ())):
+                problems.setdefault(i, []).append(
+                    Violation("INPUT", "grade", "缺少年级", "填写年级,如 1 或 一年级"))
     evidence, commitments = _evidence(fields.get("evidence"),
                                       _field(fields, "underage_commitment", height), height)
     school_cells = _field(fields, "school", height)
@@ -110,7 +120,7 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
     for i, (school, name, gender, birth, grade, number, id_type, id_number, national, hukou,
             guardian_hukou, residence, items, commitment, cap, ethnicity, guardian_name, phone,
             address, remark, found) in enumerate(zip(
-                schools, field("name"), field("gender"), field("birth"), field("grade"),
+                schools, field("name"), field("gender"), field("birth"), grades,
                 class_no, field("id_type"), field("id_number"), field("national_number"),
                 field("hukou_region"), guardian["guardian_hukou_region"],
                 field("residence_region"), evidence, commitments, field("cap_decision"),
@@ -132,6 +142,21 @@ def _asked_rows(columns: list[tuple[str, list]], height: int) -> list[dict | Non
     keys = [key for key, _column in columns]
     return [{key: value for key, value in zip(keys, values) if value is not None}
             for values in zip(*(column for _key, column in columns))]
+
+
+def _class_of_grade(named: tuple[int, int], grades: list, i: int,
+                    problems: dict[int, list]) -> int:
+    """A class cell that names its grade too (一年级(1)班): its class, and the grade of the
+    row where the 年级 cell is empty; a 年级 cell that says another grade is a problem of
+    the row, naming both."""
+    grade, number = named
+    if grades[i] is None:
+        grades[i] = grade
+    elif grades[i] != grade:
+        problems.setdefault(i, []).append(Violation(
+            "INPUT", "class", f"班级写的是{grade}年级{number}班,与年级「{grades[i]}」不一致",
+            "核对该生的年级和班级,改正写错的一格"))
+    return number
 
 
 def _field(fields: dict[str, list], key: str, height: int) -> list:
