@@ -80,7 +80,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
         if not json_out:
             import rich.console
             import rich.table  # noqa: F401
-        batch = intake.read(paths, code, sheet, tick, statement)
+        batch = intake.read(paths, code, sheet, tick, statement=statement)
         with targets.open_target(ws.store, write=not dry_run) as target:
             if code:
                 targets.require_school(target, code)
