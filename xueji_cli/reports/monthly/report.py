@@ -113,7 +113,14 @@ class Report:
 
     def school_ids(self) -> list[int]:
         ids = sorted(self.schools, key=lambda i: self.schools[i].code)
-        return [i for i in ids if self.school_filter in (None, i)]
+        return [i for i in ids if self.school_filter in (None, i) and not self.closed_and_empty(i)]
+
+    def closed_and_empty(self, school_id: int) -> bool:
+        """ORG-2: a school closed (撤并) by the month's end leaves the form once a whole
+        month has nothing to show of it; a month in which it still had pupils shows it."""
+        closed_on = getattr(self.schools[school_id], "closed_on", None)
+        return closed_on is not None and closed_on <= self.last \
+            and self.subtotal(school_id).is_empty()
 
     def subtotal(self, school_id: int) -> Row:
         total = Row(school_id, None)
