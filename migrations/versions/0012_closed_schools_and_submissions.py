@@ -21,8 +21,8 @@ depends_on = None
 
 def upgrade() -> None:
     text = sqlmodel.sql.sqltypes.AutoString
-    with op.batch_alter_table('school') as batch:
-        batch.add_column(sa.Column('closed_on', sa.Date(), nullable=True))
+    # A plain ADD COLUMN: no table rebuild, which the foreign keys to school would refuse.
+    op.add_column('school', sa.Column('closed_on', sa.Date(), nullable=True))
     op.create_table(
         'report_submission',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -43,5 +43,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_report_submission_month', table_name='report_submission')
     op.drop_table('report_submission')
-    with op.batch_alter_table('school') as batch:
-        batch.drop_column('closed_on')
+    op.drop_column('school', 'closed_on')
