@@ -97,8 +97,8 @@ def test_school_add_and_list(ws_dir, xueji):
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "code": "001", "name": "示范镇中心校",
                                          "type": "primary",
-                                         "service_areas": ["130283100", "130283105"]}
-    result = xueji("school", "add", "--code", "2", "--name", "东村小学", "--designated-for-borrowing")
+                                         "service_areas": ["130283100", "130283105"], "warnings": []}
+    result = xueji("school", "add", "--code", "002", "--name", "东村小学", "--designated-for-borrowing")
     assert result.exit_code == 0, result.stderr
     assert "尚未设置服务范围" in result.stderr
     result = xueji("school", "add", "--code", "010", "--name", "示范镇初中", "--type", "初中")
@@ -158,7 +158,8 @@ def test_school_set_service_areas(township, xueji):
                    "130283106", "--name", "东村完全小学", "--designated-for-borrowing", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "code": "002", "name": "东村完全小学",
-                                         "service_areas": ["130283107"], "warnings": []}
+                                         "service_areas": ["130283107"], "warnings": [],
+                                         "closed_on": None}
     school = json.loads(xueji("school", "list", "--json").stdout)["schools"][1]
     assert school["designated_for_borrowing"] is True
 

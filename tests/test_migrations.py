@@ -22,7 +22,7 @@ from xueji_cli.store import database as store_mod
 from xueji_cli.store.database import Store
 
 TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
-          "transfer_case", "region"}
+          "transfer_case", "region", "report_submission"}
 
 
 @pytest.fixture
@@ -229,3 +229,25 @@ def test_the_schema_check_reads_the_revision_without_sqlalchemy(tmp_path):
         assert schema_revision(conn) == store_mod.HEAD
     assert store.current_revision() == store_mod.HEAD
     Store(tmp_path).check_schema()  # at head: no refusal
+
+
+def test_0012_down_to_0011_and_up_again(fresh):
+    """Migration 0012 (ORG-2 撤并, REP-1 submitted months) goes down to 0011 — the closing
+    column and the submissions table gone, the rest kept — and up again."""
+    from alembic import command
+
+    def shape():
+        with closing(sqlite3.connect(fresh.path)) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(school)")}
+        return tables, columns
+
+    with fresh.engine(True).begin() as conn:
+        command.downgrade(fresh._alembic_config(conn), "0011")
+    tables, columns = shape()
+    assert "report_submission" not in tables and "closed_on" not in columns
+    assert {"school", "journal", "region"} <= tables
+    fresh.migrate()
+    tables, columns = shape()
+    assert "report_submission" in tables and "closed_on" in columns
+    fresh.check_schema()

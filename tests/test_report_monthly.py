@@ -165,7 +165,8 @@ def test_json_has_its_shape(kit, xueji, as_json):
     assert document["month"] == MONTH
     for row in document["rows"]:
         assert set(row) == {"school", "grade", "opening", "closing", "at_school", "in", "out",
-                            "borrowed_in", "borrowed_out"}
+                            "borrowed_in", "borrowed_out", "late", "suspended_now", "away_now",
+                            "borrowing_here", "ended"}
         assert set(row["in"]) == {"enrolled", "transferred_in", "resumed", "other"}
         assert set(row["out"]) == {"transferred_out", "suspended", "withdrawn", "died",
                                    "graduated", "other"}

@@ -11,6 +11,7 @@ import getpass
 import pytest
 
 from xueji_cli.values.dates import CHINA
+from xueji_cli.values.operators import as_account
 
 
 def entries(sql):
@@ -36,7 +37,8 @@ def busy_day(township, enroll, xueji, as_json):
 
 
 def test_the_os_user_is_the_operator_by_default(busy_day, sql):
-    user = getpass.getuser()
+    """CHG-3: without a name the account is recorded, marked as not a name."""
+    user = as_account(getpass.getuser())
     kinds = [kind for kind, operator, _ in entries(sql) if operator == user]
     assert kinds == [kind for kind, _, _ in entries(sql)]
     assert {"enroll", "access", "db_restore"} <= set(kinds)
@@ -56,7 +58,7 @@ def test_the_operator_setting_names_the_registrar(township, enroll, xueji, set_s
 def test_a_blank_operator_setting_falls_back_to_the_os_user(township, enroll, set_setting, sql):
     set_setting('operator = ""', 'operator = "   "')
     assert enroll().exit_code == 0
-    assert entries(sql)[0][1] == getpass.getuser()
+    assert entries(sql)[0][1] == as_account(getpass.getuser())
 
 
 def test_every_entry_has_its_recorded_time(busy_day, sql, xueji, as_json):

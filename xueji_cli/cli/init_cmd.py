@@ -18,6 +18,9 @@ def init(
     county_code: Annotated[str, typer.Option("--county-code", help="县代码(学籍号第3–4位)")] = "26",
     kind: Annotated[str, typer.Option(
         "--kind", help="township 乡镇(中心校及所辖学校)或 school 单独一所学校")] = "township",
+    operator: Annotated[str, typer.Option(
+        "--operator", help="经办人姓名,写入 xueji.toml 的 operator,记入每条变动、印在表格上"
+                           "(环境变量 XUEJI_OPERATOR 优先于它)")] = "",
     json_out: JsonOpt = False,
 ) -> None:
     """新建学籍目录:写入 xueji.toml(编码、政策、校历)并建立最新结构的 xueji.db。"""
@@ -30,7 +33,8 @@ def init(
             raise InputError("kind", f"--kind 应为 township 或 school,不是「{kind}」")
         # written into xueji.toml and onto every form: a free text like any typed
         name = convert("directory_name", fields.text_of("directory_name"), name)
-        ws = init_workspace(path, name, kind, city_code, county_code)
+        operator = convert("operator", fields.text_of("operator"), operator) if operator else ""
+        ws = init_workspace(path, name, kind, city_code, county_code, operator)
         if json_out:
             emit_json({"ok": True, "directory": str(ws.directory), "name": ws.settings.name,
                        "city": ws.settings.city, "county": ws.settings.county})

@@ -39,7 +39,7 @@ def card(
                 cards = core.school_cards(session, code, show_id)
             else:
                 cards = [core.card(session, students.find(session, key), show_id)]
-        path = core.write(cards, xlsx, ws.settings.name, dates.today()) if xlsx and cards else None
+        path = core.write(cards, xlsx, ws.settings.name, dates.today(), ws.operator) if xlsx and cards else None
         if json_out:
             emit_json({"ok": True, "count": len(cards), "cards": cards,
                        "xlsx": str(path) if path else None})

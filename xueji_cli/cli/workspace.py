@@ -21,7 +21,10 @@ def workspace(ctx: typer.Context, check_schema: bool = True, judge_log: bool = T
     `check_schema` is False)."""
     from xueji_cli.store.workspace import open_workspace
 
+    from xueji_cli.values.operators import HOW_TO_SET
+
     ws = open_workspace(dir_option(ctx), check_schema=False)
+    ws.on_unnamed = lambda: say(HOW_TO_SET, "yellow")
     if judge_log:
         ws.store.judge_log()  # before the sweep: a restore's staged copy is evidence
     removed = ws.sweep_leftovers()

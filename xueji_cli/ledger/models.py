@@ -24,6 +24,7 @@ class School(SQLModel, table=True):
     type: str = Field(default="primary")  # primary / junior / senior
     is_central: bool = False  # the township central school (乡镇中心校)
     designated_for_borrowing: bool = False  # ORG-3 指定借读学校
+    closed_on: dt.date | None = None  # 撤并: ORG-2, a school no longer of the township from this day
     created_at: dt.datetime
 
 
@@ -154,3 +155,25 @@ class TransferCase(SQLModel, table=True):
     incoming: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     origin_case_no: str | None = None  # the other directory's case number, from its certificate
     created_at: dt.datetime
+
+
+# --- reports (REP-1): the month as it went to the bureau ---
+
+class ReportSubmission(SQLModel, table=True):
+    """A monthly report as submitted (上报) to the bureau: the whole document, kept so that
+    the month is shown as it was submitted whatever is recorded later (CHG-3: history is
+    never rewritten). A re-submission is a new row with the next `version` and its reason;
+    the newest version is the month's. `last_entry` is the newest journal entry when it
+    was submitted: an entry after it, dated in a submitted month, is reported late (补报)."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (UniqueConstraint("month", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)  # YYYY-MM
+    version: int = 1
+    submitted_on: dt.date
+    submitted_at: dt.datetime
+    operator: str
+    reason: str | None = None  # why a month was submitted again
+    last_entry: int = 0
+    document: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

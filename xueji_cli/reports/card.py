@@ -18,6 +18,7 @@ from xueji_cli.reports.monthly.sheet import fit_rows
 from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
 from xueji_cli.values.privacy import show
+from xueji_cli.values.operators import signature
 
 REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
@@ -51,7 +52,7 @@ def card(session: Session, found: students.Found, reveal: bool = False,
             "school": f"{school_row.code} {school_row.name}" if school_row else "",
             "content": _content(entry, schools), "reason": entry.reason or "",
             "evidence": [str(e) for e in entry.evidence or []], "approvals": approvals,
-            "operator": entry.operator,
+            "operator": signature(entry.operator),  # a form: never an account as 经办人
             "recorded": china_time(entry.recorded_at).strftime("%Y-%m-%d") if entry.recorded_at else "",
             "remark": entry.remark or ""})
     return names.named({
@@ -123,13 +124,13 @@ WIDTH = 6
 HISTORY_HEADERS = ["日期", "变动内容", "类别", "证明材料", "原因", "审批 / 经办人"]
 
 
-def write(cards: list[dict], path, unit: str, today: dt.date) -> Path:
+def write(cards: list[dict], path, unit: str, today: dt.date, operator: str) -> Path:
     wb, first = sheets.new_workbook()
     used: set[str] = set()
     for index, data in enumerate(cards):
         ws = first if index == 0 else wb.create_sheet()
         ws.title = _sheet_name(data, used)
-        _form(ws, data, unit, today)
+        _form(ws, data, unit, today, operator)
     return sheets.save(wb, Path(path))
 
 
@@ -168,7 +169,7 @@ def _wide_row(ws, row: int, label: str, value: str, height: float = 24) -> None:
     ws.row_dimensions[row].height = height
 
 
-def _form(ws, d: dict, unit: str, today: dt.date) -> None:
+def _form(ws, d: dict, unit: str, today: dt.date, operator: str) -> None:
     sheets.title_row(ws, 1, "学生登记表(学籍卡)", WIDTH)
     set_text(ws.cell(row=2, column=1), f"学校:{d['school']} {d['school_name']}")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
@@ -200,7 +201,7 @@ def _form(ws, d: dict, unit: str, today: dt.date) -> None:
         ws.column_dimensions[letter].width = width
     fit_rows(ws, row + 1, end - 1)
     cell = ws.cell(row=end + 2, column=1)
-    set_text(cell, f"学校(盖章):{unit}            填表人:____________        负责人:____________")
+    set_text(cell, f"学校(盖章):{unit}            填表人:{signature(operator) or '____________'}        负责人:____________")
     cell.font = Font(name="宋体", size=11)
     ws.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=WIDTH)
     for letter, width in zip("ABCDEF", (11, 20, 11, 20, 13, 22)):

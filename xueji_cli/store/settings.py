@@ -90,12 +90,13 @@ class Settings:
         return Semester(f"{day.year - 1}—{day.year}学年第一学期", last_autumn)
 
 
-def render_new(name: str, kind: str, city: str, county: str) -> str:
+def render_new(name: str, kind: str, city: str, county: str, operator: str = "") -> str:
     """The text of a new xueji.toml, with comments for the registrar."""
     template = resources.files("xueji_cli.data").joinpath("xueji.toml.template").read_text("utf-8")
     quote = lambda text: json.dumps(text, ensure_ascii=False)  # a valid TOML basic string
     return Template(template).substitute(
-        name=quote(name), kind=quote(kind), city=quote(city), county=quote(county))
+        name=quote(name), kind=quote(kind), city=quote(city), county=quote(county),
+        operator=quote(operator))
 
 
 def load(directory: Path) -> Settings:
@@ -150,7 +151,7 @@ def _seconds(value, key: str) -> float:
     return seconds
 
 
-def _text(key: str, field: str, value) -> str:
+def checked_text(key: str, field: str, value) -> str:
     """A text of the file that goes onto every journal entry or form (the directory's name,
     the operator): checked like a typed one (values/fields.free_text). A short printable
     text, as nearly every file holds, passes without loading the converters: every command
@@ -169,9 +170,9 @@ def _text(key: str, field: str, value) -> str:
 def _from_dict(data: dict) -> Settings:
     codes = data.get("codes", {})
     settings = Settings(
-        name=_text("name", "directory_name", data["name"]),
+        name=checked_text("name", "directory_name", data["name"]),
         kind=str(data.get("kind", "township")),
-        operator=_text("operator", "operator", data.get("operator", "")),
+        operator=checked_text("operator", "operator", data.get("operator", "")),
         database_url=str(data.get("database_url", "")),
         busy_timeout_seconds=_seconds(data.get("busy_timeout_seconds", 15), "busy_timeout_seconds"),
         city=_digits(codes.get("city", "02"), 2, "codes.city"),
@@ -272,7 +273,7 @@ def _hospital_names(value) -> tuple[str, ...]:
         raise ValueError('policy.county_hospitals 应为医院名称的列表,如 ["迁安市人民医院", "迁安市中医医院"]')
     names = []
     for item in value:
-        name = unicodedata.normalize("NFKC", _text("policy.county_hospitals", "hospital", item)).strip()
+        name = unicodedata.normalize("NFKC", checked_text("policy.county_hospitals", "hospital", item)).strip()
         if not name:
             raise ValueError("policy.county_hospitals 中有空的医院名称:删去它")
         names.append(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def find_directory(explicit: str | None, start: Path | None = None) -> Path:
 class Workspace:
     directory: Path
     settings: Settings
+    # Called once when a change is recorded without the registrar's name (the command
+    # layer says how to set it; the core never prints).
+    on_unnamed: Callable[[], None] | None = None
 
     @property
     def store(self):
@@ -60,13 +64,32 @@ class Workspace:
 
     @property
     def operator(self) -> str:
-        """Who records a change: the setting, else the OS user (CHG-3: every entry names who made it)."""
-        if self.settings.operator.strip():
-            return self.settings.operator.strip()
+        """Who records a change (CHG-3: every entry names who made it): XUEJI_OPERATOR, else
+        `operator` of xueji.toml, else the computer's account marked as not a name
+        (values/operators.py), which no form prints as 经办人."""
+        named = operator_from_environment() or self.settings.operator.strip()
+        if named:
+            return named
+        from xueji_cli.values.operators import as_account
+
+        if self.on_unnamed is not None:
+            self.on_unnamed()
+            self.on_unnamed = None
         try:
-            return getpass.getuser()
+            return as_account(getpass.getuser())
         except (KeyError, OSError):
-            return os.environ.get("USER", "unknown")
+            return as_account(os.environ.get("USER", "unknown"))
+
+
+def operator_from_environment() -> str:
+    """XUEJI_OPERATOR, checked like the operator of xueji.toml."""
+    value = os.environ.get("XUEJI_OPERATOR", "").strip()
+    if not value:
+        return ""
+    try:
+        return settings_mod.checked_text("XUEJI_OPERATOR", "operator", value)
+    except ValueError as exc:
+        raise DirectoryError(str(exc), "改正环境变量 XUEJI_OPERATOR 中的姓名") from None
 
 
 def open_workspace(explicit: str | None, check_schema: bool = True) -> Workspace:
@@ -77,7 +100,8 @@ def open_workspace(explicit: str | None, check_schema: bool = True) -> Workspace
     return workspace
 
 
-def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> Workspace:
+def init_workspace(path: Path, name: str, kind: str, city: str, county: str,
+                   operator: str = "") -> Workspace:
     """Create a directory: xueji.toml and xueji.db at the newest schema."""
     from xueji_cli.store.database import DB_FILE
     from xueji_cli.values.errors import InputError
@@ -94,7 +118,7 @@ def init_workspace(path: Path, name: str, kind: str, city: str, county: str) -> 
     for value, field in ((city, "city"), (county, "county")):
         if not (value.isdigit() and len(value) == 2):
             raise InputError(field, f"{field} 代码应为2位数字,现为「{value}」", "如 --city-code 02")
-    text = settings_mod.render_new(name.strip(), kind, city, county)
+    text = settings_mod.render_new(name.strip(), kind, city, county, operator.strip())
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)  # a folder of personal data
         (path / SETTINGS_FILE).write_text(text, "utf-8")

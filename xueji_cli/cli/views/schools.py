@@ -9,4 +9,5 @@ def school_dict(listed) -> dict:
     return {"code": school.code, "name": school.name, "type": school.type,
             "central": school.is_central,
             "designated_for_borrowing": school.designated_for_borrowing,
-            "service_areas": listed.service_areas, "at_school": listed.at_school}
+            "service_areas": listed.service_areas, "at_school": listed.at_school,
+            "closed_on": school.closed_on.isoformat() if school.closed_on else None}

@@ -24,6 +24,7 @@ from xueji_cli.rules import borrowing as rules
 from xueji_cli.rules import enrollment as enrollment_rules
 from xueji_cli.rules import identity
 from xueji_cli.rules.dates import check_not_far_ahead
+from xueji_cli.rules.organisation import check_school_open
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import now
@@ -99,6 +100,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
                                "用 xueji school list 查看学校代码"))
     else:
+        found += check_school_open(_school_label(school), school.closed_on, effective)
         found += rules.check_designated(_school_label(school), school.designated_for_borrowing,
                                         [_school_label(s) for s in designated(session)])
     found += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "BOR-4",

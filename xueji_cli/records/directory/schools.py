@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from xueji_cli.ledger.models import School, ServiceArea, Student
+from xueji_cli.rules.organisation import overlapping
 from xueji_cli.store.settings import SCHOOL_TYPES
 from xueji_cli.values import fields
 from xueji_cli.values.dates import now
@@ -43,9 +45,20 @@ def _school_name(name: str) -> str:
         raise InputError("name", str(exc), exc.hint) from None
 
 
+def typed_code(code: str) -> str:
+    """ORG-2: a new school's code is three digits as typed — a code typed short (4) is
+    refused rather than padded, since the code becomes digits 7–9 of every number."""
+    text = fields.text(code)
+    if text.isdigit() and len(text) == 3:
+        return text
+    hint = f"您是指 {text.zfill(3)} 吗?请输入 --code {text.zfill(3)}" if text.isdigit() and len(text) < 3 \
+        else "学籍号第7–9位即学校代码,如 001"
+    raise InputError("code", f"学校代码「{text}」应为3位数字", hint)
+
+
 def add(session: Session, code: str, name: str, type_: str = "primary", central: bool = False,
         designated: bool = False, areas: list[str] | None = None) -> School:
-    code = normalise_code(code)
+    code = typed_code(code)
     if type_ not in SCHOOL_TYPES:
         raise InputError("type", f"学校类型「{type_}」应为 primary(小学)、junior(初中)或 senior(高中)")
     name = _school_name(name)
@@ -66,8 +79,15 @@ def add(session: Session, code: str, name: str, type_: str = "primary", central:
 
 
 def update(session: Session, code: str, name: str | None = None, designated: bool | None = None,
-           add_areas: list[str] | None = None, remove_areas: list[str] | None = None) -> School:
+           add_areas: list[str] | None = None, remove_areas: list[str] | None = None,
+           closed_on: dt.date | None = None, reopen: bool = False) -> School:
     school = get(session, code)
+    if closed_on is not None and reopen:
+        raise InputError("closed", "--closed 与 --reopen 只能选一个")
+    if closed_on is not None:
+        school.closed_on = closed_on  # ORG-2 撤并: its records stay until moved
+    if reopen:
+        school.closed_on = None  # a closing recorded by mistake
     if name is not None:
         school.name = _school_name(name)
         if not school.name:
@@ -86,6 +106,27 @@ def update(session: Session, code: str, name: str | None = None, designated: boo
         session.delete(row)
     session.add(school)
     return school
+
+
+def overlaps(session: Session, school_id: int, areas: list[str]) -> dict[str, list[str]]:
+    """The other schools whose service area overlaps one of `areas` (ENR-2 就近入学: a
+    village belongs to one school's area), by "code name"."""
+    others: dict[str, list[str]] = {}
+    labels = {s.id: f"{s.code} {s.name}" for s in session.exec(select(School))}
+    for other_id, region in session.exec(select(ServiceArea.school_id, ServiceArea.region)
+                                         .where(ServiceArea.school_id != school_id)):
+        others.setdefault(labels[other_id], []).append(region)
+    return overlapping(areas, others)
+
+
+def on_register_at(session: Session, school_id: int) -> int:
+    """How many records the school still holds on the register (在籍: at school, suspended,
+    lent out): a closed school's records stay until they are moved (ORG-2)."""
+    from xueji_cli.ledger.timeline import register_statuses
+
+    return session.exec(select(func.count()).select_from(Student).where(
+        Student.school_id == school_id, Student.kind == "regular",
+        Student.status.in_(register_statuses()))).one()
 
 
 def borrowers_at(session: Session, school_id: int) -> int:

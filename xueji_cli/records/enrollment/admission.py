@@ -16,6 +16,7 @@ from xueji_cli.records.enrollment.lookups import Lookups, person_key
 from xueji_cli.rules import enrollment as rules
 from xueji_cli.rules import identity
 from xueji_cli.rules.dates import check_not_far_ahead
+from xueji_cli.rules.organisation import check_school_open
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.violation import Violation, split
@@ -103,6 +104,8 @@ def assess(applicant: Applicant, lookups: Lookups, settings: Settings, effective
     if school is None:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {applicant.school_code} 的学校",
                                "用 xueji school list 查看学校代码"))
+    else:
+        found += check_school_open(f"{school.code} {school.name}", school.closed_on, effective)
     found += _not_far_ahead(effective, today, settings.policy.future_limit_days)
     found += identity_problems(applicant, "ENR-7")
     national, problems = identity.national_number_for(

@@ -32,6 +32,7 @@ class SchoolRow:
     code: str
     name: str
     type: str
+    closed_on: str | None = None  # ORG-2 撤并, as sqlite3 reads the date
 
 
 class SqliteTarget:
@@ -44,7 +45,7 @@ class SqliteTarget:
     def schools(self) -> dict[str, SchoolRow]:
         if self._schools is None:
             self._schools = {row[1]: SchoolRow(*row) for row in self.writer.execute(
-                "SELECT id, code, name, type FROM school ORDER BY code")}
+                "SELECT id, code, name, type, closed_on FROM school ORDER BY code")}
         return self._schools
 
     def lookups(self, applicants: list[Applicant]) -> Lookups:

@@ -19,6 +19,7 @@ from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import years_later
 from xueji_cli.values.privacy import show
+from xueji_cli.values.operators import signature
 
 COLUMNS = 6
 WIDTHS = [11, 17, 11, 17, 11, 19]
@@ -157,7 +158,7 @@ def _copy(ws, top: int, title: str, subtitle: str, settings: Settings, found, ca
     _cell(ws, row, 4, COLUMNS, f"{settings.name}(审批盖章)", NOTICE_FONT, border=False)
     ws.row_dimensions[row].height = 48
     row += 1
-    _cell(ws, row, 1, 3, f"经办人:{case.operator}", NOTICE_FONT, border=False)
+    _cell(ws, row, 1, 3, f"经办人:{signature(case.operator)}", NOTICE_FONT, border=False)
     _cell(ws, row, 4, COLUMNS, f"开具日期:{chinese_date(case.processed_on)}", NOTICE_FONT,
           border=False)
     return row + 1

@@ -37,6 +37,7 @@ from xueji_cli.records.enrollment.lookups import Lookups, person_key
 from xueji_cli.rules import identity
 from xueji_cli.rules.enrollment import check_grade
 from xueji_cli.rules.numbering import LOCAL_FORMAT, check_kept_number
+from xueji_cli.rules.organisation import check_school_open
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import now
@@ -102,6 +103,8 @@ def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings
     if school is None:
         found.append(Violation("ORG-2", "school", f"本目录没有代码为 {a.school_code} 的学校",
                                "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记"))
+    else:
+        found += check_school_open(f"{school.code} {school.name}", school.closed_on, as_of)
     found += identity_problems(a, "INPUT")  # who the pupil is; NUM-6
     national, problems = identity.national_number_for(a.id_type, a.id_number, a.national_number)
     found += problems

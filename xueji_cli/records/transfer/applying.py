@@ -37,6 +37,7 @@ from xueji_cli.records.transfer.conditions import (
 )
 from xueji_cli.records.transfer.workflow import reason_text, record_approval
 from xueji_cli.rules import transfer as rules
+from xueji_cli.rules.organisation import check_school_open
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
@@ -130,6 +131,7 @@ def apply_out(session: Session, settings: Settings, key: str, app: Application, 
             problems.append(Violation("TRF-2", "to_code", f"该生已在 {school_label(origin)}",
                                       "同校换班不是转学;转班另行办理"))
         to_name = school_label(target)
+        problems += check_school_open(to_name, target.closed_on, day, "to_code")
         to_region, bad = region_or_violation(session, target, "to_code")
         problems += bad
         problems += class_checks(session, settings, target, found.student.grade, app.to_class,
@@ -218,6 +220,7 @@ def apply_in(session: Session, settings: Settings, person: Incoming, school_code
     if certified.applied_on and certified.applied_on > day:
         problems.append(Violation("TRF-2", "date", f"转入申请日期早于转学证明上的申请日期 {certified.applied_on}",
                                   "核对 --date"))
+    problems += check_school_open(school_label(school), school.closed_on, day)
     region, bad = region_or_violation(session, school, "school")
     problems += bad
     problems += area_checks(session, settings, school, person.hukou_region, person.residence_region)

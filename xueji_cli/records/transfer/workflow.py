@@ -36,6 +36,7 @@ from xueji_cli.records.transfer.conditions import (
 )
 from xueji_cli.records.transfer.placement import Placement, place
 from xueji_cli.rules import transfer as rules
+from xueji_cli.rules.organisation import check_school_open
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import now
@@ -108,6 +109,8 @@ def complete(session: Session, settings: Settings, ref: str, day: dt.date, today
         found = students.Found(view.student, view.person, session.get(School, view.student.school_id))
         problems += leaving_checks(session, settings, found, case.special_reason, day)
     target = session.get(School, case.to_school_id) if case.to_school_id else None
+    if target is not None:  # closed (撤并) since the family applied
+        problems += check_school_open(f"{target.code} {target.name}", target.closed_on, day)
     person = Incoming.from_json(case.incoming) if case.direction == "in" else None
     national = view.student.national_number if view.student else None
     # The grade travels unchanged (TRF-5): inside the directory it is the record's grade

@@ -107,6 +107,21 @@ def count_month(touched: list[Touched], first: dt.date, last: dt.date,
     return counted
 
 
+def count_late(histories: dict[int, list[Step]], late_ids: set[int]) -> Counted:
+    """The entries reported late (补报): recorded after their own month was submitted,
+    each counted by its kind where it took effect, as its own month would have counted it."""
+    counted = Counted()
+    for steps in histories.values():
+        if not late_ids.intersection(s.id for s in steps):
+            continue
+        for step, before, after in transitions(steps):
+            if step.id in late_ids and not _opens(step):
+                effect = Effect(step, before, after, register_place(before), register_place(after))
+                column = _count_entry(effect, {}, counted, {})
+                counted.changes.append(Change(step, before, after, column))
+    return counted
+
+
 def _opens(step: Step) -> bool:
     """An entry that records a record as it stood when taken over (group opening)."""
     return role_of(step.kind).side == "opening"

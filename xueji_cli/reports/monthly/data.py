@@ -21,10 +21,11 @@ from sqlmodel import Session
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.ledger.timeline import REPORTED, Tally, Timeline, at_school_statuses
 from xueji_cli.reports.monthly.columns import unmapped_warnings
-from xueji_cli.reports.monthly.counting import count_month, fold_touched, tallies
+from xueji_cli.reports.monthly.counting import count_late, count_month, fold_touched, tallies
 from xueji_cli.reports.monthly.flags import flag
 from xueji_cli.reports.monthly.reconcile import check_records, dedupe, reconcile
 from xueji_cli.reports.monthly.report import Cells, Change, Report
+from xueji_cli.reports.monthly.submission import late_entry_ids
 from xueji_cli.values.dates import parse_month
 from xueji_cli.values.errors import InputError
 
@@ -49,6 +50,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     opening, closing = tallies(timeline.untouched_tally(), touched)
     counted = count_month(touched, first, last, entries)
     add_tallies(counted.rows, opening, closing)
+    late = add_late(session, counted.rows, first, entries)
     differences = [r for r in counted.rows.values() if r.expected != r.closing]
     discrepancies = dedupe(counted.discrepancies + check_records(touched)
                            + reconcile(session, schools, differences, closing, last, school_filter))
@@ -57,7 +59,7 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
         changes=sorted(counted.changes, key=lambda c: (c.step.effective_date, c.step.id)),
         discrepancies=discrepancies, cell_differences=differences,
         warnings=_unfinished(first, last, today) + unmapped_warnings(counted.unmapped),
-        people={}, entries=entries, school_filter=school_filter)
+        people={}, entries=entries, school_filter=school_filter, late=late)
     if school_filter is not None:
         _narrow(report, school_filter)
     report.people = _people(session, timeline, report)
@@ -100,6 +102,30 @@ def month_entries(session: Session, first: dt.date, last: dt.date) -> dict[int, 
                                      JournalEntry.effective_date <= last))}
 
 
+# -- entries reported late (补报) ----------------------------------------------------------
+
+def add_late(session: Session, rows: Cells, first: dt.date, entries: dict[int, object]) -> list[Change]:
+    """REP-1 补报: the entries dated in a submitted month and recorded after it was
+    submitted are counted here in their own columns (补报增/补报减), and taken out of the
+    opening — which is then the previous month's submitted closing — so that
+    期初 + 补报 + 增 − 减 = 期末 holds and the submitted months add up to the register."""
+    late_ids = late_entry_ids(session, first)
+    if not late_ids:
+        return []
+    found = {row.id: row for start in range(0, len(late_ids), 500)
+             for row in session.connection().execute(
+                 select(*ENTRY_COLUMNS).where(JournalEntry.id.in_(late_ids[start:start + 500])))}
+    entries.update(found)
+    since = min(row.effective_date for row in found.values())
+    late = count_late(Timeline(session, since, REPORTED).histories, set(late_ids))
+    for cell, counted in late.rows.items():
+        row = rows[cell]
+        row.late_in += counted.increase
+        row.late_out += counted.decrease
+        row.opening -= counted.increase - counted.decrease
+    return sorted(late.changes, key=lambda c: (c.step.effective_date, c.step.id))
+
+
 # -- the rows from the tallies --------------------------------------------------------------
 
 def add_tallies(rows: Cells, opening: Tally, closing: Tally) -> None:
@@ -128,6 +154,7 @@ def _narrow(report: Report, school_id: int) -> None:
     report.cell_differences = [r for r in report.cell_differences if r.school_id == school_id]
     report.discrepancies = [d for d in report.discrepancies if d.school_id in (school_id, None)]
     report.changes = [c for c in report.changes if school_id in _schools_of(c)]
+    report.late = [c for c in report.late if school_id in _schools_of(c)]
 
 
 def _schools_of(change: Change) -> set:
@@ -138,7 +165,8 @@ def _people(session: Session, timeline: Timeline, report: Report) -> dict[int, t
     """(local number, national number, name, ID number, person id) of each student the
     change list and the discrepancies name: the touched ones from the timeline, the others
     read."""
-    ids = {c.step.student_id for c in report.changes} | {d.student_id for d in report.discrepancies}
+    ids = {c.step.student_id for c in report.changes + report.late} \
+        | {d.student_id for d in report.discrepancies}
     people = {i: timeline.people[i] for i in ids if i in timeline.people}
     missing = [i for i in ids if i is not None and i not in people]
     for start in range(0, len(missing), 500):

@@ -10,7 +10,7 @@ from xueji_cli.reports.monthly.report import Change, Discrepancy, Report, Row
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
 
-BALANCE = ("closing = opening + in.enrolled + in.transferred_in + in.other"
+BALANCE = ("closing = opening + late.in − late.out + in.enrolled + in.transferred_in + in.other"
            " − out.transferred_out − out.withdrawn − out.died − out.graduated − out.other;"
            " in.resumed and out.suspended move a child between 在校 and 休学 inside the register"
            " (a suspended child is still 在籍), and borrowing never changes it")
@@ -31,7 +31,27 @@ def row_dict(report: Report, row: Row) -> dict:
                 "graduated": row.dec["graduated"], "other": row.dec["other"]},
         "borrowed_in": row.borrowed_in,
         "borrowed_out": row.borrowed_out,
+        "late": {"in": row.late_in, "out": row.late_out},
+        "suspended_now": row.suspended_now,
+        "away_now": row.away_now,
+        "borrowing_here": row.borrowing_here,
+        "ended": {"in": row.ended_in, "out": row.ended_out},
     }
+
+
+def row_from_dict(d: dict) -> Row:
+    """A row of a document (a submitted month's) as the form prints it; `school_id` is
+    the school's code."""
+    row = Row(d["school"], d["grade"], d["opening"], d["closing"], d["at_school"],
+              d["suspended_now"], d["borrowing_here"], d["away_now"],
+              suspended=d["out"]["suspended"], resumed=d["in"]["resumed"],
+              borrowed_in=d["borrowed_in"], borrowed_out=d["borrowed_out"],
+              ended_in=d["ended"]["in"], ended_out=d["ended"]["out"],
+              late_in=d["late"]["in"], late_out=d["late"]["out"])
+    row.inc.update({k: d["in"][k] for k in ("enrolled", "transferred_in", "other")})
+    row.dec.update({k: d["out"][k] for k in ("transferred_out", "withdrawn", "died", "graduated",
+                                             "other")})
+    return row
 
 
 def all_rows(report: Report) -> list[Row]:
@@ -118,6 +138,7 @@ def as_document(report: Report, reveal: bool = False) -> dict:
         "balanced": report.balanced,
         "rows": [row_dict(report, r) for r in all_rows(report)],
         "changes": [change_dict(report, c, reveal) for c in report.changes],
+        "late": [change_dict(report, c, reveal) for c in report.late],
         "school": report.schools[report.school_filter].code if report.school_filter else None,
         "balance": BALANCE,
         "differences": [difference_dict(report, r) for r in report.cell_differences],

@@ -32,6 +32,8 @@ class Row:
     ended_in: int = 0  # 本月结束的来本校借读
     ended_out: int = 0  # 本月结束的外出借读
     moves: int = 0  # grade/school moves inside the register, inside 其他 (in and out)
+    late_in: int = 0  # 补报增加: entries of a submitted month recorded after it was submitted
+    late_out: int = 0  # 补报减少
 
     @property
     def increase(self) -> int:
@@ -43,12 +45,12 @@ class Row:
 
     @property
     def expected(self) -> int:
-        return self.opening + self.increase - self.decrease
+        return self.opening + self.increase - self.decrease + self.late_in - self.late_out
 
     def absorb(self, other: Row) -> None:
         for name in ("opening", "closing", "at_school", "suspended_now", "borrowing_here",
                      "away_now", "suspended", "resumed", "borrowed_in", "borrowed_out",
-                     "ended_in", "ended_out", "moves"):
+                     "ended_in", "ended_out", "moves", "late_in", "late_out"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.inc.update(other.inc)
         self.dec.update(other.dec)
@@ -57,6 +59,7 @@ class Row:
         return not any((self.opening, self.closing, self.at_school, self.suspended_now,
                         self.borrowing_here, self.away_now, self.suspended, self.resumed,
                         self.borrowed_in, self.borrowed_out, self.ended_in, self.ended_out,
+                        self.late_in, self.late_out,
                         any(self.inc.values()), any(self.dec.values())))
 
 
@@ -102,6 +105,7 @@ class Report:
     people: dict[int, tuple]  # student id → (local number, national number, name, ID number, person id)
     entries: dict[int, object]  # the month's entries (ENTRY_COLUMNS rows: reason, evidence …)
     school_filter: int | None = None
+    late: list[Change] = field(default_factory=list)  # 补报, each with its real date
 
     @property
     def balanced(self) -> bool:
@@ -113,7 +117,14 @@ class Report:
 
     def school_ids(self) -> list[int]:
         ids = sorted(self.schools, key=lambda i: self.schools[i].code)
-        return [i for i in ids if self.school_filter in (None, i)]
+        return [i for i in ids if self.school_filter in (None, i) and not self.closed_and_empty(i)]
+
+    def closed_and_empty(self, school_id: int) -> bool:
+        """ORG-2: a school closed (撤并) by the month's end leaves the form once a whole
+        month has nothing to show of it; a month in which it still had pupils shows it."""
+        closed_on = getattr(self.schools[school_id], "closed_on", None)
+        return closed_on is not None and closed_on <= self.last \
+            and self.subtotal(school_id).is_empty()
 
     def subtotal(self, school_id: int) -> Row:
         total = Row(school_id, None)

@@ -14,13 +14,14 @@ from openpyxl.utils import get_column_letter
 from xueji_cli.excel import sheets
 from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text, set_value
 from xueji_cli.reports.monthly import document as core
-from xueji_cli.reports.monthly.report import Report
+from xueji_cli.values import operators
 
 # (group header, [(column header, value of a row)]) — the form's columns left to right.
 GROUPS = [
     ("学校", [("学校", None)]),
     ("年级", [("年级", None)]),
     ("期初\n在籍", [("期初在籍", lambda r: r.opening)]),
+    ("补报(上报后补录)", [("补报增", lambda r: r.late_in), ("补报减", lambda r: r.late_out)]),
     ("本月增加", [("新生入学", lambda r: r.inc["enrolled"]), ("转入", lambda r: r.inc["transferred_in"]),
               ("其他", lambda r: r.inc["other"]), ("小计", lambda r: r.increase)]),
     ("本月减少", [("转出", lambda r: r.dec["transferred_out"]), ("退学", lambda r: r.dec["withdrawn"]),
@@ -38,17 +39,20 @@ COLUMNS = [column for _group, columns in GROUPS for column in columns]
 HEADER_TOP, HEADER_BOTTOM = 4, 5
 
 
-def write(report: Report, path, title: str, unit: str, today: dt.date,
-          reveal: bool = False) -> Path:
+def write(document: dict, names: dict[str, str], path, title: str, unit: str, today: dt.date,
+          operator: str) -> Path:
+    """The form of a report document (reports/monthly/document.as_document, or a
+    submitted month's as it was kept); `names`: school code → name."""
     wb, ws = sheets.new_workbook()
     ws.title = "月报表"
-    _summary(ws, report, title, unit, today)
-    _changes(wb.create_sheet("变动名单"), report, title, reveal)
-    _chart(wb.create_sheet("增减图"), report, title)
+    _summary(ws, document, names, title, unit, today, operator)
+    _changes(wb.create_sheet("变动名单"), document, names, title)
+    _chart(wb.create_sheet("增减图"), document, names, title)
     return sheets.save(wb, Path(path))
 
 
-def _summary(ws, report, title: str, unit: str, today: dt.date) -> None:
+def _summary(ws, document: dict, names: dict, title: str, unit: str, today: dt.date,
+             operator: str) -> None:
     width = len(COLUMNS)
     sheets.title_row(ws, 1, title, width)
     set_text(ws.cell(row=2, column=1), f"填报单位(盖章):{unit}")
@@ -56,8 +60,7 @@ def _summary(ws, report, title: str, unit: str, today: dt.date) -> None:
     set_text(ws.cell(row=2, column=width - 3), "单位:人")
     ws.merge_cells(start_row=2, start_column=width - 3, end_row=2, end_column=width)
     ws.cell(row=2, column=width - 3).alignment = Alignment(horizontal="right")
-    set_text(ws.cell(row=3, column=1),
-             f"统计期间:{report.first:%Y年%m月%d日}至{report.last:%Y年%m月%d日}")
+    set_text(ws.cell(row=3, column=1), f"统计期间:{document['month']}" + _submitted(document))
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     column = 1
     for group, columns in GROUPS:
@@ -79,10 +82,10 @@ def _summary(ws, report, title: str, unit: str, today: dt.date) -> None:
     ws.row_dimensions[HEADER_TOP].height = 30
     ws.row_dimensions[HEADER_BOTTOM].height = 30
     line = HEADER_BOTTOM + 1
-    for row in core.all_rows(report):
-        school = report.schools.get(row.school_id)
+    for row in map(core.row_from_dict, document["rows"]):
+        school = row.school_id
         subtotal = row.grade is None
-        values = [f"{school.code} {school.name}" if school else "全镇合计",
+        values = [f"{school} {names.get(school, '')}" if school else "全镇合计",
                   row.grade if not subtotal else ("小计" if school else "")]
         values += [value(row) for _name, value in COLUMNS[2:]]
         for col, value in enumerate(values, start=1):
@@ -93,13 +96,13 @@ def _summary(ws, report, title: str, unit: str, today: dt.date) -> None:
         line += 1
     notes = ("说明:1. 期末在籍 = 期初在籍 + 增加小计 − 减少小计。2. 休学生、外出借读生仍在籍,"
              "休学、复学和借读不改变在籍人数,只改变在校人数;期末在校 = 期末在籍 − 期末休学 − 外出借读 + 来本校借读。"
-             "3. 其他增减含年级间调动(升级、留级、跳级)。")
+             "3. 其他增减含年级间调动(升级、留级、跳级)。4. 补报:已上报月份在上报后补录的变动,按实际日期列在变动名单的补报部分。")
     cell = ws.cell(row=line + 1, column=1)
     set_text(cell, notes)
     cell.font, cell.alignment = BODY_FONT, LEFT
     ws.merge_cells(start_row=line + 1, start_column=1, end_row=line + 1, end_column=width)
     ws.row_dimensions[line + 1].height = 32
-    signature = (f"填表人:____________        负责人:____________        "
+    signature = (f"填表人:{operators.signature(operator) or '____________'}        负责人:____________        "
                  f"填报日期:{today.year}年{today.month}月{today.day}日")
     cell = ws.cell(row=line + 3, column=1)
     set_text(cell, signature)
@@ -133,14 +136,17 @@ def fit_rows(ws, first: int, last: int, line_height: float = 14.0) -> None:
         ws.row_dimensions[row[0].row].height = line_height * lines + 2
 
 
-def _changes(ws, report, title: str, reveal: bool) -> None:
+def _submitted(document: dict) -> str:
+    submitted = document.get("submitted")
+    return f"(本表为 {submitted['submitted_on']} 上报的版本,第 {submitted['version']} 版)" if submitted else ""
+
+
+def _changes(ws, document: dict, names: dict, title: str) -> None:
     sheets.title_row(ws, 1, f"{title}变动名单", len(CHANGE_HEADERS))
     rows = []
-    for n, change in enumerate(report.changes, start=1):
-        c = core.change_dict(report, change, reveal)
-        school = report.schools.get(next((s.id for s in report.schools.values()
-                                          if s.code == c["school"]), None))
-        rows.append([n, c["date"], f"{c['school']} {school.name}" if school else "", c["grade"],
+    late = [dict(c, kind_label=f"补报:{c['kind_label']}") for c in document.get("late", [])]
+    for n, c in enumerate(document["changes"] + late, start=1):
+        rows.append([n, c["date"], f"{c['school']} {names.get(c['school'], '')}" if c["school"] else "", c["grade"],
                      c["class"], c["local_number"] or "(借读)", c["name"] or "", c["national_number"],
                      c["kind_label"], c["column_label"], c["from"], c["to"], c["reason"] or "",
                      "、".join(str(e) for e in c["evidence"]), ";".join(c["flags"])])
@@ -157,13 +163,13 @@ def _changes(ws, report, title: str, reveal: bool) -> None:
     sheets.page_setup(ws, landscape=True, title_rows="2:2")
 
 
-def _chart(ws, report, title: str) -> None:
+def _chart(ws, document: dict, names: dict, title: str) -> None:
     sheets.title_row(ws, 1, f"{title}:各校增减人数", 12)
     data = []
-    for school_id in report.school_ids():
-        row = report.subtotal(school_id)
-        school = report.schools[school_id]
-        data.append([school.name, row.increase, row.decrease, row.suspended, row.resumed])
+    for row in map(core.row_from_dict, document["rows"]):
+        if row.school_id is not None and row.grade is None:
+            data.append([names.get(row.school_id, row.school_id), row.increase + row.late_in,
+                         row.decrease + row.late_out, row.suspended, row.resumed])
     sheets.table(ws, 2, ["学校", "增加", "减少", "休学", "复学"], data, widths=[18, 8, 8, 8, 8])
     chart = BarChart()
     chart.type = "col"

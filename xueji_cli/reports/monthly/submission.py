@@ -1,0 +1,110 @@
+"""A month as it went to the bureau (REP-1, CHG-3): submitting a month keeps its whole
+report document; the month is then shown as submitted, and an entry recorded afterwards
+with a date inside it is reported late (补报) in the next month, which reconciles with it.
+
+Decisions: a month is submitted once — again only with `--resubmit` and a reason, the
+earlier versions kept as history; a month may be submitted while the one before it was
+not (a registrar who starts mid-year), with a warning saying so; a report that does not
+reconcile is not submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from xueji_cli.ledger.models import JournalEntry, ReportSubmission
+from xueji_cli.values.dates import now
+from xueji_cli.values.errors import Refused
+from xueji_cli.values.violation import Violation
+
+
+def latest(session: Session, month: str) -> ReportSubmission | None:
+    """The month's current submission (its newest version), if it was submitted."""
+    return session.exec(select(ReportSubmission).where(ReportSubmission.month == month)
+                        .order_by(ReportSubmission.version.desc())).first()
+
+
+def previous_month(first: dt.date) -> str:
+    return f"{first - dt.timedelta(days=1):%Y-%m}"
+
+
+def late_entry_ids(session: Session, first: dt.date) -> list[int]:
+    """The entries the month beginning `first` reports late (补报): dated before it and
+    recorded after the previous month was submitted. None when that month was not
+    submitted: its own report still counts them where they belong."""
+    before = latest(session, previous_month(first))
+    if before is None:
+        return []
+    return list(session.exec(select(JournalEntry.id).where(
+        JournalEntry.effective_date < first, JournalEntry.id > before.last_entry,
+        JournalEntry.student_id.is_not(None)).order_by(JournalEntry.id)))
+
+
+def submit(session: Session, month: str, document: dict, operator: str, today: dt.date,
+           resubmit_reason: str | None = None) -> tuple[ReportSubmission, list[str]]:
+    """Record `document` as the month's report sent to the bureau; returns it and the
+    warnings (the month before not submitted)."""
+    problems = []
+    if not document.get("balanced"):
+        problems.append(Violation("REP-1", "month", f"{month} 的月报核对不一致,不能上报",
+                                  "先按月报列出的原因改正,核对无误后再上报"))
+    held = latest(session, month)
+    if held is not None and not resubmit_reason:
+        problems.append(Violation(
+            "REP-1", "submit", f"{month} 的月报已于 {held.submitted_on:%Y-%m-%d} 上报(第 {held.version} 版)",
+            "上报后补录的变动会列入下月的补报;确需重新上报,用 --resubmit --reason 说明原因(原版本保留)"))
+    if problems:
+        raise Refused(problems)
+    last_entry = session.exec(select(func.max(JournalEntry.id))).one() or 0
+    submission = ReportSubmission(
+        month=month, version=(held.version + 1) if held else 1, submitted_on=today,
+        submitted_at=now(), operator=operator, reason=resubmit_reason, last_entry=last_entry,
+        document=document)
+    session.add(submission)
+    warnings = []
+    before = previous_month(dt.date.fromisoformat(f"{month}-01"))
+    if latest(session, before) is None:
+        warnings.append(f"{before} 的月报尚未用本工具上报;如从本月开始使用本工具,可以忽略。"
+                        f"此前补录的 {before} 及更早的变动计入各自月份,不列入补报")
+    return submission, warnings
+
+
+def submitted_dict(submission: ReportSubmission) -> dict:
+    """What the report says of the version it shows."""
+    return {"version": submission.version, "submitted_on": submission.submitted_on.isoformat(),
+            "operator": submission.operator, "reason": submission.reason}
+
+
+def history(session: Session, month: str) -> list[ReportSubmission]:
+    return list(session.exec(select(ReportSubmission).where(ReportSubmission.month == month)
+                             .order_by(ReportSubmission.version)))
+
+
+def differences(submitted: dict, now_document: dict) -> list[dict]:
+    """Each row (school, grade) whose figures differ between the submitted document and
+    the month recomputed now: the figure, as submitted, as now."""
+    def flat(row: dict) -> dict:
+        values = {}
+        for key, value in row.items():
+            if isinstance(value, dict):
+                values.update({f"{key}.{k}": v for k, v in value.items()})
+            elif isinstance(value, int) and not isinstance(value, bool) and key != "grade":
+                values[key] = value
+        return values
+
+    then = {(r["school"], r["grade"]): flat(r) for r in submitted.get("rows", [])}
+    found = []
+    for row in now_document.get("rows", []):
+        key = (row["school"], row["grade"])
+        current, before = flat(row), then.pop(key, {})
+        for name in sorted(current.keys() | before.keys()):
+            if current.get(name, 0) != before.get(name, 0):
+                found.append({"school": key[0], "grade": key[1], "figure": name,
+                              "submitted": before.get(name, 0), "now": current.get(name, 0)})
+    for key, before in then.items():
+        found += [{"school": key[0], "grade": key[1], "figure": name, "submitted": value, "now": 0}
+                  for name, value in sorted(before.items()) if value]
+    return found
