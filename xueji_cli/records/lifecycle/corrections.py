@@ -56,7 +56,7 @@ def _read(name: str | None, gender: str | None, birth: str | None, id_number: st
     (values/fields.free_text): the new name is the one every list, card and export shows."""
     c = Collector()
     wanted = {
-        "name": c.text("name", name, "").replace(" ", "") if name is not None else None,
+        "name": c.convert("name", fields.person_name, name, "") if name is not None else None,
         "gender": c.convert("gender", fields.gender, gender),
         "birth_date": c.convert("birth", fields.parse_date, birth),
         "id_number": c.convert("id_number", fields.normalise_id_number, id_number),
