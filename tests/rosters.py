@@ -20,11 +20,17 @@ PLAIN_HEADERS = ["序号", "姓名", "性别", "出生日期", "民族", "身份
 NAMES = ["王小明", "李小红", "张子涵", "刘一诺", "陈雨泽", "杨欣怡", "赵晨阳", "周思远"]
 
 
+def in_words(number: int) -> str:
+    """12 → 一二: a name tells rows apart without digits, which a name may not hold (ENR-6
+    warns)."""
+    return "".join("〇一二三四五六七八九"[int(d)] for d in str(number))
+
+
 def child(seq: int, *, birth: str = "2020-03-05", male: bool = True, **overrides) -> dict:
     """A valid row for school 001: six on 31 August 2026, both agreements, evidence."""
-    row = {"序号": seq, "姓名": f"{NAMES[seq % len(NAMES)]}{seq}", "性别": "男" if male else "女",
+    row = {"序号": seq, "姓名": f"{NAMES[seq % len(NAMES)]}{in_words(seq)}", "性别": "男" if male else "女",
            "出生日期": birth, "民族": "汉族", "身份证号": make_id(birth, male=male, seq=seq),
-           "年级": 1, "班级": 1, "户口所在地": VILLAGE_001, "监护人": f"家长{seq}",
+           "年级": 1, "班级": 1, "户口所在地": VILLAGE_001, "监护人": f"家长{in_words(seq)}",
            "监护人户口所在地": VILLAGE_001, "现住地": VILLAGE_001, "证明材料": "户口簿、房产证明"}
     row.update(overrides)
     return row

@@ -88,6 +88,8 @@ def every_kind(kit: Kit) -> set[str]:
     change(enrolled(grade=2), "skip", "2026-10-02", grade=3, approvals=[{"for": "CHG-1", "doc": "教育局批复"}])
     change(mover, "class_change", "2026-10-03", class_no=2)
     change(mover, "correct", "2026-10-04", reason="更正家庭住址")
+    change(mover, "update", "2026-10-04", reason="监护人换了电话",  # counts in no column
+           details={"old": {"guardian_phone": None}, "new": {"guardian_phone": "13700001111"}})
     change(mover, "reserve", "2026-10-04")
     change(mover, "other", "2026-10-04", reason="其他")
     # an enrollment made by mistake this month, undone this month

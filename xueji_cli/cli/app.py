@@ -43,7 +43,7 @@ class Group:
                  epilog: str | None = None, key_runs: str | None = None) -> None:
         self.summary, self.help, self.commands, self.epilog = summary, help, commands, epilog
         # When set, a first argument that is no command of the group but a student KEY
-        # (it holds digits) runs this command: `xueji suspend KEY --from …` is `suspend start`.
+        # (it holds digits, or is a name) runs this command: `xueji suspend KEY --from …` is `suspend start`.
         self.key_runs = key_runs
 
 
@@ -64,11 +64,13 @@ COMMANDS: dict[str, Command | Group] = {
                     }),
     "enroll": Command("enroll", "enroll", "新生入学:逐个登记或导入新生花名册,编学籍号"),
     "takeover": Command("takeover", "takeover", "接收原有学籍:启用时按原样接收在籍学生,保留原学籍号"),
-    "student": Group("学生:学籍卡、名单、学生登记表",
-                     "学生:查看学籍卡(含全部变动)或按学校、年级、班级列出。", {
+    "student": Group("学生:学籍卡、名单、学生登记表、信息变更",
+                     "学生:查看学籍卡(含全部变动),按学校、年级、班级或姓名列出,"
+                     "变更监护人、联系电话、住址、民族、户口所在地、现住地。", {
                          "show": Command("student", "show"),
                          "list": Command("student", "list_"),
                          "card": Command("student_card", "card"),
+                         "update": Command("student_update", "update"),
                      }),
     "log": Command("log", "log", "学籍变动日志"),
     "transfer": Group("转学:申请、审批、办结、撤回、转学证明",
@@ -177,8 +179,9 @@ class LazyGroup(TyperGroup):
 class KeyOrCommandGroup(LazyGroup):
     """A group whose first argument is either one of its commands or a student KEY.
     `xueji suspend 02262600200001 --from …` (or options first) runs the default command;
-    a first word that is neither a command nor a possible KEY (every KEY holds digits)
-    stays an unknown command, so that a mistyped `lsit` is told so."""
+    a first word that is neither a command nor a possible KEY (every number holds digits,
+    a pupil's name a character beyond ASCII: `xueji suspend 李婷婷 …`) stays an unknown
+    command, so that a mistyped `lsit` is told so."""
 
     def __init__(self, *, default: str, **attrs) -> None:
         super().__init__(**attrs)
@@ -189,7 +192,8 @@ class KeyOrCommandGroup(LazyGroup):
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         if args and args[0] not in self.table and args[0] not in ctx.help_option_names \
-                and (args[0].startswith("-") or any(ch.isdigit() for ch in args[0])):
+                and (args[0].startswith("-") or not args[0].isascii()
+                     or any(ch.isdigit() for ch in args[0])):
             args = [self.default, *args]
         return super().parse_args(ctx, args)
 

@@ -96,7 +96,10 @@ def borrow_in(
     借读条件与证明材料、教育科(或中心校)审核盖章 (BOR-2)、学期初办理且不变更年级 (BOR-4)、
     入学年龄、班额、身份证号与一人一籍,然后建立临时借读学籍(不编学籍号,
     记录原学校与全国学籍号)并登入借读生登记册 (BOR-3)。"""
-    with guard(json_out, subject=name):
+    from xueji_cli.values.fields import compact_name
+
+    shown = compact_name(name)  # the heading shows the name as it is stored
+    with guard(json_out, subject=shown):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import opening as borrowing_open
         from xueji_cli.records.enrollment.applicant import from_options
@@ -124,7 +127,7 @@ def borrow_in(
             result = borrowing_open.borrow_in(session, ws.settings, applicant, terms, effective,
                                               dates.today(), ws.operator, dry_run=dry_run)
             loan = None if dry_run else _loan(session, ws.settings, result.case_ref, "in", show_id)
-        _opened(loan, result.warnings, name, json_out, dry_run, f"检查通过:{name} 可以来本校借读(未写入)。")
+        _opened(loan, result.warnings, shown, json_out, dry_run, f"检查通过:{shown} 可以来本校借读(未写入)。")
 
 
 def borrow_out(

@@ -115,7 +115,10 @@ def enroll(
     if missing:
         _usage(ctx, f"缺少 {' 和 '.join(missing)}:登记一名学生要给出 --school 和 --name 等选项,"
                     "或用 --from 花名册.xlsx 从花名册批量入学")
-    with guard(json_out, subject=name):
+    from xueji_cli.values.fields import compact_name
+
+    shown = compact_name(name)  # the heading shows the name as it is stored
+    with guard(json_out, subject=shown):
         from xueji_cli.cli.views.records import card_rows, record_dict
         from xueji_cli.records.directory.regions import load as load_regions
         from xueji_cli.records.enrollment.applicant import from_options
@@ -148,15 +151,15 @@ def enroll(
             if json_out:
                 emit_json(document)
             else:
-                show_warnings(result.warnings, name)
-                say(f"检查通过:{name} 可以入学(未写入)。")
+                show_warnings(result.warnings, shown)
+                say(f"检查通过:{shown} 可以入学(未写入)。")
             return
         record = record_dict(result.student, result.person, result.school, show_id, names)
         if json_out:
             emit_json({"ok": True, **record, "warnings": [w.as_dict() for w in result.warnings]})
             return
-        show_warnings(result.warnings, name)
-        table(f"已入学:{name}", ["项目", "内容"], card_rows(record)[:11])
+        show_warnings(result.warnings, shown)
+        table(f"已入学:{shown}", ["项目", "内容"], card_rows(record)[:11])
 
 
 def _usage(ctx: typer.Context, message: str) -> None:

@@ -20,7 +20,7 @@ DateOpt = Annotated[str | None, Opt(
     "--date", help="生效日期 YYYY-MM-DD(默认今天),补录纸质记录时填写实际日期")]
 DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 KeyArg = Annotated[str, typer.Argument(
-    metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)或18位身份证号")]
+    metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)、18位身份证号或姓名(同名的列出各人,须改用号码)")]
 RemarkOpt = Annotated[str | None, Opt("--remark", help="备注")]
 # -- reading rosters (enroll --from, takeover) ------------------------------------------
 SheetOpt = Annotated[str | None, Opt("--sheet", help="只读该工作表(默认:所有有表头的工作表)")]

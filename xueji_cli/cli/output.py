@@ -108,8 +108,19 @@ def show_error(exc) -> None:
     option), and on the next line what to do about it."""
     name = getattr(exc, "field", None)
     say(f"错误:{f'[{where(name)}] ' if name else ''}{exc.message}", "bold red")
+    for line in candidate_lines(getattr(exc, "candidates", ())):
+        say(f"  {line}")
     if exc.hint:
         say(f"  → {exc.hint}", "dim")
+
+
+def candidate_lines(candidates) -> list[str]:
+    """The pupils a name names, one a line: 001 示范镇中心小学 2年级1班 身份证 130283********1234
+    学籍号 02262600100001 在校."""
+    return [f"{c['school']} {c['school_name']} {c['grade']}年级{c['class']}班 "
+            + (f"身份证 {c['id_number']} " if c["id_number"] else
+               f"全国学籍号 {c['national_number']} " if c["national_number"] else "")
+            + f"学籍号 {c['local_number'] or '(借读)'} {c['status_label']}" for c in candidates]
 
 
 @contextlib.contextmanager
@@ -134,9 +145,11 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
     except XuejiError as exc:
         if json_mode:
             rule = "INPUT" if isinstance(exc, InputError) else type(exc).__name__
-            emit_json({"ok": False, "errors": [{"rule": rule, "field": getattr(exc, "field", None),
-                                                "row": getattr(exc, "row", None),
-                                                "message": exc.message, "hint": exc.hint}]})
+            error = {"rule": rule, "field": getattr(exc, "field", None),
+                     "row": getattr(exc, "row", None), "message": exc.message, "hint": exc.hint}
+            if getattr(exc, "candidates", None):
+                error["candidates"] = exc.candidates
+            emit_json({"ok": False, "errors": [error]})
         show_error(exc)
         _say_saved(before)
         raise typer.Exit(exc.exit_code) from None

@@ -65,10 +65,11 @@ def list_(
     class_: Annotated[str | None, typer.Option("--class", help="班号")] = None,
     status: Annotated[str | None, typer.Option(
         "--status", help="学籍状态,如 在校(active)、休学(suspended)、已转出(transferred_out)")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="姓名或姓名中的几个字,如 婷婷")] = None,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """列出学生(默认全部学籍;用 --status 在校 只看在校生)。"""
+    """列出学生(默认全部学籍;用 --status 在校 只看在校生,--name 按姓名查找)。"""
     with guard(json_out):
         from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
         from xueji_cli.records.directory import regions, students
@@ -83,7 +84,7 @@ def list_(
         with ws.store.session() as session:
             if code:
                 schools_mod.get(session, code)
-            found = students.listing(session, code, grade_no, class_no, status_key)
+            found = students.listing(session, code, grade_no, class_no, status_key, name)
             names = regions.load(session)
             rows = [record_dict(f.student, f.person, f.school, show_id, names) for f in found]
         if show_id and found:

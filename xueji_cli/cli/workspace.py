@@ -20,7 +20,6 @@ def workspace(ctx: typer.Context, check_schema: bool = True, judge_log: bool = T
     commands left behind removed — saying so — and its schema checked (unless
     `check_schema` is False)."""
     from xueji_cli.store.workspace import open_workspace
-
     from xueji_cli.values.operators import HOW_TO_SET
 
     ws = open_workspace(dir_option(ctx), check_schema=False)

@@ -12,6 +12,7 @@ from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.options import (
     CapDecisionOpt,
     DateOpt,
+    DryRunOpt,
     JsonOpt,
     KeyArg,
     ShowIdOpt,
@@ -230,22 +231,26 @@ def class_change(
     reason: Annotated[str | None, Opt("--reason", help="原因")] = None,
     cap_decision: CapDecisionOpt = None,
     date: DateOpt = None,
+    dry_run: DryRunOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """转班级:转入同年级的另一个班,班额满了须记录批准决定 (ENR-5)。"""
     with guard(json_out):
-        from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.cli.views.changes import render_change, render_checked
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import dates, fields
 
         class_no = convert("class", fields.class_no, class_)
         effective = parse_date_option(date)
         ws = workspace(ctx)
-        with ws.store.session(write=True) as session:
+        with ws.store.session(write=not dry_run) as session:
             done = changes.change_class(session, ws.settings, key, class_no, reason, cap_decision,
-                                        effective, dates.today(), ws.operator)
-            after = {"class_no": done.found.student.class_no}
+                                        effective, dates.today(), ws.operator, dry_run=dry_run)
+            after = {"class_no": class_no if dry_run else done.found.student.class_no}
+        if dry_run:
+            render_checked("转班", done.found, done.before, after, done.warnings, json_out, show_id)
+            return
         with record_saved("已转班", done.found, json_out):
             render_change("已转班", done.found, [done.entry], done.before, after, done.warnings,
                            json_out, show_id)
@@ -275,3 +280,4 @@ def repeat(
         with record_saved("已改为留级", done.found, json_out):
             render_change("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
                            json_out, show_id)
+

@@ -17,8 +17,9 @@ from xueji_cli.records.directory.region_names import Regions, with_name
 from xueji_cli.reports.monthly.sheet import fit_rows
 from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
-from xueji_cli.values.privacy import show
+from xueji_cli.values.described import describe_details
 from xueji_cli.values.operators import signature
+from xueji_cli.values.privacy import mask_phone, show
 
 REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
@@ -50,7 +51,7 @@ def card(session: Session, found: students.Found, reveal: bool = False,
         history.append({
             "date": entry.effective_date.isoformat(), "kind": entry.kind, "kind_label": label,
             "school": f"{school_row.code} {school_row.name}" if school_row else "",
-            "content": _content(entry, schools), "reason": entry.reason or "",
+            "content": _content(entry, schools, reveal), "reason": entry.reason or "",
             "evidence": [str(e) for e in entry.evidence or []], "approvals": approvals,
             "operator": signature(entry.operator),  # a form: never an account as 经办人
             "recorded": china_time(entry.recorded_at).strftime("%Y-%m-%d") if entry.recorded_at else "",
@@ -62,7 +63,7 @@ def card(session: Session, found: students.Found, reveal: bool = False,
         "id_type": codes.label("id_type", person.id_type), "id_number": show(person.id_number, reveal),
         "hukou_region": person.hukou_region or "", "residence_region": person.residence_region or "",
         "address": person.address or "", "guardian_name": person.guardian_name or "",
-        "guardian_phone": person.guardian_phone or "",
+        "guardian_phone": (person.guardian_phone if reveal else mask_phone(person.guardian_phone)) or "",
         "guardian_hukou_region": person.guardian_hukou_region or "",
         "school": school.code, "school_name": school.name,
         "local_number": student.local_number or "", "national_number": show(student.national_number, reveal, True),
@@ -84,7 +85,9 @@ def shown(d: dict, key: str) -> str:
     return with_name(d.get(key), d.get(f"{key}_name"))
 
 
-def _content(entry, schools: dict) -> str:
+def _content(entry, schools: dict, reveal: bool) -> str:
+    """What an entry did, in words: its school, grade and class, status, number, and the
+    person's details it changed old → new (a correction, a change of details)."""
     parts = []
     sets = entry.sets or {}
     if "school_id" in sets and sets["school_id"] in schools:
@@ -101,6 +104,7 @@ def _content(entry, schools: dict) -> str:
         parts.append(f"自 {entry.from_school}")
     if entry.to_school and not ("school_id" in sets):
         parts.append(f"至 {entry.to_school}")
+    parts.append(describe_details(entry.details, reveal))
     return ",".join(p for p in parts if p)
 
 

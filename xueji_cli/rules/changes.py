@@ -191,6 +191,25 @@ def check_same_value(name: str, old: object, new: object) -> list[Violation]:
                       "核对要更正的内容")]
 
 
+def check_kept_for_correction(typed: list[str]) -> list[Violation]:
+    """Who the child is — name (ENR-6), ID number (NUM-5), birth date and gender (ENR-7) —
+    changes only by a correction, with its evidence and a new duplicate check: a change of
+    details that names them is refused, pointing there."""
+    return [Violation(CORRECTION_RULE[name], name,
+                      f"{CORRECTION_LABEL[name]}不在信息变更中修改",
+                      f"用 xueji correct KEY --{name.replace('_', '-')} … --evidence 户口簿 更正"
+                      "(须有证明材料并重新查重)") for name in typed]
+
+
+def check_update_evidence(changed: list[str], evidence: list[str]) -> list[Violation]:
+    """ENR-2: the household registration (户籍) is shown by the household register
+    (户口簿): a change of it is recorded only with the register seen."""
+    if "hukou_region" not in changed or "hukou" in evidence:
+        return []
+    return [Violation("ENR-2", "evidence", "变更户口所在地须查验户口簿",
+                      "查验户口簿原件后用 --evidence 户口簿 登记")]
+
+
 # -- the order of history -----------------------------------------------------------------
 
 def check_effective(effective: dt.date, today: dt.date, future_days: int,

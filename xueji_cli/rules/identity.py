@@ -182,6 +182,19 @@ def missing(rule: str, field: str, label: str, hint: str, id_type: str = RESIDEN
     return Violation(rule, field, f"缺少{label}", hint)
 
 
+_DIGIT_OR_LATIN = re.compile(r"[0-9A-Za-z]")
+
+
+def check_name_characters(field: str, label: str, name: str | None) -> list[Violation]:
+    """ENR-6/ENR-7: the name is the household register's, kept until graduation; digits or
+    Latin letters in it are usually a slip of the keyboard or the cell (张3, 李婷婷a) — a
+    warning naming the field, never a refusal (some registers hold such names)."""
+    if not name or not _DIGIT_OR_LATIN.search(name):
+        return []
+    return [warning("ENR-6", field, f"{label}「{name}」中有数字或拉丁字母",
+                    f"核对{label}是否与户口簿一致;确实如此的可不理会本提醒")]
+
+
 def check_resident_id(id_type: str | None, id_number: str, birth: dt.date | None,
                       gender: str | None, missing_hint: str) -> list[Violation]:
     """NUM-6 for a child registered with a resident ID (居民身份证): the number is there

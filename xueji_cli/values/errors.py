@@ -37,6 +37,15 @@ class NotFound(XuejiError):
         self.field = field
 
 
+class Ambiguous(NotFound):
+    """A KEY (a pupil's name) that names several: `candidates` are the lines that tell
+    them apart (never a whole ID number), shown under the message."""
+
+    def __init__(self, message: str, hint: str, candidates: list[dict], field: str | None = None):
+        super().__init__(message, hint, field)
+        self.candidates = candidates
+
+
 class Refused(XuejiError):
     """One or more rules refuse the change. Carries every violation found, not just the first."""
 

@@ -124,6 +124,18 @@ def _too_long(label: str, length: int, limit: int) -> TextRefused:
                        f"核对{label}(是否把别的内容也填了进来),缩短到 {limit} 个字符以内")
 
 
+def compact_name(value: object) -> str:
+    """A person's name as stored, shown and looked up: normalised (text()) with every space
+    removed, so that 李 婷婷 typed, read from a roster or given as a KEY is 李婷婷 in the
+    record, in a command's heading and in a search alike."""
+    return "".join(text(value).split())
+
+
+def person_name(value: object, field: str = "name") -> str:
+    """A person's name as a free text (free_text: its checks and limit), compacted."""
+    return compact_name(free_text(field, value))
+
+
 def gender(value: object) -> str:
     found = codes.parse_code("gender", value)
     if not found:

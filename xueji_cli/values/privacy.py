@@ -22,6 +22,16 @@ def mask_national(number: str | None) -> str:
     return number[0] + mask_id(number[1:])
 
 
+def mask_phone(phone: str | None) -> str:
+    """`13912345678` -> `139****5678`: a guardian's phone is personal data as an ID number
+    is. Short numbers keep only their last two characters."""
+    if not phone:
+        return ""
+    if len(phone) >= 8:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * max(len(phone) - 2, 0) + phone[-2:]
+
+
 def show(number: str | None, reveal: bool, national: bool = False) -> str:
     if reveal:
         return number or ""

@@ -5,40 +5,7 @@ numbers are masked unless --show-id."""
 from __future__ import annotations
 
 from xueji_cli.values import codes
-from xueji_cli.values.labels import field
-from xueji_cli.values.privacy import show
-
-
-def value_text(name: str, value, reveal: bool) -> str:
-    if value is None or value == "":
-        return "(无)"
-    if name == "id_number":
-        return show(value, reveal)
-    if name == "national_number":
-        return show(value, reveal, national=True)
-    if name == "status":
-        return codes.label("status", value)
-    if name == "gender":
-        return codes.label("gender", value)
-    if name == "id_type":
-        return codes.label("id_type", value)
-    if name == "grade":
-        return f"{value}年级"
-    if name == "class_no":
-        return f"{value}班"
-    return str(value)
-
-
-def describe_details(details: dict | None, reveal: bool = False) -> str:
-    """`姓名 张三→张叁;全国学籍号 G1302…→G1302…` from details {"old", "new"}."""
-    details = details or {}
-    old, new = details.get("old") or {}, details.get("new") or {}
-    parts = [f"{field(k)} {value_text(k, old.get(k), reveal)}→{value_text(k, v, reveal)}"
-             for k, v in new.items() if k != "school_id" and old.get(k) != v]
-    undoes = details.get("undoes")
-    if undoes:
-        parts.insert(0, f"撤销 #{undoes['id']} {codes.change_kind(undoes['kind']).label}")
-    return ";".join(parts)
+from xueji_cli.values.described import describe_details
 
 
 def describe_statement(details: dict | None) -> str:

@@ -1,11 +1,11 @@
 """One student record as the registrar sees it (tables) and as scripts see it (JSON).
-ID and national numbers are masked unless --show-id."""
+ID and national numbers, and the guardian's phone, are masked unless --show-id."""
 
 from __future__ import annotations
 
 from xueji_cli.records.directory.region_names import with_name
 from xueji_cli.values import codes
-from xueji_cli.values.privacy import show
+from xueji_cli.values.privacy import mask_phone, show
 
 REGION_FIELDS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
@@ -33,8 +33,10 @@ def record_dict(student, person, school, reveal: bool = False, regions=None) -> 
         "enrolled_on": student.enrolled_on.isoformat(),
         "hukou_region": person.hukou_region,
         "guardian_name": person.guardian_name,
+        "guardian_phone": person.guardian_phone if reveal else mask_phone(person.guardian_phone),
         "guardian_hukou_region": person.guardian_hukou_region,
         "residence_region": person.residence_region,
+        "address": person.address,
         "remark": student.remark,
     }
     for key in REGION_FIELDS:
@@ -66,7 +68,8 @@ def card_rows(d: dict) -> list[list[str]]:
         ["年级班级", f"{d['grade']}年级{d['class']}班(入学年份 {d['entry_year']})"],
         ["学籍状态", d["status_label"]], ["入学日期", d["enrolled_on"]],
         ["户口所在地", region_shown(d, "hukou_region")], ["监护人", d["guardian_name"] or ""],
+        ["监护人电话", d["guardian_phone"] or ""],
         ["监护人户口所在地", region_shown(d, "guardian_hukou_region")],
-        ["现住地", region_shown(d, "residence_region")],
+        ["现住地", region_shown(d, "residence_region")], ["现住址", d["address"] or ""],
         ["备注", d["remark"] or ""],
     ]

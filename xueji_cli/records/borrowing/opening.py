@@ -110,6 +110,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         if not value:
             found.append(identity.missing("BOR-3", name, what, f"按户口簿和借读证明信填写{what}",
                                           applicant.id_type, applicant.id_number))
+    found += identity.check_name_characters("name", "姓名", applicant.name)
     found += identity.check_resident_id(
         applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
         "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型并填写全国学籍号")

@@ -1,22 +1,35 @@
-"""Finding students by KEY (PRODUCT.md) and reading their records and history."""
+"""Finding students by KEY (PRODUCT.md) — a number, or a pupil's name — and reading their
+records and history."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.values import codes
 from xueji_cli.values.dates import parse_month
-from xueji_cli.values.errors import InputError, NotFound
-from xueji_cli.values.fields import normalise_id_number
-from xueji_cli.values.privacy import mask_id
+from xueji_cli.values.errors import Ambiguous, InputError, NotFound
+from xueji_cli.values.fields import compact_name, normalise_id_number
+from xueji_cli.values.privacy import mask_id, mask_national
 
-KEY_HELP = "14位学籍号、全国学籍号(G/J/L开头)或18位身份证号"
+KEY_HELP = "14位学籍号、全国学籍号(G/J/L开头)、18位身份证号或姓名"
+NEAREST = 5  # the nearest names offered when a name names no one
+NEAR_POOL = 5000  # names sharing a character with it, compared for nearness
 ACTIVE_FIRST = {"active": 0, "suspended": 1, "borrowed_out": 2}
+
+
+def is_name(key: str) -> bool:
+    """A KEY that is a pupil's name rather than a number: it holds a character that is no
+    ASCII letter or digit (李婷婷), or no digit at all (a Latin name). A mistyped number
+    (0226260010001, G1302…) stays a number and is refused as one."""
+    text = compact_name(key)
+    return bool(text) and (not text.isascii() or not any(c.isdigit() for c in text))
 
 
 def classify_key(key: str) -> tuple[str, str]:
@@ -67,6 +80,10 @@ def _query():
 
 
 def records_for(session: Session, key: str) -> list[Found]:
+    """The records a KEY names, the current one first. A name names the records of one
+    person; a name that several persons bear is Ambiguous, listing them."""
+    if is_name(key):
+        return _named(session, compact_name(key))
     kind, value = classify_key(key)
     column = {"local": Student.local_number, "national": Student.national_number,
               "id": Person.id_number}[kind]
@@ -75,9 +92,48 @@ def records_for(session: Session, key: str) -> list[Found]:
     return rows
 
 
+def _named(session: Session, name: str) -> list[Found]:
+    rows = [Found(*row) for row in session.exec(_query().where(Person.name == name))]
+    rows.sort(key=lambda f: (ACTIVE_FIRST.get(f.student.status, 9), -f.student.id))
+    current: dict[int, Found] = {}
+    for found in rows:
+        current.setdefault(found.person.id, found)
+    if len(current) > 1:
+        candidates = [candidate(f) for f in sorted(current.values(), key=lambda f: (
+            f.school.code, f.student.grade, f.student.class_no, f.student.local_number or ""))]
+        raise Ambiguous(f"有 {len(candidates)} 名学生叫「{name}」", "用学籍号或身份证号指明是哪一名",
+                        candidates, field="key")
+    return rows
+
+
+def candidate(found: Found) -> dict:
+    """One of several pupils of a name, as a refusal lists them: school, grade, class,
+    masked ID number, local number, status."""
+    student, person, school = found.student, found.person, found.school
+    return {"school": school.code, "school_name": school.name, "grade": student.grade,
+            "class": student.class_no, "id_number": mask_id(person.id_number) if person.id_number
+            else None, "national_number": mask_national(student.national_number),
+            "local_number": student.local_number, "status": student.status,
+            "status_label": codes.label("status", student.status)}
+
+
+def nearest_names(session: Session, name: str) -> list[str]:
+    """The names on record nearest to one that names no one: among the names sharing a
+    character with it (found in SQL, at most NEAR_POOL), the closest by difflib."""
+    shares = [Person.name.contains(ch, autoescape=True) for ch in dict.fromkeys(name)][:20]
+    pool = list(session.exec(select(Person.name).where(or_(*shares)).distinct().limit(NEAR_POOL)))
+    return difflib.get_close_matches(name, pool, n=NEAREST, cutoff=0.3)
+
+
 def find(session: Session, key: str) -> Found:
     """The student a KEY names: the current record first when a person has several."""
     rows = records_for(session, key)
+    if not rows and is_name(key):
+        name = compact_name(key)
+        near = nearest_names(session, name)
+        raise NotFound(f"没有叫「{name}」的学生",
+                       (f"相近的姓名:{'、'.join(near)};" if near else "")
+                       + "核对姓名;用 xueji student list --name 姓名中的字 查找", field="key")
     if not rows:
         kind, value = classify_key(key)
         shown = value if kind == "local" else mask_id(value[1:] if kind == "national" else value)
@@ -87,8 +143,13 @@ def find(session: Session, key: str) -> Found:
 
 
 def listing(session: Session, school: str | None = None, grade: int | None = None,
-            class_no: int | None = None, status: str | None = None) -> list[Found]:
+            class_no: int | None = None, status: str | None = None,
+            name: str | None = None) -> list[Found]:
+    """Records by the filters, in roster order; `name`: a part of the name (in SQL, so that
+    a directory of 100k pupils is searched without reading them)."""
     query = _query()
+    if name:
+        query = query.where(Person.name.contains(compact_name(name), autoescape=True))
     if school:
         query = query.where(School.code == school)
     if grade is not None:

@@ -90,6 +90,8 @@ def identity_problems(applicant: Applicant, rule: str) -> list[Violation]:
     if applicant.birth is None:
         found.append(identity.missing(rule, "birth", "出生日期", "按户口簿填写出生日期",
                                       applicant.id_type, applicant.id_number))
+    found += identity.check_name_characters("name", "姓名", applicant.name)
+    found += identity.check_name_characters("guardian_name", "监护人姓名", applicant.guardian_name)
     return found + identity.check_resident_id(
         applicant.id_type, applicant.id_number, applicant.birth, applicant.gender,
         "按户口簿填写18位公民身份号码;确无身份证号的,注明证件类型")

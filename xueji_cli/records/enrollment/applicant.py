@@ -91,7 +91,7 @@ def from_options(**raw) -> Applicant:
     gender, birth = complete_from_id(id_type, id_number, gender, birth)
     return Applicant(
         school_code=c.text("school", raw["school"], ""),
-        name=c.text("name", raw.get("name"), "").replace(" ", ""),
+        name=c.convert("name", fields.person_name, raw.get("name"), ""),
         gender=gender,
         birth=birth,
         grade=c.convert("grade", fields.grade, raw.get("grade"), 1),

@@ -12,6 +12,7 @@ import re
 from xueji_cli.excel import columns as rc
 from xueji_cli.excel import reader as roster_reader
 from xueji_cli.records.enrollment.applicant import Applicant, complete_from_id
+from xueji_cli.values.fields import compact_name
 from xueji_cli.values.violation import Violation
 
 MEMO_LIMIT = 4096
@@ -128,7 +129,7 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
                 field("address"), field("remark"), detail_rows)):
         if gender is None or birth is None:
             gender, birth = complete_from_id(id_type, id_number, gender, birth)
-        out.append((Applicant(school, name.replace(" ", ""), gender, birth, grade, number,
+        out.append((Applicant(school, compact_name(name), gender, birth, grade, number,
                               id_type, id_number, national, hukou, guardian_hukou, residence,
                               items, commitment, cap, ethnicity, guardian_name, phone, address,
                               remark, found, problems.get(i, []), asked_rows[i]),

@@ -41,7 +41,7 @@ class Changed:
     """One change written: the record (as it is now), its entry, what it was before."""
 
     found: Found
-    entry: JournalEntry
+    entry: JournalEntry | None  # None: checked only (--dry-run)
     before: dict
     warnings: list[Violation] = field(default_factory=list)
 
@@ -70,12 +70,16 @@ def check_state(found: Found, change: str) -> list[Violation]:
 
 
 def write(session: Session, found: Found, kind: str, effective: dt.date, operator: str,
-          sets: dict, problems: list[Violation], **entry_fields) -> Changed:
-    """Refuse with every error found, or write the entry (warnings go into its remark)."""
+          sets: dict, problems: list[Violation], dry_run: bool = False,
+          **entry_fields) -> Changed:
+    """Refuse with every error found, or write the entry (warnings go into its remark);
+    `dry_run`: only check (the entry is None)."""
     errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
     before = {name: getattr(found.student, name) for name in sets}
+    if dry_run:
+        return Changed(found, None, before, warnings)
     remark = entry_fields.pop("remark", None)
     notes = [remark] if remark else []
     notes += [f"{w.rule} {w.message}" for w in warnings]
@@ -130,7 +134,7 @@ def skip_grade(session: Session, settings: Settings, key: str, to: int, class_no
 
 def change_class(session: Session, settings: Settings, key: str, class_no: int,
                  reason: str | None, cap_decision: str | None, effective: dt.date,
-                 today: dt.date, operator: str) -> Changed:
+                 today: dt.date, operator: str, dry_run: bool = False) -> Changed:
     """转班级 (national code 29): to another class of the same grade; ENR-5 applies to the
     class joined."""
     found = students.find(session, key)
@@ -143,7 +147,7 @@ def change_class(session: Session, settings: Settings, key: str, class_no: int,
     if not any(v.is_error for v in problems):
         problems += cap_checks(session, settings, found, student.grade, class_no, cap_decision)
     return write(session, found, "class_change", effective, operator,
-                 {"grade": student.grade, "class_no": class_no}, problems,
+                 {"grade": student.grade, "class_no": class_no}, problems, dry_run,
                  reason=reason, approvals=_approvals("ENR-5", cap_decision),
                  details={"from_class": student.class_no})
 

@@ -27,7 +27,12 @@ from xueji_cli.records.directory import students
 from xueji_cli.records.directory.students import Found
 from xueji_cli.records.enrollment.applicant import Collector
 from xueji_cli.records.lifecycle.changes import check_when, write
-from xueji_cli.records.lifecycle.undo import person_changes, person_value, set_person_value
+from xueji_cli.records.lifecycle.undo import (
+    PERSON_KINDS,
+    person_changes,
+    person_value,
+    set_person_value,
+)
 from xueji_cli.rules import changes as rules
 from xueji_cli.rules.identity import RESIDENT_ID, check_id_number
 from xueji_cli.store.settings import Settings
@@ -56,7 +61,7 @@ def _read(name: str | None, gender: str | None, birth: str | None, id_number: st
     (values/fields.free_text): the new name is the one every list, card and export shows."""
     c = Collector()
     wanted = {
-        "name": c.text("name", name, "").replace(" ", "") if name is not None else None,
+        "name": c.convert("name", fields.person_name, name, "") if name is not None else None,
         "gender": c.convert("gender", fields.gender, gender),
         "birth_date": c.convert("birth", fields.parse_date, birth),
         "id_number": c.convert("id_number", fields.normalise_id_number, id_number),
@@ -172,7 +177,7 @@ def verify_people(session: Session) -> list[Difference]:
     chain: dict[tuple[int, str], tuple[object, Student]] = {}
     differences = []
     rows = session.exec(select(JournalEntry, Student).join(Student, Student.id == JournalEntry.student_id)
-                        .where(JournalEntry.kind.in_(("correct", "undo"))).order_by(JournalEntry.id))
+                        .where(JournalEntry.kind.in_((*PERSON_KINDS, "undo"))).order_by(JournalEntry.id))
     for entry, student in rows:
         old, new = person_changes(entry)
         for name, value in new.items():

@@ -35,7 +35,12 @@ from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import NotFound, Refused
 from xueji_cli.values.violation import Violation
 
-PERSON_FIELDS = ("name", "gender", "birth_date", "id_type", "id_number")
+# The person's fields a correction (信息更正) or a change of details (信息变更) records as
+# {"old", "new"} in its entry: what undo restores and `xueji check` follows.
+PERSON_FIELDS = frozenset(("name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
+                           "hukou_region", "guardian_name", "guardian_phone", "residence_region",
+                           "address"))
+PERSON_KINDS = ("correct", "update")
 
 
 def undone_ids(session: Session) -> set[int]:
@@ -113,7 +118,7 @@ def _dependents(session: Session, target: JournalEntry, operation: list[JournalE
     if target.case_ref:
         where.append(JournalEntry.case_ref == target.case_ref)
     if touches_person:
-        where.append(JournalEntry.student_id.in_(relatives) & (JournalEntry.kind == "correct"))
+        where.append(JournalEntry.student_id.in_(relatives) & JournalEntry.kind.in_(PERSON_KINDS))
     later = session.exec(select(JournalEntry).where(JournalEntry.id > min(ids), or_(*where))
                          .order_by(JournalEntry.id))
     return [e for e in later if e.id not in ids and e.kind != "undo" and e.id not in undone

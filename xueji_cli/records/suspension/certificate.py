@@ -18,8 +18,8 @@ from xueji_cli.rules.suspension import years_words
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 from xueji_cli.values.dates import years_later
-from xueji_cli.values.privacy import show
 from xueji_cli.values.operators import signature
+from xueji_cli.values.privacy import show
 
 COLUMNS = 6
 WIDTHS = [11, 17, 11, 17, 11, 19]

@@ -349,7 +349,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         return code
 
     person = Incoming(
-        name=(get("name", required=True) or "").replace(" ", ""),
+        name=fields.compact_name(get("name", required=True)),
         gender=get("gender", fields.gender, required=True),
         birth=get("birth_date", fields.parse_date, required=True),
         grade=get("grade", fields.grade, required=True),

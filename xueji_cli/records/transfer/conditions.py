@@ -89,6 +89,7 @@ def arrival_checks(session: Session, person: Incoming) -> tuple[list[Violation],
             problems.append(identity.missing("ENR-7", what, label, f"照转学证明填写{label}",
                                              person.id_type, person.id_number))
     unreadable = {v.field for v in person.problems}  # said once, as unreadable
+    problems += identity.check_name_characters("name", "姓名", person.name)
     problems += [v for v in identity.check_resident_id(
         person.id_type, person.id_number, person.birth, person.gender,
         "照转学证明填写18位公民身份号码;确无身份证号的,用 --id-type 注明证件类型"

@@ -5,9 +5,11 @@ reports/monthly/data.py."""
 from __future__ import annotations
 
 from xueji_cli.ledger.timeline import at_school, on_register
+from xueji_cli.records.lifecycle.undo import PERSON_FIELDS
 from xueji_cli.reports.monthly.columns import column_labels, kind_label
 from xueji_cli.reports.monthly.report import Change, Discrepancy, Report, Row
 from xueji_cli.values import codes
+from xueji_cli.values.described import sides
 from xueji_cli.values.privacy import show
 
 BALANCE = ("closing = opening + late.in − late.out + in.enrolled + in.transferred_in + in.other"
@@ -97,6 +99,9 @@ def change_dict(report: Report, change: Change, reveal: bool = False) -> dict:
         or describe(change.before, report.schools)
     to_text = (entry.to_school if entry is not None and entry.to_school and left else None) \
         or describe(change.after, report.schools)
+    if entry is not None and PERSON_FIELDS & set((entry.details or {}).get("new") or {}):
+        # a correction or a change of details (or their undo): the values, old → new
+        from_text, to_text = sides(entry.details, reveal)
     return {
         "entry": step.id,
         "date": step.effective_date.isoformat(),
