@@ -27,7 +27,7 @@ import demo_yearend  # noqa: E402
 import demo_transfer  # noqa: E402
 import demo_report  # noqa: E402
 import demo_intake  # noqa: E402
-from demokit import INTAKE_DAY, Demo, enroll_args  # noqa: E402
+from demokit import Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
 

@@ -4,7 +4,6 @@ SUS-3, BOR-5), what is written, and how it shows in `student show` and `log`."""
 
 from __future__ import annotations
 
-import pytest
 
 import lifekit
 from lifekit import refusal as refused

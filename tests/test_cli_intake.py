@@ -9,7 +9,7 @@ import json
 import pytest
 
 import rosters
-from synthetic import OUTSIDE, VILLAGE_001, VILLAGE_002, make_id, wrong_check
+from synthetic import OUTSIDE, VILLAGE_002, make_id, wrong_check
 
 
 def counts(sql):

@@ -6,7 +6,6 @@ already undone, and undoing the undo."""
 
 from __future__ import annotations
 
-import pytest
 
 import lifekit
 from transferkit import town  # noqa: F401  (fixture)

@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import json
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from xueji_cli.values import codes
 from xueji_cli.values.described import describe_details
+from xueji_cli.values.labels import field
 
 
 def describe_statement(details: dict | None) -> str:
