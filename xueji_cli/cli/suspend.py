@@ -61,13 +61,24 @@ def _card(outcome, reveal: bool) -> list[list[str]]:
     rows = [["学籍号", d["local_number"]], ["姓名", d["name"]],
             ["学校", f"{d['school']} {d['school_name']}"],
             ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]]]
-    if case is not None:
+    if case is not None and case.taken_over:
+        rows.append(["休学期限", f"接收原有学籍({case.start})时已在休学,开始日期不详,"
+                                 f"期满日 {case.until if case.period_known else UNKNOWN}"])
+    elif case is not None:
         rows += [["休学期限", f"{case.start} 至 {case.until}(共{(case.until - case.start).days}天)"],
                  ["休学原因", case.reason_label]]
         if case.hospital:
             rows.append(["诊断医院", _hospital(case.hospital, case.hospital_level)])
         rows.append(["证明编号", case.certificate_no])
     return rows
+
+
+UNKNOWN = "不详"
+
+
+def _known(case) -> bool:
+    """Whether a listed suspension's end is known (not for one taken over as it stood)."""
+    return case is not None and case.period_known
 
 
 def _hospital(name: str, level: str | None) -> str:
@@ -228,7 +239,7 @@ def list_(
             emit_json({"ok": True, "today": today.isoformat(), "due_within": window,
                        "count": len(items), "suspensions": [
                            {**d, "suspension": case_dict(r.case) if r.case else None,
-                            "days_left": (r.case.until - today).days if r.case else None,
+                            "days_left": (r.case.until - today).days if _known(r.case) else None,
                             "flags": [{"flag": f, "message": m} for f, m in r.flags]}
                            for d, r in items]})
             return
@@ -238,8 +249,10 @@ def list_(
         table(f"休学名单({today})", ["学籍号", "姓名", "学校", "年级班级", "原因", "开始日", "期满日",
                                      "剩余天数", "须办理"],
               [[d["local_number"], d["name"], d["school_name"], f"{d['grade']}年级{d['class']}班",
-                r.case.reason_label if r.case else "", r.case.start if r.case else "",
-                r.case.until if r.case else "", (r.case.until - today).days if r.case else "",
+                *([r.case.reason_label, r.case.start] if r.case and not r.case.taken_over
+                  else [UNKNOWN, UNKNOWN] if r.case else ["", ""]),
+                r.case.until if _known(r.case) else UNKNOWN if r.case else "",
+                (r.case.until - today).days if _known(r.case) else "",
                 ";".join(m for _, m in r.flags)] for d, r in items],
               caption=f"共 {len(items)} 人;{sum(1 for _, r in items if r.flags)} 人须在"
                       f" {window} 天内办理复学或续办(或已逾期)")
