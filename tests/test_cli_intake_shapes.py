@@ -151,6 +151,15 @@ def test_without_the_statement_nothing_is_filled(township, xueji, sql, tmp_path)
     assert sql("SELECT count(*) FROM journal") == [(0,)]
 
 
+def test_the_evidence_hint_names_the_batch_statement_too(township, xueji, tmp_path, as_json):
+    """ENR-7 in a roster: the column, or --evidence for the whole batch (the rows whose
+    证明材料 is empty) — the two ways the papers shown are recorded."""
+    path = rosters.write(tmp_path / "r.xlsx", [rosters.child(1, 证明材料="")])
+    result = as_json(xueji("enroll", "--from", path, "--school", "001", *DAY, "--json"))
+    [hint] = [e["hint"] for e in result["errors"] if e["rule"] == "ENR-7"]
+    assert "「证明材料」列" in hint and "--evidence 户口簿 --evidence 房产证明 对整批声明" in hint
+
+
 @pytest.mark.parametrize("args", [
     ["--school", "001", "--name", "张三", "--regions-as-hukou"],
 ])

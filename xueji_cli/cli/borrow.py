@@ -272,7 +272,7 @@ def end(
             else:
                 back = "学籍恢复为在校,待办理转学" if ended.outcome == "transfer" else "回本校就读,恢复在校"
                 say(f"借读结束:{loan['name']}(学籍号 {loan['local_number']})于 {loan['end']} "
-                    f"结束在 {loan['host_school']} 的借读,{back}")
+                    f"结束在 {loan['host_school'] or '借读学校(接收原有学籍时不详)'} 的借读,{back}")
         if ended.handover:
             say(f"转为正式转学 → 下一步:{ended.handover['next']}(TRF-9 籍随人走)", "bold")
 

@@ -33,6 +33,7 @@ def correct(
     原来的值保留在变动记录中。身份证号更正后全国学籍号随之改为 G+新身份证号。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import corrections
         from xueji_cli.values import dates
 
@@ -43,9 +44,10 @@ def correct(
                 session, ws.settings, key, name=name, gender=gender, birth=birth, id_number=id_number,
                 evidence=evidence, reason=reason, effective=effective,
                 today=dates.today(), operator=ws.operator)
+            names = regions.load(session)
         with record_saved("已更正", done.found, json_out):
             render_change("已更正", done.found, done.entries, done.old, done.new, done.warnings,
-                          json_out, show_id, {"records_changed": len(done.entries)})
+                          json_out, show_id, {"records_changed": len(done.entries)}, names)
 
 
 def undo(
@@ -61,6 +63,7 @@ def undo(
     原记录保留不删。其后还有依赖它的变动时拒绝,并列出这些变动。撤销入学后学籍号保留不再使用。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import undo as undo_mod
         from xueji_cli.values import dates
 
@@ -70,7 +73,8 @@ def undo(
             done = undo_mod.undo(session, ws.settings, entry, reason, effective, dates.today(),
                                  ws.operator)
             details = next(e for e in done.entries if e.corrects == entry).details
+            names = regions.load(session)
         with record_saved(f"已撤销变动 #{entry}", done.found, json_out):
             render_change(f"已撤销 #{entry}", done.found, done.entries, details["old"],
                           details["new"], [], json_out, show_id,
-                          {"undone": entry, "undone_kind": done.target.kind})
+                          {"undone": entry, "undone_kind": done.target.kind}, names)

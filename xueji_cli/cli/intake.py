@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import typer
 
@@ -103,7 +104,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             emit_json(document(batch, outcome, effective, errors_file, show_id) | {
                 "statement": statement.as_dict() if statement else None})
         else:
-            _render(batch, outcome, errors_file, errors_out, show_id)
+            render(batch, outcome, errors_file, errors_out, show_id, _intake_words())
     if invalid:
         raise typer.Exit(1)
 
@@ -254,41 +255,68 @@ def summary(rows) -> tuple[list[str], list[list]]:
              for (school, grade), parts in sorted(grades.items())])
 
 
-def _render(batch, outcome: str, errors_file, errors_out: str | None, show_id: bool) -> None:
+@dataclass(frozen=True)
+class Words:
+    """What the screen calls a roster's rows and what became of them: the September
+    intake's words (INTAKE) or the takeover's (cli/takeover.py)."""
+
+    verb: str  # 导入: what is done to the rows
+    new: str  # 入学: what a new row becomes (将入学 …)
+    already: str  # 已在籍: a row already on record
+    repeated: str  # 不重复登记
+    numbers: str  # how the numbers shown in a dry run came about
+    checked: str  # the last words of a dry run
+    done: str  # 已入学: the title of what was written
+    batch: str  # after the batch id in the last line
+    next_step: str
+    nothing: str  # 新登记: 没有需要…的学生
+
+
+def _intake_words() -> Words:
     from xueji_cli.records.enrollment.intake import NUMBER_ORDER
 
+    return Words("导入", "入学", "已在籍", "不重复登记", "学籍号为现在导入时将编的号",
+                 f"学籍号编排顺序:{NUMBER_ORDER}。", "已入学", "",
+                 "用 xueji report roster 查看或导出花名册。", "新登记")
+
+
+def render(batch, outcome: str, errors_file, errors_out: str | None, show_id: bool,
+           words: Words) -> None:
+    """What was imported (or in a dry run would be), or every problem, on screen."""
     new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
     for note in batch.notes:
         say(f"说明:{note}", "yellow")
     if invalid:
         show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
     if any(row.warnings for row in new):
-        show_problems(new, "请注意(不影响入学)", "yellow", warnings_only=True)
+        show_problems(new, f"请注意(不影响{words.new})", "yellow", warnings_only=True)
     if already and len(already) <= LIST_LIMIT:
-        table(f"已在籍,不重复登记:{len(already)} 人", STUDENT_COLUMNS,
+        table(f"{words.already},{words.repeated}:{len(already)} 人", STUDENT_COLUMNS,
               [student_row(r, show_id) for r in already])
     if outcome == "refused":
-        say(f"未导入任何学生:{len(invalid)} 行有问题(有一行有问题就全部不导入)。", "bold red")
-        say(f"  → 改正后重新导入;或用 --skip-invalid 先导入没有问题的 {len(new)} 行" if new
-            else "  → 改正后重新导入(没有可先导入的行)", "dim")
+        say(f"未{words.verb}任何学生:{len(invalid)} 行有问题(有一行有问题就全部不{words.verb})。",
+            "bold red")
+        say(f"  → 改正后重新{words.verb};或用 --skip-invalid 先{words.verb}没有问题的 {len(new)} 行"
+            if new else f"  → 改正后重新{words.verb}(没有可先{words.verb}的行)", "dim")
     elif outcome == "dry_run":
         if new and len(new) <= LIST_LIMIT:
-            table(f"将入学:{len(new)} 人(学籍号为现在导入时将编的号)", STUDENT_COLUMNS,
+            table(f"将{words.new}:{len(new)} 人({words.numbers})", STUDENT_COLUMNS,
                   [student_row(r, show_id) for r in sorted(new, key=lambda r: r.local_number)])
         if new:
             table("汇总", *summary(new))
-        say(f"检查完毕(未写入):将入学 {len(new)} 人,已在籍 {len(already)} 人,"
-            f"有问题 {len(invalid)} 行。学籍号编排顺序:{NUMBER_ORDER}。")
+        say(f"检查完毕(未写入):将{words.new} {len(new)} 人,{words.already} {len(already)} 人,"
+            f"有问题 {len(invalid)} 行。{words.checked}")
     else:
-        rest = f"已在籍 {len(already)} 人" + (f";有问题 {len(invalid)} 行未导入" if invalid else "")
+        rest = f"{words.already} {len(already)} 人" + (
+            f";有问题 {len(invalid)} 行未{words.verb}" if invalid else "")
         if new:
-            table(f"已入学:{len(new)} 人", *summary(new))
-            say(f"已导入 {len(new)} 人(批次 {batch.batch_id});{rest}。"
-                "用 xueji report roster 查看或导出花名册。")
+            table(f"{words.done}:{len(new)} 人", *summary(new))
+            say(f"已{words.verb} {len(new)} 人(批次 {batch.batch_id}{words.batch});{rest}。"
+                f"{words.next_step}")
         else:
-            say(f"没有需要新登记的学生;{rest}。")
+            say(f"没有需要{words.nothing}的学生;{rest}。")
     if errors_file:
-        say(f"问题行已写入 {errors_file}(原样保留各列,另加「问题」列):改正后可直接重新导入。")
+        say(f"问题行已写入 {errors_file}(原样保留各列,另加「问题」列):改正后可直接重新{words.verb}。")
     elif errors_out and not invalid:
         say(f"没有问题行,未生成 {errors_out}。")
 

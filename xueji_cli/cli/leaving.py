@@ -29,6 +29,7 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
            show_id: bool, **options) -> None:
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import codes, dates
 
@@ -38,10 +39,11 @@ def _leave(ctx: typer.Context, kind: str, key: str, date: str | None, json_out: 
             done = changes.leave(session, ws.settings, kind, key, effective, dates.today(),
                                  ws.operator, **options)
             after = {"status": done.found.student.status}
+            names = regions.load(session)
         done_words = f"已办理{codes.change_kind(kind).label}"
         with record_saved(done_words, done.found, json_out):
             render_change(done_words, done.found, [done.entry], done.before, after,
-                          done.warnings, json_out, show_id)
+                          done.warnings, json_out, show_id, names=names)
 
 
 def withdraw(
@@ -111,6 +113,7 @@ def return_from_abroad(
     学籍号不变。转到其他学校的,直接办理转学(xueji transfer out)。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle.returning import return_from_abroad as back
         from xueji_cli.records.suspension.steps import parse_grade_choice
         from xueji_cli.values import dates, fields
@@ -127,9 +130,10 @@ def return_from_abroad(
             done = back(session, ws.settings, key, effective, dates.today(), ws.operator, choice,
                         class_no, evidence, cap_decision, remark)
             after = {name: getattr(done.found.student, name) for name in done.before}
+            names = regions.load(session)
         with record_saved("已办理回国复学", done.found, json_out):
             render_change("已办理回国复学", done.found, [done.entry], done.before, after,
-                          done.warnings, json_out, show_id)
+                          done.warnings, json_out, show_id, names=names)
 
 
 def _senior(kind: str, reason_help: str, doc: str):

@@ -57,6 +57,7 @@ def update(
     (原来的值和新值都保留,可用 xueji undo 撤销)。变更户口所在地须查验户口簿 (ENR-2)。
     姓名、身份证号、出生日期、性别不在此修改,用 xueji correct 更正 (ENR-6, NUM-5)。"""
     with guard(json_out):
+        from xueji_cli.records.directory.regions import load as load_regions
         from xueji_cli.records.lifecycle import updates
         from xueji_cli.values import dates
 
@@ -71,6 +72,7 @@ def update(
             done = updates.update(session, ws.settings, key, typed, identity=identity,
                                   evidence=evidence, reason=reason, effective=effective,
                                   today=dates.today(), operator=ws.operator, dry_run=dry_run)
+            names = load_regions(session)
         from xueji_cli.cli.views.changes import render_change, render_checked
 
         if dry_run:
@@ -78,5 +80,5 @@ def update(
             return
         with record_saved("已变更信息", done.found, json_out):
             render_change("已变更信息", done.found, [done.entry], done.old, done.new,
-                          done.warnings, json_out, show_id)
+                          done.warnings, json_out, show_id, names=names)
 

@@ -61,13 +61,24 @@ def _card(outcome, reveal: bool) -> list[list[str]]:
     rows = [["学籍号", d["local_number"]], ["姓名", d["name"]],
             ["学校", f"{d['school']} {d['school_name']}"],
             ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]]]
-    if case is not None:
+    if case is not None and case.taken_over:
+        rows.append(["休学期限", f"接收原有学籍({case.start})时已在休学,开始日期不详,"
+                                 f"期满日 {case.until if case.period_known else UNKNOWN}"])
+    elif case is not None:
         rows += [["休学期限", f"{case.start} 至 {case.until}(共{(case.until - case.start).days}天)"],
                  ["休学原因", case.reason_label]]
         if case.hospital:
             rows.append(["诊断医院", _hospital(case.hospital, case.hospital_level)])
         rows.append(["证明编号", case.certificate_no])
     return rows
+
+
+UNKNOWN = "不详"
+
+
+def _known(case) -> bool:
+    """Whether a listed suspension's end is known (not for one taken over as it stood)."""
+    return case is not None and case.period_known
 
 
 def _hospital(name: str, level: str | None) -> str:
@@ -77,15 +88,16 @@ def _hospital(name: str, level: str | None) -> str:
     return f"{name}({HOSPITAL_LEVELS[level or 'declared']})"
 
 
-def _document(outcome, reveal: bool) -> dict:
-    """The --json document of suspend, extend and resume: the record, the suspension as
-    written (or, with --dry-run, what was checked), the warnings."""
+def _document(outcome, reveal: bool, names) -> dict:
+    """The --json document of suspend, extend and resume: the record (its regions named
+    from `names`, the directory's region table), the suspension as written (or, with
+    --dry-run, what was checked), the warnings."""
     from xueji_cli.cli.views.records import record_dict
     from xueji_cli.cli.views.suspensions import case_dict
 
     found = outcome.found
     document = {"ok": True, "dry_run": not outcome.written,
-                "student": record_dict(found.student, found.person, found.school, reveal)}
+                "student": record_dict(found.student, found.person, found.school, reveal, names)}
     if outcome.written:
         document["suspension"] = case_dict(outcome.case)
     else:
@@ -101,12 +113,12 @@ def _saved(outcome, done: str, json_out: bool):
     return record_saved(done, outcome.found, json_out)
 
 
-def _render(outcome, json_out: bool, reveal: bool, done: str, would: str) -> bool:
+def _render(outcome, json_out: bool, reveal: bool, done: str, would: str, names) -> bool:
     """Show what suspend or extend did (or, with --dry-run, would do); True when a
     change was written and shown on screen."""
     name = outcome.found.person.name
     if json_out:
-        emit_json(_document(outcome, reveal))
+        emit_json(_document(outcome, reveal, names))
         return False
     show_warnings(outcome.warnings, name)
     if not outcome.written:
@@ -139,6 +151,7 @@ def start(
     """办理休学(可省略 start):核对证明材料与中心校审批 (SUS-1)、至少一年 (SUS-2)、
     连续不超过两年 (SUS-4)、同年级休学比例 (SUS-5);学籍号不变。"""
     with guard(json_out, subject=_subject(key)):
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.suspension import steps as suspension
         from xueji_cli.values import dates
 
@@ -153,10 +166,11 @@ def start(
         with ws.store.session(write=not dry_run) as session:
             outcome = suspension.suspend(session, ws.settings, key, request, dates.today(),
                                          ws.operator, dry_run=dry_run)
+            names = regions.load(session)
         checked = outcome.details
         with _saved(outcome, "已办理休学", json_out):
             if _render(outcome, json_out, show_id, "已休学",
-                       f"可以休学({checked.get('from')} 至 {checked.get('until')})"):
+                       f"可以休学({checked.get('from')} 至 {checked.get('until')})", names):
                 say(f"开具休学证明(一式两份):xueji suspend certificate "
                     f"{outcome.found.student.local_number} --xlsx 休学证明.xlsx")
 
@@ -175,6 +189,7 @@ def extend(
 ) -> None:
     """续办休学:期满仍不能复学的,在期满前半个月内续办;连续休学不超过两年 (SUS-4)。"""
     with guard(json_out, subject=_subject(key)):
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.suspension import steps as suspension
         from xueji_cli.values import dates
 
@@ -186,8 +201,9 @@ def extend(
                 session, ws.settings, key, new_until, _evidence(evidence), processed_on,
                 dates.today(), ws.operator, central_approval=central_approval, remark=remark,
                 dry_run=dry_run)
+            names = regions.load(session)
         with _saved(outcome, "已续办休学", json_out):
-            _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}")
+            _render(outcome, json_out, show_id, "已续办休学", f"可以续办休学至 {new_until}", names)
 
 
 def list_(
@@ -204,7 +220,7 @@ def list_(
     with guard(json_out):
         from xueji_cli.cli.views.records import record_dict
         from xueji_cli.cli.views.suspensions import case_dict
-        from xueji_cli.records.directory import schools
+        from xueji_cli.records.directory import regions, schools
         from xueji_cli.records.suspension import cases as suspension
         from xueji_cli.values import dates
 
@@ -215,14 +231,15 @@ def list_(
             if code:
                 schools.get(session, code)
             rows = suspension.listing(session, ws.settings, today, due_within, code)
-            items = [(record_dict(r.found.student, r.found.person, r.found.school, show_id), r)
+            names = regions.load(session)
+            items = [(record_dict(r.found.student, r.found.person, r.found.school, show_id, names), r)
                      for r in rows if r.flags or not due_only]
         window = ws.settings.policy.suspension_renew_notice_days if due_within is None else due_within
         if json_out:
             emit_json({"ok": True, "today": today.isoformat(), "due_within": window,
                        "count": len(items), "suspensions": [
                            {**d, "suspension": case_dict(r.case) if r.case else None,
-                            "days_left": (r.case.until - today).days if r.case else None,
+                            "days_left": (r.case.until - today).days if _known(r.case) else None,
                             "flags": [{"flag": f, "message": m} for f, m in r.flags]}
                            for d, r in items]})
             return
@@ -232,8 +249,10 @@ def list_(
         table(f"休学名单({today})", ["学籍号", "姓名", "学校", "年级班级", "原因", "开始日", "期满日",
                                      "剩余天数", "须办理"],
               [[d["local_number"], d["name"], d["school_name"], f"{d['grade']}年级{d['class']}班",
-                r.case.reason_label if r.case else "", r.case.start if r.case else "",
-                r.case.until if r.case else "", (r.case.until - today).days if r.case else "",
+                *([r.case.reason_label, r.case.start] if r.case and not r.case.taken_over
+                  else [UNKNOWN, UNKNOWN] if r.case else ["", ""]),
+                r.case.until if _known(r.case) else UNKNOWN if r.case else "",
+                (r.case.until - today).days if _known(r.case) else "",
                 ";".join(m for _, m in r.flags)] for d, r in items],
               caption=f"共 {len(items)} 人;{sum(1 for _, r in items if r.flags)} 人须在"
                       f" {window} 天内办理复学或续办(或已逾期)")
@@ -286,6 +305,7 @@ def resume(
     """复学:休学期满 (SUS-2)、凭县级以上医院康复证明 (SUS-3),编入相应年级;
     学籍号不变 (SUS-7, NUM-4)。"""
     with guard(json_out, subject=_subject(key)):
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.suspension import steps as suspension
         from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
@@ -304,17 +324,18 @@ def resume(
         with ws.store.session(write=not dry_run) as session:
             outcome = suspension.resume(session, ws.settings, key, request, dates.today(),
                                         ws.operator, dry_run=dry_run)
+            names = regions.load(session)
         with _saved(outcome, "已复学", json_out):
-            _show_resumed(outcome, json_out, show_id)
+            _show_resumed(outcome, json_out, show_id, names)
 
 
-def _show_resumed(outcome, json_out: bool, reveal: bool) -> None:
+def _show_resumed(outcome, json_out: bool, reveal: bool, names) -> None:
     from xueji_cli.cli.views.records import card_rows, record_dict
 
     found = outcome.found
     name = found.person.name
     if json_out:
-        emit_json(_document(outcome, reveal))
+        emit_json(_document(outcome, reveal, names))
         return
     show_warnings(outcome.warnings, name)
     d = outcome.details
@@ -322,7 +343,7 @@ def _show_resumed(outcome, json_out: bool, reveal: bool) -> None:
     if not outcome.written:
         say(f"检查通过:{name} 可以复学,编入{d['grade']}年级{d['class_no']}班{cohort},未写入。")
         return
-    record = record_dict(found.student, found.person, found.school, reveal)
+    record = record_dict(found.student, found.person, found.school, reveal, names)
     table(f"已复学:{name}", ["项目", "内容"], card_rows(record)[:11])
     if d["hospital"]:
         say(f"康复证明:{_hospital(d['hospital'], d['hospital_level'])}")

@@ -18,7 +18,7 @@ from xueji_cli.cli.options import (
     SheetOpt,
     ShowIdOpt,
 )
-from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.output import emit_json, guard
 
 Opt = typer.Option
 
@@ -120,7 +120,7 @@ def _take_over(ctx, paths, school, sheet, as_of, errors_out, skip_invalid, dry_r
                                              register.NUMBER_ORDER, "takeover"),
                        "as_of": day.isoformat()})
         else:
-            _render(batch, outcome, day, errors_file, errors_out, show_id)
+            cli_intake.render(batch, outcome, errors_file, errors_out, show_id, _words(day))
     if invalid:
         raise typer.Exit(1)
 
@@ -135,46 +135,10 @@ def _saved(batch, json_out: bool):
         "--errors-out 问题行.xlsx 重新生成(已接收的行显示为已在籍)", json_out)
 
 
-def _render(batch, outcome: str, day, errors_file, errors_out: str | None, show_id: bool) -> None:
-    from xueji_cli.cli.intake import (
-        LIST_LIMIT,
-        STUDENT_COLUMNS,
-        show_problems,
-        student_row,
-        summary,
-    )
+def _words(day):
+    """The takeover's words on the intake's screen: kept numbers, not new pupils."""
+    from xueji_cli.cli.intake import Words
 
-    new, already, invalid = (batch.having(s) for s in ("new", "already", "invalid"))
-    for note in batch.notes:
-        say(f"说明:{note}", "yellow")
-    if invalid:
-        show_problems(invalid, f"有问题的行:{len(invalid)} 行", "bold red")
-    if any(row.warnings for row in new):
-        show_problems(new, "请注意(不影响接收)", "yellow", warnings_only=True)
-    if already and len(already) <= LIST_LIMIT:
-        table(f"已接收过,不重复接收:{len(already)} 人", STUDENT_COLUMNS,
-              [student_row(r, show_id) for r in already])
-    if outcome == "refused":
-        say(f"未接收任何学生:{len(invalid)} 行有问题(有一行有问题就全部不接收)。", "bold red")
-        say(f"  → 改正后重新接收;或用 --skip-invalid 先接收没有问题的 {len(new)} 行" if new
-            else "  → 改正后重新接收(没有可先接收的行)", "dim")
-    elif outcome == "dry_run":
-        if new and len(new) <= LIST_LIMIT:
-            table(f"将接收:{len(new)} 人(保留原学籍号)", STUDENT_COLUMNS,
-                  [student_row(r, show_id) for r in batch.numbered])
-        if new:
-            table("汇总", *summary(new))
-        say(f"检查完毕(未写入):将接收 {len(new)} 人,已接收过 {len(already)} 人,"
-            f"有问题 {len(invalid)} 行。接收日期 {day:%Y-%m-%d}。")
-    else:
-        rest = f"已接收过 {len(already)} 人" + (f";有问题 {len(invalid)} 行未接收" if invalid else "")
-        if new:
-            table(f"已接收原有学籍:{len(new)} 人", *summary(new))
-            say(f"已接收 {len(new)} 人(批次 {batch.batch_id},接收日期 {day:%Y-%m-%d},"
-                f"{day:%Y年%m月}月报计入期初);{rest}。用 xueji renumber-check 查看原有的空号。")
-        else:
-            say(f"没有需要接收的学生;{rest}。")
-    if errors_file:
-        say(f"问题行已写入 {errors_file}(原样保留各列,另加「问题」列):改正后可直接重新接收。")
-    elif errors_out and not invalid:
-        say(f"没有问题行,未生成 {errors_out}。")
+    return Words("接收", "接收", "已接收过", "不重复接收", "保留原学籍号", f"接收日期 {day:%Y-%m-%d}。",
+                 "已接收原有学籍", f",接收日期 {day:%Y-%m-%d},{day:%Y年%m月}月报计入期初",
+                 "用 xueji renumber-check 查看原有的空号。", "接收")

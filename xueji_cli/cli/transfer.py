@@ -61,12 +61,15 @@ def _application(reason, detail, evidence, special, class_, extra_evidence=()):
     return Application(code, detail, shown, special, class_no, c.problems)
 
 
-def _done(ws, session, view, reveal: bool) -> dict:
+def _done(ws, session, view, reveal: bool, names=None) -> dict:
+    """The case as a document; `names`, the region table, when the caller has loaded it
+    for many cases."""
     from xueji_cli.cli.views.transfers import case_dict
-    from xueji_cli.records.directory import students
+    from xueji_cli.records.directory import regions, students
     from xueji_cli.values import dates
 
-    return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session), reveal)
+    return case_dict(view, ws.settings.policy, dates.today(), students.schools_by_id(session),
+                     names if names is not None else regions.load(session), reveal)
 
 
 def _act(ctx, action, reveal: bool, write: bool = True):
@@ -335,11 +338,13 @@ def list_(
     """转学登记册:全部案件及其状态、尚缺的审批、逾期接收 (TRF-3) 的标记。"""
     with guard(json_out):
         from xueji_cli.cli.views.transfers import LIST_COLUMNS, list_row
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.transfer import cases as transfer_cases
 
         ws = workspace(ctx)
         with ws.store.session() as session:
-            rows = [_done(ws, session, v, show_id)
+            names = regions.load(session)
+            rows = [_done(ws, session, v, show_id, names)
                     for v in transfer_cases.listing(session, open_only=open_)]
         if json_out:
             for row in rows:

@@ -208,6 +208,7 @@ def skip_grade(
     """跳级:经县(市)教育局批准,升入本校更高的年级;学籍号不变。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import dates, fields
 
@@ -219,9 +220,10 @@ def skip_grade(
             done = changes.skip_grade(session, ws.settings, key, grade, class_no, approval, reason,
                                       cap_decision, effective, dates.today(), ws.operator)
             after = {"grade": done.found.student.grade, "class_no": done.found.student.class_no}
+            names = regions.load(session)
         with record_saved("已办理跳级", done.found, json_out):
             render_change("已办理跳级", done.found, [done.entry], done.before, after, done.warnings,
-                           json_out, show_id)
+                           json_out, show_id, names=names)
 
 
 def class_change(
@@ -238,6 +240,7 @@ def class_change(
     """转班级:转入同年级的另一个班,班额满了须记录批准决定 (ENR-5)。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change, render_checked
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import changes
         from xueji_cli.values import dates, fields
 
@@ -248,12 +251,13 @@ def class_change(
             done = changes.change_class(session, ws.settings, key, class_no, reason, cap_decision,
                                         effective, dates.today(), ws.operator, dry_run=dry_run)
             after = {"class_no": class_no if dry_run else done.found.student.class_no}
+            names = regions.load(session)
         if dry_run:
             render_checked("转班", done.found, done.before, after, done.warnings, json_out, show_id)
             return
         with record_saved("已转班", done.found, json_out):
             render_change("已转班", done.found, [done.entry], done.before, after, done.warnings,
-                           json_out, show_id)
+                           json_out, show_id, names=names)
 
 
 def repeat(
@@ -268,6 +272,7 @@ def repeat(
     升级之前决定的留级用 xueji promote --hold 办理。"""
     with guard(json_out):
         from xueji_cli.cli.views.changes import render_change
+        from xueji_cli.records.directory import regions
         from xueji_cli.records.lifecycle import yearend
         from xueji_cli.values import dates
 
@@ -277,7 +282,8 @@ def repeat(
             done = yearend.repeat_after_turn(session, ws.settings, key, reason, effective,
                                              dates.today(), ws.operator)
             after = {k: getattr(done.found.student, k) for k in done.before}
+            names = regions.load(session)
         with record_saved("已改为留级", done.found, json_out):
             render_change("已改为留级", done.found, [done.entry], done.before, after, done.warnings,
-                           json_out, show_id)
+                           json_out, show_id, names=names)
 

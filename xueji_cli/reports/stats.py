@@ -20,7 +20,9 @@ from xueji_cli.values import codes
 from xueji_cli.values.dates import full_years
 from xueji_cli.values.privacy import show
 
-ADMITTING = ("enroll", "transfer_in", "borrow_in")
+# The entries that bring a record in; a register taken over as it stands (takeover) had its
+# papers checked at an entry years ago (ENR-7 is not judged again, records/takeover).
+ADMITTING = ("enroll", "transfer_in", "borrow_in", "takeover")
 
 
 def state(row: RosterRow) -> dict:
@@ -29,8 +31,8 @@ def state(row: RosterRow) -> dict:
 
 
 def admissions(session: Session, student_ids: list[int]) -> dict[int, object]:
-    """The entry that brought each record in (enroll, transfer_in, borrow_in): its kind,
-    evidence and approvals."""
+    """The entry that brought each record in (enroll, transfer_in, borrow_in, takeover):
+    its kind, evidence and approvals."""
     wanted = sorted(set(student_ids))
     out: dict[int, object] = {}
     query = (select(JournalEntry.student_id, JournalEntry.id, JournalEntry.kind,
@@ -135,8 +137,9 @@ def build_stats(session: Session, settings: Settings, as_of: dt.date, reveal: bo
     entries = admissions(session, [r.student.id for r in counted])
     young = []
     for row in counted:
-        if row.student.kind == "regular" and underage(row, settings):
-            entry = entries.get(row.student.id)
+        entry = entries.get(row.student.id)
+        taken_over = entry is not None and entry.kind == "takeover"  # ENR-1 judged at its entry
+        if row.student.kind == "regular" and not taken_over and underage(row, settings):
             commitment = commitment_of(entry.evidence if entry else [])
             young.append(dict(_person_line(row, reveal), commitment=commitment,
                               problem=None if commitment else "ENR-1 不足龄且未登记承诺书"))

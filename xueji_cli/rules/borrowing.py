@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xueji_cli.rules.enrollment import RegionLabel
 from xueji_cli.values.violation import Violation, warning
 
 # BOR-2: what the guardian shows. Keys of the evidence table in data/codes.toml.
@@ -77,7 +78,8 @@ def check_stamp(approval: str) -> list[Violation]:
         "(乡镇之间小学借读到乡镇中心校);盖章后用 --approval 记录,如 --approval \"教育科 2026-09-06 审核盖章\"")]
 
 
-def check_migrant(hukou: str, areas: dict[str, list[str]]) -> list[Violation]:
+def check_migrant(hukou: str, areas: dict[str, list[str]],
+                  label: RegionLabel = str) -> list[Violation]:
     """BOR-2 with ENR-2: borrowing is for migrant children (流动儿童). `areas` maps each
     school of this directory (the host school first) to its service areas: a child whose
     household registration lies in one is no migrant and enrolls at that school. A code too
@@ -89,7 +91,7 @@ def check_migrant(hukou: str, areas: dict[str, list[str]]) -> list[Violation]:
     if serving:
         return [Violation(
             "BOR-2", "hukou_region",
-            f"户籍 {hukou} 在本目录 {'、'.join(serving)} 的服务范围内,不是流动儿童,不能借读",
+            f"户籍 {label(hukou)} 在本目录 {'、'.join(serving)} 的服务范围内,不是流动儿童,不能借读",
             f"该户籍属于 {'、'.join(serving)} 的服务范围,应到该校就近入学(xueji enroll,ENR-2);"
             "借读只为外来务工人员随迁子女")]
     wider = [school for school, codes in areas.items() if any(code.startswith(hukou) for code in codes)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 from xueji_cli.values.dates import full_years
 from xueji_cli.values.violation import Violation, warning
@@ -13,6 +14,10 @@ REGION_FIELDS = {
     "guardian_hukou_region": "监护人户口所在地",
     "residence_region": "现住地",
 }
+
+# How a message names a region code: 西庄村委会(130283105206) where the directory's region
+# table knows it (records/ passes the table's labeller); the code alone by default.
+RegionLabel = Callable[[str], str]
 
 
 def school_age_cutoff(entry_year: int, cutoff: tuple[int, int]) -> dt.date:
@@ -73,7 +78,8 @@ def within(code: str, areas: list[str]) -> bool:
     return code.startswith(tuple(areas))
 
 
-def check_two_agreements(hukou: str, guardian_hukou: str, residence: str) -> list[Violation]:
+def check_two_agreements(hukou: str, guardian_hukou: str, residence: str,
+                         label: RegionLabel = str) -> list[Violation]:
     """ENR-2 两个统一: the child's household registration equals the guardian's and the
     actual residence."""
     problems: list[Violation] = []
@@ -90,18 +96,19 @@ def check_two_agreements(hukou: str, guardian_hukou: str, residence: str) -> lis
     if not same_region(hukou, guardian_hukou):
         problems.append(Violation(
             "ENR-2", "guardian_hukou_region",
-            f"学生户籍({hukou})与法定监护人户籍({guardian_hukou})不一致",
+            f"学生户籍({label(hukou)})与法定监护人户籍({label(guardian_hukou)})不一致",
             "「两个统一」要求学生户籍与监护人户籍相同;核对户口簿后改正,或由监护人办理户籍迁移"))
     if not same_region(hukou, residence):
         problems.append(Violation(
             "ENR-2", "residence_region",
-            f"学生户籍({hukou})与实际常住地({residence})不一致",
+            f"学生户籍({label(hukou)})与实际常住地({label(residence)})不一致",
             "「两个统一」要求户籍与实际常住地相同;核对房产证明后改正(借读只适用于户籍在外地的流动儿童,BOR-2)"))
     return problems
 
 
 def check_service_area(
-    hukou: str, school_label: str, areas: list[str], serving: list[str]
+    hukou: str, school_label: str, areas: list[str], serving: list[str],
+    label: RegionLabel = str,
 ) -> list[Violation]:
     """ENR-2 就近入学: the household registration lies in the school's service area.
     `serving` names the other schools whose area holds it. An unconfigured service area is
@@ -117,7 +124,7 @@ def check_service_area(
     hint = (f"该户籍属于 {'、'.join(serving)} 的服务范围,应到该校入学" if serving
             else "不在本目录任何学校的服务范围内;符合条件的可到指定学校借读(xueji borrow)")
     return [Violation(
-        "ENR-2", "hukou_region", f"户籍 {hukou} 不在 {school_label} 的服务范围({'、'.join(areas)})内",
+        "ENR-2", "hukou_region", f"户籍 {label(hukou)} 不在 {school_label} 的服务范围({'、'.join(map(label, areas))})内",
         hint)]
 
 

@@ -346,3 +346,38 @@ def standing(until: dt.date, chain_start: dt.date, today: dt.date, due_within: i
     elif left <= due_within:
         flags.append(("due", f"{left}天后期满,应办理复学或续办休学"))
     return flags
+
+
+# -- a suspension taken over with the register (接收原有学籍) ---------------------------------
+
+def check_taken_over_return(taken_over_on: dt.date, shown: list[str]) -> list[Violation]:
+    """SUS-2 and SUS-3 for a pupil who was already suspended when the register was taken
+    over: the suspension began on a day the journal does not hold, so the year [QA]
+    「休学期限为一年」 counts from a start only the original 休学证明 shows — never from the
+    day of the takeover, which would keep a pupil whose year is over out for another one.
+    The certificate is therefore required and the year judged on it (a warning says so);
+    the reason is not known either, so the recovery certificate of SUS-3 is asked for as a
+    warning (a suspension for illness or injury needs it)."""
+    found = [warning(
+        "SUS-2", "date",
+        f"接收原有学籍时({taken_over_on})已在休学,休学开始日期和期满日不详,未核对是否休学满一年",
+        "按原休学证明核对期限:休学不满一年的不得提前复学")]
+    if "suspension_certificate" not in shown:
+        found.append(Violation(
+            "SUS-2", "evidence", "接收时已在休学的学生复学,须查验原休学证明(休学期限以其为准)",
+            "查验原件后用 --evidence 休学证明 登记"))
+    if "recovery" not in shown:
+        found.append(warning(
+            "SUS-3", "evidence", "休学原因不详:因伤病休学的,复学须持县级以上医院康复证明",
+            "因伤病休学的,查验原件后用 --evidence 康复证明 --hospital 医院名称 登记"))
+    return found
+
+
+def check_taken_over_renewal(taken_over_on: dt.date, max_years: int) -> list[Violation]:
+    """SUS-4 for a suspension taken over with the register: its consecutive years are
+    counted from the takeover only (the least they can be); the original 休学证明 shows
+    how long it already ran."""
+    return [warning(
+        "SUS-4", "until",
+        f"接收原有学籍时({taken_over_on})已在休学,连续休学的起点不详:只从接收日期算起核对不超过{max_years}年",
+        f"按原休学证明核对:连同接收前的休学,连续休学不得超过{max_years}年")]

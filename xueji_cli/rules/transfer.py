@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xueji_cli.rules.enrollment import check_class_cap as _enrollment_class_cap
-from xueji_cli.rules.enrollment import check_service_area, within
+from xueji_cli.rules.enrollment import RegionLabel, check_service_area, within
 from xueji_cli.values.violation import Violation, warning
 
 LEVELS = {"school": "转出学校", "central": "乡镇中心校", "bureau": "县教育局(教育科)"}
@@ -339,7 +339,8 @@ ARRIVAL_PLACES = {  # field: (what, the paper that shows it, its option)
 
 
 def check_arrival_area(hukou: str | None, residence: str | None, school_label: str,
-                       areas: list[str], serving: dict[str, list[str]]) -> list[Violation]:
+                       areas: list[str], serving: dict[str, list[str]],
+                       label: RegionLabel = str) -> list[Violation]:
     """TRF-12 (TRF-1 at arrival): the child's household registration and home lie in the
     receiving school's service area — ENR-2's 就近入学 (check_service_area) judged at
     admission. `serving` names, for a code outside the area, the other schools whose area
@@ -357,11 +358,11 @@ def check_arrival_area(hukou: str | None, residence: str | None, school_label: s
             found += [dataclasses.replace(
                 v, rule="TRF-12", hint=f"{v.hint};户口已迁入的,查验{paper}后用 {option} 填写迁入后的区划代码")
                 if v.is_error else v for v in check_service_area(code, school_label, areas,
-                                                                 serving.get(code, []))]
+                                                                 serving.get(code, []), label)]
         elif areas and not within(code, areas):
             others = serving.get(code, [])
             found.append(Violation(
-                "TRF-12", field, f"现住地 {code} 不在 {school_label} 的服务范围({'、'.join(areas)})内",
+                "TRF-12", field, f"现住地 {label(code)} 不在 {school_label} 的服务范围({'、'.join(map(label, areas))})内",
                 (f"该住址属于 {'、'.join(others)} 的服务范围" if others
                  else "该住址不在本目录任何学校的服务范围内")
                 + f";已在本校服务范围内居住的,查验{paper}后用 {option} 填写现住地区划代码"))

@@ -23,10 +23,11 @@ def changed_json(before: dict, after: dict, reveal: bool) -> dict:
 
 
 def render_change(title: str, found, entries: list, before: dict, after: dict, warnings,
-           json_out: bool, reveal: bool, extra: dict | None = None) -> None:
-    """One change: JSON {"ok", "record", "entries", "changed", "warnings"} or a table."""
+           json_out: bool, reveal: bool, extra: dict | None = None, names=None) -> None:
+    """One change: JSON {"ok", "record", "entries", "changed", "warnings"} or a table;
+    `names`, the directory's region table, names the record's regions (`<field>_name`)."""
     schools = {found.school.id: found.school}
-    record = record_dict(found.student, found.person, found.school, reveal)
+    record = record_dict(found.student, found.person, found.school, reveal, names)
     if json_out:
         emit_json({"ok": True, "record": record,
                    "entries": [entry_dict(e, schools, found.student, found.person, reveal)

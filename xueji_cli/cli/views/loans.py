@@ -25,7 +25,8 @@ def loan_dict(loan, settings, reveal: bool = False, names=None) -> dict:
     person, student = loan.person, loan.student
     end_details = (loan.end.details or {}) if loan.end else {}
     record = {
-        "case": loan.case_ref, "direction": loan.direction,
+        "case": loan.case_ref or None, "direction": loan.direction,
+        "taken_over": loan.taken_over,
         "direction_label": DIRECTION_LABEL[loan.direction],
         "name": person.name, "gender": codes.label("gender", person.gender),
         "birth_date": person.birth_date.isoformat(),
@@ -35,9 +36,9 @@ def loan_dict(loan, settings, reveal: bool = False, names=None) -> dict:
         "school": loan.school.code, "school_name": loan.school.name,
         "grade": start.sets.get("grade", details.get("grade", student.grade)),  # at the start
         "class": start.sets.get("class_no", student.class_no),
-        "origin_school": start.from_school if loan.direction == "in" else None,
+        "origin_school": loan.other_school if loan.direction == "in" else None,
         "origin_region": details.get("origin_region"),
-        "host_school": start.to_school if loan.direction == "out" else None,
+        "host_school": loan.other_school if loan.direction == "out" else None,
         "host_region": details.get("host_region"),
         "letter": details.get("letter"), "evidence": start.evidence,
         "approvals": [a.get("decision") for a in start.approvals],

@@ -17,7 +17,7 @@ def case_dict(case) -> dict:
         "hospital": case.hospital, "hospital_level": case.hospital_level,
         "evidence": case.evidence, "approvals": case.approvals,
         "extensions": case.extensions, "processed_on": case.processed_on.isoformat(),
-        "remark": case.remark,
+        "remark": case.remark, "taken_over": case.taken_over,
         "resumed_on": case.resumed_on.isoformat() if case.resumed_on else None,
         "resumed_grade": case.resumed_grade, "resumed_class": case.resumed_class,
     }

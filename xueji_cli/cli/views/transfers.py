@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from xueji_cli.cli.output import say, table
 from xueji_cli.cli.views.entries import entry_dict
+from xueji_cli.cli.views.records import region_shown
 from xueji_cli.rules import transfer as rules
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
 
 
-def case_dict(view, policy, today, schools: dict, reveal: bool = False) -> dict:
+CASE_REGIONS = ("from_region", "to_region")
+
+
+def case_dict(view, policy, today, schools: dict, names, reveal: bool = False) -> dict:
+    """The case; its regions with their names (`<field>_name`) from `names`, the
+    directory's region table."""
     case = view.case
     record = view.student or view.new_student
     incoming = case.incoming or {}
@@ -18,7 +24,7 @@ def case_dict(view, policy, today, schools: dict, reveal: bool = False) -> dict:
     admission = view.admission(policy.admit_within_days, today)
     if admission is not None:
         admission["limit"] = policy.admit_within_days
-    return {
+    return names.named({
         "case_no": case.case_no,
         "direction": case.direction,
         "direction_label": codes.label("transfer_direction", case.direction),
@@ -52,7 +58,7 @@ def case_dict(view, policy, today, schools: dict, reveal: bool = False) -> dict:
         "admission": admission,
         "origin_case_no": case.origin_case_no,
         "history": [entry_dict(e, schools) for e in view.entries],
-    }
+    }, CASE_REGIONS)
 
 
 def flag(d: dict) -> str:
@@ -90,9 +96,9 @@ def show_case(d: dict, title: str | None = None, steps: bool = True) -> None:
         ["案件号", d["case_no"] + (f"(原学校案件号 {d['origin_case_no']})" if d["origin_case_no"] else "")],
         ["学生", f"{d['name']}  身份证件号 {d['id_number'] or '(无)'}  全国学籍号 {d['national_number'] or '(无)'}"],
         ["方向与线路", f"{d['direction_label']} · {d['route_label']}"],
-        ["转出学校", f"{d['from_school']}(区划 {d['from_region']})"
+        ["转出学校", f"{d['from_school']}(区划 {region_shown(d, 'from_region')})"
          + (f" 原学籍号 {d['local_number']}" if d["local_number"] else "")],
-        ["转入学校", f"{d['to_school']}(区划 {d['to_region']})"
+        ["转入学校", f"{d['to_school']}(区划 {region_shown(d, 'to_region')})"
          + (f" {d['grade']}年级{d['to_class']}班" if d["to_class"] else f" {d['grade']}年级")
          + (f" 新学籍号 {d['new_local_number']}" if d["new_local_number"] else "")],
         ["转学原因", d["reason_label"] + (f":{d['reason_detail']}" if d["reason_detail"] else "")],

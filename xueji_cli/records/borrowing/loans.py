@@ -125,6 +125,23 @@ class Loan:
     def label(self) -> str:
         return f"{self.person.name}(借读登记号 {self.case_ref})"
 
+    @property
+    def taken_over(self) -> bool:
+        """Lent out when the register was taken over: no case, the host not known."""
+        return self.start.kind == "takeover"
+
+    @property
+    def other_school(self) -> str | None:
+        """The school at the other end: where the child borrows (out) or comes from (in)."""
+        if self.taken_over:
+            return None
+        return self.start.to_school if self.direction == "out" else self.start.from_school
+
+    @property
+    def our_school(self) -> str | None:
+        return self.start.to_school if self.taken_over or self.direction == "in" \
+            else self.start.from_school
+
 
 def loans(session: Session, *, direction: str | None = None, school: str | None = None,
           include_ended: bool = True, student_ids: list[int] | None = None,
@@ -186,9 +203,28 @@ def open_loans(session: Session, key: str) -> list[Loan]:
     found = [loan for loan in every if loan.is_open]
     if found:
         return found
+    taken_over = _taken_over_loan(session, key)
+    if taken_over is not None:
+        return [taken_over]
     name = every[0].person.name if every else students.find(session, key).person.name
     raise NotFound(f"{name} 目前没有在借读" + ("(借读已结束)" if every else ""),
                    "用 xueji borrow list 查看正在借读的学生")
+
+
+def _taken_over_loan(session: Session, key: str) -> Loan | None:
+    """A pupil taken over with the register while lent out (外出借读, records/takeover): a
+    loan with no borrowing case behind it — its start is the takeover's entry, the host
+    school is not known. BOR-5: the record stays here, so the loan can end here."""
+    if CASE_FORMAT.match(fields.text(key).upper()):
+        return None
+    found = students.find(session, key)
+    if found.student.status != "borrowed_out":
+        return None
+    entry = session.exec(select(JournalEntry).where(
+        JournalEntry.student_id == found.student.id, JournalEntry.kind == "takeover")).first()
+    if entry is None or (entry.sets or {}).get("status") != "borrowed_out":
+        return None
+    return Loan("", "out", found.student, found.person, found.school, entry)
 
 
 def next_case_ref(session: Session, year: int) -> str:
@@ -266,13 +302,16 @@ def end(session: Session, settings: Settings, key: str, effective: dt.date, oper
         raise Refused(problems)
     for loan in current:
         status = "borrow_ended" if loan.direction == "in" else "active"
+        ours, other = loan.our_school, loan.other_school
         loan.end = journal.record(
             session, loan.student, "borrow_end", effective, operator, sets={"status": status},
-            from_school=loan.start.to_school, to_school=loan.start.from_school,
+            from_school=other if loan.direction == "out" else ours,
+            to_school=ours if loan.direction == "out" else other,
             reason=reason or outcome_label(loan.direction, outcome),
             details={"direction": loan.direction, "outcome": outcome,
-                     "started": loan.start.effective_date.isoformat()},
-            case_ref=loan.case_ref)
+                     "started": loan.start.effective_date.isoformat(),
+                     **({"taken_over": True} if loan.taken_over else {})},
+            case_ref=loan.case_ref or None)
     return Ended(current, outcome, handover(current) if outcome == "transfer" else None)
 
 
@@ -285,13 +324,14 @@ def handover(ended: list[Loan]) -> dict:
     home = next((x for x in ended if x.direction == "out"), None)
     away = next((x for x in ended if x.direction == "in"), None)
     loan = home or away
-    from_school = home.start.from_school if home else away.start.from_school
-    to_school = home.start.to_school if home else away.start.to_school
+    from_school = home.our_school if home else away.other_school
+    to_school = home.other_school if home else away.our_school
     if home and away:
         step = (f"用 xueji transfer 办理从 {from_school} 到 {to_school} 的转学"
                 f"(学籍号 {home.student.local_number},本目录内一条命令办结)")
     elif home:
-        step = f"用 xueji transfer out {home.student.local_number} 办理转出到 {to_school}"
+        step = f"用 xueji transfer out {home.student.local_number} 办理转出" + (
+            f"到 {to_school}" if to_school else "(借读学校接收时不详:按转学证明填写转入学校)")
     else:
         step = (f"由原学校 {from_school} 开具转学证明后,在 {to_school} 用 xueji transfer in 办理转入"
                 "(同一身份证号,沿用全国学籍号)")

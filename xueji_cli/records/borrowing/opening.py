@@ -16,6 +16,7 @@ from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import Person, School, ServiceArea, Student
 from xueji_cli.records.borrowing.loans import Terms, next_case_ref
 from xueji_cli.records.directory import schools, students
+from xueji_cli.records.directory.regions import session_labeller
 from xueji_cli.records.enrollment import admission as enrollment
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.lookups import Lookups
@@ -146,7 +147,8 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
             settings.class_cap[school.type], applicant.cap_decision,
             f"{label} {applicant.grade}年级{applicant.class_no}班")
         if lending is None:  # a pupil of ours lent inside the directory is no newcomer
-            found += rules.check_migrant(applicant.hukou_region, _service_areas(session, school))
+            found += rules.check_migrant(applicant.hukou_region, _service_areas(session, school),
+                                         session_labeller(session))
     unreadable = {v.field for v in applicant.problems}
     found = applicant.problems + [v for v in found if v.field not in unreadable]
     errors, warnings = split(reported_once(found))

@@ -8,6 +8,7 @@ turns the names among it into codes with the store's table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,23 @@ def load(session: Session) -> Regions:
 def load_sqlite(execute) -> Regions:
     """The same through sqlite3 (the intake's writer, which does not load SQLAlchemy)."""
     return Regions(execute(f"SELECT {COLUMNS} FROM region"))
+
+
+def labeller(load: Callable[[], Regions]) -> Callable[[str], str]:
+    """A region code → 名称(代码) for the messages of the rules (ENR-2, TRF-12, BOR-2):
+    the table is loaded on the first call only — a refusal that names a region — and once."""
+    table: list[Regions] = []
+
+    def label(code: str) -> str:
+        if not table:
+            table.append(load())
+        return table[0].label(code)
+
+    return label
+
+
+def session_labeller(session: Session) -> Callable[[str], str]:
+    return labeller(lambda: load(session))
 
 
 def resolve(regions: Regions, value: str | None) -> str | None:

@@ -124,7 +124,7 @@ def assess(applicant: Applicant, lookups: Lookups, settings: Settings, effective
     if applicant.name and applicant.birth:
         found += identity.check_one_record(lookups.matches(applicant) if held is None else held)
     found += _two_agreements(applicant.hukou_region, applicant.guardian_hukou_region,
-                             applicant.residence_region)
+                             applicant.residence_region, lookups.region_label)
     found += _evidence(tuple(applicant.evidence), settings.policy.require_vaccination)
     found += _timely(effective, today)
     entry_year = None

@@ -345,11 +345,13 @@ def _as_roster_says(assessment: EnrollmentAssessment, applicant: Applicant, held
 
 
 # The rules' hints name the options of one-student enrollment; in a roster the same value
-# is a column.
+# is a column — or, for the evidence (ENR-7), the registrar's statement for the batch
+# (records/enrollment/statement.py), which fills the rows whose 证明材料 is empty.
 ROSTER_HINTS = (
     (re.compile(r"用 --evidence 逐项登记,如((?: --evidence \S+)+)"),
      lambda m: "在「证明材料」列填写查验过的材料,如「"
-     + "、".join(re.findall(r"--evidence (\S+)", m.group(1))) + "」"),
+     + "、".join(re.findall(r"--evidence (\S+)", m.group(1))) + "」;整批学生的材料都已查验的,"
+     f"也可在导入时用{m.group(1)} 对整批声明(用于证明材料为空的行)"),
     (re.compile(r"用 --underage-commitment 记录"), lambda m: "在「不足龄承诺书」列填写"),
     (re.compile(r"用 --cap-decision 记录"), lambda m: "在「超额决定」列填写"),
     (re.compile(r"用 --national-number 补录"), lambda m: "在「全国学籍号」列填写"),

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xueji_cli.records.directory import regions
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.rules import enrollment as rules
 from xueji_cli.store.settings import Settings
@@ -59,16 +60,22 @@ class Lookups:
         self._found: dict[tuple, list[dict]] | None = None  # loaded matches (NUM-7)
         self._facts: dict[int, SchoolFacts] = {}
         self._service: dict[tuple[str, int], list[Violation]] = {}  # read only once made
+        # how a refusal names a region: 名称(代码), the table loaded only for a refusal
+        self.region_label: rules.RegionLabel = (
+            regions.session_labeller(session) if session is not None else str)
 
     @classmethod
     def loaded(cls, schools: dict[str, School], areas: dict[int, list[str]],
                class_counts: dict[tuple[int, int, int], int],
-               found: dict[tuple, list[dict]]) -> Lookups:
+               found: dict[tuple, list[dict]],
+               region_label: rules.RegionLabel = str) -> Lookups:
         """Look-ups all made beforehand (a whole September roster,
         records/enrollment/sqlite_target.py): every school by code, their service areas,
         each class's count of active records, and the records held for the batch's
-        children by match key (match_keys → matches())."""
+        children by match key (match_keys → matches()); `region_label` names a region
+        in a refusal."""
         lookups = cls()
+        lookups.region_label = region_label
         lookups._schools, lookups._areas = dict(schools), areas
         lookups._class_counts, lookups._found = dict(class_counts), found
         lookups._all_schools = lookups._all_counts = True
@@ -135,7 +142,8 @@ class Lookups:
                 areas = facts.areas
                 serving = [] if rules.within(hukou, areas) \
                     else self.serving(hukou, facts.id)  # only to explain a refusal
-                found = rules.check_service_area(hukou, facts.label, areas, serving)
+                found = rules.check_service_area(hukou, facts.label, areas, serving,
+                                                 self.region_label)
             self._service[key] = found
         return found
 

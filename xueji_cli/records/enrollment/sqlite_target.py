@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from xueji_cli.records.directory.region_names import Regions
-from xueji_cli.records.directory.regions import load_sqlite
+from xueji_cli.records.directory.regions import labeller, load_sqlite
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.enrolling import WRITE_CHUNK, rows_to_write
 from xueji_cli.records.enrollment.lookups import Lookups, match, match_keys
@@ -41,6 +41,7 @@ class SqliteTarget:
     def __init__(self, writer: SqliteWriter):
         self.writer = writer
         self._schools: dict[str, SchoolRow] | None = None
+        self._regions: Regions | None = None
 
     def schools(self) -> dict[str, SchoolRow]:
         if self._schools is None:
@@ -78,7 +79,7 @@ class SqliteTarget:
                              class_no, guardian)
                 for key in match_keys(name, birth, id_number, national):
                     found.setdefault(key, []).append(held)
-        return Lookups.loaded(self.schools(), areas, counts, found)
+        return Lookups.loaded(self.schools(), areas, counts, found, labeller(self.regions))
 
     def _held(self, column: str, values: list[str]) -> Iterator[tuple]:
         for start in range(0, len(values), IN_CHUNK):
@@ -94,8 +95,11 @@ class SqliteTarget:
         return Sequencer(last=self._last_sequence)
 
     def regions(self) -> Regions:
-        """The region table, for the names a roster writes instead of codes."""
-        return load_sqlite(self.writer.execute)
+        """The region table, for the names a roster writes instead of codes and the
+        names a refusal shows: loaded once per command, when first asked."""
+        if self._regions is None:
+            self._regions = load_sqlite(self.writer.execute)
+        return self._regions
 
     def _last_sequence(self, prefix: str) -> int:
         """numbering.last_sequence in this transaction (inside BEGIN IMMEDIATE)."""

@@ -26,6 +26,7 @@ from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation
 
 KINDS = ("suspend", "suspend_extend", "resume")
+TAKEOVER = "takeover"  # records/takeover: a pupil may be taken over already suspended
 
 
 # -- the case, folded from the journal ---------------------------------------------------------
@@ -56,10 +57,19 @@ class Case:
     resumed_grade: int | None = None
     resumed_class: int | None = None
     entry_ids: list[int] = field(default_factory=list)
+    # taken over with the register while suspended: start and end are not known (the
+    # takeover's day stands in for both), nor the reason
+    taken_over: bool = False
 
     @property
     def open(self) -> bool:
         return self.resumed_on is None
+
+    @property
+    def period_known(self) -> bool:
+        """Whether the journal knows when it ends: not for one taken over with the
+        register until it is renewed here (SUS-4 sets a new end)."""
+        return not self.taken_over or bool(self.extensions)
 
     @property
     def reason_label(self) -> str:
@@ -87,6 +97,10 @@ def fold(entries: list[JournalEntry]) -> list[Case]:
     cases: list[Case] = []
     for entry in sorted(entries, key=lambda e: e.id or 0):
         d = entry.details or {}
+        if entry.kind == TAKEOVER:
+            if (entry.sets or {}).get("status") == "suspended":
+                cases.append(_taken_over(entry))
+            continue
         if entry.kind == "suspend":
             start = _date(d.get("from")) or entry.effective_date
             until = _date(d.get("until")) or rules.earliest_until(start, 1)
@@ -120,13 +134,24 @@ def fold(entries: list[JournalEntry]) -> list[Case]:
     return cases
 
 
+def _taken_over(entry: JournalEntry) -> Case:
+    """The suspension a pupil was in when the register was taken over: from and until the
+    takeover's day, as far as the journal knows (SUS-2 and SUS-4 are judged on the
+    original 休学证明 instead, rules.check_taken_over_return)."""
+    day, sets = entry.effective_date, entry.sets or {}
+    return Case(case_ref="", student_id=entry.student_id, school_id=entry.school_id, start=day,
+                until=day, original_until=day, chain_start=day, reason="other",
+                grade=sets.get("grade"), class_no=sets.get("class_no"), processed_on=day,
+                operator=entry.operator, entry_ids=[entry.id], taken_over=True)
+
+
 def cases_of(session: Session, student_ids: list[int]) -> dict[int, list[Case]]:
     """The cases of each record; entries that stand undone (`xueji undo`) do not count."""
     from xueji_cli.records.lifecycle.undo import undone_ids
 
     undone = undone_ids(session)
     entries = session.exec(select(JournalEntry).where(
-        JournalEntry.student_id.in_(student_ids), JournalEntry.kind.in_(KINDS)))
+        JournalEntry.student_id.in_(student_ids), JournalEntry.kind.in_((*KINDS, TAKEOVER))))
     by_student: dict[int, list[JournalEntry]] = {}
     for entry in entries:
         if entry.id in undone:
@@ -161,9 +186,10 @@ def listing(session: Session, settings: Settings, today: dt.date, due_within: in
     for item in found:
         history = cases.get(item.student.id, [])
         case = history[-1] if history and history[-1].open else None
-        flags = rules.standing(case.until, case.chain_start, today, window,
-                               settings.policy.suspension_max_years) if case else \
-            [("incomplete", "休学记录不全(日志中没有休学记录),请核对")]
+        flags = [("incomplete", "休学记录不全(日志中没有休学记录),请核对")] if case is None else \
+            [("taken_over", f"接收原有学籍({case.start})时已在休学,期满日不详:按原休学证明办理复学或续办")] \
+            if not case.period_known else rules.standing(case.until, case.chain_start, today, window,
+                                                   settings.policy.suspension_max_years)
         rows.append(Row(item, case, flags))
     far = dt.date.max
     rows.sort(key=lambda r: (r.case.until if r.case else far, r.found.student.local_number or ""))
@@ -178,5 +204,10 @@ def certificate_data(session: Session, key: str) -> tuple[students.Found, Case]:
     if not history:
         raise Refused([Violation("SUS-1", "key", f"{found.person.name}没有休学记录,不能开具休学证明",
                                  "先用 xueji suspend 办理休学")])
+    if history[-1].taken_over:
+        raise Refused([Violation(
+            "SUS-1", "key", f"{found.person.name}在接收原有学籍({history[-1].start})时已在休学,"
+            "休学证明由当时办理休学的学校开具,本工具没有其休学期限",
+            "原休学证明(复印件)存入学籍档案")])
     return found, history[-1]
 

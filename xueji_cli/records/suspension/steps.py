@@ -245,7 +245,11 @@ def extend(session: Session, settings: Settings, key: str, until: dt.date, evide
     problems += rules.check_extension_evidence(case.reason, evidence)
     problems += rules.check_central_approval(needs_central_approval(settings, found.school),
                                              central_approval, "续办休学")
-    problems += rules.check_renewal_timing(processed_on, case.until, policy.suspension_renew_notice_days)
+    if not case.period_known:  # taken over: its end is not known, nothing to be late for
+        problems += rules.check_taken_over_renewal(case.start, policy.suspension_max_years)
+    else:
+        problems += rules.check_renewal_timing(processed_on, case.until,
+                                               policy.suspension_renew_notice_days)
     errors, warnings = split(reported_once(problems))
     if errors:
         raise Refused(errors, warnings)
@@ -290,11 +294,7 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     request = replace(request, **texts)
     on = request.on
     problems += _check_dates(settings, on, today, "date", _last_change(session, student), "复学日期", "SUS-2")
-    problems += rules.check_return(on, case.start, case.until, policy.suspension_early_return,
-                                   request.approval, policy.suspension_renew_notice_days)
-    problems += rules.check_recovery(case.reason, request.evidence)
-    problems += rules.check_hospital(request.hospital, "SUS-3", bool(rules.REQUIRED_TO_RESUME[case.reason]),
-                                     "康复证明")
+    problems += _return_checks(case, request, policy)
     turns = rules.autumns_between(case.start, on, settings.autumn_start)
     last = settings.grades[school.type][1]
     left = case.grade or student.grade
@@ -312,7 +312,7 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
         raise Refused(errors, warnings)
     cohort = left + turns
     details = {"from": case.start.isoformat(), "until": case.until.isoformat(),
-               "grade_left": left, "cohort_grade": cohort, "grade": grade,
+               "taken_over": case.taken_over, "grade_left": left, "cohort_grade": cohort, "grade": grade,
                "class_no": class_no, "early": on < case.until, "hospital": request.hospital,
                "hospital_level": rules.hospital_level(request.hospital, policy.county_hospitals),
                "remark": request.remark}
@@ -334,5 +334,19 @@ def resume(session: Session, settings: Settings, key: str, request: Resumption, 
     session.flush()
     resumed = cases_of(session, [student.id])[student.id][-1]
     return Outcome(found, resumed, warnings, True, details)
+
+
+def _return_checks(case: Case, request: Resumption, policy) -> list[Violation]:
+    """SUS-2 and SUS-3 for the return: the period and the recovery certificate as the
+    case holds them; for a suspension taken over with the register, on the original
+    休学证明 (rules.check_taken_over_return)."""
+    if not case.period_known:
+        return rules.check_taken_over_return(case.start, request.evidence) + rules.check_hospital(
+            request.hospital, "SUS-3", False, "康复证明")
+    return (rules.check_return(request.on, case.start, case.until, policy.suspension_early_return,
+                               request.approval, policy.suspension_renew_notice_days)
+            + rules.check_recovery(case.reason, request.evidence)
+            + rules.check_hospital(request.hospital, "SUS-3",
+                                   bool(rules.REQUIRED_TO_RESUME[case.reason]), "康复证明"))
 
 

@@ -72,7 +72,8 @@ def area_checks(session: Session, settings: Settings, school: School, hukou: str
     facts = lookups.facts(school, settings)
     serving = {code: lookups.serving(code, facts.id) for code in (hukou, residence)
                if code and not within(code, facts.areas)}  # only to explain a refusal
-    return rules.check_arrival_area(hukou, residence, facts.label, facts.areas, serving)
+    return rules.check_arrival_area(hukou, residence, facts.label, facts.areas, serving,
+                                    lookups.region_label)
 
 
 def person_matches(session: Session, person: Incoming) -> list[tuple[Student, Person, School]]:
