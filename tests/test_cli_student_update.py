@@ -101,3 +101,27 @@ def test_class_change_dry_run_writes_nothing(pupils, xueji, as_json, sql):
     assert checked["dry_run"] is True and checked["changed"] == {"class_no": {"old": 1, "new": 2}}
     assert sql("SELECT count(*) FROM journal") == before
     assert lifekit.record_of(sql, A)["class_no"] == 1
+
+
+def test_an_undone_update_is_labelled_as_such_everywhere(pupils, xueji, as_json):
+    """CHG-3: the undo of a 信息变更 is 撤销信息变更 — it corrected nothing — in the log,
+    on the card and in the monthly change list; an undone correction stays 撤销更正."""
+    done = as_json(xueji("student", "update", A, "--address", "东村3号", "--date", "2026-10-08",
+                         "--json"))
+    entry = done["entries"][0]["id"]
+    assert xueji("undo", str(entry), "--reason", "录入错误", "--date", "2026-10-09").exit_code == 0
+    log = as_json(xueji("log", A, "--json"))
+    assert [e["kind_label"] for e in log["entries"] if e["kind"] == "undo"] == ["撤销信息变更"]
+    assert "撤销信息变更" in xueji("log", A).stdout
+    card = xueji("student", "card", A)
+    assert "撤销信息变更" in card.stdout and "撤销更正" not in card.stdout
+    report = as_json(xueji("report", "monthly", "--month", "2026-10", "--json"))
+    assert [c["kind_label"] for c in report["changes"] if c["kind"] == "undo"] == ["撤销信息变更"]
+    fixed = xueji("correct", A, "--name", "甲乙", "--evidence", "户口簿", "--date", "2026-10-10",
+                  "--json")
+    assert fixed.exit_code == 0, fixed.stderr
+    undone = xueji("undo", str(as_json(fixed)["entries"][0]["id"]), "--reason", "录入错误",
+                   "--date", "2026-10-11")
+    assert undone.exit_code == 0, undone.stderr
+    assert [e["kind_label"] for e in as_json(xueji("log", A, "--json"))["entries"]
+            if e["kind"] == "undo"] == ["撤销信息变更", "撤销更正"]
