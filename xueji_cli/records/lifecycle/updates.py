@@ -31,7 +31,7 @@ from xueji_cli.values.violation import Violation
 
 # The details a change of details may change, and how each typed value is read.
 CONVERTERS = {
-    "guardian_name": fields.text_of("guardian_name"),
+    "guardian_name": fields.guardian_name,
     "guardian_phone": fields.text_of("guardian_phone"),
     "address": fields.text_of("address"),
     "ethnicity": fields.ethnicity,
