@@ -38,8 +38,8 @@ from xueji_cli.values.violation import Violation
 # The person's fields a correction (信息更正) or a change of details (信息变更) records as
 # {"old", "new"} in its entry: what undo restores and `xueji check` follows.
 PERSON_FIELDS = frozenset(("name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
-                           "hukou_region", "guardian_name", "guardian_phone", "residence_region",
-                           "address"))
+                           "hukou_region", "guardian_name", "guardian_hukou_region",
+                           "guardian_phone", "residence_region", "address"))
 PERSON_KINDS = ("correct", "update")
 
 
