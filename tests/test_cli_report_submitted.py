@@ -57,8 +57,10 @@ def test_a_late_entry_leaves_the_submitted_month_and_is_reported_next_month(
 
     result, as_now = monthly(xueji, "2026-10", "--as-now")
     assert total(as_now)["closing"] == 3
-    assert {"school": None, "grade": None, "figure": "closing", "submitted": 2, "now": 3} \
-        in as_now["differences_from_submitted"]
+    assert {"school": None, "grade": None, "figure": "closing", "figure_label": "期末在籍",
+            "submitted": 2, "now": 3} in as_now["differences_from_submitted"]
+    screen = xueji("report", "monthly", "--month", "2026-10", "--as-now").stdout
+    assert "期末在籍" in screen.split("与上报数字的差异")[1] and "closing" not in screen
 
 
 def test_a_month_is_submitted_once_unless_resubmitted_with_a_reason(township, enroll, xueji,

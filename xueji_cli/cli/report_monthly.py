@@ -145,7 +145,7 @@ def _screen(document: dict, names: dict, title: str) -> None:
     differences = document.get("differences_from_submitted")
     if differences is not None:
         table("与上报数字的差异", ["学校", "年级", "项目", "上报", "现在"],
-              [[d["school"] or "全镇", d["grade"] or "", d["figure"], d["submitted"], d["now"]]
+              [[d["school"] or "全镇", d["grade"] or "", d["figure_label"], d["submitted"], d["now"]]
                for d in differences])
         if not differences:
             say("与上报的数字一致。")

@@ -16,10 +16,20 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from xueji_cli.ledger.models import JournalEntry, ReportSubmission, School
+from xueji_cli.reports.monthly.columns import column_labels
 from xueji_cli.reports.monthly.report import Cells, Discrepancy
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation
+
+
+# The figures of a row that are no column of the change list, as the form heads them.
+FIGURE_LABELS = {"opening": "期初在籍", "closing": "期末在籍", "at_school": "期末在校",
+                 "in.resumed": "复学", "out.suspended": "休学", "borrowed_in": "借读来本校",
+                 "borrowed_out": "外出借读", "late.in": "补报增加", "late.out": "补报减少",
+                 "suspended_now": "期末休学", "away_now": "期末外出借读",
+                 "borrowing_here": "期末来本校借读", "ended.in": "来本校借读结束",
+                 "ended.out": "外出借读结束"}
 
 
 def latest(session: Session, month: str) -> ReportSubmission | None:
@@ -121,6 +131,11 @@ def differences(submitted: dict, now_document: dict) -> list[dict]:
                 values[key] = value
         return values
 
+    def difference(key: tuple, name: str, submitted: int, now: int) -> dict:
+        return {"school": key[0], "grade": key[1], "figure": name,
+                "figure_label": FIGURE_LABELS.get(name) or column_labels().get(name, name),
+                "submitted": submitted, "now": now}
+
     then = {(r["school"], r["grade"]): flat(r) for r in submitted.get("rows", [])}
     found = []
     for row in now_document.get("rows", []):
@@ -128,9 +143,7 @@ def differences(submitted: dict, now_document: dict) -> list[dict]:
         current, before = flat(row), then.pop(key, {})
         for name in sorted(current.keys() | before.keys()):
             if current.get(name, 0) != before.get(name, 0):
-                found.append({"school": key[0], "grade": key[1], "figure": name,
-                              "submitted": before.get(name, 0), "now": current.get(name, 0)})
+                found.append(difference(key, name, before.get(name, 0), current.get(name, 0)))
     for key, before in then.items():
-        found += [{"school": key[0], "grade": key[1], "figure": name, "submitted": value, "now": 0}
-                  for name, value in sorted(before.items()) if value]
+        found += [difference(key, name, value, 0) for name, value in sorted(before.items()) if value]
     return found
