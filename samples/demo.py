@@ -1,7 +1,7 @@
 """The main job on the bundled samples, as a registrar would type it (`make demo`).
 
 Builds the demo township 示范镇 in a scratch folder (default build/demo, recreated each
-run) and runs: the schools, the September 2026 intake from the schools' rosters (dry
+run) and runs: the directory with the registrar's own name as 经办人, the schools, the September 2026 intake from the schools' rosters (dry
 run, errors workbook, corrected import, the numbered roster), the refusals a tired
 registrar meets enrolling one child at a time, the roster, a record card, the journal,
 renumber-check and check. Each step states the exit code it expects; the demo stops
@@ -29,7 +29,7 @@ import demo_report  # noqa: E402
 import demo_intake  # noqa: E402
 from demokit import Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
-from township import NAME, SCHOOLS, TOWNSHIP, villages  # noqa: E402
+from township import NAME, OPERATOR, SCHOOLS, TEACHING_POINT, TOWNSHIP, villages  # noqa: E402
 
 
 def main() -> int:
@@ -40,13 +40,17 @@ def main() -> int:
         intake = list(csv.DictReader(source))
 
     demo.heading("1. 建立乡镇学籍目录与学校")
-    demo.xueji("init", str(directory), "--name", NAME, "--city-code", "02", "--county-code", "26")
+    demo.xueji("init", str(directory), "--name", NAME, "--city-code", "02", "--county-code", "26",
+               "--operator", OPERATOR, note="经办人(学籍管理员)的姓名记入每条变动、印在表格上")
     demo.xueji("region", "import", str(HERE / "regions-示范镇.csv"),
                note="本乡镇的统计用区划代码表(合成示例):之后可填村名,表格显示名称与代码")
     demo.xueji("region", "list", "示范镇")
     for code, name, flags, _served in SCHOOLS:
         areas = [a for v in villages(code) for a in ("--service-area", v)]
         demo.xueji("school", "add", "--code", code, "--name", name, *flags, *areas)
+    code, name = TEACHING_POINT
+    demo.xueji("school", "add", "--code", code, "--name", name,
+               note="教学点:本学年已没有学生,等待撤并")
     demo.xueji("school", "list")
 
     demo_intake.run(demo, directory)  # 2. the September rosters

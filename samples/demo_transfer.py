@@ -47,7 +47,7 @@ def _neighbour(demo, folder: Path) -> tuple[str, str]:
     child = id_number(NEIGHBOUR_TOWN[:6], datetime.date(2017, 5, 14), 18, True)
     env = {**demo.env, "XUEJI_TODAY": "2026-09-01"}
     steps = [
-        ["init", str(folder), "--name", "河西镇中心校", "--county-code", "27"],
+        ["init", str(folder), "--name", "河西镇中心校", "--county-code", "27", "--operator", "赵敏"],
         ["--dir", str(folder), "school", "add", "--code", "001", "--name", "河西镇中心小学",
          "--central", "--service-area", NEIGHBOUR_TOWN],
         ["--dir", str(folder), "enroll", "--school", "001", "--name", "马晓东", "--gender", "男",

@@ -2,6 +2,7 @@
 Qian'an (city 02, county 26), each serving some villages of township 130283105."""
 
 NAME = "示范镇中心校"
+OPERATOR = "刘秀英"  # the township's registrar (学籍管理员), 经办人 on every entry and form
 TOWNSHIP = "130283105"
 
 # code, name, flags, villages served (the last three digits of the 12-digit code)
@@ -18,3 +19,6 @@ def villages(code: str) -> list[str]:
         if school == code:
             return [TOWNSHIP + v for v in served]
     raise KeyError(code)
+
+# A teaching point (教学点) with no pupils left this year: closed (撤并) at October's end.
+TEACHING_POINT = ("005", "北山教学点")

@@ -57,8 +57,10 @@ def test_a_late_entry_leaves_the_submitted_month_and_is_reported_next_month(
 
     result, as_now = monthly(xueji, "2026-10", "--as-now")
     assert total(as_now)["closing"] == 3
-    assert {"school": None, "grade": None, "figure": "closing", "submitted": 2, "now": 3} \
-        in as_now["differences_from_submitted"]
+    assert {"school": None, "grade": None, "figure": "closing", "figure_label": "期末在籍",
+            "submitted": 2, "now": 3} in as_now["differences_from_submitted"]
+    screen = xueji("report", "monthly", "--month", "2026-10", "--as-now").stdout
+    assert "期末在籍" in screen.split("与上报数字的差异")[1] and "closing" not in screen
 
 
 def test_a_month_is_submitted_once_unless_resubmitted_with_a_reason(township, enroll, xueji,
@@ -73,3 +75,43 @@ def test_a_month_is_submitted_once_unless_resubmitted_with_a_reason(township, en
     assert result.exit_code == 0 and document["submitted"]["version"] == 2
     assert sql("SELECT version, reason FROM report_submission ORDER BY version") == [
         (1, None), (2, "漏报一名转出")]  # the first version kept as history
+
+
+def test_an_opening_unlike_the_submitted_closing_names_the_record_changed_behind(
+        township, enroll, xueji, monkeypatch, sql):
+    """REP-1: November opens with October's closing as submitted. A record moved to another
+    grade behind the journal after the submission (no entry: no 补报) leaves every count
+    adding up and the school's census unchanged — only the submitted figures tell: each
+    school and grade that differs is named, and the record that causes it."""
+    monkeypatch.setenv("XUEJI_TODAY", "2026-11-03")
+    assert enroll(date="2026-09-01").exit_code == 0
+    assert enroll(date="2026-10-08", id_number=make_id("2020-03-05", seq=41), name="李小红").exit_code == 0
+    assert monthly(xueji, "2026-10", "--submit")[0].exit_code == 0
+    assert monthly(xueji, "2026-11")[0].exit_code == 0
+    sql("UPDATE student SET grade = 2 WHERE local_number = '02262600100001'")
+
+    result, november = monthly(xueji, "2026-11")
+    assert result.exit_code == 1 and november["balanced"] is False
+    opening = [(d["school"], d["grade"], d["message"]) for d in november["discrepancies"]
+               if d["kind"] == "opening"]
+    assert opening == [("001", 1, "期初在籍 1 人,与 2026-10 上报的期末在籍 2 人不符"),
+                       ("001", 2, "期初在籍 1 人,与 2026-10 上报的期末在籍 0 人不符")]
+    [named] = [d for d in november["discrepancies"] if d["kind"] == "projection"]
+    assert named["local_number"] == "02262600100001" and "年级" in named["message"]
+    screen = xueji("report", "monthly", "--month", "2026-11")
+    assert "与 2026-10 上报的期末在籍" in screen.stdout and "绕过变动日志" in screen.stdout
+
+
+def test_a_submitted_month_with_show_id_says_its_ids_stay_masked(township, enroll, xueji,
+                                                                monkeypatch):
+    """Personal data: a submitted version was kept with masked IDs; --show-id cannot reveal
+    them and says so, pointing to --as-now."""
+    monkeypatch.setenv("XUEJI_TODAY", "2026-10-05")
+    assert enroll(date="2026-09-01").exit_code == 0
+    assert monthly(xueji, "2026-09", "--submit")[0].exit_code == 0
+    result, september = monthly(xueji, "2026-09", "--show-id")
+    assert result.exit_code == 0
+    assert "遮盖" in result.stderr and "--as-now --show-id" in result.stderr
+    assert "*" in september["changes"][0]["national_number"]
+    revealed, now = monthly(xueji, "2026-09", "--as-now", "--show-id")
+    assert "*" not in now["changes"][0]["national_number"] and "遮盖" not in revealed.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import rosters
 from synthetic import make_id
 
 TING = make_id("2020-03-05", male=False, seq=301)
@@ -97,6 +98,21 @@ def test_a_name_with_an_inner_space_is_stored_and_shown_one_way(township, enroll
     assert sql("SELECT name FROM person") == [("李婷婷",)]
     checked = enroll(id_number=ZHANG, name="张 三", birth="2020-05-07", dry_run=True)
     assert "检查通过:张三 可以入学" in checked.stderr
+
+
+def test_a_guardian_name_with_an_inner_space_is_stored_one_way(township, enroll, xueji, sql,
+                                                               tmp_path):
+    """ENR-6's one name, for the guardian too: 李 国强 typed, read from a roster or given
+    to `student update` is 李国强 — the duplicate check (NUM-7) compares it."""
+    assert enroll(id_number=TING, name="李婷婷", gender="女", guardian_name="李 国强").exit_code == 0
+    assert sql("SELECT guardian_name FROM person") == [("李国强",)]
+    updated = xueji("student", "update", "李婷婷", "--guardian-name", "王 秀 英")
+    assert updated.exit_code == 0, updated.stderr
+    assert sql("SELECT guardian_name FROM person") == [("王秀英",)]
+    roster = rosters.write(tmp_path / "001.xlsx", [rosters.child(1, 监护人="赵 大 勇")])
+    imported = xueji("enroll", "--from", roster, "--school", "001", "--date", "2026-09-01")
+    assert imported.exit_code == 0, imported.stderr
+    assert ("赵大勇",) in sql("SELECT guardian_name FROM person")
 
 
 def test_digits_or_latin_letters_in_a_name_are_a_warning(township, enroll, as_json):

@@ -169,3 +169,12 @@ def test_not_future_and_class_move():
 def test_repeat_class_warning_is_a_warning():
     found = rules.repeat_class_warning("001 2年级1班", 46, 45, ["张三"])
     assert found.rule == "ENR-5" and not found.is_error and "张三" in found.message
+
+
+@pytest.mark.parametrize("status, warned", [("active", False), ("suspended", False),
+                                            ("borrowed_out", False), ("graduated", True),
+                                            ("transferred_out", True), ("deceased", True)])
+def test_update_state_warns_off_the_register(status, warned):
+    """CHG-1: a change of details on a record off the register is said, never refused."""
+    found = rules.check_update_state(status, status, "甲")
+    assert [(v.rule, v.severity) for v in found] == ([("CHG-1", "warning")] if warned else [])

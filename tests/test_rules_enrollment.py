@@ -245,3 +245,28 @@ def test_grade_in_range_of_school_type():
     found = rules.check_grade(7, 1, 6, "小学")
     assert rules_of(found) == [("ORG-2", "grade", "error")]
     assert "小学没有7年级" in found[0].message
+
+
+# -- ENR-2 after a change of details -----------------------------------------------------
+
+HERE, THERE = "130283105201", "130283105202"
+
+
+@pytest.mark.parametrize("after, broken", [
+    ((HERE, HERE, HERE), []),
+    ((THERE, HERE, HERE), ["guardian_hukou_region", "residence_region"]),
+    ((HERE, HERE, THERE), ["residence_region"]),
+    ((THERE, THERE, THERE), []),
+])
+def test_agreements_kept_warns_of_each_one_broken(after, broken):
+    found = rules.check_agreements_kept((HERE, HERE, HERE), after)
+    assert [(v.rule, v.field, v.severity) for v in found] == [
+        ("ENR-2", field, "warning") for field in broken]
+
+
+def test_agreements_kept_names_only_what_held_before():
+    """A disagreement the record already had (a migrant child's residence, a missing
+    guardian's registration) is not 'no longer': no warning for it."""
+    moved = rules.check_agreements_kept((HERE, HERE, THERE), (THERE, HERE, THERE))
+    assert [v.field for v in moved] == ["guardian_hukou_region"]
+    assert rules.check_agreements_kept((HERE, "", HERE), (THERE, "", THERE)) == []

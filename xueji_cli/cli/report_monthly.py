@@ -14,6 +14,10 @@ from xueji_cli.values import operators
 
 SCREEN_CHANGES = 100  # changes listed on screen; --xlsx and --json carry all of them
 
+# A submitted month is shown as it went to the bureau, and it was kept with masked IDs.
+MASKED_AS_SUBMITTED = ("上报的版本按上报时保存,身份证号和全国学籍号都是遮盖的,--show-id 不能显示完整号码;"
+                       "要看完整号码,用 --as-now --show-id(按现在的学籍重新计算)")
+
 SchoolOpt = Annotated[str | None, typer.Option("--school", help="只看一所学校(学校代码)")]
 XlsxOpt = Annotated[str | None, typer.Option("--xlsx", metavar="FILE", help="另存为可打印的 Excel 文件")]
 
@@ -69,6 +73,8 @@ def monthly(
                     document = dict(shown_now, submitted=submissions.submitted_dict(held),
                                     differences_from_submitted=submissions.differences(
                                         held.document, shown_now))
+                elif show_id:
+                    warnings.append(MASKED_AS_SUBMITTED)
         title = core.title(ws.settings.name, report)
         if xlsx:
             from xueji_cli.reports.monthly.sheet import write
@@ -139,7 +145,7 @@ def _screen(document: dict, names: dict, title: str) -> None:
     differences = document.get("differences_from_submitted")
     if differences is not None:
         table("与上报数字的差异", ["学校", "年级", "项目", "上报", "现在"],
-              [[d["school"] or "全镇", d["grade"] or "", d["figure"], d["submitted"], d["now"]]
+              [[d["school"] or "全镇", d["grade"] or "", d["figure_label"], d["submitted"], d["now"]]
                for d in differences])
         if not differences:
             say("与上报的数字一致。")

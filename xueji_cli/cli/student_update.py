@@ -1,5 +1,5 @@
 """xueji student update — change a person's details (信息变更): guardian, phone, address,
-ethnicity, household registration and residence, one journal entry with the old and new
+ethnicity, the household registrations and residence, one journal entry with the old and new
 values (CHG-3); a household registration only with the 户口簿 seen (ENR-2). Name, ID
 number, birth date and gender stay with `xueji correct` (ENR-6, NUM-5, ENR-7)."""
 
@@ -39,6 +39,9 @@ def update(
     ethnicity: EthnicityOpt = None,
     hukou_region: Annotated[str | None, Opt(
         "--hukou-region", metavar="R", help="新的户口所在地(区划代码或名称);须查验户口簿 (ENR-2)")] = None,
+    guardian_hukou_region: Annotated[str | None, Opt(
+        "--guardian-hukou-region", metavar="R",
+        help="新的监护人户口所在地(区划代码或名称);须查验户口簿 (ENR-2)")] = None,
     residence_region: Annotated[str | None, Opt(
         "--residence-region", metavar="R", help="新的实际常住地(区划代码或名称)")] = None,
     evidence: Annotated[list[str] | None, Opt(
@@ -53,15 +56,18 @@ def update(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """信息变更:改监护人姓名、监护人电话、现住址、民族、户口所在地、现住地,记一条变动
-    (原来的值和新值都保留,可用 xueji undo 撤销)。变更户口所在地须查验户口簿 (ENR-2)。
+    """信息变更:改监护人姓名、监护人电话、现住址、民族、户口所在地、监护人户口所在地、现住地,记一条变动
+    (原来的值和新值都保留,可用 xueji undo 撤销)。变更户口所在地须查验户口簿;变更后户籍与监护人户籍、
+    现住地不再一致时提醒 (ENR-2)。已不在籍的学生也可变更档案中的个人信息,并予说明。
     姓名、身份证号、出生日期、性别不在此修改,用 xueji correct 更正 (ENR-6, NUM-5)。"""
     with guard(json_out):
         from xueji_cli.records.directory.regions import load as load_regions
         from xueji_cli.records.lifecycle import updates
         from xueji_cli.values import dates
 
-        regions = region_codes(ctx, hukou_region=hukou_region, residence_region=residence_region)
+        regions = region_codes(ctx, hukou_region=hukou_region,
+                               guardian_hukou_region=guardian_hukou_region,
+                               residence_region=residence_region)
         typed = {"guardian_name": guardian_name, "guardian_phone": guardian_phone,
                  "address": address, "ethnicity": ethnicity, **regions}
         identity = [k for k, v in (("name", name), ("id_number", id_number), ("birth", birth),

@@ -38,7 +38,7 @@ def card(session: Session, found: students.Found, reveal: bool = False,
     history = []
     for entry in students.history(session, [f.student.id for f in records]):
         try:
-            label = codes.change_kind(entry.kind).label
+            label = codes.entry_label(entry.kind, entry.details)
         except KeyError:
             label = entry.kind
         approvals = []

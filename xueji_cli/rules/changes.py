@@ -191,6 +191,26 @@ def check_same_value(name: str, old: object, new: object) -> list[Violation]:
                       "核对要更正的内容")]
 
 
+def check_update_state(status: str, status_label: str, who: str) -> list[Violation]:
+    """A change of details on a record no longer on the register (转出, 毕业, 死亡 …) is
+    accepted — the person's details in the file may still be put right — but said, since
+    it changes no register (CHG-1)."""
+    if status in ON_REGISTER:
+        return []
+    return [warning("CHG-1", "key", f"{who}的学籍状态为「{status_label}」,已不在籍:只变更档案中的个人信息",
+                    "不影响任何在籍学籍;如该生已在别处建立学籍,由现在的学校另行办理")]
+
+
+def check_update_evidence(changed: list[str], evidence: list[str]) -> list[Violation]:
+    """ENR-2: a household registration (户籍), the child's or the guardian's, is shown by
+    the household register (户口簿): a change of it is recorded only with the register
+    seen."""
+    if not {"hukou_region", "guardian_hukou_region"} & set(changed) or "hukou" in evidence:
+        return []
+    return [Violation("ENR-2", "evidence", "变更户口所在地须查验户口簿",
+                      "查验户口簿原件后用 --evidence 户口簿 登记")]
+
+
 def check_kept_for_correction(typed: list[str]) -> list[Violation]:
     """Who the child is — name (ENR-6), ID number (NUM-5), birth date and gender (ENR-7) —
     changes only by a correction, with its evidence and a new duplicate check: a change of
@@ -199,15 +219,6 @@ def check_kept_for_correction(typed: list[str]) -> list[Violation]:
                       f"{CORRECTION_LABEL[name]}不在信息变更中修改",
                       f"用 xueji correct KEY --{name.replace('_', '-')} … --evidence 户口簿 更正"
                       "(须有证明材料并重新查重)") for name in typed]
-
-
-def check_update_evidence(changed: list[str], evidence: list[str]) -> list[Violation]:
-    """ENR-2: the household registration (户籍) is shown by the household register
-    (户口簿): a change of it is recorded only with the register seen."""
-    if "hukou_region" not in changed or "hukou" in evidence:
-        return []
-    return [Violation("ENR-2", "evidence", "变更户口所在地须查验户口簿",
-                      "查验户口簿原件后用 --evidence 户口簿 登记")]
 
 
 # -- the order of history -----------------------------------------------------------------

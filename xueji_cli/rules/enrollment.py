@@ -106,6 +106,19 @@ def check_two_agreements(hukou: str, guardian_hukou: str, residence: str,
     return problems
 
 
+def check_agreements_kept(before: tuple[str, str, str],
+                          after: tuple[str, str, str]) -> list[Violation]:
+    """ENR-2 after a change of details: each of the two agreements (child's household
+    registration = guardian's = actual residence; (hukou, guardian's hukou, residence)) that
+    held before the change and no longer holds after it, as a warning naming the field.
+    The papers are what the family shows: the registrar is told, not stopped."""
+    broken_before = {v.field for v in check_two_agreements(*before)}
+    return [warning("ENR-2", v.field, f"变更后{v.message}",
+                    "「两个统一」不再成立;如监护人户籍或实际常住地也已变动,查验户口簿、房产证明后用 "
+                    "--hukou-region、--guardian-hukou-region、--residence-region 一并变更")
+            for v in check_two_agreements(*after) if v.field not in broken_before]
+
+
 def check_service_area(
     hukou: str, school_label: str, areas: list[str], serving: list[str],
     label: RegionLabel = str,

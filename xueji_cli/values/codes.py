@@ -106,6 +106,17 @@ def change_kind(key: str) -> ChangeKind:
     return ChangeKind(key, entry["label"], entry.get("code"), entry["group"])
 
 
+def entry_label(kind: str, details: dict | None = None) -> str:
+    """The label of one journal entry: its kind's, except an undo of a kind codes.toml's
+    `undo_label` names (撤销信息变更, CHG-3), told by the entry's details {"undoes": …}."""
+    if kind == "undo":
+        undoes = (details or {}).get("undoes") or {}
+        named = table("undo_label").get(undoes.get("kind"))
+        if named:
+            return named
+    return change_kind(kind).label
+
+
 def change_kinds() -> list[ChangeKind]:
     return [change_kind(k) for k in _tables()["change_kind"]]
 

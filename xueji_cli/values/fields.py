@@ -136,6 +136,11 @@ def person_name(value: object, field: str = "name") -> str:
     return compact_name(free_text(field, value))
 
 
+def guardian_name(value: object) -> str:
+    """The guardian's name, stored and shown one way like the child's (李 国强 is 李国强)."""
+    return person_name(value, "guardian_name")
+
+
 def gender(value: object) -> str:
     found = codes.parse_code("gender", value)
     if not found:

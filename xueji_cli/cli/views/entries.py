@@ -40,12 +40,11 @@ def describe_sets(sets: dict, schools: dict) -> str:
 def entry_dict(entry, schools: dict, student=None, person=None, reveal: bool = False) -> dict:
     from xueji_cli.values.dates import china_time
 
-    kind = codes.change_kind(entry.kind)
     school = schools.get(entry.school_id)
     return {
         "id": entry.id,
         "kind": entry.kind,
-        "kind_label": kind.label,
+        "kind_label": codes.entry_label(entry.kind, entry.details),
         "national_code": entry.national_code,
         "effective_date": entry.effective_date.isoformat(),
         "recorded_at": china_time(entry.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -109,7 +109,7 @@ def from_options(**raw) -> Applicant:
         underage_commitment=c.text("underage_commitment", raw.get("underage_commitment")),
         cap_decision=c.text("cap_decision", raw.get("cap_decision")),
         ethnicity=c.convert("ethnicity", fields.ethnicity, raw.get("ethnicity")),
-        guardian_name=c.text("guardian_name", raw.get("guardian_name")),
+        guardian_name=c.convert("guardian_name", fields.guardian_name, raw.get("guardian_name")),
         guardian_phone=c.text("guardian_phone", raw.get("guardian_phone")),
         address=c.text("address", raw.get("address")),
         remark=c.text("remark", raw.get("remark")),

@@ -131,7 +131,9 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
             gender, birth = complete_from_id(id_type, id_number, gender, birth)
         out.append((Applicant(school, compact_name(name), gender, birth, grade, number,
                               id_type, id_number, national, hukou, guardian_hukou, residence,
-                              items, commitment, cap, ethnicity, guardian_name, phone, address,
+                              items, commitment, cap, ethnicity,
+                              compact_name(guardian_name) if guardian_name and " " in guardian_name
+                              else guardian_name, phone, address,
                               remark, found, problems.get(i, []), asked_rows[i]),
                     school_cells[i] if school_option else None))
     return out

@@ -54,7 +54,7 @@ def latest(session: Session, student_id: int) -> tuple[dt.date, str] | None:
     """The date and label of a record's latest entry (by effective date)."""
     entry = session.exec(select(JournalEntry).where(JournalEntry.student_id == student_id)
                          .order_by(JournalEntry.effective_date.desc(), JournalEntry.id.desc())).first()
-    return (entry.effective_date, codes.change_kind(entry.kind).label) if entry else None
+    return (entry.effective_date, codes.entry_label(entry.kind, entry.details)) if entry else None
 
 
 def check_when(session: Session, settings: Settings, found: Found, effective: dt.date,

@@ -38,8 +38,8 @@ from xueji_cli.values.violation import Violation
 # The person's fields a correction (信息更正) or a change of details (信息变更) records as
 # {"old", "new"} in its entry: what undo restores and `xueji check` follows.
 PERSON_FIELDS = frozenset(("name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
-                           "hukou_region", "guardian_name", "guardian_phone", "residence_region",
-                           "address"))
+                           "hukou_region", "guardian_name", "guardian_hukou_region",
+                           "guardian_phone", "residence_region", "address"))
 PERSON_KINDS = ("correct", "update")
 
 
@@ -84,7 +84,7 @@ def label(session: Session, entry: JournalEntry) -> str:
     """`#12 2027-07-10 升级 02262600100001 张三` for messages."""
     student = session.get(Student, entry.student_id) if entry.student_id else None
     person = session.get(Person, student.person_id) if student else None
-    parts = [f"#{entry.id}", f"{entry.effective_date:%Y-%m-%d}", codes.change_kind(entry.kind).label]
+    parts = [f"#{entry.id}", f"{entry.effective_date:%Y-%m-%d}", codes.entry_label(entry.kind, entry.details)]
     if student is not None:
         parts += [student.local_number or "(借读)", person.name]
     return " ".join(parts)
@@ -168,7 +168,7 @@ def undo(session: Session, settings: Settings, entry_id: int, reason: str, effec
         latest = session.exec(select(JournalEntry).where(JournalEntry.student_id == entry.student_id)
                               .order_by(JournalEntry.effective_date.desc())).first()
         problems += check_effective(effective, today, settings.policy.future_limit_days,
-                                    (latest.effective_date, codes.change_kind(latest.kind).label))
+                                    (latest.effective_date, codes.entry_label(latest.kind, latest.details)))
     writes = [_restoring(session, entry, problems) for entry in operation]
     errors = [v for v in problems if v.is_error]
     if errors:

@@ -360,7 +360,7 @@ def read(path: Path) -> tuple[Incoming, Certified, dict[str, str]]:
         national_number=get("national_number", fields.normalise_national_number) or "",
         ethnicity=get("ethnicity", fields.ethnicity),
         hukou_region=get("hukou_region", fields.region) or None,
-        guardian_name=get("guardian_name"),
+        guardian_name=get("guardian_name", fields.guardian_name),
         guardian_hukou_region=get("guardian_hukou_region", fields.region) or None,
         guardian_phone=get("guardian_phone"),
         residence_region=get("residence_region", fields.region) or None,

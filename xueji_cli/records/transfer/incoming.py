@@ -19,7 +19,7 @@ IDENTITY = ("name", "gender", "birth", "id_number", "id_type", "national_number"
 # What a family that moved brings up to date at the receiving school.
 UPDATABLE = {"hukou_region": fields.region, "guardian_hukou_region": fields.region,
              "residence_region": fields.region, "guardian_phone": fields.text_of("guardian_phone"),
-             "address": fields.text_of("address"), "guardian_name": fields.text_of("guardian_name")}
+             "address": fields.text_of("address"), "guardian_name": fields.guardian_name}
 
 
 def incoming_from(from_file: str | None, grade: str | None,

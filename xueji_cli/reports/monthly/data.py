@@ -25,7 +25,7 @@ from xueji_cli.reports.monthly.counting import count_late, count_month, fold_tou
 from xueji_cli.reports.monthly.flags import flag
 from xueji_cli.reports.monthly.reconcile import check_records, dedupe, reconcile
 from xueji_cli.reports.monthly.report import Cells, Change, Report
-from xueji_cli.reports.monthly.submission import late_entry_ids
+from xueji_cli.reports.monthly.submission import late_entry_ids, opening_discrepancies
 from xueji_cli.values.dates import parse_month
 from xueji_cli.values.errors import InputError
 
@@ -52,8 +52,10 @@ def build(session: Session, month: str, today: dt.date, school_code: str | None 
     add_tallies(counted.rows, opening, closing)
     late = add_late(session, counted.rows, first, entries)
     differences = [r for r in counted.rows.values() if r.expected != r.closing]
-    discrepancies = dedupe(counted.discrepancies + check_records(touched)
-                           + reconcile(session, schools, differences, closing, last, school_filter))
+    unlike_submitted = opening_discrepancies(session, counted.rows, schools, first)
+    discrepancies = dedupe(counted.discrepancies + unlike_submitted + check_records(touched)
+                           + reconcile(session, schools, differences, closing, last, school_filter,
+                                       {d.school_id for d in unlike_submitted}))
     report = Report(
         month=f"{first:%Y-%m}", first=first, last=last, schools=schools, rows=dict(counted.rows),
         changes=sorted(counted.changes, key=lambda c: (c.step.effective_date, c.step.id)),

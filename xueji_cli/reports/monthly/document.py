@@ -112,7 +112,8 @@ def change_dict(report: Report, change: Change, reveal: bool = False) -> dict:
         "name": name,
         "national_number": masked(national, reveal),
         "kind": step.kind,
-        "kind_label": kind_label(step.kind),
+        "kind_label": codes.entry_label(step.kind, entry.details)
+        if step.kind == "undo" and entry is not None else kind_label(step.kind),
         "column": change.column,
         "column_label": labels.get(change.column or "", ""),
         "from": from_text,

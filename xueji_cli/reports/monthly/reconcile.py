@@ -9,8 +9,9 @@ whose effect is not what its kind says, a record whose stored state is not its j
 (changed behind the journal's back), a record without a journal. Besides the month's
 records, a census per school compares the whole journal's increases and decreases up to
 the month end with the records counted, so that a record changed behind the journal's
-back in any month is found too; only the schools whose numbers do not add up have their
-whole history read.
+back in any month is found too; and when the month before was submitted, each school and
+grade opens with what that month closed with as submitted (submission.opening_discrepancies).
+Only the schools whose numbers do not add up have their whole history read.
 """
 
 from __future__ import annotations
@@ -115,12 +116,14 @@ def _no_journal(student_id: int, stored: dict) -> Discrepancy:
 # -- the census: the whole journal against the records, per school ------------------------------
 
 def reconcile(session: Session, schools: dict[int, School], differences: list[Row],
-              closing: Tally, last: dt.date, school_filter: int | None) -> list[Discrepancy]:
+              closing: Tally, last: dt.date, school_filter: int | None,
+              questioned: set = frozenset()) -> list[Discrepancy]:
     """What the month's records leave unexplained: the schools whose rows do not add up
-    (`differences`) or whose census differs from the records, with the records and
-    entries of their whole history that cause it, then one census line per school."""
+    (`differences`), whose census differs from the records, or whose opening is not the
+    submitted closing of the month before (`questioned`), with the records and entries of
+    their whole history that cause it, then one census line per school."""
     mismatched = _census(session, closing, last, school_filter)
-    unexplained = {r.school_id for r in differences} | set(mismatched)
+    unexplained = {r.school_id for r in differences} | set(mismatched) | set(questioned)
     found: list[Discrepancy] = []
     unknown_effects = _drill_down(session, unexplained, last, found) if unexplained else Counter()
     for school_id, (declared, counted) in mismatched.items():
@@ -237,10 +240,13 @@ def _check_history(steps: list[Step], last: dt.date, discrepancies: list[Discrep
 
 def dedupe(items: list[Discrepancy]) -> list[Discrepancy]:
     """Each discrepancy once (the month's records and the drill-down may both find it);
-    the census lines first, then what causes them."""
+    the census lines first, then what causes them (an opening unlike the submitted closing
+    is a line per school and grade)."""
     seen, out = set(), []
     for d in items:
-        key = (d.kind, d.student_id, d.entry_id, d.school_id if d.kind == "census" else None)
+        per_cell = d.kind in ("census", "opening")
+        key = (d.kind, d.student_id, d.entry_id, d.school_id if per_cell else None,
+               d.grade if per_cell else None)
         if key in seen:
             continue
         seen.add(key)

@@ -82,7 +82,7 @@ class Change:
 
 @dataclass
 class Discrepancy:
-    kind: str  # kind_effect / projection / no_journal / census / order
+    kind: str  # kind_effect / projection / no_journal / census / order / opening
     school_id: int | None
     grade: int | None
     message: str

@@ -15,10 +15,21 @@ import datetime as dt
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from xueji_cli.ledger.models import JournalEntry, ReportSubmission
+from xueji_cli.ledger.models import JournalEntry, ReportSubmission, School
+from xueji_cli.reports.monthly.columns import column_labels
+from xueji_cli.reports.monthly.report import Cells, Discrepancy
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation
+
+
+# The figures of a row that are no column of the change list, as the form heads them.
+FIGURE_LABELS = {"opening": "期初在籍", "closing": "期末在籍", "at_school": "期末在校",
+                 "in.resumed": "复学", "out.suspended": "休学", "borrowed_in": "借读来本校",
+                 "borrowed_out": "外出借读", "late.in": "补报增加", "late.out": "补报减少",
+                 "suspended_now": "期末休学", "away_now": "期末外出借读",
+                 "borrowing_here": "期末来本校借读", "ended.in": "来本校借读结束",
+                 "ended.out": "外出借读结束"}
 
 
 def latest(session: Session, month: str) -> ReportSubmission | None:
@@ -41,6 +52,31 @@ def late_entry_ids(session: Session, first: dt.date) -> list[int]:
     return list(session.exec(select(JournalEntry.id).where(
         JournalEntry.effective_date < first, JournalEntry.id > before.last_entry,
         JournalEntry.student_id.is_not(None)).order_by(JournalEntry.id)))
+
+
+def opening_discrepancies(session: Session, rows: Cells, schools: dict[int, School],
+                          first: dt.date) -> list[Discrepancy]:
+    """REP-1: the month's 期初, less what it reports late (补报), is the previous month's
+    期末 as submitted. A school and grade where they differ holds a record changed behind
+    the journal since that submission (every entry recorded since is 补报): one discrepancy
+    per cell; the reconciliation reads the history of its school and names the record."""
+    before = latest(session, previous_month(first))
+    if before is None:
+        return []
+    ids = {school.code: school_id for school_id, school in schools.items()}
+    then = {(ids.get(r["school"]), r["grade"]): r["closing"] for r in before.document.get("rows", [])
+            if r["school"] is not None and r["grade"] is not None}
+    now = {cell: row.opening for cell, row in rows.items()}
+    found = []
+    for cell in sorted(then.keys() | now.keys(), key=lambda c: (c[0] or 0, c[1] or 0)):
+        opening, submitted = now.get(cell, 0), then.get(cell, 0)
+        if opening != submitted:
+            found.append(Discrepancy(
+                "opening", *cell,
+                f"期初在籍 {opening} 人,与 {before.month} 上报的期末在籍 {submitted} 人不符",
+                f"{before.month} 上报之后有学籍被绕过变动日志直接改动(下面列出);上报后补录的变动已列入补报,"
+                "不在此列。运行 xueji check 查看,用更正记录恢复,不可删改日志"))
+    return found
 
 
 def submit(session: Session, month: str, document: dict, operator: str, today: dt.date,
@@ -95,6 +131,11 @@ def differences(submitted: dict, now_document: dict) -> list[dict]:
                 values[key] = value
         return values
 
+    def difference(key: tuple, name: str, submitted: int, now: int) -> dict:
+        return {"school": key[0], "grade": key[1], "figure": name,
+                "figure_label": FIGURE_LABELS.get(name) or column_labels().get(name, name),
+                "submitted": submitted, "now": now}
+
     then = {(r["school"], r["grade"]): flat(r) for r in submitted.get("rows", [])}
     found = []
     for row in now_document.get("rows", []):
@@ -102,9 +143,7 @@ def differences(submitted: dict, now_document: dict) -> list[dict]:
         current, before = flat(row), then.pop(key, {})
         for name in sorted(current.keys() | before.keys()):
             if current.get(name, 0) != before.get(name, 0):
-                found.append({"school": key[0], "grade": key[1], "figure": name,
-                              "submitted": before.get(name, 0), "now": current.get(name, 0)})
+                found.append(difference(key, name, before.get(name, 0), current.get(name, 0)))
     for key, before in then.items():
-        found += [{"school": key[0], "grade": key[1], "figure": name, "submitted": value, "now": 0}
-                  for name, value in sorted(before.items()) if value]
+        found += [difference(key, name, value, 0) for name, value in sorted(before.items()) if value]
     return found
