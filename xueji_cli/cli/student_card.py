@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt
 from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.workspace import workspace
 
@@ -17,6 +17,7 @@ def card(
         metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)或18位身份证号")] = None,
     school: Annotated[str | None, typer.Option("--school", help="全校每名学生一页(须同时给 --xlsx)")] = None,
     xlsx: Annotated[str | None, typer.Option("--xlsx", metavar="FILE", help="写出可打印的登记表(A4 一页)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -30,8 +31,11 @@ def card(
         from xueji_cli.records.directory import schools as schools_mod
         from xueji_cli.records.directory import students
         from xueji_cli.reports import card as core
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.values import dates
 
+        if xlsx:
+            new_file(xlsx, force, example="学籍卡.xlsx")
         ws = workspace(ctx)
         with ws.store.session() as session:
             if school is not None:

@@ -9,6 +9,7 @@ import typer
 
 from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.options import (
+    ForceOpt,
     AddressOpt,
     BirthOpt,
     DateOpt,
@@ -377,6 +378,7 @@ def certificate(
     case: CaseArg,
     xlsx: Annotated[str, Opt("--xlsx", metavar="FILE", help="写入的 xlsx 文件")],
     date: Annotated[str | None, Opt("--date", help="开具日期(默认今天)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -390,7 +392,10 @@ def certificate(
         from xueji_cli.records.transfer import certificate as transfer_paper
         from xueji_cli.records.transfer.placement import grade_year
 
+        from xueji_cli.excel.sheets import new_file
+
         issued = parse_date_option(date)
+        new_file(xlsx, force, example="转学证明.xlsx")
         ws = workspace(ctx)
         with ws.store.session() as session:
             view = transfer_cases.get(session, case)

@@ -208,6 +208,18 @@ def xlsx_path(path: Path | str, example: str = "花名册.xlsx", field: str = "f
     return path
 
 
+def new_file(path: Path | str, force: bool, field: str = "xlsx", example: str = "花名册.xlsx") -> Path:
+    """The file save() will write for the name the registrar gave (xlsx_path), checked
+    before any work is done: an existing file is refused, left as it is, unless the
+    registrar said --force — a stamped form or a month's report is never replaced
+    silently by a later run."""
+    target = xlsx_path(path, example, field)
+    if not force and target.exists():
+        raise InputError(field, f"文件 {target} 已存在,未改动",
+                         "换一个文件名;确要用新表格替换它,加 --force")
+    return target
+
+
 def save(wb: Workbook, path: Path) -> Path:
     """Write atomically (a half-written form never replaces a good one) and readable by
     the owner only (the file holds personal data). A place that cannot be written is the
