@@ -318,7 +318,7 @@ def list_(
         saved = None
         if xlsx:
             saved = borrow_register.write(xlsx, ws.settings.name, found.get("in"), found.get("out"),
-                                          dates.today(), scope)
+                                          dates.today(), scope, ws.operator)
         if json_out:
             emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
                        "xlsx": str(saved) if saved else None})

@@ -382,7 +382,7 @@ def certificate(
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """开具转学证明 (TRF-8):一式四联、四个盖章栏,可直接打印;另附「数据」页,
+    """开具转学证明 (TRF-8):一式四联、四个盖章栏,可直接打印;另附隐藏的「数据」页(不打印),
     转入学校用 xueji transfer in --from-file 导入。打印页的身份证件号默认隐去中间位。"""
     with guard(json_out, subject=case):
         from pathlib import Path
@@ -404,8 +404,8 @@ def certificate(
                 view, view.student, view.person, ws.settings.name, issued,
                 grade_year(session, ws.settings, view))
             written = transfer_paper.write(Path(xlsx), view, values, show_id,
-                                           regions.load(session))  # sheets.save names a place it cannot write
+                                           regions.load(session), ws.operator)  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})
             return
-        say(f"已写入转学证明 {written}(一式四联;「数据」页含完整身份证件号,供转入学校导入,注意保管)。")
+        say(f"已写入转学证明 {written}(一式四联;隐藏的「数据」页含完整身份证件号,不打印,供转入学校导入,注意保管)。")

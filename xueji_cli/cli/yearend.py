@@ -40,13 +40,13 @@ def _new_roster(path: Path, force: bool, field: str) -> None:
     new_file(path, force, field, example="毕业生花名册.xlsx")
 
 
-def _save(rows: list[dict], year: int, path: Path) -> Path:
+def _save(rows: list[dict], year: int, path: Path, operator: str) -> Path:
     from xueji_cli.records.lifecycle import graduates
     from xueji_cli.values.errors import InputError
 
     again = f"换一个可写的位置;随时可用 xueji graduates --year {year} --out 路径 重新生成"
     try:
-        return graduates.write(rows, year, path)
+        return graduates.write(rows, year, path, operator)
     except InputError as exc:  # excel/sheets.save: the place cannot be written
         raise InputError("roster", f"毕业生花名册{exc.message}", again) from None
 
@@ -109,7 +109,7 @@ def promote(
             if plan.of("graduate"):
                 with ws.store.session() as session:
                     rows = graduates.rows(session, year, school)
-                written = _save(rows, year, _roster_path(ws, roster, year, school))
+                written = _save(rows, year, _roster_path(ws, roster, year, school), ws.operator)
             _report_turn(plan, written, dry_run, json_out, show_id)
 
 
@@ -189,7 +189,7 @@ def graduates_cmd(
             if json_out:
                 emit_json({"ok": True, "year": year, "count": 0, "graduates": [], "roster": None})
             return
-        path = _save(rows, year, _roster_path(ws, out, year, school))
+        path = _save(rows, year, _roster_path(ws, out, year, school), ws.operator)
         if json_out:
             emit_json({"ok": True, "year": year, "count": len(rows), "roster": str(path),
                        "graduates": [{**r, "birth_date": r["birth_date"].isoformat(),
