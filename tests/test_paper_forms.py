@@ -38,3 +38,32 @@ def test_certificate_data_sheet_is_hidden_and_still_imports(pupil, xueji, tmp_pa
 
     person, _certified, _values = certificate.read(path)  # the receiving end reads it
     assert person.id_number == CHILD
+
+
+def test_card_of_a_village_pupil_in_office_words(pupil, xueji, as_json, tmp_path):
+    """REP-5: the card names the approvals in words, labels the arrival 转入日期 and is
+    stamped by the pupil's own school (003, a village school), not the central one."""
+    from transferkit import AT_003, run_case
+
+    done = run_case(xueji, as_json, FIRST, ["--to", "003", *AT_003, "--class", "1"], ["central"])
+    number = done["new_local_number"] if "new_local_number" in done else "02262600300001"
+    path = tmp_path / "card.xlsx"
+    ok(xueji("student", "card", number, "--xlsx", path))
+    texts = visible_texts(path)
+    assert not INTERNAL.search(texts), INTERNAL.search(texts)
+    assert "乡镇中心校审批" in texts and "转入日期" in texts
+    assert "学校(盖章):测试镇第二小学" in texts
+    ws = openpyxl.load_workbook(path).active
+    sizes = {c.font.sz for row in ws.iter_rows(min_row=2) for c in row if c.value}
+    assert sizes == {10}, sizes
+
+
+def test_approvals_in_words_without_rule_ids():
+    from xueji_cli.reports.card import _approval_words
+
+    assert _approval_words({"level": "school", "step": "school_out", "label": "转出学校初步认定",
+                            "date": "2026-10-12", "doc_no": "西庄小学〔2026〕3号", "approver": None}) \
+        == "转出学校初步认定 西庄小学〔2026〕3号"
+    assert _approval_words({"for": "SUS-5", "override": "一年级人数少"}) == "特殊情况:一年级人数少"
+    assert _approval_words({"for": "SUS-1", "by": "中心校", "decision": "休审〔2026〕1号"}) \
+        == "中心校 休审〔2026〕1号"

@@ -43,7 +43,7 @@ def card(
                 cards = core.school_cards(session, code, show_id)
             else:
                 cards = [core.card(session, students.find(session, key), show_id)]
-        path = core.write(cards, xlsx, ws.settings.name, dates.today(), ws.operator) if xlsx and cards else None
+        path = core.write(cards, xlsx, dates.today(), ws.operator) if xlsx and cards else None
         if json_out:
             emit_json({"ok": True, "count": len(cards), "cards": cards,
                        "xlsx": str(path) if path else None})
@@ -55,14 +55,14 @@ def card(
                 ["学校", f"{d['school']} {d['school_name']}"],
                 ["学籍号", d["local_number"] or "(临时借读学籍)"], ["全国学籍号", d["national_number"]],
                 ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]],
-                ["入学日期", d["enrolled_on"]], ["户口所在地", core.shown(d, "hukou_region")],
+                [d["enrolled_on_label"], d["enrolled_on"]], ["户口所在地", core.shown(d, "hukou_region")],
                 ["监护人", f"{d['guardian_name']} {d['guardian_phone']}".strip()],
                 ["监护人户口所在地", core.shown(d, "guardian_hukou_region")],
-                ["现住址", " ".join(x for x in (core.shown(d, "residence_region"), d["address"]) if x)],
+                ["现住址", core.residence(d)],
                 ["备注", d["remark"]]])
             table("学籍变动记录", ["日期", "类别", "内容", "原因", "证明材料", "审批 / 经办人"],
                   [[h["date"], h["kind_label"], h["content"], h["reason"], "、".join(h["evidence"]),
-                    "; ".join(h["approvals"] + [h["operator"]])] for h in d["history"]])
+                    "; ".join(x for x in h["approvals"] + [h["operator"]] if x)] for h in d["history"]])
         if school is not None and not cards:
             say("该校没有在籍或借读的学生,未写文件。")
         if path:
