@@ -72,11 +72,15 @@ def roster(
                 from pathlib import Path
 
                 from xueji_cli.reports.roster_sheets import write_roster
+                from xueji_cli.store import school_ids
 
                 labels = regions.load(session).labels()
-                path, count = write_roster(Path(xlsx), layout.title, subtitle, layout.headers,
-                                           roster_report.rows(result, layout, labels),
-                                           layout.text_columns, layout.widths)
+                national = template == "national"  # its header in row 1, for the import
+                path, count = write_roster(
+                    Path(xlsx), None if national else f"{layout.title}  {subtitle}", layout.headers,
+                    roster_report.rows(result, layout, labels,
+                                       school_ids.load(ws.directory) if national else None),
+                    layout.text_columns, layout.widths)
             else:
                 records = list(roster_report.rows(result, layout))
                 count = len(records)

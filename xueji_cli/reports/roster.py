@@ -176,9 +176,11 @@ def query_as_of(session: Session, day, school: str | None = None, grade: int | N
 REGION_KEYS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 
-def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterator[list]:
+def rows(result, chosen: Layout, labels: dict[str, str] | None = None,
+         school_ids: dict[str, str] | None = None) -> Iterator[list]:
     """One list of cell values per record, in the layout's column order (`labels`: the
-    region codes of the plain roster as printed, code → name with code). What each
+    region codes of the plain roster as printed, code → name with code; `school_ids`:
+    school code → 学校标识码, store/school_ids.py, before the one a roster brought). What each
     column takes is worked out once: the columns copied from the record are picked in one
     step (a roster may have 100 000 rows), the others computed; empty values are None
     (an empty cell)."""
@@ -189,6 +191,9 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterat
     if plain and labels:  # the printed roster: 东村村委会(130283100204), read back the same
         getters = [_labelled(g, labels) if key in REGION_KEYS else g
                    for key, g in zip(chosen.keys, getters)]
+    if school_ids:
+        getters = [_identified(g, index["code"], school_ids) if key == "details.school_identifier"
+                   else g for key, g in zip(chosen.keys, getters)]
     pick = operator.itemgetter(*[g if isinstance(g, int) else 0 for g in getters])
     computed = [(position, g) for position, g in enumerate(getters) if not isinstance(g, int)]
     at_details, at_evidence = index["details"], index["evidence"]
@@ -217,6 +222,10 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterat
         for position, get in computed:
             out[position] = get(r, context)
         yield out
+
+
+def _identified(brought, at_code: int, school_ids: dict[str, str]):
+    return lambda r, c: school_ids.get(r[at_code]) or brought(r, c)
 
 
 def _labelled(at: int, labels: dict[str, str]):

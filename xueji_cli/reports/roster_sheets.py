@@ -13,10 +13,11 @@ from pathlib import Path
 from xueji_cli.excel import sheets
 
 
-def write_roster(path: Path, title: str, subtitle: str, headers: list[str],
-                 rows: Iterable[list], text_columns: set[int], widths: list[float]) -> tuple[Path, int]:
+def write_roster(path: Path, heading: str | None, headers: list[str], rows: Iterable[list],
+                 text_columns: set[int], widths: list[float]) -> tuple[Path, int]:
     """The numbered roster in write-only mode (fast for 100 000 rows). Returns (path,
-    rows written). Borders are printed as grid lines rather than styled on every cell."""
+    rows written). Borders are printed as grid lines rather than styled on every cell.
+    Without a `heading` the header is row 1, as the national system's import expects."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -25,15 +26,17 @@ def write_roster(path: Path, title: str, subtitle: str, headers: list[str],
     count = len(headers)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A3"
-    sheets.page_setup(ws, landscape=True, title_rows="1:2")
+    top = 1 if heading is None else 2
+    ws.freeze_panes = f"A{top + 1}"
+    sheets.page_setup(ws, landscape=True, title_rows=f"1:{top}")
     ws.print_options.gridLines = True
-    heading = sheets.write_only_cell(ws, f"{title}  {subtitle}")
-    heading.font, heading.alignment = sheets.TITLE_FONT, sheets.CENTER
-    ws.row_dimensions[1].height = 28
-    sheets.append_row(ws, [heading])
-    if count > 1:
-        ws.merged_cells.add(f"A1:{get_column_letter(count)}1")
+    if heading is not None:
+        title = sheets.write_only_cell(ws, heading)
+        title.font, title.alignment = sheets.TITLE_FONT, sheets.CENTER
+        ws.row_dimensions[1].height = 28
+        sheets.append_row(ws, [title])
+        if count > 1:
+            ws.merged_cells.add(f"A1:{get_column_letter(count)}1")
     header_cells = []
     for text in headers:
         cell = sheets.write_only_cell(ws, text)
