@@ -67,3 +67,35 @@ def test_approvals_in_words_without_rule_ids():
     assert _approval_words({"for": "SUS-5", "override": "一年级人数少"}) == "特殊情况:一年级人数少"
     assert _approval_words({"for": "SUS-1", "by": "中心校", "decision": "休审〔2026〕1号"}) \
         == "中心校 休审〔2026〕1号"
+
+
+def printed_size(ws, body_pt: float = 10.0) -> float:
+    """The body font's size on paper: a sheet fitted to the A4 width shrinks by the
+    printable width over the printed columns' width (hidden columns do not print).
+    Widths are in characters of the default font: about 7 pixels each and 5 of padding,
+    at 96 pixels to the inch."""
+    from openpyxl.utils import get_column_letter
+
+    last = ws.max_column
+    inches = sum((ws.column_dimensions[get_column_letter(c)].width * 7 + 5) / 96
+                 for c in range(1, last + 1) if not ws.column_dimensions[get_column_letter(c)].hidden)
+    paper = 11.69 if ws.page_setup.orientation == "landscape" else 8.27
+    printable = paper - ws.page_margins.left - ws.page_margins.right
+    return body_pt * min(1.0, printable / inches)
+
+
+def test_roster_prints_at_nine_points_or_more(pupil, xueji, tmp_path):
+    """REP-3: a roster checked and stamped on paper is readable: ≥ 9 pt on A4 landscape,
+    the header repeated on every page, the stamp, signatures and date under the table."""
+    path = tmp_path / "花名册.xlsx"
+    ok(xueji("report", "roster", "--xlsx", path))
+    ws = openpyxl.load_workbook(path).active
+    assert printed_size(ws) >= 9, printed_size(ws)
+    assert ws.print_title_rows == "$1:$2"
+    headers = [c.value for c in ws[2]]
+    shown = [h for i, h in enumerate(headers, start=1)
+             if not ws.column_dimensions[openpyxl.utils.get_column_letter(i)].hidden]
+    assert shown[-1] == "备注" and "身份证号" in shown and "现住址" not in shown
+    last = [c.value for c in ws[ws.max_row] if c.value]
+    assert last and "学校(盖章)" in last[0] and "验章人" in last[0] and "日期" in last[0]
+    assert ws.cell(row=3, column=headers.index("户口所在地") + 1).alignment.wrap_text

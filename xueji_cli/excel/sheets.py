@@ -28,6 +28,13 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 
+def sign_line(today, *who: str) -> str:
+    """The line under a form for the people who answer for it and the date:
+    `验章人:____________        负责人:____________        日期:2026年9月1日`."""
+    blanks = "        ".join(f"{name}:____________" for name in (*who, "负责人"))
+    return f"{blanks}        日期:{today.year}年{today.month}月{today.day}日"
+
+
 def set_text(cell, value) -> None:
     """Store `value` as a text cell: never a number (ID numbers lose digits as numbers)
     and never a formula (spreadsheet formula injection); a control character a record

@@ -31,6 +31,14 @@ PLAIN = (  # header, key: the plain roster, in the order written
     ("监护人电话", "guardian_phone"), ("现住址", "address"), ("证明材料", "evidence"),
     ("备注", "remark"),
 )
+# The columns a stamp check (验章) reads, printed on A4 landscape at the body's size; the
+# plain roster's other columns stay in the workbook, hidden, so that it still imports
+# (the whole set is also in --template national and --json).
+PRINTED = ("seq", "record.local_number", "name", "gender", "birth", "ethnicity", "id_number",
+           "national_number", "grade", "class_no", "hukou_region", "guardian_name", "remark")
+# Columns of free length: wrapped inside their cell, never running over the next one.
+WRAPPED = {"name", "hukou_region", "guardian_hukou_region", "residence_region", "guardian_name",
+           "address", "evidence", "remark", "record.school_name"}
 # Columns whose cells get the Text number format (@) on top of being text cells: the
 # numbers that lose digits if Excel ever turns them into numbers (every value is written
 # as a string anyway; these stay text even when a registrar edits them).
@@ -58,6 +66,17 @@ class Layout:
     def text_columns(self) -> set[int]:
         return {i for i, key in enumerate(self.keys)
                 if key in TEXT_KEYS or (key.startswith("member") and f"member.{key[8:]}" in TEXT_KEYS)}
+
+    @property
+    def hidden_columns(self) -> set[int]:
+        """The plain roster's columns a stamp check does not read; none in the national."""
+        if self.keys[0] != "seq":
+            return set()
+        return {i for i, key in enumerate(self.keys) if key not in PRINTED}
+
+    @property
+    def wrapped_columns(self) -> set[int]:
+        return {i for i, key in enumerate(self.keys) if key in WRAPPED}
 
     @property
     def widths(self) -> list[float]:

@@ -13,19 +13,23 @@ from pathlib import Path
 from xueji_cli.excel import sheets
 
 
-def write_roster(path: Path, heading: str | None, headers: list[str], rows: Iterable[list],
-                 text_columns: set[int], widths: list[float]) -> tuple[Path, int]:
-    """The numbered roster in write-only mode (fast for 100 000 rows). Returns (path,
-    rows written). Borders are printed as grid lines rather than styled on every cell.
-    Without a `heading` the header is row 1, as the national system's import expects."""
+def write_roster(path: Path, heading: str | None, layout, rows: Iterable[list],
+                 footer: str | None = None) -> tuple[Path, int]:
+    """The numbered roster of `layout` (reports/roster.Layout) in write-only mode (fast
+    for 100 000 rows). Returns (path, rows written). Borders are printed as grid lines
+    rather than styled on every cell. Without a `heading` the header is row 1, as the
+    national system's import expects. The layout's hidden columns stay in the file (it
+    imports again) but do not print; text of free length wraps inside its cell, so that
+    nothing runs past the last column; `footer`, the lines for the stamp and signatures."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("花名册")
-    count = len(headers)
-    for col, width in enumerate(widths, start=1):
+    headers, count, hidden = layout.headers, len(layout.headers), layout.hidden_columns
+    for col, width in enumerate(layout.widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[get_column_letter(col)].hidden = col - 1 in hidden
     top = 1 if heading is None else 2
     ws.freeze_panes = f"A{top + 1}"
     sheets.page_setup(ws, landscape=True, title_rows=f"1:{top}")
@@ -45,5 +49,15 @@ def write_roster(path: Path, heading: str | None, headers: list[str], rows: Iter
     sheets.append_row(ws, header_cells)
     text_style = sheets.write_only_cell(ws, "")
     text_style.number_format = "@"
+    text_style.alignment = sheets.LEFT  # wrapped, vertically centred
+    text_columns = layout.text_columns | layout.wrapped_columns
     written = sheets.append_rows(ws, rows, sorted(text_columns), text_style._style)
+    if footer:
+        line = sheets.write_only_cell(ws, footer)
+        line.font, line.alignment = sheets.BODY_FONT, sheets.LEFT
+        sheets.append_row(ws, [])
+        sheets.append_row(ws, [line])
+        row = written + top + 2
+        ws.row_dimensions[row].height = 30
+        ws.merged_cells.add(f"A{row}:{get_column_letter(count)}{row}")
     return sheets.save(wb, path), written
