@@ -34,7 +34,7 @@ PLAIN = (  # header, key: the plain roster, in the order written
 # The columns a stamp check (验章) reads, printed on A4 landscape at the body's size; the
 # plain roster's other columns stay in the workbook, hidden, so that it still imports
 # (the whole set is also in --template national and --json).
-PRINTED = ("seq", "record.local_number", "name", "gender", "birth", "ethnicity", "id_number",
+PRINTED = ("seq", "record.local_number", "name", "gender", "birth", "id_number",
            "national_number", "grade", "class_no", "hukou_region", "guardian_name", "remark")
 # Columns of free length: wrapped inside their cell, never running over the next one.
 WRAPPED = {"name", "hukou_region", "guardian_hukou_region", "residence_region", "guardian_name",
@@ -45,7 +45,7 @@ WRAPPED = {"name", "hukou_region", "guardian_hukou_region", "residence_region", 
 TEXT_KEYS = {"record.local_number", "id_number", "national_number", "member.id_number"}
 WIDTHS = {"seq": 5, "name": 9, "gender": 5, "birth": 11, "ethnicity": 7, "id_type": 11,
           "id_number": 20, "national_number": 21, "record.local_number": 16, "grade": 5,
-          "class_no": 5, "hukou_region": 14, "guardian_hukou_region": 14, "residence_region": 14,
+          "class_no": 5, "hukou_region": 24, "guardian_hukou_region": 14, "residence_region": 14,
           "guardian_name": 9, "guardian_phone": 13, "evidence": 18, "address": 20, "remark": 14,
           "record.school": 8, "record.school_name": 14}
 

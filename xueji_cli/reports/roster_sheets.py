@@ -7,6 +7,7 @@ numbers that lose digits.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def write_roster(path: Path, heading: str | None, layout, rows: Iterable[list],
     imports again) but do not print; text of free length wraps inside its cell, so that
     nothing runs past the last column; `footer`, the lines for the stamp and signatures."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
@@ -49,9 +51,12 @@ def write_roster(path: Path, heading: str | None, layout, rows: Iterable[list],
     sheets.append_row(ws, header_cells)
     text_style = sheets.write_only_cell(ws, "")
     text_style.number_format = "@"
-    text_style.alignment = sheets.LEFT  # wrapped, vertically centred
+    # wrapped, at the foot of the cell like the plain cells beside it
+    text_style.alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
     text_columns = layout.text_columns | layout.wrapped_columns
-    written = sheets.append_rows(ws, rows, sorted(text_columns), text_style._style)
+    wrapped = sorted(layout.wrapped_columns - hidden)
+    written = sheets.append_rows(ws, _heights(ws, rows, top + 1, wrapped, layout.widths),
+                                 sorted(text_columns), text_style._style)
     if footer:
         line = sheets.write_only_cell(ws, footer)
         line.font, line.alignment = sheets.BODY_FONT, sheets.LEFT
@@ -61,3 +66,23 @@ def write_roster(path: Path, heading: str | None, layout, rows: Iterable[list],
         ws.row_dimensions[row].height = 30
         ws.merged_cells.add(f"A{row}:{get_column_letter(count)}{row}")
     return sheets.save(wb, path), written
+
+
+LINE_HEIGHT = 13.5  # points: one line of 10 pt text
+
+
+def _heights(ws, rows: Iterable[list], first: int, wrapped: list[int], widths: list[float]):
+    """The rows as they are, each given the height its longest wrapped text needs (a
+    write-only sheet writes a row's height with the row; without it the lines overlap).
+    A character's width: its UTF-8 length and its own averaged, 2 for a Chinese one; a
+    tenth more for the lines broken early at a space or a bracket."""
+    fits = [(index, max(widths[index] - 2, 1) / 1.1) for index in wrapped]
+    for number, values in enumerate(rows, start=first):
+        lines = 1
+        for index, fit in fits:
+            value = values[index]
+            if value.__class__ is str and len(value) * 2 > fit:
+                lines = max(lines, math.ceil((len(value.encode()) + len(value)) / 2 / fit))
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines
+        yield values
