@@ -115,7 +115,12 @@ def main() -> int:
     if demo.failures:
         print("演示中有步骤与预期不符:", *demo.failures, sep="\n  ")
         return 1
-    print(f"演示完成。目录 {directory} 可继续试用:XUEJI_DIR={directory} xueji student list")
+    venv = HERE.parent / ".venv"
+    print(f"演示完成。xueji 命令装在 {venv}/bin 中,新开的终端须先启用它:\n"
+          f"  . {venv}/bin/activate\n"
+          f"然后可在演示目录中继续试用:\n"
+          f"  XUEJI_DIR={directory} xueji student list\n"
+          f"(不启用时写全路径:{venv}/bin/xueji)")
     return 0
 
 

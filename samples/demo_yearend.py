@@ -96,7 +96,8 @@ def run(demo: Demo, intake: list[dict]) -> None:
     demo.xueji("promote", "--year", "2026", *hold,
                note="全乡镇一次办理:一年级升二年级,六年级毕业并生成毕业生花名册,一人留级")
     demo.xueji("promote", "--year", "2026", expect=1, note="同一学年不能升级两次 (CHG-1)")
-    demo.xueji("graduates", "--year", "2026", note="毕业生花名册可随时按变动记录重新生成")
+    demo.xueji("graduates", "--year", "2026", "--force",
+               note="毕业生花名册可随时按变动记录重新生成;文件已存在,加 --force 替换")
     demo.xueji("student", "list", "--school", "001", "--grade", "6")
 
     demo.heading("学年之交 4. 新学年分班、退学的限制、撤销办错的变动")

@@ -50,7 +50,7 @@ def test_a_roster_that_fails_after_the_turn_says_the_turn_is_saved(sixth, ws_dir
     monkeypatch.undo()
     monkeypatch.setenv("XUEJI_TODAY", YEAR_END)
     refused(xueji("promote", "--year", "2026", "--date", YEAR_END), "CHG-1")
-    done = json.loads(ok(xueji("graduates", "--year", "2026", "--json")).stdout)
+    done = json.loads(ok(xueji("graduates", "--year", "2026", "--force", "--json")).stdout)
     assert done["count"] == 1 and done["roster"]
 
 

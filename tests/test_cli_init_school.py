@@ -96,7 +96,7 @@ def test_school_add_and_list(ws_dir, xueji):
                    "--service-area", "130283105", "--service-area", "130283100", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "code": "001", "name": "示范镇中心校",
-                                         "type": "primary",
+                                         "type": "primary", "national_id": None,
                                          "service_areas": ["130283100", "130283105"], "warnings": []}
     result = xueji("school", "add", "--code", "002", "--name", "东村小学", "--designated-for-borrowing")
     assert result.exit_code == 0, result.stderr
@@ -159,7 +159,7 @@ def test_school_set_service_areas(township, xueji):
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "code": "002", "name": "东村完全小学",
                                          "service_areas": ["130283107"], "warnings": [],
-                                         "closed_on": None}
+                                         "closed_on": None, "national_id": None}
     school = json.loads(xueji("school", "list", "--json").stdout)["schools"][1]
     assert school["designated_for_borrowing"] is True
 

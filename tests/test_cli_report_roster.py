@@ -99,11 +99,11 @@ def test_national_template_columns(enrolled, xueji, tmp_path):
     assert xueji("report", "roster", "--template", "national", "--xlsx", out,
                  "--school", "001").exit_code == 0
     rows = rosters.read_back(out)
-    headers = rows[1]
+    headers = rows[0]  # row 1: the national system's import expects no title above it
     assert headers[:4] == ["学校标识码", "姓名", "性别", "出生日期"]
     assert headers[-5:] == ["学籍号", "全国学籍号", "年级", "现住地行政区划", "证明材料"]
     assert len(headers) == 46 + 24 + 5
-    first = dict(zip(headers, rows[2]))
+    first = dict(zip(headers, rows[1]))
     assert first["出生日期"] == "20200305" and first["民族"] == "汉族"
     assert first["健康状况"] == "健康或良好" and first["户口性质"] == "农业户口"
     assert first["成员1姓名"] == "家长2" and first["成员1是否监护人"] == "是"
@@ -165,3 +165,15 @@ def test_a_workbook_that_cannot_be_written_is_a_clear_refusal(enrolled, xueji, t
     assert result.exit_code == 1 and result.stdout == ""
     assert "[文件] 无法保存" in result.stderr and "→" in result.stderr
     assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+
+
+def test_national_school_identifier_fills_the_first_column(enrolled, xueji, tmp_path, as_json):
+    """The national import needs 学校标识码: set once per school (10 digits, checked)."""
+    bad = xueji("school", "set", "001", "--national-id", "12345")
+    assert bad.exit_code == 1 and "10位数字" in bad.stderr
+    assert xueji("school", "set", "001", "--national-id", "3113012345").exit_code == 0
+    out = tmp_path / "national.xlsx"
+    assert xueji("report", "roster", "--template", "national", "--xlsx", out).exit_code == 0
+    rows = rosters.read_back(out)
+    by_school = {row[rows[0].index("学籍号")][6:9]: row[0] for row in rows[1:]}
+    assert by_school == {"001": "3113012345", "002": None}  # none set: left empty

@@ -259,7 +259,7 @@ def test_repeat_decided_after_the_turn(year, xueji, as_json, sql):
     # a graduate held back: no longer on the roster
     assert xueji("repeat", G1, "--reason", "家长申请复读", "--json").exit_code == 0
     assert lifekit.record_of(sql, G1)["status"] == "active"
-    names = [g["name"] for g in as_json(xueji("graduates", "--year", "2026", "--json"))["graduates"]]
+    names = [g["name"] for g in as_json(xueji("graduates", "--year", "2026", "--force", "--json"))["graduates"]]
     assert names == ["六二", "己"]
     assert xueji("check").exit_code == 0
 

@@ -130,7 +130,7 @@ def test_student_card_one_page(october, xueji, tmp_path, sql):
     text = [str(v) for row in values(ws) for v in row if v]
     assert "王小明" in text and "诊断证明" in "".join(text)
     assert any("*" in t and t.startswith("130283") for t in text)  # ID masked
-    full = xueji("student", "card", number, "--xlsx", path, "--show-id")
+    full = xueji("student", "card", number, "--xlsx", path, "--show-id", "--force")
     assert full.exit_code == 0
     text = [str(v) for row in values(load_workbook(path).active) for v in row if v]
     assert not any("*" in t and t.startswith("130283") for t in text)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
+    ForceOpt,
     AddressOpt,
     BirthOpt,
     CapDecisionOpt,
@@ -284,6 +285,7 @@ def list_(
     school: Annotated[str | None, Opt("--school", help="只列该校(学校代码)")] = None,
     all_: Annotated[bool, Opt("--all", help="包括已结束的借读")] = False,
     xlsx: Annotated[str | None, Opt("--xlsx", metavar="FILE", help="同时写出可打印的登记册 (A4 横向)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -295,6 +297,10 @@ def list_(
         from xueji_cli.records.directory import regions, schools
         from xueji_cli.values import dates
 
+        if xlsx:
+            from xueji_cli.excel.sheets import new_file
+
+            new_file(xlsx, force, example="借读生登记册.xlsx")
         code = schools.normalise_code(school) if school else None
         directions = [d for d, wanted in (("in", in_), ("out", out)) if wanted] or ["in", "out"]
         ws = workspace(ctx)
@@ -312,7 +318,7 @@ def list_(
         saved = None
         if xlsx:
             saved = borrow_register.write(xlsx, ws.settings.name, found.get("in"), found.get("out"),
-                                          dates.today(), scope)
+                                          dates.today(), scope, ws.operator)
         if json_out:
             emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
                        "xlsx": str(saved) if saved else None})

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
+    ForceOpt,
     AddressOpt,
     BirthOpt,
     CapDecisionOpt,
@@ -74,6 +75,7 @@ def enroll(
              "户口簿、房产证明),补入表中没有填写的行;两个统一与服务范围按户口所在地核对")] = False,
     sheet: SheetOpt = None,
     errors_out: ErrorsOutOpt = None,
+    force: ForceOpt = False,
     skip_invalid: Annotated[bool, Opt(
         "--skip-invalid", help="导入没有问题的行,跳过有问题的行(默认:有一行有问题就全部不导入)")] = False,
     no_progress: NoProgressOpt = False,
@@ -102,10 +104,10 @@ def enroll(
 
         run_import(ctx, from_, school, sheet, errors_out, skip_invalid, date, dry_run,
                    json_out, show_id, progress=not no_progress,
-                   stated=(evidence or [], regions_as_hukou))
+                   stated=(evidence or [], regions_as_hukou), force=force)
         return
     batch_only = [o for o, v in (("--sheet", sheet), ("--errors-out", errors_out),
-                                 ("--skip-invalid", skip_invalid),
+                                 ("--skip-invalid", skip_invalid), ("--force", force),
                                  ("--regions-as-hukou", regions_as_hukou)) if v]
     if batch_only:
         _usage(ctx, f"{' '.join(batch_only)} 只用于 --from 花名册导入")

@@ -27,7 +27,7 @@ LIST_LIMIT = 1000  # a dry run lists each child up to this many rows (all in --j
 def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: str | None,
                errors_out: str | None, skip_invalid: bool, date: str | None, dry_run: bool,
                json_out: bool, show_id: bool, progress: bool = True,
-               stated: tuple[list[str], bool] = ([], False)) -> None:
+               stated: tuple[list[str], bool] = ([], False), force: bool = False) -> None:
     """`stated`: the registrar's statement for the whole batch (--evidence, and
     --regions-as-hukou), records/enrollment/statement.py."""
     with guard(json_out):
@@ -38,7 +38,7 @@ def run_import(ctx: typer.Context, files: list[str], school: str | None, sheet: 
         paths = [Path(f).expanduser() for f in files]
         try:
             if errors_out:
-                check_errors_out(Path(errors_out).expanduser(), paths)
+                check_errors_out(Path(errors_out).expanduser(), paths, force)
             roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
             _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run,
                     json_out, show_id, progress, _statement(*stated))
@@ -120,11 +120,12 @@ def _saved(batch, json_out: bool):
         "--errors-out 问题行.xlsx 重新生成(已导入的行显示为已登记)", json_out)
 
 
-def check_errors_out(errors_out, paths) -> None:
+def check_errors_out(errors_out, paths, force: bool) -> None:
     """Refused before anything is read (not after an import that --skip-invalid has
     committed): an --errors-out without a file name, or naming a folder, and one naming
-    a roster being imported, which the errors workbook would replace."""
-    from xueji_cli.excel.sheets import xlsx_path
+    a roster being imported, which the errors workbook would replace; any other file
+    already there unless --force."""
+    from xueji_cli.excel.sheets import new_file, xlsx_path
     from xueji_cli.values.errors import InputError
 
     target = xlsx_path(errors_out, example="问题行.xlsx", field="errors_out")  # as save() names it
@@ -132,6 +133,7 @@ def check_errors_out(errors_out, paths) -> None:
         if target.exists() and path.exists() and target.resolve() == path.resolve():
             raise InputError("errors_out", f"{target.name} 就是要导入的花名册,会被问题表覆盖",
                              "问题行写入另一个文件,如 --errors-out 问题行.xlsx;原花名册保持不动")
+    new_file(target, force, "errors_out", example="问题行.xlsx")
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ ShowIdOpt = Annotated[bool, Opt(
     "--show-id", help="显示完整身份证号(默认只显示前6位和后4位);每次使用都记入变动日志")]
 DateOpt = Annotated[str | None, Opt(
     "--date", help="生效日期 YYYY-MM-DD(默认今天),补录纸质记录时填写实际日期")]
+ForceOpt = Annotated[bool, Opt("--force", help="要写的文件已存在时替换它(默认不覆盖,原文件保持不动)")]
 DryRunOpt = Annotated[bool, Opt("--dry-run", help="只检查,不写入")]
 KeyArg = Annotated[str, typer.Argument(
     metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)、18位身份证号或姓名(同名的列出各人,须改用号码)")]

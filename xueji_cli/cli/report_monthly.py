@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt
 from xueji_cli.cli.output import guard, say, table
 from xueji_cli.cli.workspace import workspace
 from xueji_cli.values import operators
@@ -35,6 +35,7 @@ def monthly(
     reason: Annotated[str | None, typer.Option("--reason", help="重新上报的原因")] = None,
     as_now: Annotated[bool, typer.Option(
         "--as-now", help="已上报的月份:按现在的学籍重新计算,并列出与上报数字的差异")] = False,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -43,12 +44,15 @@ def monthly(
     已上报的月份按上报的版本显示(--as-now 看现在的数字及差异)。经办人:环境变量 XUEJI_OPERATOR,
     其次 xueji.toml 的 operator。"""
     with guard(json_out):
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.reports.monthly import document as core
         from xueji_cli.reports.monthly import submission as submissions
         from xueji_cli.reports.monthly.data import build
         from xueji_cli.values import dates
         from xueji_cli.values.errors import InputError
 
+        if xlsx:
+            new_file(xlsx, force, example="月报.xlsx")
         if (submit or resubmit) and school:
             raise InputError("school", "上报的是全镇的月报,不能只报一所学校", "去掉 --school")
         if resubmit and not (reason or "").strip():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.workspace import workspace
 
@@ -21,6 +21,7 @@ def roster(
     class_: Annotated[str | None, typer.Option("--class", help="班号")] = None,
     xlsx: Annotated[str | None, typer.Option(
         "--xlsx", metavar="FILE", help="写入 Excel 文件(含完整身份证号;A4 横向,可打印验章)")] = None,
+    force: ForceOpt = False,
     template: Annotated[str, typer.Option(
         "--template", help="plain 本地花名册;national 全国学籍系统学生信息模板的列,另加学籍号等")] = "plain",
     as_of: Annotated[str | None, typer.Option(
@@ -38,6 +39,10 @@ def roster(
         from xueji_cli.values import dates, fields
         from xueji_cli.values.errors import InputError
 
+        if xlsx:
+            from xueji_cli.excel.sheets import new_file
+
+            new_file(xlsx, force)
         day = parse_date_option(as_of, "as_of") if as_of is not None else None
         if day is not None and day > dates.today():
             raise InputError("as_of", f"--as-of {day:%Y-%m-%d} 还没有到(今天是 {dates.today():%Y-%m-%d})",
@@ -66,12 +71,17 @@ def roster(
             if xlsx:
                 from pathlib import Path
 
+                from xueji_cli.excel.sheets import sign_line
                 from xueji_cli.reports.roster_sheets import write_roster
+                from xueji_cli.store import school_ids
 
                 labels = regions.load(session).labels()
-                path, count = write_roster(Path(xlsx), layout.title, subtitle, layout.headers,
-                                           roster_report.rows(result, layout, labels),
-                                           layout.text_columns, layout.widths)
+                national = template == "national"  # its header in row 1, for the import
+                path, count = write_roster(
+                    Path(xlsx), None if national else f"{layout.title}  {subtitle}", layout,
+                    roster_report.rows(result, layout, labels,
+                                       school_ids.load(ws.directory) if national else None),
+                    None if national else sign_line(dates.today(), "学校(盖章)", "验章人"))
             else:
                 records = list(roster_report.rows(result, layout))
                 count = len(records)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt, parse_date_option
 from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.workspace import workspace
 
@@ -69,6 +69,7 @@ def verify(
     school: Annotated[str | None, typer.Option("--school", help="只做一所学校(学校代码)")] = None,
     xlsx: Annotated[str | None, typer.Option("--xlsx", metavar="FILE",
                                              help="写出可打印的验章名册与学籍核对表")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -80,6 +81,10 @@ def verify(
         from xueji_cli.values import dates
         from xueji_cli.values.errors import InputError
 
+        if xlsx:
+            from xueji_cli.excel.sheets import new_file
+
+            new_file(xlsx, force, example="验章名册.xlsx")
         today = dates.today()
         ws = workspace(ctx)
         year = year if year is not None else ws.settings.school_year(today)

@@ -15,6 +15,8 @@ TYPE_WORDS = {"小学": "primary", "初中": "junior", "高中": "senior"}
 AreaOpt = Annotated[list[str] | None, typer.Option(
     "--service-area", metavar="REGION",
     help="服务范围:12位统计用区划代码或其前6/9位,可重复")]
+NationalIdOpt = Annotated[str | None, typer.Option(
+    "--national-id", metavar="ID", help="学校标识码(全国学籍系统的10位学校代码),填入全国模板导出的第一列")]
 
 
 def add(
@@ -26,22 +28,28 @@ def add(
     designated: Annotated[bool, typer.Option(
         "--designated-for-borrowing", help="教育局指定接收借读生的学校 (ORG-3)")] = False,
     service_area: AreaOpt = None,
+    national_id: NationalIdOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """登记一所学校。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
 
+        from xueji_cli.store import school_ids
+
         areas = _codes(ctx, service_area)
+        identifier = school_ids.check(national_id) if national_id is not None else None
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             school = schools.add(session, code, name, TYPE_WORDS.get(type_, type_), central,
                                  designated, areas)
             areas = schools.areas_of(session, school.id)
             warnings = _overlap_warnings(schools.overlaps(session, school.id, areas))
+        if identifier:
+            school_ids.store(ws.directory, school.code, identifier)
         if json_out:
             emit_json({"ok": True, "code": school.code, "name": school.name, "type": school.type,
-                       "service_areas": areas, "warnings": warnings})
+                       "national_id": identifier, "service_areas": areas, "warnings": warnings})
         else:
             say(f"已登记学校 {school.code} {school.name}"
                 + (f",服务范围 {'、'.join(areas)}" if areas else ",尚未设置服务范围"))
@@ -62,13 +70,17 @@ def set_(
         "--closed", help="学校撤并:自 --date 起不再接收入学、转入、借读和接收学籍;已有学籍保留到转走为止 (ORG-2)")] = False,
     date: DateOpt = None,
     reopen: Annotated[bool, typer.Option("--reopen", help="撤销误登记的撤并")] = False,
+    national_id: NationalIdOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """修改学校名称、指定借读资格、服务范围,或登记撤并(--closed)。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
 
+        from xueji_cli.store import school_ids
+
         adding, removing = _codes(ctx, service_area), _codes(ctx, remove_area)
+        identifier = school_ids.check(national_id) if national_id is not None else None
         closing = parse_date_option(date) if closed else None
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
@@ -78,6 +90,8 @@ def set_(
             borrowing = schools.borrowers_at(session, school.id) if designated is False else 0
             held = schools.on_register_at(session, school.id) if closed else 0
             warnings = _overlap_warnings(schools.overlaps(session, school.id, adding)) if adding else []
+        if identifier:
+            school_ids.store(ws.directory, school.code, identifier)
         # ORG-3 names the schools that may take borrowing pupils; those already here stay
         # until their loan ends (BOR-4), but the registrar should know they are there.
         if borrowing:
@@ -89,11 +103,13 @@ def set_(
         if json_out:
             emit_json({"ok": True, "code": school.code, "name": school.name, "service_areas": areas,
                        "closed_on": school.closed_on.isoformat() if school.closed_on else None,
+                       "national_id": school_ids.load(ws.directory).get(school.code),
                        "warnings": warnings})
         else:
             say(f"已修改学校 {school.code} {school.name},服务范围 {'、'.join(areas) or '(未设置)'}"
                 + (f",{school.closed_on:%Y-%m-%d} 撤并" if school.closed_on else "")
-                + (",已撤销撤并" if reopen else ""))
+                + (",已撤销撤并" if reopen else "")
+                + (f",学校标识码 {identifier}" if identifier else ""))
             for warning in warnings:
                 say(warning, "yellow")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, ShowIdOpt
+from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt
 from xueji_cli.cli.output import emit_json, guard, say, table
 from xueji_cli.cli.workspace import workspace
 
@@ -17,6 +17,7 @@ def card(
         metavar="KEY", help="学生:14位学籍号、全国学籍号(G/J/L开头)或18位身份证号")] = None,
     school: Annotated[str | None, typer.Option("--school", help="全校每名学生一页(须同时给 --xlsx)")] = None,
     xlsx: Annotated[str | None, typer.Option("--xlsx", metavar="FILE", help="写出可打印的登记表(A4 一页)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -30,8 +31,11 @@ def card(
         from xueji_cli.records.directory import schools as schools_mod
         from xueji_cli.records.directory import students
         from xueji_cli.reports import card as core
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.values import dates
 
+        if xlsx:
+            new_file(xlsx, force, example="学籍卡.xlsx")
         ws = workspace(ctx)
         with ws.store.session() as session:
             if school is not None:
@@ -39,7 +43,7 @@ def card(
                 cards = core.school_cards(session, code, show_id)
             else:
                 cards = [core.card(session, students.find(session, key), show_id)]
-        path = core.write(cards, xlsx, ws.settings.name, dates.today(), ws.operator) if xlsx and cards else None
+        path = core.write(cards, xlsx, dates.today(), ws.operator) if xlsx and cards else None
         if json_out:
             emit_json({"ok": True, "count": len(cards), "cards": cards,
                        "xlsx": str(path) if path else None})
@@ -51,14 +55,14 @@ def card(
                 ["学校", f"{d['school']} {d['school_name']}"],
                 ["学籍号", d["local_number"] or "(临时借读学籍)"], ["全国学籍号", d["national_number"]],
                 ["年级班级", f"{d['grade']}年级{d['class']}班"], ["学籍状态", d["status_label"]],
-                ["入学日期", d["enrolled_on"]], ["户口所在地", core.shown(d, "hukou_region")],
+                [d["enrolled_on_label"], d["enrolled_on"]], ["户口所在地", core.shown(d, "hukou_region")],
                 ["监护人", f"{d['guardian_name']} {d['guardian_phone']}".strip()],
                 ["监护人户口所在地", core.shown(d, "guardian_hukou_region")],
-                ["现住址", " ".join(x for x in (core.shown(d, "residence_region"), d["address"]) if x)],
+                ["现住址", core.residence(d)],
                 ["备注", d["remark"]]])
             table("学籍变动记录", ["日期", "类别", "内容", "原因", "证明材料", "审批 / 经办人"],
                   [[h["date"], h["kind_label"], h["content"], h["reason"], "、".join(h["evidence"]),
-                    "; ".join(h["approvals"] + [h["operator"]])] for h in d["history"]])
+                    "; ".join(x for x in h["approvals"] + [h["operator"]] if x)] for h in d["history"]])
         if school is not None and not cards:
             say("该校没有在籍或借读的学生,未写文件。")
         if path:

@@ -14,6 +14,7 @@ import typer
 
 from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import (
+    ForceOpt,
     CapDecisionOpt,
     DateOpt,
     DryRunOpt,
@@ -262,6 +263,7 @@ def certificate(
     ctx: typer.Context,
     key: KeyArg,
     xlsx: Annotated[str, Opt("--xlsx", metavar="FILE", help="写出的 Excel 文件(A4,一式两份)")],
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -270,8 +272,10 @@ def certificate(
         from pathlib import Path
 
         from xueji_cli.records.suspension import cases as suspension
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.records.suspension import certificate as suspension_certificate
 
+        new_file(xlsx, force, example="休学证明.xlsx")
         ws = workspace(ctx)
         with ws.store.session() as session:
             found, case = suspension.certificate_data(session, key)

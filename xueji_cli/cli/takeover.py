@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
+    ForceOpt,
     DryRunOpt,
     ErrorsOutOpt,
     JsonOpt,
@@ -32,6 +33,7 @@ def takeover(
     as_of: Annotated[str | None, Opt(
         "--as-of", metavar="DATE", help="接收日期:从这一天起由本工具管理(默认本月1日);当月月报计入期初")] = None,
     errors_out: ErrorsOutOpt = None,
+    force: ForceOpt = False,
     skip_invalid: Annotated[bool, Opt(
         "--skip-invalid", help="接收没有问题的行,跳过有问题的行(默认:有一行有问题就全部不接收)")] = False,
     no_progress: NoProgressOpt = False,
@@ -53,7 +55,7 @@ def takeover(
         paths = [Path(f).expanduser() for f in files]
         try:
             if errors_out:
-                cli_intake.check_errors_out(Path(errors_out).expanduser(), paths)
+                cli_intake.check_errors_out(Path(errors_out).expanduser(), paths, force)
             roster_files.prefetch(paths, sheet)  # parsed while the rest loads (if not yet)
             _take_over(ctx, paths, school, sheet, as_of, errors_out, skip_invalid, dry_run,
                        json_out, show_id, not no_progress)

@@ -9,6 +9,7 @@ import typer
 
 from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.options import (
+    ForceOpt,
     AddressOpt,
     BirthOpt,
     DateOpt,
@@ -382,10 +383,11 @@ def certificate(
     case: CaseArg,
     xlsx: Annotated[str, Opt("--xlsx", metavar="FILE", help="写入的 xlsx 文件")],
     date: Annotated[str | None, Opt("--date", help="开具日期(默认今天)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """开具转学证明 (TRF-8):一式四联、四个盖章栏,可直接打印;另附「数据」页,
+    """开具转学证明 (TRF-8):一式四联、四个盖章栏,可直接打印;另附隐藏的「数据」页(不打印),
     转入学校用 xueji transfer in --from-file 导入。打印页的身份证件号默认隐去中间位。"""
     with guard(json_out, subject=case):
         from pathlib import Path
@@ -395,7 +397,10 @@ def certificate(
         from xueji_cli.records.transfer import certificate as transfer_paper
         from xueji_cli.records.transfer.placement import grade_year
 
+        from xueji_cli.excel.sheets import new_file
+
         issued = parse_date_option(date)
+        new_file(xlsx, force, example="转学证明.xlsx")
         ws = workspace(ctx)
         with ws.store.session() as session:
             view = transfer_cases.get(session, case)
@@ -404,8 +409,8 @@ def certificate(
                 view, view.student, view.person, ws.settings.name, issued,
                 grade_year(session, ws.settings, view))
             written = transfer_paper.write(Path(xlsx), view, values, show_id,
-                                           regions.load(session))  # sheets.save names a place it cannot write
+                                           regions.load(session), ws.operator)  # sheets.save names a place it cannot write
         if json_out:
             emit_json({"ok": True, "case_no": view.case.case_no, "file": str(written)})
             return
-        say(f"已写入转学证明 {written}(一式四联;「数据」页含完整身份证件号,供转入学校导入,注意保管)。")
+        say(f"已写入转学证明 {written}(一式四联;隐藏的「数据」页含完整身份证件号,不打印,供转入学校导入,注意保管)。")

@@ -10,6 +10,7 @@ import typer
 
 from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.options import (
+    ForceOpt,
     CapDecisionOpt,
     DateOpt,
     DryRunOpt,
@@ -33,13 +34,19 @@ def _roster_path(ws, roster: str | None, year: int, school: str | None) -> Path:
     return ws.directory / f"毕业生花名册-{year}学年{suffix}.xlsx"
 
 
-def _save(rows: list[dict], year: int, path: Path) -> Path:
+def _new_roster(path: Path, force: bool, field: str) -> None:
+    from xueji_cli.excel.sheets import new_file
+
+    new_file(path, force, field, example="毕业生花名册.xlsx")
+
+
+def _save(rows: list[dict], year: int, path: Path, operator: str) -> Path:
     from xueji_cli.records.lifecycle import graduates
     from xueji_cli.values.errors import InputError
 
     again = f"换一个可写的位置;随时可用 xueji graduates --year {year} --out 路径 重新生成"
     try:
-        return graduates.write(rows, year, path)
+        return graduates.write(rows, year, path, operator)
     except InputError as exc:  # excel/sheets.save: the place cannot be written
         raise InputError("roster", f"毕业生花名册{exc.message}", again) from None
 
@@ -64,6 +71,7 @@ def promote(
                                       help="毕业生花名册 xlsx 的保存位置(默认在学籍目录中)")] = None,
     date: DateOpt = None,
     dry_run: Annotated[bool, Opt("--dry-run", help="只检查并列出结果,不写入")] = False,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -85,7 +93,8 @@ def promote(
         with ws.store.session(write=not dry_run) as session:
             plan = yearend.plan(session, ws.settings, year, school, list(zip(holds, reasons)),
                                 effective, dates.today())
-            if not dry_run:
+            if not dry_run:  # before the commit: the turn is not left without its roster
+                _new_roster(_roster_path(ws, roster, year, school), force, "roster")
                 yearend.execute(session, plan, ws.operator)
         if dry_run:
             _report_turn(plan, None, dry_run, json_out, show_id)
@@ -100,7 +109,7 @@ def promote(
             if plan.of("graduate"):
                 with ws.store.session() as session:
                     rows = graduates.rows(session, year, school)
-                written = _save(rows, year, _roster_path(ws, roster, year, school))
+                written = _save(rows, year, _roster_path(ws, roster, year, school), ws.operator)
             _report_turn(plan, written, dry_run, json_out, show_id)
 
 
@@ -157,6 +166,7 @@ def graduates_cmd(
     year: Annotated[int, Opt("--year", help="学年开始的年份,如 2026")],
     school: Annotated[str | None, Opt("--school", help="只要这所学校")] = None,
     out: Annotated[str | None, Opt("--out", metavar="PATH", help="xlsx 保存位置(默认在学籍目录中)")] = None,
+    force: ForceOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
@@ -172,12 +182,14 @@ def graduates_cmd(
 
                 school = schools_mod.get(session, school).code
             rows = graduates.rows(session, year, school)
+        if rows:
+            _new_roster(_roster_path(ws, out, year, school), force, "out")
         if not rows:
             say(f"{year}—{year + 1}学年没有毕业记录(先办理 xueji promote --year {year})。")
             if json_out:
                 emit_json({"ok": True, "year": year, "count": 0, "graduates": [], "roster": None})
             return
-        path = _save(rows, year, _roster_path(ws, out, year, school))
+        path = _save(rows, year, _roster_path(ws, out, year, school), ws.operator)
         if json_out:
             emit_json({"ok": True, "year": year, "count": len(rows), "roster": str(path),
                        "graduates": [{**r, "birth_date": r["birth_date"].isoformat(),

@@ -28,6 +28,13 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 
+def sign_line(today, *who: str) -> str:
+    """The line under a form for the people who answer for it and the date:
+    `验章人:____________        负责人:____________        日期:2026年9月1日`."""
+    blanks = "        ".join(f"{name}:____________" for name in (*who, "负责人"))
+    return f"{blanks}        日期:{today.year}年{today.month}月{today.day}日"
+
+
 def set_text(cell, value) -> None:
     """Store `value` as a text cell: never a number (ID numbers lose digits as numbers)
     and never a formula (spreadsheet formula injection); a control character a record
@@ -206,6 +213,18 @@ def xlsx_path(path: Path | str, example: str = "花名册.xlsx", field: str = "f
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
     return path
+
+
+def new_file(path: Path | str, force: bool, field: str = "xlsx", example: str = "花名册.xlsx") -> Path:
+    """The file save() will write for the name the registrar gave (xlsx_path), checked
+    before any work is done: an existing file is refused, left as it is, unless the
+    registrar said --force — a stamped form or a month's report is never replaced
+    silently by a later run."""
+    target = xlsx_path(path, example, field)
+    if not force and target.exists():
+        raise InputError(field, f"文件 {target} 已存在,未改动",
+                         "换一个文件名;确要用新表格替换它,加 --force")
+    return target
 
 
 def save(wb: Workbook, path: Path) -> Path:

@@ -36,17 +36,14 @@ def card(session: Session, found: students.Found, reveal: bool = False,
         records = [f for f in students.listing(session) if f.person.id == person.id]
     schools = students.schools_by_id(session)
     history = []
+    arrived = False
     for entry in students.history(session, [f.student.id for f in records]):
         try:
             label = codes.entry_label(entry.kind, entry.details)
         except KeyError:
             label = entry.kind
-        approvals = []
-        for a in entry.approvals or []:
-            if isinstance(a, dict):
-                approvals.append(" ".join(str(v) for v in a.values() if v))
-            else:
-                approvals.append(str(a))
+        approvals = [_approval_words(a) for a in entry.approvals or []]
+        arrived = arrived or (entry.kind == "transfer_in" and entry.student_id == student.id)
         school_row = schools.get(entry.school_id)
         history.append({
             "date": entry.effective_date.isoformat(), "kind": entry.kind, "kind_label": label,
@@ -71,6 +68,8 @@ def card(session: Session, found: students.Found, reveal: bool = False,
         "entry_year": student.entry_year, "grade": student.grade, "class": student.class_no,
         "status": student.status, "status_label": codes.label("status", student.status),
         "enrolled_on": student.enrolled_on.isoformat() if student.enrolled_on else "",
+        # a record that began with a transfer in: its date is the arrival (转入日期)
+        "enrolled_on_label": "转入日期" if arrived else "入学日期",
         "remark": student.remark or "",
         "records": [{"school": f.school.code, "school_name": f.school.name,
                      "local_number": f.student.local_number, "status": f.student.status,
@@ -78,6 +77,27 @@ def card(session: Session, found: students.Found, reveal: bool = False,
                      "grade": f.student.grade, "class": f.student.class_no} for f in records],
         "history": history,
     }, REGION_FIELDS)
+
+
+# What an approval records, in the office's words and in this order; its internal keys
+# (level, step: `school_out`) and the rule it answers (`SUS-1`) are not for the paper.
+APPROVAL_WORDS = ("label", "by", "approver", "decision", "doc_no")
+
+
+def _approval_words(approval) -> str:
+    """转出学校初步认定 西庄小学〔2026〕3号; 中心校 示范镇中心校休审〔2026〕1号."""
+    if not isinstance(approval, dict):
+        return str(approval)
+    words = [str(approval[k]) for k in APPROVAL_WORDS if approval.get(k)]
+    if approval.get("override"):
+        words.append(f"特殊情况:{approval['override']}")
+    return " ".join(words)
+
+
+def residence(d: dict) -> str:
+    """现住址 in words: the region's name (its code only where it has none) and the address."""
+    place = d.get("residence_region_name") or d.get("residence_region") or ""
+    return " ".join(x for x in (place, d["address"]) if x)
 
 
 def shown(d: dict, key: str) -> str:
@@ -128,13 +148,14 @@ WIDTH = 6
 HISTORY_HEADERS = ["日期", "变动内容", "类别", "证明材料", "原因", "审批 / 经办人"]
 
 
-def write(cards: list[dict], path, unit: str, today: dt.date, operator: str) -> Path:
+def write(cards: list[dict], path, today: dt.date, operator: str) -> Path:
+    """One A4 page per card; each stamped by the pupil's own school (REP-5)."""
     wb, first = sheets.new_workbook()
     used: set[str] = set()
     for index, data in enumerate(cards):
         ws = first if index == 0 else wb.create_sheet()
         ws.title = _sheet_name(data, used)
-        _form(ws, data, unit, today, operator)
+        _form(ws, data, today, operator)
     return sheets.save(wb, Path(path))
 
 
@@ -145,6 +166,14 @@ def _sheet_name(data: dict, used: set) -> str:
         name, n = f"{base[:26]}-{n}", n + 1
     used.add(name)
     return name
+
+
+def _one_size(ws, first: int, last: int) -> None:
+    """Every cell below the title in one size (labels bold), as a printed form reads."""
+    for cells in ws.iter_rows(min_row=first, max_row=last):
+        for cell in cells:
+            if cell.value not in (None, ""):
+                cell.font = Font(name="宋体", size=BODY_FONT.size, bold=bool(cell.font and cell.font.b))
 
 
 def _pair_row(ws, row: int, pairs: list[tuple[str, str]]) -> None:
@@ -173,7 +202,7 @@ def _wide_row(ws, row: int, label: str, value: str, height: float = 24) -> None:
     ws.row_dimensions[row].height = height
 
 
-def _form(ws, d: dict, unit: str, today: dt.date, operator: str) -> None:
+def _form(ws, d: dict, today: dt.date, operator: str) -> None:
     sheets.title_row(ws, 1, "学生登记表(学籍卡)", WIDTH)
     set_text(ws.cell(row=2, column=1), f"学校:{d['school']} {d['school_name']}")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
@@ -184,18 +213,17 @@ def _form(ws, d: dict, unit: str, today: dt.date, operator: str) -> None:
     _pair_row(ws, row + 1, [("民族", d["ethnicity"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"])])
     _pair_row(ws, row + 2, [("学籍号", d["local_number"] or "(临时借读学籍)"),
                             ("全国学籍号", d["national_number"]), ("学籍种类", d["kind_label"])])
-    _pair_row(ws, row + 3, [("入学日期", d["enrolled_on"]), ("入学年份", str(d["entry_year"])),
+    _pair_row(ws, row + 3, [(d["enrolled_on_label"], d["enrolled_on"]), ("入学年份", str(d["entry_year"])),
                             ("学籍状态", d["status_label"])])
     _pair_row(ws, row + 4, [("年级", f"{d['grade']}年级"), ("班级", f"{d['class']}班"),
                             ("户口所在地", shown(d, "hukou_region"))])
     _pair_row(ws, row + 5, [("监护人", d["guardian_name"]), ("联系电话", d["guardian_phone"]),
                             ("监护人户口", shown(d, "guardian_hukou_region"))])
-    _wide_row(ws, row + 6, "现住址",
-              " ".join(x for x in (shown(d, "residence_region"), d["address"]) if x))
+    _wide_row(ws, row + 6, "现住址", residence(d))
     row += 8
     sheets.title_row(ws, row - 1, "学籍变动记录(含证明材料)", WIDTH, font=HEADER_FONT, height=22)
     rows = [[h["date"], h["content"], h["kind_label"], "、".join(h["evidence"]), h["reason"],
-             "; ".join(h["approvals"] + [h["operator"]])] for h in d["history"]]
+             "; ".join(x for x in h["approvals"] + [h["operator"]] if x)] for h in d["history"]]
     end = sheets.table(ws, row, HISTORY_HEADERS, rows or [["", "(无)", "", "", "", ""]])
     for r in ws.iter_rows(min_row=row + 1, max_row=end - 1):
         for cell in (r[1], r[3], r[4], r[5]):
@@ -205,10 +233,9 @@ def _form(ws, d: dict, unit: str, today: dt.date, operator: str) -> None:
         ws.column_dimensions[letter].width = width
     fit_rows(ws, row + 1, end - 1)
     cell = ws.cell(row=end + 2, column=1)
-    set_text(cell, f"学校(盖章):{unit}            填表人:{signature(operator) or '____________'}        负责人:____________")
-    cell.font = Font(name="宋体", size=11)
+    set_text(cell, f"学校(盖章):{d['school_name']}            "
+                   f"填表人:{signature(operator) or '____________'}        负责人:____________")
     ws.merge_cells(start_row=end + 2, start_column=1, end_row=end + 2, end_column=WIDTH)
-    for letter, width in zip("ABCDEF", (11, 20, 11, 20, 13, 22)):
-        ws.column_dimensions[letter].width = width
+    _one_size(ws, 2, end + 2)
     sheets.page_setup(ws, landscape=False)
     ws.page_setup.fitToHeight = 1  # one A4 page

@@ -31,13 +31,21 @@ PLAIN = (  # header, key: the plain roster, in the order written
     ("监护人电话", "guardian_phone"), ("现住址", "address"), ("证明材料", "evidence"),
     ("备注", "remark"),
 )
+# The columns a stamp check (验章) reads, printed on A4 landscape at the body's size; the
+# plain roster's other columns stay in the workbook, hidden, so that it still imports
+# (the whole set is also in --template national and --json).
+PRINTED = ("seq", "record.local_number", "name", "gender", "birth", "id_number",
+           "national_number", "grade", "class_no", "hukou_region", "guardian_name", "remark")
+# Columns of free length: wrapped inside their cell, never running over the next one.
+WRAPPED = {"name", "hukou_region", "guardian_hukou_region", "residence_region", "guardian_name",
+           "address", "evidence", "remark", "record.school_name"}
 # Columns whose cells get the Text number format (@) on top of being text cells: the
 # numbers that lose digits if Excel ever turns them into numbers (every value is written
 # as a string anyway; these stay text even when a registrar edits them).
 TEXT_KEYS = {"record.local_number", "id_number", "national_number", "member.id_number"}
 WIDTHS = {"seq": 5, "name": 9, "gender": 5, "birth": 11, "ethnicity": 7, "id_type": 11,
           "id_number": 20, "national_number": 21, "record.local_number": 16, "grade": 5,
-          "class_no": 5, "hukou_region": 14, "guardian_hukou_region": 14, "residence_region": 14,
+          "class_no": 5, "hukou_region": 24, "guardian_hukou_region": 14, "residence_region": 14,
           "guardian_name": 9, "guardian_phone": 13, "evidence": 18, "address": 20, "remark": 14,
           "record.school": 8, "record.school_name": 14}
 
@@ -58,6 +66,17 @@ class Layout:
     def text_columns(self) -> set[int]:
         return {i for i, key in enumerate(self.keys)
                 if key in TEXT_KEYS or (key.startswith("member") and f"member.{key[8:]}" in TEXT_KEYS)}
+
+    @property
+    def hidden_columns(self) -> set[int]:
+        """The plain roster's columns a stamp check does not read; none in the national."""
+        if self.keys[0] != "seq":
+            return set()
+        return {i for i, key in enumerate(self.keys) if key not in PRINTED}
+
+    @property
+    def wrapped_columns(self) -> set[int]:
+        return {i for i, key in enumerate(self.keys) if key in WRAPPED}
 
     @property
     def widths(self) -> list[float]:
@@ -176,9 +195,11 @@ def query_as_of(session: Session, day, school: str | None = None, grade: int | N
 REGION_KEYS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 
-def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterator[list]:
+def rows(result, chosen: Layout, labels: dict[str, str] | None = None,
+         school_ids: dict[str, str] | None = None) -> Iterator[list]:
     """One list of cell values per record, in the layout's column order (`labels`: the
-    region codes of the plain roster as printed, code → name with code). What each
+    region codes of the plain roster as printed, code → name with code; `school_ids`:
+    school code → 学校标识码, store/school_ids.py, before the one a roster brought). What each
     column takes is worked out once: the columns copied from the record are picked in one
     step (a roster may have 100 000 rows), the others computed; empty values are None
     (an empty cell)."""
@@ -189,6 +210,9 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterat
     if plain and labels:  # the printed roster: 东村村委会(130283100204), read back the same
         getters = [_labelled(g, labels) if key in REGION_KEYS else g
                    for key, g in zip(chosen.keys, getters)]
+    if school_ids:
+        getters = [_identified(g, index["code"], school_ids) if key == "details.school_identifier"
+                   else g for key, g in zip(chosen.keys, getters)]
     pick = operator.itemgetter(*[g if isinstance(g, int) else 0 for g in getters])
     computed = [(position, g) for position, g in enumerate(getters) if not isinstance(g, int)]
     at_details, at_evidence = index["details"], index["evidence"]
@@ -217,6 +241,10 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None) -> Iterat
         for position, get in computed:
             out[position] = get(r, context)
         yield out
+
+
+def _identified(brought, at_code: int, school_ids: dict[str, str]):
+    return lambda r, c: school_ids.get(r[at_code]) or brought(r, c)
 
 
 def _labelled(at: int, labels: dict[str, str]):

@@ -30,8 +30,7 @@ def write(result: Verification, path, unit: str, today: dt.date) -> Path:
 
 def _footer(ws, row: int, width: int, today: dt.date, who: str = "核对人") -> None:
     cell = ws.cell(row=row, column=1)
-    set_text(cell, f"{who}:____________        负责人:____________        "
-                   f"日期:{today.year}年{today.month}月{today.day}日")
+    set_text(cell, sheets.sign_line(today, who))
     cell.font = Font(name="宋体", size=11)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 

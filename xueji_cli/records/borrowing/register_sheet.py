@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 
 from xueji_cli.excel import sheets
 from xueji_cli.records.directory.region_names import with_name
+from xueji_cli.values.operators import signature
 
 IN_HEADERS = ["序号", "登记号", "姓名", "性别", "出生日期", "全国学籍号", "借读学校", "年级班级",
               "原学校(学籍所在)", "户籍所在地", "监护人及电话", "现住址", "查验的证明材料",
@@ -109,11 +110,11 @@ def _sheet(ws, title: str, subtitle: str, headers: list[str], widths: list[float
 
 
 def write(path: Path, directory_name: str, loans_in: list[dict] | None, loans_out: list[dict] | None,
-          as_of: dt.date, scope: str) -> Path:
+          as_of: dt.date, scope: str, operator: str = "") -> Path:
     """`loans_in` / `loans_out` are loans as the register lists them (the dicts of the
     command layer's loan view, cli/views/loans.py); None leaves the sheet out. `scope` says which loans are listed (在借 / 全部)."""
     wb, first = sheets.new_workbook()
-    footer = ("填表人:                    负责人:                    "
+    footer = (f"填表人:{signature(operator) or '          '}          负责人:                    "
               f"填报日期:{as_of:%Y年%m月%d日}        (报县教育局教育科备查)")
     made = 0
     for loans, name, title, headers, widths, row in (

@@ -171,8 +171,14 @@ def parse_status(text: str) -> str:
 
 
 def history(session: Session, student_ids: list[int]) -> list[JournalEntry]:
-    return list(session.exec(select(JournalEntry).where(JournalEntry.student_id.in_(student_ids))
-                             .order_by(JournalEntry.effective_date, JournalEntry.id)))
+    """The entries of these records, and the steps of their transfer cases recorded before
+    the pupil had a record here (an arriving pupil's approvals, TRF-2, TRF-9)."""
+    own = list(session.exec(select(JournalEntry).where(JournalEntry.student_id.in_(student_ids))))
+    cases = {e.case_ref for e in own if e.case_ref}
+    if cases:
+        own += session.exec(select(JournalEntry).where(JournalEntry.student_id.is_(None),
+                                                       JournalEntry.case_ref.in_(cases)))
+    return sorted(own, key=lambda e: (e.effective_date, e.id))
 
 
 def log(session: Session, student_ids: list[int] | None = None,

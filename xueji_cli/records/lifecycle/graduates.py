@@ -14,6 +14,7 @@ from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.records.directory import schools as schools_mod
 from xueji_cli.records.lifecycle.undo import undone_ids
 from xueji_cli.values import codes
+from xueji_cli.values.operators import signature
 
 HEADERS = ["序号", "学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "民族",
            "班级", "入学年份", "毕业日期", "备注"]
@@ -54,9 +55,10 @@ def _sheet_name(code: str, name: str) -> str:
     return cleaned[:31]
 
 
-def write(graduates: list[dict], year: int, path: Path) -> Path:
+def write(graduates: list[dict], year: int, path: Path, operator: str = "") -> Path:
     """One sheet per school: title, the school and count, the table, and the lines for
-    the stamp and signatures. Returns the path written."""
+    the stamp and signatures, 经办人 the registrar's name (blank for an account,
+    values/operators.py). Returns the path written."""
     wb, first = sheets.new_workbook()
     by_school: dict[str, list[dict]] = {}
     for row in graduates:
@@ -77,8 +79,9 @@ def write(graduates: list[dict], year: int, path: Path) -> Path:
         for row in range(4, end):
             for col in (6, 11):
                 ws.cell(row=row, column=col).number_format = "yyyy-mm-dd"
-        sheets.title_row(ws, end + 1, "学校(盖章):                校长:                经办人:"
-                         "                日期:    年  月  日", width, sheets.BODY_FONT, 30)
+        sheets.title_row(ws, end + 1, "学校(盖章):                校长:                "
+                         f"经办人:{signature(operator) or '            '}    "
+                         "            日期:    年  月  日", width, sheets.BODY_FONT, 30)
         sheets.page_setup(ws, landscape=True, title_rows="3:3")
     if not by_school:
         first.title = "毕业生花名册"

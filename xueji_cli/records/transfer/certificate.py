@@ -1,6 +1,9 @@
 """The transfer certificate (转学证明, TRF-8) as an xlsx: four copies (联) to print, each
 with the student's data and the four stamp boxes, and a data sheet 「数据」 that the
-receiving directory imports with `xueji transfer in --from-file` — no retyping.
+receiving directory imports with `xueji transfer in --from-file` — no retyping. The data
+sheet is hidden (very hidden: not offered by Excel's or WPS's 取消隐藏 either), so it never
+prints: the paper that leaves the office carries no full ID number, no field keys and no
+JSON; the reader of the receiving end (python-calamine) reads a hidden sheet alike.
 
 The printed copies mask the ID and national numbers unless asked; the data sheet carries
 them whole, because the receiving school needs them to check the child (NUM-5, NUM-6,
@@ -38,6 +41,7 @@ from xueji_cli.records.transfer.cases import CaseView, Certified, Incoming
 from xueji_cli.rules import transfer as rules
 from xueji_cli.values import codes, fields
 from xueji_cli.values.errors import InputError, Refused
+from xueji_cli.values.operators import signature
 from xueji_cli.values.privacy import show
 from xueji_cli.values.violation import Violation, warning
 
@@ -174,7 +178,8 @@ def _printed(values: dict[str, str], names: Regions | None) -> dict[str, str]:
     return {**values, **{key: names.label(values.get(key)) for key in PRINTED_REGIONS}}
 
 
-def _copy(ws, top: int, title: str, v: dict[str, str], reveal: bool, stamps: list[str]) -> int:
+def _copy(ws, top: int, title: str, v: dict[str, str], reveal: bool, stamps: list[str],
+          operator: str) -> int:
     """One copy (联); returns the next free row."""
     sheets.title_row(ws, top, "转 学 证 明", 8, height=26)
     _cell(ws, top + 1, 1, f"{title}        案件号:{v['case_no']}        "
@@ -208,7 +213,7 @@ def _copy(ws, top: int, title: str, v: dict[str, str], reveal: bool, stamps: lis
         _cell(ws, row, 1 + index * 2, text, span=2, size=9,
               align=Alignment(horizontal="center", vertical="top", wrap_text=True))
     ws.row_dimensions[row].height = 96
-    _cell(ws, row + 1, 1, f"开具日期:{v['issued_on']}    本证明一式四联,分别由转出学校、转出地教育局(中心校)、"
+    _cell(ws, row + 1, 1, f"开具日期:{v['issued_on']}    经办人:{signature(operator) or '__________'}    本证明一式四联,分别由转出学校、转出地教育局(中心校)、"
           "转入学校、转入地教育局留存;转入学校凭此在学籍系统接收,全国学籍号随学生不变。",
           span=8, border=False, size=8, align=sheets.LEFT)
     ws.row_dimensions[row + 1].height = 24
@@ -229,9 +234,10 @@ def _stamps(view: CaseView) -> list[str]:
 
 
 def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = False,
-          names: Regions | None = None) -> Path:
+          names: Regions | None = None, operator: str = "") -> Path:
     """The four copies, each region shown with its name (`names`: the directory's region
-    table), and the data sheet, which carries the codes alone."""
+    table) and signed by `operator` (blank for an account, values/operators.py), and the
+    hidden data sheet, which carries the codes alone."""
     wb, ws = sheets.new_workbook()
     ws.title = "转学证明"
     sheets.page_setup(ws, landscape=False)
@@ -241,7 +247,7 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
     stamps = _stamps(view)
     row = 1
     for index, title in enumerate(COPIES):
-        row = _copy(ws, row, title, _printed(values, names), reveal, stamps)
+        row = _copy(ws, row, title, _printed(values, names), reveal, stamps, operator)
         if index % 2 == 0:
             _cell(ws, row, 1, "- - - - - - - - - - - - - - - 沿此线剪开 - - - - - - - - - - - - - - -",
                   span=8, border=False, size=8)
@@ -261,7 +267,7 @@ def write(path: Path, view: CaseView, values: dict[str, str], reveal: bool = Fal
     _cell(data, end + 1, 1, "本页供转入学校导入(xueji transfer in --from-file),请勿改动;"
           "含完整身份证件号,注意保管。校验码只能发现误改或损坏,不能证明真伪:"
           "以盖章的纸质转学证明为准。", span=3, border=False, size=9, align=sheets.LEFT)
-    sheets.page_setup(data, landscape=False)
+    data.sheet_state = "veryHidden"  # never printed (TRF-8: the paper carries the stamps)
     return sheets.save(wb, path)
 
 
