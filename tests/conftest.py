@@ -147,8 +147,9 @@ def store_kind() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch):
-    """No directory from the environment, no debug tracebacks, and a fixed today."""
+def _environment(monkeypatch, store_kind):
+    """No directory from the environment, no debug tracebacks, and a fixed today. (Every
+    test names the store, so that a module can be run on both: pgkit.BOTH_STORES.)"""
     monkeypatch.delenv("XUEJI_DIR", raising=False)
     monkeypatch.delenv("XUEJI_DATABASE_URL", raising=False)
     monkeypatch.delenv("XUEJI_DEBUG", raising=False)

@@ -13,9 +13,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from psycopg.types.string import TextLoader
 
 SERVER_VARIABLE = "XUEJI_TEST_DATABASE_URL"
 _names = itertools.count(1)
+TEXT_AS_SQLITE = ("date", "json", "jsonb")
 
 
 def server_url() -> str:
@@ -53,6 +55,8 @@ def run_sql(url: str, statement: str, params=()) -> list:
     """sql(statement, *params) on a server database, autocommit; `?` placeholders as
     sqlite3 writes them."""
     with closing(psycopg.connect(url, autocommit=True)) as conn:
+        for kind in TEXT_AS_SQLITE:  # read back as the text SQLite holds
+            conn.adapters.register_loader(kind, TextLoader)
         cursor = conn.execute(statement.replace("?", "%s"), params)
         return cursor.fetchall() if cursor.description else []
 

@@ -37,6 +37,15 @@ def refuse_password(url: str) -> None:
                              "去掉地址中的「:密码」,把密码放在环境变量 PGPASSWORD 或 ~/.pgpass 中")
 
 
+def hold_numbers(connection, prefix: str) -> None:
+    """NUM-1, NUM-3: the numbers of one prefix (a school's cohort) are handed out by one
+    transaction at a time, as SQLite's single writer does: a lock on the prefix, held
+    until the transaction ends, taken before the highest number is read. A writer that
+    cannot have it within lock_timeout gets exit 3 (translate), never a shared number."""
+    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%(key)s, 0))",
+                               {"key": "xueji-local-number:" + prefix})
+
+
 def translate(exc: BaseException, timeout: float) -> DirectoryError | None:
     """A registrar's message for the server's own errors (never the URL: it may name a
     password), or None when it is not one of them."""
