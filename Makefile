@@ -1,5 +1,6 @@
 # xueji — the two commands: `make demo` and `make test`.
-# Both create .venv if it is missing and install the project into it first.
+# `make test` runs the suite with a throwaway PostgreSQL for the `postgres` tests
+# (.ci/with-postgres). Both create .venv if it is missing and install the project into it first.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -20,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/python samples/demo.py $(DEMO_DIR)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	.ci/with-postgres $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py

@@ -2,7 +2,9 @@
 
 Every test gets its own directory in tmp_path whose database was built through the
 migrations: one template directory per session is made by the real `xueji init`
-(Store.create → alembic), then xueji.toml and xueji.db are copied for each test.
+(Store.create → alembic), then xueji.toml and xueji.db are copied for each test. A test
+run on both stores (pgkit.BOTH_STORES) gets, as `postgres`, a directory whose
+database_url names a server database of its own, copied from one made the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
+import pgkit
 from synthetic import VILLAGE_001, make_id
 from xueji_cli.cli.app import app
 
@@ -73,6 +76,10 @@ def copy_directory(source: Path, target: Path) -> Path:
     return target
 
 
+def pytest_collection_modifyitems(config, items):
+    pgkit.skip_without_server(items)
+
+
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "dir"
@@ -94,25 +101,83 @@ def township_template(tmp_path_factory, template_dir) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory) -> str:
+    """A server database at the newest schema, made by `xueji init --database`."""
+    name = pgkit.new_database()
+    path = tmp_path_factory.mktemp("pg-template") / "dir"
+    url = pgkit.with_database(pgkit.server_url(), name)
+    result = invoke(None, "init", path, "--name", "测试镇中心校", "--database", url)
+    assert result.exit_code == 0, result.stderr
+    yield name
+    pgkit.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_township_template(tmp_path_factory, pg_template) -> str:
+    """pg_template with the township's two schools (as township_template)."""
+    name = pgkit.new_database(pg_template)
+    path = server_directory(tmp_path_factory.mktemp("pg-township") / "dir", name)
+    for args in (("--code", "001", "--name", "测试镇中心校", "--central",
+                  "--service-area", "130283105"),
+                 ("--code", "002", "--name", "测试村小学", "--service-area", "130283106")):
+        result = invoke(path, "school", "add", *args)
+        assert result.exit_code == 0, result.stderr
+    yield name
+    pgkit.drop_database(name)
+
+
+def server_directory(path: Path, database: str) -> Path:
+    """A directory whose xueji.toml names the test server's `database`."""
+    path.mkdir(parents=True, exist_ok=True)
+    url = pgkit.with_database(pgkit.server_url(), database)
+    from xueji_cli.store.settings import render_new
+
+    text = render_new("测试镇中心校", "township", "02", "26")
+    (path / "xueji.toml").write_text(
+        text.replace('database_url = ""', f'database_url = "{url}"', 1), "utf-8")
+    return path
+
+
+@pytest.fixture
+def store_kind() -> str:
+    """The store a test's directory uses: "sqlite", or "postgres" where a test module is
+    run on both (pgkit.BOTH_STORES)."""
+    return "sqlite"
+
+
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch):
-    """No directory from the environment, no debug tracebacks, and a fixed today."""
+def _environment(monkeypatch, store_kind):
+    """No directory from the environment, no debug tracebacks, and a fixed today. (Every
+    test names the store, so that a module can be run on both: pgkit.BOTH_STORES.)"""
     monkeypatch.delenv("XUEJI_DIR", raising=False)
+    monkeypatch.delenv("XUEJI_DATABASE_URL", raising=False)
     monkeypatch.delenv("XUEJI_DEBUG", raising=False)
     monkeypatch.setenv("XUEJI_TODAY", TODAY)
 
 
 @pytest.fixture
-def ws_dir(tmp_path, template_dir) -> Path:
-    """A fresh directory (xueji.toml + xueji.db at head, no schools)."""
+def ws_dir(tmp_path, template_dir, store_kind, request) -> Path:
+    """A fresh directory (xueji.toml + xueji.db at head, no schools); on the server, its
+    own database at head."""
+    if store_kind == "postgres":
+        return _server_ws_dir(tmp_path / "xueji-dir", "pg_template", request)
     return copy_directory(template_dir, tmp_path / "xueji-dir")
 
 
+def _server_ws_dir(path: Path, template: str, request) -> Path:
+    name = pgkit.new_database(request.getfixturevalue(template))
+    request.addfinalizer(lambda: pgkit.drop_database(name))
+    return server_directory(path, name)
+
+
 @pytest.fixture
-def township(ws_dir, township_template) -> Path:
+def township(ws_dir, store_kind, request) -> Path:
     """ws_dir turned into a township: 001 central (service area 130283105) and
     002 (service area 130283106)."""
-    shutil.copy(township_template / "xueji.db", ws_dir / "xueji.db")
+    if store_kind == "postgres":
+        return _server_ws_dir(ws_dir, "pg_township_template", request)
+    shutil.copy(request.getfixturevalue("township_template") / "xueji.db", ws_dir / "xueji.db")
     return ws_dir
 
 
@@ -130,11 +195,16 @@ def xueji_at():
 
 
 @pytest.fixture
-def sql(ws_dir):
+def sql(ws_dir, store_kind):
     """sql(statement, *params) → rows, on a raw sqlite3 connection to ws_dir's database
-    (autocommit), for looking at or planting data behind the program's back."""
+    (autocommit), for looking at or planting data behind the program's back; on the
+    server, through psycopg to the directory's database."""
 
     def run(statement: str, *params):
+        if store_kind == "postgres":
+            from xueji_cli.store import settings
+
+            return pgkit.run_sql(settings.load(ws_dir).database_url, statement, params)
         with closing(sqlite3.connect(ws_dir / "xueji.db", isolation_level=None)) as conn:
             return conn.execute(statement, params).fetchall()
 

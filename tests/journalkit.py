@@ -19,7 +19,7 @@ from sqlmodel import select
 from synthetic import make_id
 from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import Person, School, Student
-from xueji_cli.store.database import Store
+from xueji_cli.store.workspace import open_workspace
 
 _serial = itertools.count(1)
 
@@ -30,7 +30,7 @@ def day(value) -> dt.date:
 
 class Kit:
     def __init__(self, directory):
-        self.store = Store(directory)
+        self.store = open_workspace(str(directory), check_schema=False).store  # either store
         self.numbers: dict[int, int] = {}
 
     def _school(self, session, code: str) -> School:

@@ -13,6 +13,9 @@ from xueji_cli.values import dates
 from xueji_cli.records.enrollment.applicant import from_options
 from xueji_cli.records.enrollment.enrolling import enroll_one
 from xueji_cli.store.workspace import open_workspace
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 N1, N2, N3 = (f"0226260010000{n}" for n in (1, 2, 3))
 

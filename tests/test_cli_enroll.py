@@ -8,6 +8,9 @@ import json
 import pytest
 
 from synthetic import OUTSIDE, VILLAGE_001, VILLAGE_002, full_width, id_with_x, make_id, wrong_check
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 BOY = make_id("2020-03-05", seq=300)
 

@@ -10,6 +10,9 @@ import pytest
 
 import rosters
 from synthetic import OUTSIDE, VILLAGE_002, make_id, wrong_check
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 
 def counts(sql):

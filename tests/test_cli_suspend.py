@@ -10,6 +10,9 @@ from conftest import invoke
 from suspendkit import (OCTOBER, grade33_dir, grade_of_33, on_day, pupil,  # noqa: F401
                         seed_grade, suspend_args, village_pupil)
 from synthetic import make_id
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 GIRL = make_id("2019-06-01", male=False, seq=77)
 

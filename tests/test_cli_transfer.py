@@ -11,6 +11,9 @@ import pytest
 from synthetic import make_id
 from transferkit import (  # noqa: F401
     AT_001, AT_002, AT_003, MOVE, SAME_TOWN, ok, out, pupil, refused, run_case, town)
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 FIRST = "02262600100001"
 

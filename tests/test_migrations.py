@@ -20,6 +20,7 @@ from sqlmodel import SQLModel
 import xueji_cli.ledger.models  # noqa: F401  (registers the tables)
 from xueji_cli.store import database as store_mod
 from xueji_cli.store.database import Store
+from pgkit import BOTH_STORES, DATABASE_ERRORS
 
 TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
           "transfer_case", "region", "report_submission"}
@@ -87,13 +88,16 @@ def test_downgrade_and_upgrade_again(fresh):
 
 # -- the append-only journal ------------------------------------------------------------
 
+@BOTH_STORES
 def test_journal_refuses_update_and_delete(township, enroll, sql):
+    """CHG-3: the database itself refuses to rewrite or delete an entry — on the server
+    too, by raw SQL behind the program's back."""
     assert enroll().exit_code == 0
     (count,) = sql("SELECT count(*) FROM journal")[0]
     assert count == 1
     for statement in ("UPDATE journal SET reason = 'rewritten'", "DELETE FROM journal",
                       "UPDATE journal SET sets = '{}' WHERE id = 1"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DATABASE_ERRORS, match="append-only"):
             sql(statement)
     assert sql("SELECT count(*), max(reason) FROM journal")[0] == (1, None)
     # appending is what the journal is for

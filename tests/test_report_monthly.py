@@ -8,6 +8,9 @@ import pytest
 
 from journalkit import Kit, kit  # noqa: F401  (the fixture)
 from xueji_cli.values import codes
+from pgkit import BOTH_STORES
+
+pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 
 MONTH = "2026-10"
 

@@ -8,6 +8,7 @@ internal error."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -89,14 +90,28 @@ def test_a_database_url_naming_no_file_is_refused(township, set_setting, xueji, 
     assert result.exit_code == 3 and "database_url" in result.stderr
 
 
-def test_a_server_database_without_its_driver_names_the_setting(township, set_setting, xueji):
-    """postgresql:// without psycopg2 installed: exit 3 naming database_url (it was an
+def test_a_server_database_without_its_driver_names_the_setting(township, set_setting, xueji,
+                                                                monkeypatch):
+    """postgresql:// without its driver installed: exit 3 naming database_url (it was an
     internal error, ModuleNotFoundError); the URL's password is not shown."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg fails
     set_setting('database_url = ""', 'database_url = "postgresql://registrar:s3cret@db.local/xueji"')
     for args in (("school", "list"), ("db", "status")):
         result = xueji(*args)
         assert result.exit_code == 3, result.stderr
         assert "database_url" in result.stderr and "驱动" in result.stderr
+        assert "s3cret" not in result.stderr + result.stdout
+
+
+def test_a_server_out_of_reach_names_the_setting(township, set_setting, xueji, tmp_path):
+    """A server that does not answer (here: no socket in the folder named) is the
+    directory's setting to check (exit 3), not an internal error; no password shown."""
+    url = f"postgresql://registrar:s3cret@/xueji?host={tmp_path / 'no-server'}"
+    set_setting('database_url = ""', f'database_url = "{url}"')
+    for args in (("school", "list"), ("db", "status"), ("check",)):
+        result = xueji(*args)
+        assert result.exit_code == 3, result.stderr
+        assert "database_url" in result.stderr and "无法连接" in result.stderr
         assert "s3cret" not in result.stderr + result.stdout
 
 

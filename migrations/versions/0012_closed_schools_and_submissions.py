@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column('month', text(length=7), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
         sa.Column('submitted_on', sa.Date(), nullable=False),
-        sa.Column('submitted_at', sa.DateTime(), nullable=False),
+        sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('operator', text(), nullable=False),
         sa.Column('reason', text(), nullable=True),
         sa.Column('last_entry', sa.Integer(), nullable=False),

@@ -17,13 +17,13 @@ def status(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         ws = workspace(ctx, check_schema=False)
         store = ws.store
         current = store.current_revision()
-        problem = None if current == HEAD else revision_problem(store.path, current)
+        problem = None if current == HEAD else revision_problem(store.name, current)
         if json_out:
             emit_json({"ok": problem is None, "revision": current, "head": HEAD,
-                       "database": str(store.path)})
+                       "database": store.name})
         else:
             state = ",最新" if problem is None else ""
-            say(f"数据库 {store.path}:结构版本 {current},程序需要 {HEAD}{state}")
+            say(f"数据库 {store.name}:结构版本 {current},程序需要 {HEAD}{state}")
             if problem is not None:
                 show_error(problem)
         if problem is not None:

@@ -21,6 +21,10 @@ def init(
     operator: Annotated[str, typer.Option(
         "--operator", help="经办人姓名,写入 xueji.toml 的 operator,记入每条变动、印在表格上"
                            "(环境变量 XUEJI_OPERATOR 优先于它)")] = "",
+    database: Annotated[str, typer.Option(
+        "--database", help="县级 PostgreSQL 服务器的地址(postgresql://用户名@主机/库名),"
+                           "写入 xueji.toml 的 database_url,不建 xueji.db;密码不写入文件,"
+                           "放在 PGPASSWORD 或 ~/.pgpass 中")] = "",
     json_out: JsonOpt = False,
 ) -> None:
     """新建学籍目录:写入 xueji.toml(编码、政策、校历)并建立最新结构的 xueji.db。"""
@@ -34,7 +38,7 @@ def init(
         # written into xueji.toml and onto every form: a free text like any typed
         name = convert("directory_name", fields.text_of("directory_name"), name)
         operator = convert("operator", fields.text_of("operator"), operator) if operator else ""
-        ws = init_workspace(path, name, kind, city_code, county_code, operator)
+        ws = init_workspace(path, name, kind, city_code, county_code, operator, database)
         if json_out:
             emit_json({"ok": True, "directory": str(ws.directory), "name": ws.settings.name,
                        "city": ws.settings.city, "county": ws.settings.county})

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xueji_cli.store import sqlite
+from xueji_cli.store import postgres, sqlite
 from xueji_cli.values.errors import DirectoryError
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ class Store:
         self.directory = directory
         self.is_sqlite = not database_url or database_url.startswith("sqlite")
         self.path = sqlite.path_of(database_url if self.is_sqlite else "", directory, DB_FILE)
-        self.url = database_url if not self.is_sqlite else f"sqlite:///{self.path}"
+        self.url = postgres.engine_url(database_url) if not self.is_sqlite \
+            else f"sqlite:///{self.path}"
         self.timeout = timeout
         self._engines: dict[bool, Engine] = {}
         self._log_judged = False  # the log beside the file: store/wal.py
@@ -109,13 +110,16 @@ class Store:
         from sqlalchemy import exc
 
         kind = self.url.partition(":")[0]
+        # a lock held by another writer is waited for as long as SQLite's busy timeout
+        # (then exit 3, postgres.translate), never for ever
+        options = f"-c lock_timeout={round(self.timeout * 1000)}"
         try:
-            return create_engine(self.url)
+            return create_engine(self.url, connect_args={"options": options})
         except ImportError as error:
             raise DirectoryError(
                 f"xueji.toml 的 database_url 是 {kind} 数据库,但本机没有安装它的驱动"
                 f"({error.name or '未知'})",
-                "安装该驱动(如 pip install psycopg2-binary),"
+                "安装该驱动(PostgreSQL 用 pip install \"psycopg[binary]\"),"
                 "或删去 database_url 使用本目录的 xueji.db") from None
         except (exc.ArgumentError, exc.NoSuchModuleError):
             raise DirectoryError(
@@ -136,7 +140,8 @@ class Store:
         except Exception as error:
             if not _is_database_error(error):
                 raise
-            translated = sqlite.translate(error, self.path, self.timeout) if self.is_sqlite else None
+            translated = sqlite.translate(error, self.path, self.timeout) if self.is_sqlite \
+                else postgres.translate(error, self.timeout)
             if translated is None:
                 raise
             raise translated from None
@@ -153,6 +158,9 @@ class Store:
     def revision(self, conn: Connection) -> str | None:
         from sqlalchemy import exc
 
+        if not self.is_sqlite and conn.exec_driver_sql(
+                "SELECT to_regclass('alembic_version')").scalar() is None:
+            return None  # asked first: a failed statement would end the transaction
         try:
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except exc.OperationalError as error:
@@ -179,7 +187,7 @@ class Store:
         current = self.current_revision()
         if current == HEAD or older_ok and current in REVISIONS:
             return
-        raise revision_problem(self.path, current)
+        raise revision_problem(self.name, current)
 
     @contextlib.contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -215,11 +223,23 @@ class Store:
             command.upgrade(self._alembic_config(conn), "head")
         count_commit()
 
+    @property
+    def name(self) -> str:
+        """The database as a message names it (never the server's URL: it may hold a
+        password)."""
+        return str(self.path) if self.is_sqlite else "服务器数据库(database_url)"
+
     def create(self) -> None:
-        """A new database at the newest schema (xueji init)."""
+        """A new database at the newest schema (xueji init). On a server the database
+        exists already: an empty one gets the schema, one at the newest schema is another
+        directory's of the same county and is used as it is."""
         if self.is_sqlite:
             sqlite.create_private(self.path)
             sqlite.enable_wal(self.path, self.timeout)
+        elif (current := self.current_revision()) is not None:
+            if current != HEAD:
+                raise revision_problem(self.name, current)
+            return
         self.migrate()
 
     def upgrade(self) -> tuple[str | None, Path | None]:
@@ -228,10 +248,11 @@ class Store:
         with self.errors(), self.engine(False).connect() as conn:
             current = self.revision(conn)
             tables = conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar() \
-                if self.is_sqlite else 0
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'" if self.is_sqlite
+                else "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            ).scalar()
         if current is None and tables:
-            raise DirectoryError(f"{self.path} 不是 xueji 数据库(有数据表但没有版本信息)",
+            raise DirectoryError(f"{self.name} 不是 xueji 数据库(有数据表但没有版本信息)",
                                  "不要对它升级;用 xueji 的备份文件恢复")
         if current is not None and current not in REVISIONS:
             raise DirectoryError(f"数据库结构版本 {current} 比本程序新,不能降级",
@@ -246,7 +267,7 @@ class Store:
         """A consistent copy (SQLite's online backup, atomic, owner-only), by default
         `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken)."""
         if not self.is_sqlite:
-            raise DirectoryError("服务器数据库请用其自身的备份工具", "")
+            raise DirectoryError("服务器数据库不由 xueji 备份", postgres.BACKUP_HINT)
         with self.errors():
             return self.copy([target] if target is not None else None)
 
@@ -297,7 +318,7 @@ class Store:
             conn.close()
 
 
-def revision_problem(path: Path, current: str | None) -> DirectoryError:
+def revision_problem(path: Path | str, current: str | None) -> DirectoryError:
     """Why a database at revision `current` cannot be used by this program, and what to do."""
     if current is None:
         return DirectoryError(f"{path} 不是 xueji 数据库(没有版本信息)", RESTORE_HINT)

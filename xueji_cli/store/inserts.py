@@ -69,7 +69,10 @@ def insert_rows(session: Session, table, keys: list[str], rows: list[tuple]) -> 
     ordered = [columns[position[key]] for key in order]
     for slot, process, is_json in processors:
         ordered[slot] = _processed(ordered[slot], process, is_json, dialect)
-    connection.exec_driver_sql(statement, list(zip(*ordered)))
+    if dialect.positional:
+        connection.exec_driver_sql(statement, list(zip(*ordered)))
+    else:  # psycopg's named parameters, %(name)s
+        connection.exec_driver_sql(statement, [dict(zip(order, row)) for row in zip(*ordered)])
 
 
 _COMPILED: dict[tuple, tuple] = {}
@@ -84,9 +87,7 @@ def _compiled(table, dialect, keys: tuple[str, ...]) -> tuple[str, list[str], li
         from sqlalchemy import JSON, insert
 
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
-        if not compiled.positional:
-            raise NotImplementedError("insert_rows needs a positional paramstyle (sqlite, psycopg)")
-        order = list(compiled.positiontup)
+        order = list(compiled.positiontup if compiled.positional else compiled.params)
         processors = []
         for slot, name in enumerate(order):
             column_type = table.c[name].type

@@ -90,13 +90,14 @@ class Settings:
         return Semester(f"{day.year - 1}—{day.year}学年第一学期", last_autumn)
 
 
-def render_new(name: str, kind: str, city: str, county: str, operator: str = "") -> str:
+def render_new(name: str, kind: str, city: str, county: str, operator: str = "",
+               database_url: str = "") -> str:
     """The text of a new xueji.toml, with comments for the registrar."""
     template = resources.files("xueji_cli.data").joinpath("xueji.toml.template").read_text("utf-8")
     quote = lambda text: json.dumps(text, ensure_ascii=False)  # a valid TOML basic string
     return Template(template).substitute(
         name=quote(name), kind=quote(kind), city=quote(city), county=quote(county),
-        operator=quote(operator))
+        operator=quote(operator), database_url=quote(database_url))
 
 
 def load(directory: Path) -> Settings:

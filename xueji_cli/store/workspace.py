@@ -48,7 +48,7 @@ class Workspace:
         if not hasattr(self, "_store"):
             from xueji_cli.store.database import Store
 
-            self._store = Store(self.directory, self.settings.database_url,
+            self._store = Store(self.directory, database_url(self.settings),
                                 self.settings.busy_timeout_seconds)
         return self._store
 
@@ -81,6 +81,12 @@ class Workspace:
             return as_account(os.environ.get("USER", "unknown"))
 
 
+def database_url(settings: Settings) -> str:
+    """XUEJI_DATABASE_URL, else database_url of xueji.toml: a county's server named for
+    one session or one machine without editing the file."""
+    return os.environ.get("XUEJI_DATABASE_URL", "").strip() or settings.database_url
+
+
 def operator_from_environment() -> str:
     """XUEJI_OPERATOR, checked like the operator of xueji.toml."""
     value = os.environ.get("XUEJI_OPERATOR", "").strip()
@@ -101,8 +107,11 @@ def open_workspace(explicit: str | None, check_schema: bool = True) -> Workspace
 
 
 def init_workspace(path: Path, name: str, kind: str, city: str, county: str,
-                   operator: str = "") -> Workspace:
-    """Create a directory: xueji.toml and xueji.db at the newest schema."""
+                   operator: str = "", server_url: str = "") -> Workspace:
+    """Create a directory: xueji.toml and xueji.db at the newest schema — or, given a
+    server's URL, xueji.toml naming it (no file is made; the server's database gets the
+    schema if it has none yet)."""
+    from xueji_cli.store import postgres
     from xueji_cli.store.database import DB_FILE
     from xueji_cli.values.errors import InputError
 
@@ -118,7 +127,12 @@ def init_workspace(path: Path, name: str, kind: str, city: str, county: str,
     for value, field in ((city, "city"), (county, "county")):
         if not (value.isdigit() and len(value) == 2):
             raise InputError(field, f"{field} 代码应为2位数字,现为「{value}」", "如 --city-code 02")
-    text = settings_mod.render_new(name.strip(), kind, city, county, operator.strip())
+    if server_url and not postgres.is_server_url(server_url):
+        raise InputError("database", "--database 应为 PostgreSQL 服务器的地址",
+                         "如 postgresql://用户名@主机/库名,或 postgresql://用户名@/库名?host=/套接字目录")
+    postgres.refuse_password(server_url)
+    text = settings_mod.render_new(name.strip(), kind, city, county, operator.strip(),
+                                   server_url)
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)  # a folder of personal data
         (path / SETTINGS_FILE).write_text(text, "utf-8")

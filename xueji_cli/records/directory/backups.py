@@ -232,4 +232,6 @@ def _note(store: Store, operator: str, source: Path, saved: Path | None, damaged
 
 def _require_sqlite(store: Store) -> None:
     if not store.is_sqlite:
-        raise DirectoryError("服务器数据库(database_url)请用数据库自身的备份工具", "")
+        from xueji_cli.store.postgres import BACKUP_HINT
+
+        raise DirectoryError("服务器数据库(database_url)不由 xueji 备份或恢复", BACKUP_HINT)

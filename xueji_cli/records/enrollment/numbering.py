@@ -32,10 +32,17 @@ def prefix_for(settings: Settings, school: School, entry_year: int) -> str:
 def last_sequence(session: Session, prefix: str) -> int:
     """The highest sequence used under a prefix, cancelled records included: numbers are
     never reused (NUM-3). Must run inside the writer's transaction (BEGIN IMMEDIATE) so
-    that no other process takes the same number."""
+    that no other process takes the same number; on a server the prefix's lock is taken
+    first (store/postgres.hold_numbers)."""
     from sqlmodel import select
 
     from xueji_cli.ledger.models import Student
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from xueji_cli.store import postgres
+
+        postgres.hold_numbers(connection, prefix)
 
     return highest(session.exec(
         select(Student.local_number).where(
