@@ -21,12 +21,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import demo_suspend  # noqa: E402
 import demo_borrow  # noqa: E402
-import demo_yearend  # noqa: E402
-import demo_transfer  # noqa: E402
-import demo_report  # noqa: E402
 import demo_intake  # noqa: E402
+import demo_report  # noqa: E402
+import demo_suspend  # noqa: E402
+import demo_transfer  # noqa: E402
+import demo_yearend  # noqa: E402
 from demokit import Demo, enroll_args  # noqa: E402
 from synth import id_number  # noqa: E402
 from township import NAME, OPERATOR, SCHOOLS, TEACHING_POINT, TOWNSHIP, villages  # noqa: E402

@@ -17,7 +17,6 @@ from synth import id_number
 from township import TEACHING_POINT, TOWNSHIP
 
 
-
 def _child(school: str, name: str, guardian: str, birth: datetime.date, seq: int, male: bool) -> list[str]:
     """The options of enrolling one first-grader of village 202 (served by 001)."""
     village = TOWNSHIP + "202"

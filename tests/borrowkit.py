@@ -7,7 +7,6 @@ import itertools
 import shutil
 
 import pytest
-
 from conftest import as_argv, copy_directory, invoke, settle
 from synthetic import make_id
 

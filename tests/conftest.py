@@ -17,12 +17,12 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pgkit
 import pytest
 import typer.testing
+from synthetic import VILLAGE_001, make_id
 from typer.testing import CliRunner
 
-import pgkit
-from synthetic import VILLAGE_001, make_id
 from xueji_cli.cli.app import app
 
 TODAY = "2026-09-01"

@@ -15,8 +15,8 @@ import itertools
 
 import pytest
 from sqlmodel import select
-
 from synthetic import make_id
+
 from xueji_cli.ledger import journal
 from xueji_cli.ledger.models import Person, School, Student
 from xueji_cli.store.workspace import open_workspace

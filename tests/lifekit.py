@@ -10,14 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from synthetic import VILLAGE_001
 
 from xueji_cli.ledger import journal
-from xueji_cli.records.directory import schools, students
-from xueji_cli.values.dates import now
 from xueji_cli.ledger.models import Person, Student
+from xueji_cli.records.directory import schools, students
 from xueji_cli.store.workspace import open_workspace
+from xueji_cli.values.dates import now
 
 
 def _session(directory: Path):

@@ -58,8 +58,8 @@ def cli_argv(directory: Path, i: int) -> list[str]:
 def main(argv: list[str]) -> int:
     from xueji_cli.records.enrollment.applicant import from_options
     from xueji_cli.records.enrollment.enrolling import enroll_one
-    from xueji_cli.values.errors import DirectoryError, Refused
     from xueji_cli.store.workspace import open_workspace
+    from xueji_cli.values.errors import DirectoryError, Refused
 
     directory, first, count = argv[0], int(argv[1]), int(argv[2])
     tag = argv[argv.index("--tag") + 1] if "--tag" in argv else "worker"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import copy_directory, settle
 from synthetic import VILLAGE_001, VILLAGE_002, make_id
 

@@ -5,9 +5,8 @@ and dates, masked numbers kept as text, A4 landscape set-up."""
 from __future__ import annotations
 
 import pytest
-from openpyxl import load_workbook
-
 from borrowkit import XIAOYAN, borrow_in, host, host_template, masked  # noqa: F401  (fixtures)
+from openpyxl import load_workbook
 from synthetic import make_id
 
 BOY = make_id("2020-03-05", seq=91)

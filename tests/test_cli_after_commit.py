@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import app, runner
 from synthetic import make_id
 from transferkit import AT_003, MOVE, ok, pupil, refused, town  # noqa: F401
@@ -107,6 +106,7 @@ def test_a_suspension_saved_then_not_shown_says_it_is_saved(township, enroll, se
                                                               ws_dir, monkeypatch):
     """SUS-1: the suspension is written when the card fails to show."""
     from suspendkit import OCTOBER, suspend_args
+
     from xueji_cli.cli import suspend
 
     set_setting("suspension_max_share = 0.03", "suspension_max_share = 1.0")

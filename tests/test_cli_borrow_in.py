@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from borrowkit import SICHUAN, XIAOYAN, borrow_in, host, host_template, masked  # noqa: F401
 from synthetic import make_id, wrong_check
 

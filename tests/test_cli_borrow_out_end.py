@@ -9,7 +9,6 @@ import datetime as dt
 import json
 
 import pytest
-
 from borrowkit import XIAOYAN, borrow_in, host, host_template, masked  # noqa: F401  (fixtures)
 from synthetic import make_id
 

@@ -4,10 +4,9 @@ SUS-3, BOR-5), what is written, and how it shows in `student show` and `log`."""
 
 from __future__ import annotations
 
-
 import lifekit
-from lifekit import refusal as refused
 from conftest import invoke
+from lifekit import refusal as refused
 from synthetic import OUTSIDE, make_id
 
 A, B, C, S, O = (f"0226260010000{n}" for n in (1, 2, 3, 4, 5))

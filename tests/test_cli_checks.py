@@ -7,13 +7,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-
+from pgkit import BOTH_STORES
 from synthetic import VILLAGE_002, make_id
-from xueji_cli.values import dates
+
 from xueji_cli.records.enrollment.applicant import from_options
 from xueji_cli.records.enrollment.enrolling import enroll_one
 from xueji_cli.store.workspace import open_workspace
-from pgkit import BOTH_STORES
+from xueji_cli.values import dates
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import rosters
-from synthetic import make_id
 from borrowkit import borrow_in, host, host_template  # noqa: F401
+from synthetic import make_id
 from transferkit import ELSEWHERE, MOVE, SAME_TOWN, ok, pupil, refused, town  # noqa: F401
 
 AT_003 = ["--hukou-region", SAME_TOWN, "--residence-region", SAME_TOWN]

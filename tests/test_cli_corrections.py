@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import lifekit
-from lifekit import refusal as errors
+import pytest
 from conftest import invoke
+from lifekit import refusal as errors
 from synthetic import VILLAGE_001, make_id, wrong_check
 
 A, B, J = "02262600100001", "02262600100002", "02262600100003"

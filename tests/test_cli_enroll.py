@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from synthetic import OUTSIDE, VILLAGE_001, VILLAGE_002, full_width, id_with_x, make_id, wrong_check
 from pgkit import BOTH_STORES
+from synthetic import OUTSIDE, VILLAGE_001, VILLAGE_002, full_width, id_with_x, make_id, wrong_check
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

@@ -6,7 +6,6 @@ later run that the registrar did not mean to replace."""
 from __future__ import annotations
 
 import pytest
-
 import rosters
 
 

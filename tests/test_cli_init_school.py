@@ -11,7 +11,6 @@ import pytest
 
 from xueji_cli.store.database import HEAD
 
-
 # -- init --------------------------------------------------------------------------------
 
 def test_init_creates_settings_and_database_at_head(tmp_path, xueji_at):

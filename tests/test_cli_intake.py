@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import rosters
-from synthetic import OUTSIDE, VILLAGE_002, make_id, wrong_check
 from pgkit import BOTH_STORES
+from synthetic import OUTSIDE, VILLAGE_002, make_id, wrong_check
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

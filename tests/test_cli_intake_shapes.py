@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import rosters
 from synthetic import OUTSIDE, VILLAGE_001, make_id
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from openpyxl import load_workbook
-
 from suspendkit import OCTOBER, on_day, suspend_args, village_pupil  # noqa: F401
+
 from xueji_cli.values.operators import ACCOUNT_MARK, HOW_TO_SET
 
 

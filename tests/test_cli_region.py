@@ -6,7 +6,6 @@ with the candidates, and every printed form and JSON showing the name with the c
 from __future__ import annotations
 
 import pytest
-
 import rosters
 from synthetic import VILLAGE_001
 

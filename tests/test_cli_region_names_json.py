@@ -5,7 +5,6 @@ the year's turn) and of a transfer case (from_region, to_region), as `student sh
 from __future__ import annotations
 
 import pytest
-
 from suspendkit import OCTOBER, on_day, suspend_args  # noqa: F401
 from synthetic import VILLAGE_001
 from test_cli_region import write_csv

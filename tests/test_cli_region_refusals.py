@@ -6,7 +6,6 @@ The rules read codes only; the names come from the table, loaded for a refusal o
 from __future__ import annotations
 
 import pytest
-
 import rosters
 from borrowkit import borrow_in, host, host_template  # noqa: F401
 from synthetic import VILLAGE_001

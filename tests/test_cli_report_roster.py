@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 import rosters
 from synthetic import VILLAGE_002, make_id
 

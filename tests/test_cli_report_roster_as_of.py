@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-
 from journalkit import kit, roster_history  # noqa: F401  (kit: the fixture)
 
 

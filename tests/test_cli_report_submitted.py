@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from openpyxl import load_workbook
-
 from synthetic import make_id
 
 

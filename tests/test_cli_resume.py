@@ -5,7 +5,6 @@ the grade joined with the number kept, and check / renumber-check clean througho
 from __future__ import annotations
 
 import pytest
-
 from suspendkit import OCTOBER, on_day, pupil, suspend_args, village_pupil  # noqa: F401
 
 RECOVERY = ["--evidence", "康复证明", "--hospital", "迁安市人民医院"]

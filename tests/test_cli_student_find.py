@@ -7,7 +7,6 @@ and Latin letters in it a warning naming the field (ENR-6)."""
 from __future__ import annotations
 
 import pytest
-
 import rosters
 from synthetic import make_id
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from synthetic import VILLAGE_002, full_width, id_with_x, make_id
 
 BOY = id_with_x("2020-03-05")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import lifekit
+import pytest
 from lifekit import refusal as errors
 from synthetic import VILLAGE_001, make_id
 

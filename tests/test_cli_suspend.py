@@ -5,12 +5,19 @@ and the 在籍/在校 counts of `student list`."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import invoke
-from suspendkit import (OCTOBER, grade33_dir, grade_of_33, on_day, pupil,  # noqa: F401
-                        seed_grade, suspend_args, village_pupil)
-from synthetic import make_id
 from pgkit import BOTH_STORES
+from suspendkit import (  # noqa: F401
+    OCTOBER,
+    grade33_dir,
+    grade_of_33,
+    on_day,
+    pupil,
+    seed_grade,
+    suspend_args,
+    village_pupil,
+)
+from synthetic import make_id
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

@@ -10,7 +10,6 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-
 from suspendkit import on_day, pupil, suspend_args  # noqa: F401
 
 RECOVERY = ["--evidence", "康复证明"]

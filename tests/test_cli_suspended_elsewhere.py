@@ -5,7 +5,6 @@ and what comes first (xueji resume), not only that the child has a record."""
 from __future__ import annotations
 
 import pytest
-
 from suspendkit import on_day, pupil, suspend_args  # noqa: F401
 from synthetic import VILLAGE_002
 

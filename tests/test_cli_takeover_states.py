@@ -11,7 +11,6 @@ over ends at home (borrow end), also into a transfer (TRF-9)."""
 from __future__ import annotations
 
 import pytest
-
 from test_cli_takeover import pupil, roster  # noqa: F401
 
 ROWS = [pupil("001", 3, 1, 1, 学生状态="休学"), pupil("001", 3, 2, 2, 学生状态="借出"),

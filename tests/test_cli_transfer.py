@@ -7,11 +7,21 @@ from __future__ import annotations
 import json
 
 import pytest
-
+from pgkit import BOTH_STORES
 from synthetic import make_id
 from transferkit import (  # noqa: F401
-    AT_001, AT_002, AT_003, MOVE, SAME_TOWN, ok, out, pupil, refused, run_case, town)
-from pgkit import BOTH_STORES
+    AT_001,
+    AT_002,
+    AT_003,
+    MOVE,
+    SAME_TOWN,
+    ok,
+    out,
+    pupil,
+    refused,
+    run_case,
+    town,
+)
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

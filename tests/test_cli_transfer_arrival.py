@@ -9,10 +9,20 @@ whose area it is. TRF-11 [NAT-Q 三.2]: 「允许处于"出国""其他离校""�
 from __future__ import annotations
 
 import pytest
-
 from synthetic import VILLAGE_001, make_id
 from transferkit import (  # noqa: F401
-    AT_003, ELSEWHERE, MOVE, OTHER_TOWN, SAME_TOWN, ok, out, pupil, put_state, refused, town)
+    AT_003,
+    ELSEWHERE,
+    MOVE,
+    OTHER_TOWN,
+    SAME_TOWN,
+    ok,
+    out,
+    pupil,
+    put_state,
+    refused,
+    town,
+)
 
 FIRST = "02262600100001"
 

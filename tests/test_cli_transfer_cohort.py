@@ -6,10 +6,20 @@ numbered into the next cohort nor left out of the turn (a silent repeat)."""
 from __future__ import annotations
 
 import openpyxl
-
 from synthetic import make_id
 from transferkit import (  # noqa: F401
-    AT_001, AT_003, AT_WEST, ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, refused, town)
+    AT_001,
+    AT_003,
+    AT_WEST,
+    ELSEWHERE,
+    MOVE,
+    OTHER_TOWN,
+    ok,
+    other,
+    pupil,
+    refused,
+    town,
+)
 
 FIRST = "02262600100001"  # the `pupil`: 001, grade 1, enrolled 2026-09-01 (2026 cohort)
 CHILD = make_id("2019-04-04", seq=90)

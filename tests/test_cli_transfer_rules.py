@@ -8,10 +8,21 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from synthetic import make_id
-from transferkit import (AT_001, AT_003, ELSEWHERE, MOVE, OTHER_TOWN, URBAN, ok, out, pupil, put_state,  # noqa: F401
-                         refused, town)
+from transferkit import (  # noqa: F401
+    AT_001,
+    AT_003,
+    ELSEWHERE,
+    MOVE,
+    OTHER_TOWN,
+    URBAN,
+    ok,
+    out,
+    pupil,
+    put_state,
+    refused,
+    town,
+)
 
 FIRST = "02262600100001"
 

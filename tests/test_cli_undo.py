@@ -6,13 +6,13 @@ already undone, and undoing the undo."""
 
 from __future__ import annotations
 
-
 import lifekit
-from transferkit import town  # noqa: F401  (fixture)
 from synthetic import VILLAGE_001, make_id
+from transferkit import town  # noqa: F401  (fixture)
+
 from xueji_cli.ledger import journal
-from xueji_cli.values.dates import parse_date
 from xueji_cli.store.workspace import open_workspace
+from xueji_cli.values.dates import parse_date
 
 A, B, C = (f"0226260010000{n}" for n in (1, 2, 3))
 IA = make_id("2020-03-05", seq=1)

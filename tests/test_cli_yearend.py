@@ -5,11 +5,10 @@ problems collected in one pass, --dry-run, warnings, and check / renumber-check 
 
 from __future__ import annotations
 
-import pytest
-from openpyxl import load_workbook
-
 import lifekit
+import pytest
 from lifekit import refusal as errors_of
+from openpyxl import load_workbook
 from synthetic import OUTSIDE, VILLAGE_002, make_id
 
 A, B, C, D = (f"0226260010000{n}" for n in (1, 2, 3, 4))  # 001, grade 1 (2026 cohort)

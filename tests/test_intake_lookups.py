@@ -11,11 +11,11 @@ import sqlite3
 from sqlalchemy import create_engine, insert
 from sqlmodel import Session, SQLModel
 
+from xueji_cli.ledger.models import Person, School, Student
 from xueji_cli.records.enrollment import sqlite_target
 from xueji_cli.records.enrollment.applicant import Applicant
 from xueji_cli.records.enrollment.lookups import Lookups
 from xueji_cli.store.sqlite_writer import SqliteWriter
-from xueji_cli.ledger.models import Person, School, Student
 
 STAMP = dt.datetime(2026, 9, 1, 1, 2, 3, tzinfo=dt.UTC)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from journalkit import kit  # noqa: F401  (the fixture)
+
 from xueji_cli.ledger.check import recompute
 from xueji_cli.ledger.projection import PROJECTED, fold, transitions
 from xueji_cli.ledger.timeline import Step, state_on

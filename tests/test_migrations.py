@@ -14,13 +14,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from pgkit import BOTH_STORES, DATABASE_ERRORS
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import xueji_cli.ledger.models  # noqa: F401  (registers the tables)
 from xueji_cli.store import database as store_mod
 from xueji_cli.store.database import Store
-from pgkit import BOTH_STORES, DATABASE_ERRORS
 
 TABLES = {"school", "service_area", "person", "student", "journal", "alembic_version",
           "transfer_case", "region", "report_submission"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import openpyxl
-
 from synthetic import make_id
 from transferkit import OTHER_TOWN, ok, out, pupil, town  # noqa: F401
 

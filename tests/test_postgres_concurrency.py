@@ -10,9 +10,9 @@ from contextlib import closing
 
 import psycopg
 import pytest
-
 from pgkit import run_sql
 from test_safety_concurrency import RAW_LOCK_WORDS, enroll_options, start_workers
+
 from xueji_cli.store import settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("store_kind", ["postgres"])]

@@ -4,13 +4,13 @@ the server. Skipped without a server (XUEJI_TEST_DATABASE_URL; `make test` start
 
 from __future__ import annotations
 
+import pgkit
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import pgkit
 import xueji_cli.ledger.models  # noqa: F401  (registers the tables)
 from xueji_cli.store import settings
 from xueji_cli.store.database import HEAD, Store

@@ -5,10 +5,10 @@ its column; the JSON's shape; the command's exit codes and refusals."""
 from __future__ import annotations
 
 import pytest
-
 from journalkit import Kit, kit  # noqa: F401  (the fixture)
-from xueji_cli.values import codes
 from pgkit import BOTH_STORES
+
+from xueji_cli.values import codes
 
 pytestmark = BOTH_STORES  # the registrar's workflow, on SQLite and on a county's server
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-
 from journalkit import kit  # noqa: F401  (the fixture)
 
 MONTH = "2026-10"

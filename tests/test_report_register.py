@@ -6,10 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from journalkit import kit, roster_history  # noqa: F401  (kit: the fixture)
-from xueji_cli.ledger.timeline import (Step, Tally, at_school, on_register, place, roster_as_of,
-                                       state_on, states_at)
+
+from xueji_cli.ledger.timeline import (
+    Step,
+    Tally,
+    at_school,
+    on_register,
+    place,
+    roster_as_of,
+    state_on,
+    states_at,
+)
 
 D = dt.date
 

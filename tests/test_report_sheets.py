@@ -5,11 +5,8 @@ add up, the change list with masked IDs, the chart), the stamp list and check sh
 from __future__ import annotations
 
 import pytest
-from openpyxl import load_workbook
-
 from journalkit import kit  # noqa: F401  (the fixture)
-
-
+from openpyxl import load_workbook
 
 
 @pytest.fixture

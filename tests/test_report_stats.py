@@ -5,10 +5,7 @@ admissions and their commitments (ENR-1); records missing evidence (ENR-7 …)."
 from __future__ import annotations
 
 import pytest
-
 from journalkit import kit  # noqa: F401  (the fixture)
-
-
 
 
 def stats(xueji, as_json, *args):

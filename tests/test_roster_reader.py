@@ -8,11 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 import rosters
 from synthetic import VILLAGE_001, full_width, id_with_x, make_id
-from xueji_cli.records.enrollment import intake
+
 from xueji_cli.excel import columns as rc
+from xueji_cli.records.enrollment import intake
 
 DATA = Path(__file__).parent / "data"
 

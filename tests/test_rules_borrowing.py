@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from xueji_cli.values import codes
 from xueji_cli.records.borrowing.opening import next_semester_start, window
-from xueji_cli.store.settings import Semester, Settings
 from xueji_cli.rules import borrowing as rules
+from xueji_cli.store.settings import Semester, Settings
+from xueji_cli.values import codes
 
 LABELS = codes.table("evidence")
 AUTUMN = dt.date(2026, 9, 1)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from xueji_cli.values import fields
 from xueji_cli.rules import enrollment as rules
+from xueji_cli.values import fields
 
 D = dt.date.fromisoformat
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from synthetic import expected_check, full_width, id_with_x, make_id, wrong_check
+
 from xueji_cli.rules import identity
 from xueji_cli.values import fields
 

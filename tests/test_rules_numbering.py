@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-
 from synthetic import make_id, wrong_check
+
 from xueji_cli.rules.numbering import (
     NumberedRecord,
     check_kept_number,

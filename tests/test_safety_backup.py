@@ -12,9 +12,9 @@ from contextlib import closing
 
 import pytest
 from alembic import command
-
 from conftest import settle
 from populate import populate
+
 from xueji_cli.store import database as store_mod
 from xueji_cli.store import sqlite as sqlite_mod
 from xueji_cli.store.database import Store

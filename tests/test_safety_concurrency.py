@@ -19,7 +19,6 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
 from conftest import DEFAULTS
 from safety_worker import cli_argv as enroll_argv
 

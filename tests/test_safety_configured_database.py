@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 import rosters
 
 FOLDER_FILES = ("xueji.db", "xueji.db-wal", "xueji.db-shm")

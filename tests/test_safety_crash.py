@@ -21,12 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import settle
 from crashkit import Victim, assert_sound, kill_at_random, lifetime, sql, students
 from populate import populate
 from safety_worker import child
 from safety_worker import cli_argv as enroll_argv
+
 from xueji_cli.records.directory import backups
 
 WORKER = Path(__file__).with_name("safety_worker.py")

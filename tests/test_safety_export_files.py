@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-
 LONG = "学籍" * 130 + ".xlsx"  # 780 bytes in UTF-8: beyond any file system's 255
 
 EXPORTS = [

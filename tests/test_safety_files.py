@@ -10,13 +10,13 @@ import struct
 import zipfile
 from pathlib import Path
 
+import cfb
 import openpyxl
 import pytest
 
-import cfb
 from xueji_cli.excel import sheets
-from xueji_cli.values.errors import InputError
 from xueji_cli.excel.guard import MIB, Limits, check_spreadsheet
+from xueji_cli.values.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'

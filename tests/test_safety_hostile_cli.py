@@ -15,7 +15,6 @@ import json
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from synthetic import make_id
 
 CLI = settings(max_examples=30, deadline=None,

@@ -11,13 +11,13 @@ import re
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
 from synthetic import full_width
+
+from xueji_cli.records.directory.students import classify_key
+from xueji_cli.rules.identity import check_id_number
 from xueji_cli.values import codes, fields
 from xueji_cli.values.dates import parse_date, parse_month
 from xueji_cli.values.errors import InputError
-from xueji_cli.records.directory.students import classify_key
-from xueji_cli.rules.identity import check_id_number
 from xueji_cli.values.fields import normalise_id_number
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

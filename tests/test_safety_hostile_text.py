@@ -12,9 +12,8 @@ import stat
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
-
 import rosters
+from openpyxl import load_workbook
 from suspendkit import OCTOBER, on_day, pupil, suspend_args  # noqa: F401
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J"  # set the window title, clear the screen

@@ -12,7 +12,6 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from synthetic import make_id
 from transferkit import AT_003, ELSEWHERE, MOVE, OTHER_TOWN, ok, other, pupil, town  # noqa: F401
 

@@ -17,12 +17,12 @@ import os
 import re
 import unicodedata
 
+import bombs
 import pytest
+import rosters
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import bombs
-import rosters
 from xueji_cli.excel import columns as rc
 
 MANY = settings(max_examples=300, deadline=None)

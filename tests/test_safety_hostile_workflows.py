@@ -12,7 +12,6 @@ import os
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from suspendkit import MEDICAL
 from synthetic import make_id
 

@@ -14,8 +14,8 @@ from contextlib import closing
 
 import pytest
 from alembic import command
-
 from populate import populate
+
 from xueji_cli.store import database as store_mod
 from xueji_cli.store.database import Store
 

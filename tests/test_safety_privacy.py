@@ -14,8 +14,8 @@ import sys
 
 import pytest
 import typer
-
 from synthetic import make_id, wrong_check
+
 from xueji_cli.cli.app import app
 
 BOY = make_id("2020-03-05", male=True, seq=7)
@@ -222,6 +222,7 @@ def test_an_internal_error_carries_no_values(two, monkeypatch):
     """A defect inside a command: exit 1, the kind of error only — not its message (which
     may hold a child's data), no traceback, no locals; with --json the same."""
     from conftest import runner
+
     from xueji_cli.records.directory import students
 
     def broken(*_args, **_kwargs):

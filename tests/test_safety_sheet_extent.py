@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import zipfile
 
+import bombs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import bombs
 from xueji_cli.excel import extent
 from xueji_cli.excel.guard import check_spreadsheet
 from xueji_cli.values.errors import InputError

@@ -24,11 +24,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
 from conftest import settle
 from crashkit import Victim, kill_at_random
 from populate import populate
 from safety_worker import cli_argv as enroll_argv
+
 from xueji_cli.store import wal
 from xueji_cli.store.database import REVISIONS
 

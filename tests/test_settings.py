@@ -9,8 +9,8 @@ import json
 import pytest
 
 from xueji_cli.store import settings as settings_mod
-from xueji_cli.values.errors import DirectoryError
 from xueji_cli.store.settings import Semester, Settings
+from xueji_cli.values.errors import DirectoryError
 
 D = dt.date.fromisoformat
 
@@ -250,10 +250,10 @@ def test_explicit_semesters_take_precedence():
 def test_an_unknown_coded_value_lists_the_choices():
     import pytest
 
+    from xueji_cli.records.suspension.steps import parse_reason
+    from xueji_cli.records.transfer.sanctions import parse_kind
     from xueji_cli.values import codes
     from xueji_cli.values.errors import InputError
-    from xueji_cli.records.transfer.sanctions import parse_kind
-    from xueji_cli.records.suspension.steps import parse_reason
 
     with pytest.raises(InputError) as refused:
         parse_reason("想休息")

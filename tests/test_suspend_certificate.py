@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-
 from suspendkit import on_day, pupil, suspend_args, village_pupil  # noqa: F401
 
 

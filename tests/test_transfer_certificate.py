@@ -9,7 +9,6 @@ import shutil
 
 import openpyxl
 import pytest
-
 from synthetic import make_id
 from transferkit import (  # noqa: F401
     AT_WEST,

@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 from sqlmodel import select
-
 from synthetic import VILLAGE_001, make_id
 
 SAME_TOWN = "130283105209"  # school 003's village: the same township as 001 (130283105)

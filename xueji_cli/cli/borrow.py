@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
-    ForceOpt,
     AddressOpt,
     BirthOpt,
     CapDecisionOpt,
     DateOpt,
     DryRunOpt,
     EthnicityOpt,
+    ForceOpt,
     GenderOpt,
     GuardianNameOpt,
     GuardianPhoneOpt,

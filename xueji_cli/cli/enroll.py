@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
-    ForceOpt,
     AddressOpt,
     BirthOpt,
     CapDecisionOpt,
@@ -16,6 +15,7 @@ from xueji_cli.cli.options import (
     DryRunOpt,
     ErrorsOutOpt,
     EthnicityOpt,
+    ForceOpt,
     GenderOpt,
     GuardianHukouRegionOpt,
     GuardianNameOpt,

@@ -34,7 +34,6 @@ def add(
     """登记一所学校。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
-
         from xueji_cli.store import school_ids
 
         areas = _codes(ctx, service_area)
@@ -76,7 +75,6 @@ def set_(
     """修改学校名称、指定借读资格、服务范围,或登记撤并(--closed)。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
-
         from xueji_cli.store import school_ids
 
         adding, removing = _codes(ctx, service_area), _codes(ctx, remove_area)

@@ -28,10 +28,10 @@ def card(
     if school is not None and not xlsx:
         raise typer.BadParameter("全校登记表请同时用 --xlsx FILE 指定文件", param_hint="--xlsx")
     with guard(json_out):
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.records.directory import schools as schools_mod
         from xueji_cli.records.directory import students
         from xueji_cli.reports import card as core
-        from xueji_cli.excel.sheets import new_file
         from xueji_cli.values import dates
 
         if xlsx:

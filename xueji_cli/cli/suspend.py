@@ -14,10 +14,10 @@ import typer
 
 from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import (
-    ForceOpt,
     CapDecisionOpt,
     DateOpt,
     DryRunOpt,
+    ForceOpt,
     JsonOpt,
     KeyArg,
     ShowIdOpt,
@@ -271,8 +271,8 @@ def certificate(
     with guard(json_out):
         from pathlib import Path
 
-        from xueji_cli.records.suspension import cases as suspension
         from xueji_cli.excel.sheets import new_file
+        from xueji_cli.records.suspension import cases as suspension
         from xueji_cli.records.suspension import certificate as suspension_certificate
 
         new_file(xlsx, force, example="休学证明.xlsx")

@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 
 from xueji_cli.cli.options import (
-    ForceOpt,
     DryRunOpt,
     ErrorsOutOpt,
+    ForceOpt,
     JsonOpt,
     NoProgressOpt,
     SheetOpt,

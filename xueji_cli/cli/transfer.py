@@ -9,12 +9,12 @@ import typer
 
 from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.options import (
-    ForceOpt,
     AddressOpt,
     BirthOpt,
     DateOpt,
     DryRunOpt,
     EthnicityOpt,
+    ForceOpt,
     GenderOpt,
     GuardianHukouRegionOpt,
     GuardianNameOpt,
@@ -392,12 +392,11 @@ def certificate(
     with guard(json_out, subject=case):
         from pathlib import Path
 
+        from xueji_cli.excel.sheets import new_file
         from xueji_cli.records.directory import regions
         from xueji_cli.records.transfer import cases as transfer_cases
         from xueji_cli.records.transfer import certificate as transfer_paper
         from xueji_cli.records.transfer.placement import grade_year
-
-        from xueji_cli.excel.sheets import new_file
 
         issued = parse_date_option(date)
         new_file(xlsx, force, example="转学证明.xlsx")

@@ -10,10 +10,10 @@ import typer
 
 from xueji_cli.cli.after_commit import after_commit, record_saved
 from xueji_cli.cli.options import (
-    ForceOpt,
     CapDecisionOpt,
     DateOpt,
     DryRunOpt,
+    ForceOpt,
     JsonOpt,
     KeyArg,
     ShowIdOpt,

@@ -23,8 +23,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from xueji_cli.rules.enrollment import check_class_cap as _enrollment_class_cap
 from xueji_cli.rules.enrollment import RegionLabel, check_service_area, within
+from xueji_cli.rules.enrollment import check_class_cap as _enrollment_class_cap
 from xueji_cli.values.violation import Violation, warning
 
 LEVELS = {"school": "转出学校", "central": "乡镇中心校", "bureau": "县教育局(教育科)"}

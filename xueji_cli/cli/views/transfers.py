@@ -10,7 +10,6 @@ from xueji_cli.rules import transfer as rules
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import show
 
-
 CASE_REGIONS = ("from_region", "to_region")
 
 

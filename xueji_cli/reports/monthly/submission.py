@@ -22,7 +22,6 @@ from xueji_cli.values.dates import now
 from xueji_cli.values.errors import Refused
 from xueji_cli.values.violation import Violation
 
-
 # The figures of a row that are no column of the change list, as the form heads them.
 FIGURE_LABELS = {"opening": "期初在籍", "closing": "期末在籍", "at_school": "期末在校",
                  "in.resumed": "复学", "out.suspended": "休学", "borrowed_in": "借读来本校",
