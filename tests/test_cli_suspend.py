@@ -23,7 +23,7 @@ def journal_count(sql):
 def test_help_lists_the_subcommands(xueji):
     result = xueji("suspend", "--help")
     assert result.exit_code == 0
-    assert "Usage: xueji suspend KEY [OPTIONS]... | COMMAND [ARGS]..." in result.stdout
+    assert "用法:xueji suspend KEY [选项]... | 命令 [参数]..." in result.stdout
     for command in ("start", "extend", "list", "certificate"):
         assert f"  {command} " in result.stdout
     assert "resume" in xueji("--help").stdout
@@ -31,7 +31,7 @@ def test_help_lists_the_subcommands(xueji):
 
 def test_without_arguments_shows_help(xueji):
     result = xueji("suspend")
-    assert "Commands:" in result.stdout + result.stderr
+    assert "命令:" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("shape", ["key_first", "start", "options_first"])
@@ -47,7 +47,7 @@ def test_key_goes_to_start(pupil, xueji, as_json, shape):
 def test_unknown_word_is_an_unknown_command(xueji):
     result = xueji("suspend", "lsit")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "No such command" in result.stderr and "list" in result.stderr
+    assert "没有 lsit 这个命令" in result.stderr and "list" in result.stderr
 
 
 def test_reason_is_required(pupil, xueji):
