@@ -88,3 +88,11 @@ def test_a_typed_id_number_is_masked_in_a_usage_error():
     result = invoke(None, "student", "list", "130283201903010034")
     assert result.exit_code == 2
     assert "130283201903010034" not in result.stderr and "130283" in result.stderr
+
+
+def test_a_bad_date_names_the_accepted_forms_once(township, xueji):
+    """A date that cannot be read says how to write one, once (not in the message and
+    again in the hint)."""
+    result = xueji("class-change", "02262600100001", "--class", "2", "--date", "昨天")
+    assert result.exit_code == 1
+    assert result.stderr.count("可写作") == 1 and "不是日期" in result.stderr
