@@ -190,15 +190,21 @@ _NO_LINE_END = frozenset("(「『《〈【(")
 def _wrapped(text: str, width: int) -> list[str]:
     """Lines of at most `width` columns, broken between Chinese characters or at spaces;
     a run of ASCII (an option, a code, a date) is never cut."""
-    lines, line = [], ""
-    for token in re.findall(r"[!-~]+|\s+|.", text):
-        if line and _width(line + token.rstrip()) > width and token not in _NO_LINE_START:
+    if 2 * len(text) <= width or _width(text) <= width:
+        return [text] if text else []
+    lines, line, used = [], "", 0
+    for token in _TOKENS.findall(text):
+        size = _width(token)
+        if line and used + size > width and not token.isspace() and token not in _NO_LINE_START:
             held = line[-1] if line[-1] in _NO_LINE_END else ""
             lines.append(line[:len(line) - len(held)].rstrip())
-            line = held + ("" if token.isspace() else token)
+            line, used = held + token, _width(held) + size
         else:
-            line += token
+            line, used = line + token, used + size
     return lines + [line.rstrip()] if line.strip() else lines
+
+
+_TOKENS = re.compile(r"[!-~]+|\s+|.")
 
 
 def help_record(param, ctx) -> tuple[str, str]:
