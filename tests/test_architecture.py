@@ -218,4 +218,4 @@ def test_help_loads_no_command_module_and_no_database_layer(argv):
                             cwd=ROOT)
     loaded = ast.literal_eval(result.stderr.strip().splitlines()[-1])
     assert set(loaded) <= {"xueji_cli", "xueji_cli.cli", "xueji_cli.cli.app",
-                           "xueji_cli.cli.startup"}, loaded
+                           "xueji_cli.cli.startup", "xueji_cli.cli.usage"}, loaded

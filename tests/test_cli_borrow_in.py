@@ -306,7 +306,7 @@ def test_window_is_a_policy(borrow_in, as_json, set_setting, monkeypatch):
 
 
 def test_future_start_is_refused(borrow_in, as_json):
-    assert ("BOR-4", "date") in errors(as_json, borrow_in(date="2027-03-01", json=True))
+    assert ("INPUT", "date") in errors(as_json, borrow_in(date="2027-03-01", json=True))
 
 
 def test_grade_does_not_change(borrow_in, as_json):

@@ -149,7 +149,7 @@ def test_usage_errors(ws_dir, args, xueji_at):
     result = xueji_at(ws_dir, *args)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "Usage" in result.stderr or "Error" in result.stderr
+    assert "用法:" in result.stderr and "错误:" in result.stderr
 
 
 def test_version_and_help(xueji_at):

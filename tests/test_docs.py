@@ -37,5 +37,5 @@ def test_help_lists_every_command_without_building_them():
 
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    listed = [line.split()[0] for line in result.stdout.split("命令:")[1].splitlines() if line.strip()]
     assert listed == list(COMMANDS)

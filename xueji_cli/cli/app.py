@@ -21,6 +21,15 @@ import typer
 from typer.core import TyperGroup
 
 from xueji_cli import __version__
+from xueji_cli.cli.usage import (
+    COMMANDS_METAVAR,
+    OPTIONS_METAVAR,
+    ChineseCommand,
+    ChineseHelp,
+    Misuse,
+    typed,
+    write_rows,
+)
 
 
 class Command:
@@ -143,10 +152,13 @@ COMMANDS: dict[str, Command | Group] = {
 }
 
 
-class LazyGroup(TyperGroup):
-    """A group whose commands are built from its table when first run or shown."""
+class LazyGroup(ChineseHelp, TyperGroup):
+    """A group whose commands are built from its table when first run or shown; every
+    error of the command line below it is said in Chinese (cli/usage.py)."""
 
     def __init__(self, *, table: dict[str, Command | Group] = COMMANDS, **attrs) -> None:
+        if attrs.get("subcommand_metavar") is None:
+            attrs["subcommand_metavar"] = COMMANDS_METAVAR
         super().__init__(**attrs)
         self.table = table
 
@@ -165,15 +177,19 @@ class LazyGroup(TyperGroup):
         # would suggest only among the commands built so far).
         if args and args[0] not in self.table and not args[0].startswith("-"):
             close = get_close_matches(args[0], list(self.table))
-            ctx.fail(f"No such command {args[0]!r}."
-                     + (f" Did you mean {', '.join(map(repr, close))}?" if close else ""))
+            raise Misuse(f"没有 {typed(args[0])} 这个命令"
+                         + (f",是不是 {'、'.join(close)}?" if close else ""), ctx)
         return super().resolve_command(ctx, args)
 
+    def format_options(self, ctx, formatter) -> None:
+        self.format_parameters(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
     def format_commands(self, ctx, formatter) -> None:
-        if not all(spec.summary for spec in self.table.values()):
-            return super().format_commands(ctx, formatter)
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, spec.summary) for name, spec in self.table.items()])
+        rows = [(name, spec.summary or self.get_command(ctx, name).get_short_help_str(
+            formatter.width - 6 - max(map(len, self.table)))) for name, spec in self.table.items()]
+        with formatter.section("命令"):
+            write_rows(formatter, rows)
 
 
 class KeyOrCommandGroup(LazyGroup):
@@ -201,15 +217,15 @@ class KeyOrCommandGroup(LazyGroup):
 def _build(name: str, spec: Command | Group):
     if isinstance(spec, Group):
         settings = dict(name=name, help=spec.help, epilog=spec.epilog, table=spec.commands,
-                        no_args_is_help=True, rich_markup_mode=None)
+                        no_args_is_help=True, rich_markup_mode=None, options_metavar=OPTIONS_METAVAR)
         if spec.key_runs is None:
             return LazyGroup(**settings)
         return KeyOrCommandGroup(default=spec.key_runs, **settings,
-                                 subcommand_metavar="KEY [OPTIONS]... | COMMAND [ARGS]...")
+                                 subcommand_metavar=f"KEY {OPTIONS_METAVAR}... | {COMMANDS_METAVAR}")
     function = getattr(importlib.import_module(f"xueji_cli.cli.{spec.module}"), spec.function)
     holder = typer.Typer(rich_markup_mode=None, add_completion=False)
     holder.callback()(lambda: None)  # keeps the holder a group of one
-    holder.command(name)(function)
+    holder.command(name, cls=ChineseCommand, options_metavar=OPTIONS_METAVAR)(function)
     return _noting_show_id(typer.main.get_command(holder).commands[name])
 
 
@@ -235,6 +251,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: rich's help renderer would triple start-up time
     add_completion=False,
     no_args_is_help=True,
+    options_metavar=OPTIONS_METAVAR,
     pretty_exceptions_enable=False,  # never show locals (personal data) in a traceback
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )

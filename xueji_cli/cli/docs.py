@@ -9,8 +9,9 @@ import typer
 
 
 def _walk(command, path: list[str], parent=None):
+    settings = {} if parent else command.context_settings  # -h as well as --help, as run
     ctx = typer.Context(command, info_name=path[-1], parent=parent,
-                        max_content_width=100, terminal_width=100)
+                        **{**settings, "max_content_width": 100, "terminal_width": 100})
     yield path, command.get_help(ctx)
     for name in getattr(command, "list_commands", lambda _ctx: [])(ctx):
         yield from _walk(command.get_command(ctx, name), path + [name], ctx)

@@ -44,8 +44,8 @@ Opt = typer.Option
 def enroll(
     ctx: typer.Context,
     school: Annotated[str | None, Opt("--school", help="学校代码,如 001(用 --from 时:表中各行的学校)")] = None,
-    grade: Annotated[str | None, Opt("--grade", help="年级,新生为1  [默认: 1]")] = None,
-    class_: Annotated[str | None, Opt("--class", help="班号  [默认: 1]")] = None,
+    grade: Annotated[str | None, Opt("--grade", help="年级,新生为1  [默认:1]")] = None,
+    class_: Annotated[str | None, Opt("--class", help="班号  [默认:1]")] = None,
     name: NameOpt = None,
     gender: GenderOpt = None,
     birth: BirthOpt = None,
@@ -165,7 +165,7 @@ def enroll(
 
 
 def _usage(ctx: typer.Context, message: str) -> None:
-    """Wrong usage: exit 2 with the usage line (PRODUCT.md). Typer exports only the
-    BadParameter subclass of click's UsageError (it vendors click)."""
-    usage_error = typer.BadParameter.__bases__[0]
-    raise usage_error(message, ctx)
+    """Wrong usage: exit 2 with the usage line (PRODUCT.md)."""
+    from xueji_cli.cli.usage import Misuse
+
+    raise Misuse(message, ctx)

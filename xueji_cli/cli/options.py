@@ -64,7 +64,7 @@ def parse_date_option(value: str | None, name: str = "date"):
     try:
         return dates.parse_date(value)
     except ValueError as exc:
-        raise InputError(name, str(exc), f"可写作 {dates.ACCEPTED}") from None
+        raise InputError(name, str(exc), getattr(exc, "hint", "") or f"可写作 {dates.ACCEPTED}") from None
 
 
 def convert(name: str, converter, value):

@@ -44,7 +44,7 @@ def import_(
 def list_(
     ctx: typer.Context,
     text: Annotated[str | None, typer.Argument(
-        metavar="[TEXT]", help="只列出代码以此开头或名称含有此文字的区划")] = None,
+        metavar="TEXT", help="只列出代码以此开头或名称含有此文字的区划")] = None,
     limit: Annotated[int, typer.Option("--limit", help="最多列出几个(0:全部)")] = 200,
     json_out: JsonOpt = False,
 ) -> None:

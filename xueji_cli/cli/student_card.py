@@ -23,10 +23,12 @@ def card(
 ) -> None:
     """学生登记表(学籍卡):身份、家庭、入学与全部学籍变动及证明材料,A4 一页;
     转学时随学生转出。打印正式登记表时加 --show-id 显示完整证件号码。"""
+    from xueji_cli.cli.usage import Misuse
+
     if (key is None) == (school is None):
-        raise typer.BadParameter("给出一名学生 KEY,或用 --school 指定一所学校", param_hint="KEY / --school")
+        raise Misuse("给出一名学生 KEY,或用 --school 指定一所学校", ctx)
     if school is not None and not xlsx:
-        raise typer.BadParameter("全校登记表请同时用 --xlsx FILE 指定文件", param_hint="--xlsx")
+        raise Misuse("全校登记表请同时用 --xlsx FILE 指定文件", ctx)
     with guard(json_out):
         from xueji_cli.excel.sheets import new_file
         from xueji_cli.records.directory import schools as schools_mod

@@ -74,7 +74,7 @@ def _as_of(value: str | None, today, limit_days: int):
     from xueji_cli.values.errors import Refused
 
     day = parse_date_option(value, "as_of") if value else today.replace(day=1)
-    far = check_not_far_ahead(day, today, limit_days, "CHG-3", "as_of", "接收日期 --as-of",
+    far = check_not_far_ahead(day, today, limit_days, "as_of", "接收日期 --as-of",
                               "核对 --as-of 的年份和月份")
     if far:
         raise Refused(far)

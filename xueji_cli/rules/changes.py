@@ -227,7 +227,7 @@ def check_effective(effective: dt.date, today: dt.date, future_days: int,
                     last: tuple[dt.date, str] | None) -> list[Violation]:
     """CHG-3: an entry takes effect on a real day, not far in the future, and not before
     the record's latest entry (history is kept in the order it happened)."""
-    problems = check_not_far_ahead(effective, today, future_days, "CHG-3", "date", "生效日期")
+    problems = check_not_far_ahead(effective, today, future_days, "date", "生效日期")
     if last is not None and effective < last[0]:
         problems.append(Violation(
             "CHG-3", "date",

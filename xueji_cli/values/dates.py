@@ -45,6 +45,14 @@ def today() -> dt.date:
 YEARS = (1900, 2999)
 
 
+class DateRefused(ValueError):
+    """A text that is no date, with the forms a date may be written in (said once)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.hint = f"可写作 {ACCEPTED}"
+
+
 def _in_range(day: dt.date, shown: object) -> dt.date:
     if not YEARS[0] <= day.year <= YEARS[1]:
         raise ValueError(f"「{shown}」的年份 {day.year} 不对(应在 {YEARS[0]}—{YEARS[1]} 年之间)")
@@ -71,7 +79,7 @@ def parse_date(value: object) -> dt.date:
     text = re.sub(r"[ T]00:00(:00)?$", "", text)  # a date cell read as text
     match = _SEPARATED.match(text) or _COMPACT.match(text)
     if not match:
-        raise ValueError(f"「{text}」不是日期,可写作 {ACCEPTED}")
+        raise DateRefused(f"「{text}」不是日期")
     year, month, day = (int(part) for part in match.groups())
     try:
         found = dt.date(year, month, day)

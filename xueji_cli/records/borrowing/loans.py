@@ -297,7 +297,7 @@ def end(session: Session, settings: Settings, key: str, effective: dt.date, oper
         problems += rules.check_dates(loan.start.effective_date, effective, "结束")
     if today is not None:
         problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days,
-                                        "BOR-3", "date", "结束日期", "核对 --date")
+                                        "date", "结束日期", "核对 --date")
     if problems:
         raise Refused(problems)
     for loan in current:

@@ -104,7 +104,7 @@ def assess_in(session: Session, settings: Settings, applicant: Applicant, terms:
         found += check_school_open(_school_label(school), school.closed_on, effective)
         found += rules.check_designated(_school_label(school), school.designated_for_borrowing,
                                         [_school_label(s) for s in designated(session)])
-    found += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "BOR-4",
+    found += check_not_far_ahead(effective, today, settings.policy.future_limit_days,
                                  "date", "借读开始日期")
     for name, value, what in (("name", applicant.name, "姓名"), ("gender", applicant.gender, "性别"),
                               ("birth", applicant.birth, "出生日期")):
@@ -305,7 +305,7 @@ def borrow_out(session: Session, settings: Settings, key: str, terms: Terms, eff
     problems = list(terms.problems)
     problems += rules.check_can_lend(student.status, codes.label("status", student.status),
                                      student.kind, who)
-    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "BOR-4",
+    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days,
                                     "date", "借读开始日期")
     if effective < student.enrolled_on:
         problems.append(Violation("BOR-3", "date", f"借读开始日期 {effective:%Y-%m-%d} 早于入学日期 "

@@ -52,7 +52,7 @@ def _entry_year(settings: Settings, first_grade: int, grade: int, effective: dt.
 
 @functools.lru_cache(maxsize=64)
 def _not_far_ahead(effective: dt.date, today: dt.date, limit_days: int) -> list[Violation]:
-    return check_not_far_ahead(effective, today, limit_days, "ENR-4", "date", "入学日期")
+    return check_not_far_ahead(effective, today, limit_days, "date", "入学日期")
 
 
 # The pure rules whose arguments a roster repeats row after row (the same regions, birth

@@ -155,7 +155,7 @@ def plan(session: Session, settings: Settings, year: int, school_code: str | Non
     wrong_date = rules.check_turn_date(
         year, effective, rules.turn_window(year, settings.spring_start, settings.autumn_start))
     problems += wrong_date
-    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days, "CHG-3",
+    problems += check_not_far_ahead(effective, today, settings.policy.future_limit_days,
                                     "date", "生效日期", "核对 --date")
     done = done_before(session, year, [s.code for s in targets])
     for code, (date, count) in sorted(done.items()):

@@ -121,7 +121,7 @@ def _running(session: Session, key: str, step: str, rule: str) -> tuple[students
 
 def _check_dates(settings: Settings, day: dt.date, today: dt.date, field_: str, earliest: dt.date,
                  what: str, rule: str) -> list[Violation]:
-    ahead = check_not_far_ahead(day, today, settings.policy.future_limit_days, rule, field_, what,
+    ahead = check_not_far_ahead(day, today, settings.policy.future_limit_days, field_, what,
                                 "核对年份和月份")
     if ahead:
         return ahead
@@ -181,7 +181,7 @@ def suspend(session: Session, settings: Settings, key: str, request: Request, to
     problems += _check_dates(settings, start, today, "from", _last_change(session, student), "休学开始日", "SUS-2")
     if request.start:
         problems += check_not_far_ahead(request.processed_on, today, policy.future_limit_days,
-                                        "SUS-1", "date", "办理日期")
+                                        "date", "办理日期")
     previous = (cases_of(session, [student.id]).get(student.id) or [None])[-1]
     chain_start = start
     if previous is not None and previous.resumed_on is not None and previous.resumed_on >= start:
