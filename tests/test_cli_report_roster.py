@@ -5,6 +5,7 @@ directory imports into a fresh one and yields the same students."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 import rosters
@@ -176,3 +177,20 @@ def test_national_school_identifier_fills_the_first_column(enrolled, xueji, tmp_
     rows = rosters.read_back(out)
     by_school = {row[rows[0].index("学籍号")][6:9]: row[0] for row in rows[1:]}
     assert by_school == {"001": "3113012345", "002": None}  # none set: left empty
+
+
+def test_national_school_identifier_is_kept_with_the_school(township, xueji, as_json):
+    """学校标识码 is the school's own, in the database (a county database shares it), set
+    at `school add` too, and listed with the school."""
+    assert xueji("school", "add", "--code", "009", "--name", "北山小学",
+                 "--national-id", "311301234").exit_code == 1  # nine digits: refused
+    added = as_json(xueji("school", "add", "--code", "009", "--name", "北山小学",
+                          "--national-id", "3113019999", "--json"))
+    assert added["national_id"] == "3113019999"
+    assert not (township / "school_ids.toml").exists()
+    listed = {s["code"]: s["national_id"]
+              for s in as_json(xueji("school", "list", "--json"))["schools"]}
+    assert listed["009"] == "3113019999" and listed["001"] is None
+    with sqlite3.connect(township / "xueji.db") as conn:
+        assert conn.execute("SELECT national_id FROM school WHERE code = '009'").fetchone() == (
+            "3113019999",)

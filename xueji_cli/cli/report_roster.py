@@ -73,14 +73,13 @@ def roster(
 
                 from xueji_cli.excel.sheets import sign_line
                 from xueji_cli.reports.roster_sheets import write_roster
-                from xueji_cli.store import school_ids
 
                 labels = regions.load(session).labels()
                 national = template == "national"  # its header in row 1, for the import
                 path, count = write_roster(
                     Path(xlsx), None if national else f"{layout.title}  {subtitle}", layout,
                     roster_report.rows(result, layout, labels,
-                                       school_ids.load(ws.directory) if national else None),
+                                       schools_mod.national_ids(session) if national else None),
                     None if national else sign_line(dates.today(), "学校(盖章)", "验章人"))
             else:
                 records = list(roster_report.rows(result, layout))

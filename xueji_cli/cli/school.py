@@ -34,21 +34,18 @@ def add(
     """登记一所学校。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
-        from xueji_cli.store import school_ids
 
         areas = _codes(ctx, service_area)
-        identifier = school_ids.check(national_id) if national_id is not None else None
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             school = schools.add(session, code, name, TYPE_WORDS.get(type_, type_), central,
-                                 designated, areas)
+                                 designated, areas, national_id)
             areas = schools.areas_of(session, school.id)
             warnings = _overlap_warnings(schools.overlaps(session, school.id, areas))
-        if identifier:
-            school_ids.store(ws.directory, school.code, identifier)
         if json_out:
             emit_json({"ok": True, "code": school.code, "name": school.name, "type": school.type,
-                       "national_id": identifier, "service_areas": areas, "warnings": warnings})
+                       "national_id": school.national_id, "service_areas": areas,
+                       "warnings": warnings})
         else:
             say(f"已登记学校 {school.code} {school.name}"
                 + (f",服务范围 {'、'.join(areas)}" if areas else ",尚未设置服务范围"))
@@ -75,21 +72,17 @@ def set_(
     """修改学校名称、指定借读资格、服务范围,或登记撤并(--closed)。"""
     with guard(json_out, subject=f"学校 {code}"):
         from xueji_cli.records.directory import schools
-        from xueji_cli.store import school_ids
 
         adding, removing = _codes(ctx, service_area), _codes(ctx, remove_area)
-        identifier = school_ids.check(national_id) if national_id is not None else None
         closing = parse_date_option(date) if closed else None
         ws = workspace(ctx)
         with ws.store.session(write=True) as session:
             school = schools.update(session, code, name, designated, adding, removing,
-                                    closing, reopen)
+                                    closing, reopen, national_id)
             areas = schools.areas_of(session, school.id)
             borrowing = schools.borrowers_at(session, school.id) if designated is False else 0
             held = schools.on_register_at(session, school.id) if closed else 0
             warnings = _overlap_warnings(schools.overlaps(session, school.id, adding)) if adding else []
-        if identifier:
-            school_ids.store(ws.directory, school.code, identifier)
         # ORG-3 names the schools that may take borrowing pupils; those already here stay
         # until their loan ends (BOR-4), but the registrar should know they are there.
         if borrowing:
@@ -101,13 +94,13 @@ def set_(
         if json_out:
             emit_json({"ok": True, "code": school.code, "name": school.name, "service_areas": areas,
                        "closed_on": school.closed_on.isoformat() if school.closed_on else None,
-                       "national_id": school_ids.load(ws.directory).get(school.code),
+                       "national_id": school.national_id,
                        "warnings": warnings})
         else:
             say(f"已修改学校 {school.code} {school.name},服务范围 {'、'.join(areas) or '(未设置)'}"
                 + (f",{school.closed_on:%Y-%m-%d} 撤并" if school.closed_on else "")
                 + (",已撤销撤并" if reopen else "")
-                + (f",学校标识码 {identifier}" if identifier else ""))
+                + (f",学校标识码 {school.national_id}" if national_id is not None else ""))
             for warning in warnings:
                 say(warning, "yellow")
 

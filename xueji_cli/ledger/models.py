@@ -25,6 +25,7 @@ class School(SQLModel, table=True):
     is_central: bool = False  # the township central school (乡镇中心校)
     designated_for_borrowing: bool = False  # ORG-3 指定借读学校
     closed_on: dt.date | None = None  # 撤并: ORG-2, a school no longer of the township from this day
+    national_id: str | None = Field(default=None, max_length=10)  # 学校标识码 (STANDARDS.md)
     created_at: dt.datetime
 
 

@@ -199,8 +199,8 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None,
          school_ids: dict[str, str] | None = None) -> Iterator[list]:
     """One list of cell values per record, in the layout's column order (`labels`: the
     region codes of the plain roster as printed, code → name with code; `school_ids`:
-    school code → 学校标识码, store/school_ids.py, before the one a roster brought). What each
-    column takes is worked out once: the columns copied from the record are picked in one
+    school code → 学校标识码, the schools' own (School.national_id), before the one a
+    roster brought). What each column takes is worked out once: the columns copied from the record are picked in one
     step (a roster may have 100 000 rows), the others computed; empty values are None
     (an empty cell)."""
     index = {name: i for i, name in enumerate(result.keys())}

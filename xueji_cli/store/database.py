@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 DB_FILE = "xueji.db"
 # The revisions of migrations/versions, oldest first. tests/test_migrations.py checks
 # this against alembic's history, so that start-up need not load alembic.
-REVISIONS = ("0001", "0004", "0007", "0009", "0010", "0011", "0012")
+REVISIONS = ("0001", "0004", "0007", "0009", "0010", "0011", "0012", "0013")
 HEAD = REVISIONS[-1]
 RESTORE_HINT = "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢复"
 

@@ -4,6 +4,7 @@ which works without the ORM (records/enrollment/sqlite_target.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from xueji_cli.values import fields
@@ -15,6 +16,15 @@ def normalise_code(code: str) -> str:
     if text.isdigit() and len(text) <= 3:
         return text.zfill(3)
     raise InputError("code", f"学校代码「{text}」应为3位数字,如 001", "学籍号第7–9位即学校代码")
+
+
+def national_id(text: str) -> str:
+    """A school's 学校标识码 as typed: the national system's 10 digits (STANDARDS.md)."""
+    value = fields.text(text)
+    if not re.fullmatch(r"\d{10}", value):
+        raise InputError("national_id", f"学校标识码「{text}」不是10位数字",
+                         "照全国学籍系统中本校的学校标识码填写,如 --national-id 3113012345")
+    return value
 
 
 def not_found(code: str, known: Iterable[tuple[str, str]]) -> NotFound:

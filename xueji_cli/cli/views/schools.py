@@ -10,4 +10,5 @@ def school_dict(listed) -> dict:
             "central": school.is_central,
             "designated_for_borrowing": school.designated_for_borrowing,
             "service_areas": listed.service_areas, "at_school": listed.at_school,
-            "closed_on": school.closed_on.isoformat() if school.closed_on else None}
+            "closed_on": school.closed_on.isoformat() if school.closed_on else None,
+            "national_id": school.national_id}

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from xueji_cli.ledger.models import School, ServiceArea, Student
 from xueji_cli.rules.organisation import overlapping
 from xueji_cli.store.settings import SCHOOL_TYPES
-from xueji_cli.values import fields
+from xueji_cli.values import fields, school_codes
 from xueji_cli.values.dates import now
 from xueji_cli.values.errors import InputError, Refused
 from xueji_cli.values.school_codes import normalise_code, not_found
@@ -57,7 +57,8 @@ def typed_code(code: str) -> str:
 
 
 def add(session: Session, code: str, name: str, type_: str = "primary", central: bool = False,
-        designated: bool = False, areas: list[str] | None = None) -> School:
+        designated: bool = False, areas: list[str] | None = None,
+        national_id: str | None = None) -> School:
     code = typed_code(code)
     if type_ not in SCHOOL_TYPES:
         raise InputError("type", f"学校类型「{type_}」应为 primary(小学)、junior(初中)或 senior(高中)")
@@ -70,7 +71,9 @@ def add(session: Session, code: str, name: str, type_: str = "primary", central:
     if central and session.exec(select(School).where(School.is_central)).first():
         raise Refused([Violation("ORG-1", "central", "本目录已有中心校", "一个乡镇只有一所中心校")])
     school = School(code=code, name=name, type=type_, is_central=central,
-                    designated_for_borrowing=designated, created_at=now())
+                    designated_for_borrowing=designated,
+                    national_id=school_codes.national_id(national_id) if national_id else None,
+                    created_at=now())
     session.add(school)
     session.flush()
     for region in _regions(areas or []):
@@ -78,10 +81,19 @@ def add(session: Session, code: str, name: str, type_: str = "primary", central:
     return school
 
 
+def national_ids(session: Session) -> dict[str, str]:
+    """School code → 学校标识码, for the schools that have one (the national export)."""
+    return dict(session.exec(select(School.code, School.national_id)
+                             .where(School.national_id.is_not(None))).all())
+
+
 def update(session: Session, code: str, name: str | None = None, designated: bool | None = None,
            add_areas: list[str] | None = None, remove_areas: list[str] | None = None,
-           closed_on: dt.date | None = None, reopen: bool = False) -> School:
+           closed_on: dt.date | None = None, reopen: bool = False,
+           national_id: str | None = None) -> School:
     school = get(session, code)
+    if national_id is not None:
+        school.national_id = school_codes.national_id(national_id)
     if closed_on is not None and reopen:
         raise InputError("closed", "--closed 与 --reopen 只能选一个")
     if closed_on is not None:
