@@ -168,3 +168,14 @@ def test_a_closed_pipe_ends_quietly(three, args):
     stderr = child.stderr.read().decode()
     assert child.wait() == 0, stderr
     assert stderr == ""
+
+
+@pytest.mark.parametrize("command, header", [
+    (("transfer", "list"), "案件号"), (("borrow", "list"), "方向"), (("suspend", "list"), "学籍号"),
+    (("log",), "序号"), (("student", "list"), "学籍号")])
+def test_every_list_writes_csv_and_takes_a_limit(three, xueji, command, header):
+    result = xueji(*command, "--csv", "--limit", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.decode("utf-8-sig").split(",")[0] == header
+    assert len(result.stdout.splitlines()) <= 2
+    assert xueji(*command, "--csv", "--json").exit_code == 2

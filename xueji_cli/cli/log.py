@@ -8,7 +8,7 @@ import typer
 
 from xueji_cli.cli.options import CsvOpt, JsonOpt, LimitOpt, ShowIdOpt
 from xueji_cli.cli.output import console, guard, say
-from xueji_cli.cli.streams import show_pages, write_csv, write_json
+from xueji_cli.cli.streams import exclusive, show_pages, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 
@@ -23,8 +23,7 @@ def log(
     show_id: ShowIdOpt = False,
 ) -> None:
     """学籍变动日志(只增不改;更正以新记录体现)。--csv/--json 逐条输出全部(可加 --limit)。"""
-    if csv_out and json_out:
-        raise typer.BadParameter("--csv 与 --json 只能选一个", param_hint="--csv")
+    exclusive(csv_out, json_out)
     with guard(json_out):
         from xueji_cli.cli.views.entries import entry_dict
         from xueji_cli.records.directory import students
@@ -44,7 +43,7 @@ def log(
             if json_out:
                 write_json({"ok": True, "count": count}, "entries", entries)
             elif csv_out:
-                write_csv([header for header, _ in CSV_FIELDS], ([_cell(e[key]) for _, key in CSV_FIELDS]
+                write_csv([header for header, _ in CSV_FIELDS], ([e[key] for _, key in CSV_FIELDS]
                                                                for e in entries))
             elif not total:
                 say("没有符合条件的学籍变动。")
@@ -64,6 +63,3 @@ CSV_FIELDS = (("序号", "id"), ("生效日期", "effective_date"), ("类别", "
               ("经办人", "operator"), ("登记时间", "recorded_at"), ("更正", "corrects"),
               ("案件", "case_ref"))
 
-
-def _cell(value):
-    return "、".join(map(str, value)) if isinstance(value, list) else value

@@ -19,12 +19,20 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import typer
+
 from xueji_cli.cli.output import json_text, table
 
 PAGE = 50  # rows on screen: a page of a terminal, read at a glance
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _RISKY = frozenset("0123456789.=+-@\t\r")  # the first characters of what excel_cell changes
+
+
+def exclusive(csv_out: bool, json_out: bool) -> None:
+    """--csv and --json are two forms of the same rows: one at a time (a usage error)."""
+    if csv_out and json_out:
+        raise typer.BadParameter("--csv 与 --json 只能选一个", param_hint="--csv")
 
 
 def excel_cell(value: str) -> str:
@@ -38,14 +46,16 @@ def excel_cell(value: str) -> str:
 
 
 def write_csv(header: list[str], rows: Iterable[list]) -> int:
-    """The header and each row to stdout as they come; returns the number of rows."""
+    """The header and each row to stdout as they come (a list in a cell: its items joined
+    by 、); returns the number of rows."""
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
     try:
         writer = csv.writer(out)
         writer.writerow(header)
         count = 0
         for row in rows:
-            writer.writerow([excel_cell(v) if v.__class__ is str and v[:1] in _RISKY else v
+            writer.writerow([excel_cell(v) if v.__class__ is str and v[:1] in _RISKY
+                             else "、".join(map(str, v)) if v.__class__ is list else v
                              for v in row])
             count += 1
         out.flush()

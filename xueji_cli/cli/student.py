@@ -9,7 +9,7 @@ import typer
 
 from xueji_cli.cli.options import CsvOpt, JsonOpt, KeyArg, LimitOpt, OffsetOpt, ShowIdOpt, convert
 from xueji_cli.cli.output import console, emit_json, guard, say, table
-from xueji_cli.cli.streams import PAGE, show_pages, write_csv, write_json
+from xueji_cli.cli.streams import exclusive, PAGE, show_pages, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 
@@ -76,8 +76,7 @@ def list_(
 ) -> None:
     """列出学生(默认全部学籍;用 --status 在校 只看在校生,--name 按姓名查找)。
     屏幕上先列第一页(50人)并给出总数;--all 列出全部,--csv/--json 输出全部(可加 --limit)。"""
-    if csv_out and json_out:
-        raise typer.BadParameter("--csv 与 --json 只能选一个", param_hint="--csv")
+    exclusive(csv_out, json_out)
     with guard(json_out):
         from xueji_cli.records.directory import schools as schools_mod
         from xueji_cli.records.directory import students
