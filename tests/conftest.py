@@ -9,6 +9,7 @@ database_url names a server database of its own, copied from one made the same w
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import json
@@ -192,6 +193,30 @@ def xueji_at():
     """xueji_at(directory, *args): like `xueji`, for another directory; None runs without
     --dir (discovery by XUEJI_DIR or the current folder)."""
     return invoke
+
+
+@pytest.fixture
+def table_loads():
+    """table_loads(*tables): a context manager giving the list of the table objects (their
+    class names) the ORM loads inside it — for the commands that must read plain rows."""
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def watch(*tables):
+        loaded: list[str] = []
+
+        def note(target, _context):
+            loaded.append(type(target).__name__)
+
+        for table in tables:
+            event.listen(table, "load", note)
+        try:
+            yield loaded
+        finally:
+            for table in tables:
+                event.remove(table, "load", note)
+
+    return watch
 
 
 @pytest.fixture

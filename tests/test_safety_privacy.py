@@ -228,7 +228,7 @@ def test_an_internal_error_carries_no_values(two, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError(f"defect while reading {BOY} 张小明")
 
-    monkeypatch.setattr(students, "listing", broken)
+    monkeypatch.setattr(students, "listed", broken)
     for extra in ([], ["--json"]):
         result = runner.invoke(app, ["--dir", str(two), "student", "list", *extra])
         assert result.exit_code == 1
@@ -244,7 +244,7 @@ def test_an_internal_error_in_a_real_process(two):
     code = ("import sys; from xueji_cli.records.directory import students\n"
             "def broken(*a, **k): raise RuntimeError('defect at ' + a[0].__class__.__name__ + "
             f"' {BOY} 张小明')\n"
-            "students.listing = broken\n"
+            "students.listed = broken\n"
             "from xueji_cli.cli.app import main\n"
             f"sys.argv = ['xueji', '--dir', {str(two)!r}, 'student', 'list']\n"
             "main()\n")

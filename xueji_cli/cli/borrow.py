@@ -10,6 +10,7 @@ from xueji_cli.cli.options import (
     AddressOpt,
     BirthOpt,
     CapDecisionOpt,
+    CsvOpt,
     DateOpt,
     DryRunOpt,
     EthnicityOpt,
@@ -21,6 +22,7 @@ from xueji_cli.cli.options import (
     IdNumberOpt,
     IdTypeOpt,
     JsonOpt,
+    LimitOpt,
     NameOpt,
     NationalNumberOpt,
     RemarkOpt,
@@ -31,6 +33,7 @@ from xueji_cli.cli.options import (
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.region_options import region_codes
+from xueji_cli.cli.streams import exclusive, write_csv
 from xueji_cli.cli.views.loans import loan_dict, show_register
 from xueji_cli.cli.workspace import workspace
 
@@ -286,11 +289,14 @@ def list_(
     all_: Annotated[bool, Opt("--all", help="包括已结束的借读")] = False,
     xlsx: Annotated[str | None, Opt("--xlsx", metavar="FILE", help="同时写出可打印的登记册 (A4 横向)")] = None,
     force: ForceOpt = False,
+    limit: LimitOpt = None,
+    csv_out: CsvOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """借读生登记册 (BOR-3):来本校借读的学生与本校外出借读的学生,含证明材料与起止日期。
-    默认只列正在借读的;--xlsx 写出报教育科备查的表格。"""
+    默认只列正在借读的;--xlsx 写出报教育科备查的表格;--limit 每个方向最多列 N 人。"""
+    exclusive(csv_out, json_out)
     with guard(json_out):
         from xueji_cli.records.borrowing import loans as borrowing
         from xueji_cli.records.borrowing import register_sheet as borrow_register
@@ -313,7 +319,7 @@ def list_(
                 found[direction] = [loan_dict(loan, ws.settings, show_id, names)
                                     for loan in borrowing.loans(
                                         session, direction=direction, school=code,
-                                        include_ended=all_)]
+                                        include_ended=all_)[:limit]]
         scope = "全部借读(含已结束)" if all_ else "正在借读"
         saved = None
         if xlsx:
@@ -323,7 +329,20 @@ def list_(
             emit_json({"ok": True, "scope": "all" if all_ else "open", **found,
                        "xlsx": str(saved) if saved else None})
             return
+        if csv_out:
+            write_csv([header for header, _ in CSV_FIELDS],
+                      ([loan[key] for _, key in CSV_FIELDS] for rows in found.values() for loan in rows))
+            return
         show_register(found, scope)
         if saved:
             say(f"已写出借读生登记册:{saved}")
+
+
+# The CSV: both directions in one table, headed as the registrar reads them.
+CSV_FIELDS = (("方向", "direction_label"), ("登记号", "case"), ("姓名", "name"), ("性别", "gender"),
+              ("出生日期", "birth_date"), ("身份证号", "id_number"), ("全国学籍号", "national_number"),
+              ("学籍号", "local_number"), ("学校代码", "school"), ("学校", "school_name"),
+              ("年级", "grade"), ("班级", "class"), ("原学校", "origin_school"),
+              ("借读学校", "host_school"), ("借读证明信", "letter"), ("证明材料", "evidence"),
+              ("开始", "start"), ("结束", "end"), ("预计结束", "until"), ("状态", "status_label"))
 

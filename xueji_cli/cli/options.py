@@ -16,6 +16,11 @@ Opt = typer.Option
 JsonOpt = Annotated[bool, Opt("--json", help="输出一个 JSON 文档(供脚本使用)")]
 ShowIdOpt = Annotated[bool, Opt(
     "--show-id", help="显示完整身份证号(默认只显示前6位和后4位);每次使用都记入变动日志")]
+CsvOpt = Annotated[bool, Opt(
+    "--csv", help="输出 CSV(UTF-8,Excel 可直接打开;号码保持为文本),逐行写出,可重定向到文件")]
+LimitOpt = Annotated[int | None, Opt(
+    "--limit", min=1, help="最多列出 N 条(屏幕默认一页 50 条;--csv/--json 默认全部)")]
+OffsetOpt = Annotated[int, Opt("--offset", min=0, help="跳过前 N 条(翻页:--offset 50 为第二页)")]
 DateOpt = Annotated[str | None, Opt(
     "--date", help="生效日期 YYYY-MM-DD(默认今天),补录纸质记录时填写实际日期")]
 ForceOpt = Annotated[bool, Opt("--force", help="要写的文件已存在时替换它(默认不覆盖,原文件保持不动)")]

@@ -31,6 +31,9 @@ def console(stderr: bool = False):
         def print(self, *objects, **options) -> None:
             super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **options)
 
+        def on_broken_pipe(self) -> None:  # the reader is gone: `guard` ends quietly
+            raise BrokenPipeError
+
     stream = sys.stderr if stderr else sys.stdout
     # Piped to a file, a table is laid out wide rather than squeezed into 80 columns.
     width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
@@ -46,8 +49,12 @@ def say(message: str, style: str | None = None) -> None:
 def emit_json(document: Any) -> None:
     """JSON on stdout. json escapes the C0 controls; DEL and the C1 controls (which some
     terminals obey too) are escaped here, the document unchanged for a reader."""
+    sys.stdout.write(json_text(document) + "\n")
+
+
+def json_text(document: Any) -> str:
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(_C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n")
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 _C1 = re.compile("[\x7f-\x9f]")
@@ -153,6 +160,9 @@ def guard(json_mode: bool = False, subject: str | None = None) -> Iterator[None]
         show_error(exc)
         _say_saved(before)
         raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:  # the reader stopped reading (`| head`): what it read is enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except KeyboardInterrupt:
         say(f"已中断,{_written(before)}。", "yellow")
         raise typer.Exit(130) from None

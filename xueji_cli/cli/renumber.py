@@ -41,8 +41,7 @@ def renumber_check(
         with ws.store.session() as session:
             if code:
                 schools.get(session, code)
-            found = numbering.renumber_check(session, ws.settings, code, year_no)
-            checked = len(numbering.numbered_records(session, ws.settings, code, year_no))
+            checked, found = numbering.renumber_check(session, ws.settings, code, year_no)
         inherited = [p for p in found if p.kind == "gap_at_takeover"]
         problems = [p for p in found if p.kind != "gap_at_takeover"]
         if json_out:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import JsonOpt, KeyArg, ShowIdOpt, convert
-from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.options import CsvOpt, JsonOpt, KeyArg, LimitOpt, OffsetOpt, ShowIdOpt, convert
+from xueji_cli.cli.output import console, emit_json, guard, say, table
+from xueji_cli.cli.streams import PAGE, exclusive, show_pages, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 
@@ -66,40 +67,72 @@ def list_(
     status: Annotated[str | None, typer.Option(
         "--status", help="学籍状态,如 在校(active)、休学(suspended)、已转出(transferred_out)")] = None,
     name: Annotated[str | None, typer.Option("--name", help="姓名或姓名中的几个字,如 婷婷")] = None,
+    limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
+    all_: Annotated[bool, typer.Option("--all", help="在屏幕上逐页列出全部(默认只列第一页)")] = False,
+    csv_out: CsvOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
-    """列出学生(默认全部学籍;用 --status 在校 只看在校生,--name 按姓名查找)。"""
+    """列出学生(默认全部学籍;用 --status 在校 只看在校生,--name 按姓名查找)。
+    屏幕上先列第一页(50人)并给出总数;--all 列出全部,--csv/--json 输出全部(可加 --limit)。"""
+    exclusive(csv_out, json_out)
     with guard(json_out):
-        from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
-        from xueji_cli.records.directory import regions, students
         from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.records.directory import students
         from xueji_cli.values import fields
 
         grade_no = convert("grade", fields.grade, grade)
         class_no = convert("class", fields.class_no, class_)
         code = schools_mod.normalise_code(school) if school else None
         status_key = students.parse_status(status) if status else None
+        filters = (code, grade_no, class_no, status_key, name)
+        if limit is None and not (all_ or csv_out or json_out):
+            limit = PAGE
         ws = workspace(ctx)
         with ws.store.session() as session:
             if code:
                 schools_mod.get(session, code)
-            found = students.listing(session, code, grade_no, class_no, status_key, name)
-            names = regions.load(session)
-            rows = [record_dict(f.student, f.person, f.school, show_id, names) for f in found]
-        if show_id and found:
-            from xueji_cli.records.directory import access
+            counts = students.tally(session, *filters)
+            if show_id:
+                _note_shown(ws, session, filters, limit, offset)
+            found = students.listed(session, *filters, limit=limit, offset=offset)
+            _render(session, counts, limit, offset, found, show_id, csv_out, json_out)
 
-            access.note(ws, "student list", [f.student for f in found])
-        if json_out:
-            emit_json({"ok": True, "count": len(rows), "students": rows})
-            return
-        if not rows:
-            say("没有符合条件的学生。")
-            return
-        at_school = sum(1 for r in rows if r["status"] == "active")
-        suspended = sum(1 for r in rows if r["status"] == "suspended")  # on the register, not at school
-        table(None, LIST_COLUMNS, [list_row(r) for r in rows],
-              caption=f"共 {len(rows)} 人,其中在校 {at_school} 人"
-                      + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
 
+def _note_shown(ws, session, filters, limit, offset) -> None:
+    """--show-id: the access note names every record about to be shown, before any is."""
+    from xueji_cli.records.directory import access, students
+
+    shown = [f.student for f in students.listed(session, *filters, limit=limit, offset=offset)]
+    if shown:
+        access.note(ws, "student list", shown)
+
+
+def _render(session, counts: dict[str, int], limit: int | None, offset: int, found, show_id: bool,
+            csv_out: bool, json_out: bool) -> None:
+    from xueji_cli.cli.views.records import CSV_FIELDS, LIST_COLUMNS, csv_row, list_row, record_dict
+    from xueji_cli.records.directory import regions
+
+    names = regions.load(session)
+    records = (record_dict(f.student, f.person, f.school, show_id, names) for f in found)
+    total = sum(counts.values())
+    if json_out:
+        count = max(0, min(total - offset, total if limit is None else limit))
+        paged = {"total": total} if limit is not None or offset else {}
+        write_json({"ok": True, "count": count, **paged}, "students", records)
+        return
+    if csv_out:
+        write_csv([header for header, _ in CSV_FIELDS], (csv_row(r) for r in records))
+        return
+    shown = show_pages(None, LIST_COLUMNS, (list_row(r) for r in records))
+    if not total:
+        say("没有符合条件的学生。")
+        return
+    at_school, suspended = counts.get("active", 0), counts.get("suspended", 0)  # suspended: on the register, not at school
+    caption = (f"共 {total} 人,其中在校 {at_school} 人"
+               + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
+    if shown < total:
+        caption += (f";显示第{offset + 1}–{offset + shown}人;--all 显示全部,--csv 导出" if shown
+                    else f";第{offset + 1}人起已没有(用较小的 --offset)")
+    console().print(caption, markup=False)

@@ -15,16 +15,19 @@ import typer
 from xueji_cli.cli.after_commit import record_saved
 from xueji_cli.cli.options import (
     CapDecisionOpt,
+    CsvOpt,
     DateOpt,
     DryRunOpt,
     ForceOpt,
     JsonOpt,
     KeyArg,
+    LimitOpt,
     ShowIdOpt,
     convert,
     parse_date_option,
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
+from xueji_cli.cli.streams import exclusive, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
@@ -214,10 +217,13 @@ def list_(
         help="标出这么多天内期满、须复学或续办的学生(默认为政策的半个月)")] = None,
     due_only: Annotated[bool, Opt("--due-only", help="只列出须办理的(将期满、已期满、超过两年)")] = False,
     school: Annotated[str | None, Opt("--school", help="学校代码")] = None,
+    limit: LimitOpt = None,
+    csv_out: CsvOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """休学名单:谁在休学、到哪天期满、谁须尽快复学或续办、谁连续休学已超过两年。"""
+    exclusive(csv_out, json_out)
     with guard(json_out):
         from xueji_cli.cli.views.records import record_dict
         from xueji_cli.cli.views.suspensions import case_dict
@@ -234,29 +240,39 @@ def list_(
             rows = suspension.listing(session, ws.settings, today, due_within, code)
             names = regions.load(session)
             items = [(record_dict(r.found.student, r.found.person, r.found.school, show_id, names), r)
-                     for r in rows if r.flags or not due_only]
+                     for r in rows if r.flags or not due_only][:limit]
         window = ws.settings.policy.suspension_renew_notice_days if due_within is None else due_within
         if json_out:
-            emit_json({"ok": True, "today": today.isoformat(), "due_within": window,
-                       "count": len(items), "suspensions": [
+            write_json({"ok": True, "today": today.isoformat(), "due_within": window,
+                        "count": len(items)}, "suspensions", (
                            {**d, "suspension": case_dict(r.case) if r.case else None,
                             "days_left": (r.case.until - today).days if _known(r.case) else None,
                             "flags": [{"flag": f, "message": m} for f, m in r.flags]}
-                           for d, r in items]})
+                           for d, r in items))
+            return
+        if csv_out:
+            write_csv(LIST_COLUMNS, (_list_row(d, r, today) for d, r in items))
             return
         if not items:
             say("没有须办理的休学学生。" if due_only else "目前没有休学的学生。")
             return
-        table(f"休学名单({today})", ["学籍号", "姓名", "学校", "年级班级", "原因", "开始日", "期满日",
-                                     "剩余天数", "须办理"],
-              [[d["local_number"], d["name"], d["school_name"], f"{d['grade']}年级{d['class']}班",
-                *([r.case.reason_label, r.case.start] if r.case and not r.case.taken_over
-                  else [UNKNOWN, UNKNOWN] if r.case else ["", ""]),
-                r.case.until if _known(r.case) else UNKNOWN if r.case else "",
-                (r.case.until - today).days if _known(r.case) else "",
-                ";".join(m for _, m in r.flags)] for d, r in items],
+        table(f"休学名单({today})", LIST_COLUMNS, [_list_row(d, r, today) for d, r in items],
               caption=f"共 {len(items)} 人;{sum(1 for _, r in items if r.flags)} 人须在"
                       f" {window} 天内办理复学或续办(或已逾期)")
+
+
+LIST_COLUMNS = ["学籍号", "姓名", "学校", "年级班级", "原因", "开始日", "期满日", "剩余天数", "须办理"]
+
+
+def _list_row(d: dict, r, today) -> list:
+    """One suspension as listed; a pupil taken over while suspended has its start and end
+    unknown (不详) until renewed."""
+    return [d["local_number"], d["name"], d["school_name"], f"{d['grade']}年级{d['class']}班",
+            *([r.case.reason_label, r.case.start] if r.case and not r.case.taken_over
+              else [UNKNOWN, UNKNOWN] if r.case else ["", ""]),
+            r.case.until if _known(r.case) else UNKNOWN if r.case else "",
+            (r.case.until - today).days if _known(r.case) else "",
+            ";".join(m for _, m in r.flags)]
 
 
 def certificate(

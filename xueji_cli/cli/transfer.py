@@ -3,6 +3,7 @@ list, show, and the four-copy certificate."""
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from xueji_cli.cli.after_commit import after_commit
 from xueji_cli.cli.options import (
     AddressOpt,
     BirthOpt,
+    CsvOpt,
     DateOpt,
     DryRunOpt,
     EthnicityOpt,
@@ -24,6 +26,7 @@ from xueji_cli.cli.options import (
     IdTypeOpt,
     JsonOpt,
     KeyArg,
+    LimitOpt,
     NameOpt,
     NationalNumberOpt,
     ResidenceRegionOpt,
@@ -32,6 +35,7 @@ from xueji_cli.cli.options import (
 )
 from xueji_cli.cli.output import emit_json, guard, say, show_warnings, table
 from xueji_cli.cli.region_options import region_codes
+from xueji_cli.cli.streams import exclusive, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 Opt = typer.Option
@@ -333,10 +337,13 @@ def cancel(
 def list_(
     ctx: typer.Context,
     open_: Annotated[bool, Opt("--open", help="只列未办结的案件")] = False,
+    limit: LimitOpt = None,
+    csv_out: CsvOpt = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """转学登记册:全部案件及其状态、尚缺的审批、逾期接收 (TRF-3) 的标记。"""
+    exclusive(csv_out, json_out)
     with guard(json_out):
         from xueji_cli.cli.views.transfers import LIST_COLUMNS, list_row
         from xueji_cli.records.directory import regions
@@ -346,11 +353,14 @@ def list_(
         with ws.store.session() as session:
             names = regions.load(session)
             rows = [_done(ws, session, v, show_id, names)
-                    for v in transfer_cases.listing(session, open_only=open_)]
+                    for v in islice(transfer_cases.listing(session, open_only=open_), limit)]
         if json_out:
             for row in rows:
                 row.pop("history")
-            emit_json({"ok": True, "count": len(rows), "cases": rows})
+            write_json({"ok": True, "count": len(rows)}, "cases", rows)
+            return
+        if csv_out:
+            write_csv(LIST_COLUMNS, map(list_row, rows))
             return
         if not rows:
             say("没有未办结的转学案件。" if open_ else "还没有转学案件。")

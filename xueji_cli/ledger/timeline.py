@@ -266,13 +266,21 @@ class Timeline:
 
 # -- the roster as it stood on a day ----------------------------------------------------
 
+# Every column but the time a row was written, which no roster shows.
+_STUDENT_COLUMNS = [c for c in Student.__table__.columns if c.key != "created_at"]
+_PERSON_COLUMNS = [c for c in Person.__table__.columns if c.key != "created_at"]
+# A record and its person as plain rows, read like the tables' objects (row.grade …).
+StudentRow = NamedTuple("StudentRow", [(c.key, object) for c in _STUDENT_COLUMNS])
+PersonRow = NamedTuple("PersonRow", [(c.key, object) for c in _PERSON_COLUMNS])
+
+
 @dataclass
 class RosterRow:
-    """One record as it stood on a day: a detached copy of the record with the
-    projected fields of that day, its person and its school (like students.Found)."""
+    """One record as it stood on a day: the record as a plain row with the projected
+    fields of that day, its person (a plain row) and its school (like students.Found)."""
 
-    student: Student
-    person: Person
+    student: StudentRow
+    person: PersonRow
     school: School
 
 
@@ -286,7 +294,8 @@ def roster_as_of(session: Session, day: dt.date, school: str | None = None,
     timeline = Timeline(session, day + dt.timedelta(days=1))
     schools = {s.id: s for s in session.exec(select(School)).scalars()}
     rows: list[RosterRow] = []
-    query = select(Student, Person).join(Person, Person.id == Student.person_id)
+    # Plain rows of every column (no table object per record: a county holds 100k).
+    query = select(*_STUDENT_COLUMNS, *_PERSON_COLUMNS).join(Person, Person.id == Student.person_id)
     untouched = ~Student.id.in_(select(JournalEntry.student_id).where(
         JournalEntry.effective_date > day, JournalEntry.student_id.is_not(None)))
     filters = []
@@ -298,18 +307,19 @@ def roster_as_of(session: Session, day: dt.date, school: str | None = None,
         filters.append(Student.class_no == class_no)
     if status is not None:
         filters.append(Student.status == status)
+    connection = session.connection().execution_options(yield_per=2000)
     # Untouched records: as stored, if they existed on that day.
-    for student, person in session.exec(query.where(untouched, *filters,
-                                                       Student.enrolled_on <= day)):
-        rows.append(RosterRow(_detached(student, None), person, schools[student.school_id]))
+    for student, person in _split(connection.execute(query.where(untouched, *filters,
+                                                                 Student.enrolled_on <= day))):
+        rows.append(RosterRow(student, person, schools[student.school_id]))
     # Records changed after the day: folded to that day.
     touched = list(timeline.histories)
     for chunk in _chunks(touched, 500):
-        for student, person in session.exec(query.where(Student.id.in_(chunk))):
+        for student, person in _split(connection.execute(query.where(Student.id.in_(chunk)))):
             state = state_on(timeline.histories[student.id], day)
             if not state or state.get("school_id") not in schools:
                 continue
-            copy = _detached(student, state)
+            copy = student._replace(**{f: state.get(f) for f in PROJECTED})
             if school is not None and schools[copy.school_id].code != school:
                 continue
             if grade is not None and copy.grade != grade:
@@ -331,13 +341,10 @@ def _as_state(student: Student) -> dict:
     return {f: getattr(student, f) for f in PROJECTED}
 
 
-def _detached(student: Student, state: dict | None) -> Student:
-    """A copy of the record outside the session, with the projected fields of `state`."""
-    values = {c: getattr(student, c) for c in Student.model_fields}
-    if state is not None:
-        for f in PROJECTED:
-            values[f] = state.get(f)
-    return Student.model_construct(**values)
+def _split(rows) -> Iterable[tuple[StudentRow, PersonRow]]:
+    cut = len(_STUDENT_COLUMNS)
+    for row in rows:
+        yield StudentRow._make(row[:cut]), PersonRow._make(row[cut:])
 
 
 def _chunks(items: list, size: int):

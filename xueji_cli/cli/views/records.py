@@ -57,6 +57,21 @@ def list_row(d: dict) -> list:
             f"{d['school']} {d['school_name']}", d["grade"], d["class"], d["status_label"]]
 
 
+# The CSV export: every field of the list's JSON, headed as the registrar reads them.
+CSV_FIELDS = (("学籍号", "local_number"), ("全国学籍号", "national_number"), ("姓名", "name"),
+              ("性别", "gender"), ("出生日期", "birth_date"), ("证件类型", "id_type"),
+              ("身份证号", "id_number"), ("民族", "ethnicity"), ("学校代码", "school"),
+              ("学校", "school_name"), ("入学年份", "entry_year"), ("年级", "grade"),
+              ("班级", "class"), ("学籍状态", "status_label"), ("入学日期", "enrolled_on"),
+              ("户口所在地", "hukou_region"), ("监护人", "guardian_name"),
+              ("监护人电话", "guardian_phone"), ("监护人户口所在地", "guardian_hukou_region"),
+              ("现住地", "residence_region"), ("现住址", "address"), ("备注", "remark"))
+
+
+def csv_row(d: dict) -> list:
+    return [d[key] for _, key in CSV_FIELDS]
+
+
 def card_rows(d: dict) -> list[list[str]]:
     """Label/value pairs of the record card."""
     return [

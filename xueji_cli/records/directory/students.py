@@ -6,9 +6,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
@@ -142,12 +145,10 @@ def find(session: Session, key: str) -> Found:
     return rows[0]
 
 
-def listing(session: Session, school: str | None = None, grade: int | None = None,
-            class_no: int | None = None, status: str | None = None,
-            name: str | None = None) -> list[Found]:
-    """Records by the filters, in roster order; `name`: a part of the name (in SQL, so that
-    a directory of 100k pupils is searched without reading them)."""
-    query = _query()
+def _filtered(query, school: str | None, grade: int | None, class_no: int | None,
+              status: str | None, name: str | None):
+    """The list's filters, in SQL (so that a directory of 100k pupils is searched without
+    reading them); `name`: a part of the name."""
     if name:
         query = query.where(Person.name.contains(compact_name(name), autoescape=True))
     if school:
@@ -158,8 +159,63 @@ def listing(session: Session, school: str | None = None, grade: int | None = Non
         query = query.where(Student.class_no == class_no)
     if status:
         query = query.where(Student.status == status)
-    query = query.order_by(School.code, Student.grade, Student.class_no, Student.local_number)
+    return query
+
+
+ROSTER_ORDER = (School.code, Student.grade, Student.class_no, Student.local_number)
+
+
+def listing(session: Session, school: str | None = None, grade: int | None = None,
+            class_no: int | None = None, status: str | None = None,
+            name: str | None = None) -> list[Found]:
+    """Records by the filters, in roster order, as table objects (for the few callers
+    that go on to work with each record)."""
+    query = _filtered(_query(), school, grade, class_no, status, name).order_by(*ROSTER_ORDER)
     return [Found(*row) for row in session.exec(query)]
+
+
+LISTED = {
+    Student: ("id", "local_number", "national_number", "kind", "entry_year", "grade", "class_no",
+              "status", "enrolled_on", "remark"),
+    Person: ("id", "name", "gender", "birth_date", "id_type", "id_number", "ethnicity",
+             "hukou_region", "guardian_name", "guardian_phone", "guardian_hukou_region",
+             "residence_region", "address"),
+    School: ("code", "name"),
+}
+_PARTS = {table: namedtuple(f"Listed{table.__name__}", fields) for table, fields in LISTED.items()}
+
+
+def listed(session: Session, school: str | None = None, grade: int | None = None,
+           class_no: int | None = None, status: str | None = None, name: str | None = None,
+           limit: int | None = None, offset: int = 0) -> Iterator[Found]:
+    """The records `listing` finds, read as plain rows (no table object per record) and
+    yielded as the database gives them, `limit` of them from `offset`: a page of 100k
+    pupils, or all of them, in constant memory."""
+    columns = [getattr(table, f) for table, fields in LISTED.items() for f in fields]
+    query = (select(*columns).select_from(Student)
+             .join(Person, Person.id == Student.person_id)
+             .join(School, School.id == Student.school_id))
+    query = _filtered(query, school, grade, class_no, status, name).order_by(*ROSTER_ORDER)
+    if limit is not None or offset:
+        query = query.limit(limit if limit is not None else -1).offset(offset)
+    split = list(accumulate(len(fields) for fields in LISTED.values()))
+    make_student, make_person, make_school = (part._make for part in _PARTS.values())
+    for row in session.connection().execution_options(yield_per=1000).execute(query):
+        yield Found(make_student(row[:split[0]]), make_person(row[split[0]:split[1]]),
+                    make_school(row[split[1]:]))
+
+
+def tally(session: Session, school: str | None = None, grade: int | None = None,
+          class_no: int | None = None, status: str | None = None,
+          name: str | None = None) -> dict[str, int]:
+    """How many records the filters find, per status, counted in SQL."""
+    query = select(Student.status, func.count()).select_from(Student)
+    if name:
+        query = query.join(Person, Person.id == Student.person_id)
+    if school:
+        query = query.join(School, School.id == Student.school_id)
+    query = _filtered(query, school, grade, class_no, status, name).group_by(Student.status)
+    return dict(session.connection().execute(query).all())
 
 
 def parse_status(text: str) -> str:
@@ -181,11 +237,7 @@ def history(session: Session, student_ids: list[int]) -> list[JournalEntry]:
     return sorted(own, key=lambda e: (e.effective_date, e.id))
 
 
-def log(session: Session, student_ids: list[int] | None = None,
-        month: str | None = None) -> list[tuple[JournalEntry, Student | None, Person | None]]:
-    query = (select(JournalEntry, Student, Person)
-             .join(Student, Student.id == JournalEntry.student_id, isouter=True)
-             .join(Person, Person.id == Student.person_id, isouter=True))
+def _of_log(query, student_ids: list[int] | None, month: str | None):
     if student_ids is not None:
         query = query.where(JournalEntry.student_id.in_(student_ids))
     if month:
@@ -194,7 +246,24 @@ def log(session: Session, student_ids: list[int] | None = None,
         except ValueError as exc:
             raise InputError("month", str(exc)) from None
         query = query.where(JournalEntry.effective_date >= first, JournalEntry.effective_date <= last)
-    return list(session.exec(query.order_by(JournalEntry.effective_date, JournalEntry.id)))
+    return query
+
+
+def log(session: Session, student_ids: list[int] | None = None, month: str | None = None,
+        limit: int | None = None) -> Iterator[tuple[JournalEntry, Student | None, Person | None]]:
+    """The journal entries of these records or this month (all when neither is given), in
+    effective-date order, `limit` of them: read a thousand at a time, as they are used."""
+    query = (select(JournalEntry, Student, Person)
+             .join(Student, Student.id == JournalEntry.student_id, isouter=True)
+             .join(Person, Person.id == Student.person_id, isouter=True))
+    query = _of_log(query, student_ids, month)
+    query = query.order_by(JournalEntry.effective_date, JournalEntry.id).limit(limit)
+    return iter(session.exec(query.execution_options(yield_per=1000)))
+
+
+def log_count(session: Session, student_ids: list[int] | None = None, month: str | None = None) -> int:
+    """How many entries `log` would give (before its limit), counted in SQL."""
+    return session.exec(_of_log(select(func.count()).select_from(JournalEntry), student_ids, month)).one()
 
 
 def schools_by_id(session: Session) -> dict[int, School]:

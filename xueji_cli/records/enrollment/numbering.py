@@ -83,8 +83,9 @@ def numbered_records(session: Session, settings: Settings, school: str | None = 
 
     from xueji_cli.ledger.models import Person, School, Student
 
-    query = (select(Student, Person.name, Person.id_type, Person.id_number, School.code,
-                    School.type)
+    query = (select(Student.local_number, Student.entry_year, Student.status,
+                    Student.national_number, Student.person_id, Person.name, Person.id_type,
+                    Person.id_number, School.code, School.type)
              .join(Person, Person.id == Student.person_id)
              .join(School, School.id == Student.school_id)
              .where(Student.kind == "regular"))
@@ -93,25 +94,28 @@ def numbered_records(session: Session, settings: Settings, school: str | None = 
     if year is not None:
         query = query.where(Student.entry_year % 100 == year % 100)
     records = []
-    for student, name, id_type, id_number, code, type_ in session.exec(query):
+    # Plain rows (a county holds 100k records): the columns the checks read, no table objects.
+    for (local_number, entry_year, status, national_number, person_id, name, id_type, id_number,
+         code, type_) in session.connection().execution_options(yield_per=2000).execute(query):
         records.append(NumberedRecord(
-            local_number=student.local_number or "",
+            local_number=local_number or "",
             school_code=code,
             type_digit=settings.type_digit[type_],
-            entry_year=student.entry_year,
-            label=f"{student.local_number or '(无号)'} {name}({codes.label('status', student.status)})",
-            national_number=student.national_number,
+            entry_year=entry_year,
+            label=f"{local_number or '(无号)'} {name}({codes.label('status', status)})",
+            national_number=national_number,
             id_type=id_type,
             id_number=id_number,
-            person_id=student.person_id,
+            person_id=person_id,
         ))
     return records
 
 
 def renumber_check(session: Session, settings: Settings, school: str | None = None,
-                   year: int | None = None):
-    return check_numbers(numbered_records(session, settings, school, year),
-                         settings.city, settings.county, taken_over(session))
+                   year: int | None = None) -> tuple[int, list]:
+    """(numbers checked, the problems found)."""
+    records = numbered_records(session, settings, school, year)
+    return len(records), check_numbers(records, settings.city, settings.county, taken_over(session))
 
 
 TAKEOVER = "takeover"  # the change kind of a record taken over as it stood (接收原有学籍)

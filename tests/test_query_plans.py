@@ -1,0 +1,77 @@
+"""The query plans of the everyday commands: a directory of 100k records and a million
+journal entries is only workable when no command reads the whole journal to find a
+few entries. Every SELECT a command runs is captured and EXPLAIN QUERY PLAN'd on the
+same database; a full scan of `journal` (a SCAN without an index) fails the test.
+`check` reads every entry by design — through the index of records, in record order."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from synthetic import make_id
+
+COMMANDS = [
+    ("student", "list"), ("student", "list", "--csv"), ("student", "list", "--json", "--limit", "5"),
+    ("student", "list", "--name", "张"), ("student", "show", "02262600100001"),
+    ("check",), ("report", "stats", "--json"), ("renumber-check", "--json"),
+    ("log", "--month", "2026-09", "--json"), ("log", "02262600100001", "--json"),
+    ("report", "roster", "--school", "001"), ("report", "roster", "--school", "001", "--as-of", "2026-09-01"),
+]
+FULL_SCAN = re.compile(r"\bSCAN (journal|j)\b(?! USING)")
+
+
+@pytest.fixture
+def two(township, enroll):
+    assert enroll(id_number=make_id("2020-03-05", seq=221), name="张三").exit_code == 0
+    assert enroll(id_number=make_id("2020-05-20", male=False, seq=222), name="李四",
+                  gender="女", birth="2020-05-20").exit_code == 0
+    return township
+
+
+def plans_of(directory, xueji, args) -> list[tuple[str, list[str]]]:
+    captured: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            captured.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        result = xueji(*args)
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)
+    assert result.exit_code in (0, 1), result.stderr
+    conn = sqlite3.connect(directory / "xueji.db")
+    try:
+        return [(statement, [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + statement,
+                                                             parameters)])
+                for statement, parameters in captured if "journal" in statement]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_no_command_scans_the_whole_journal(two, xueji, args):
+    for statement, plan in plans_of(two, xueji, args):
+        scans = [line for line in plan if FULL_SCAN.search(line)]
+        assert not scans, f"{' '.join(args)}: {scans} in\n{statement}"
+
+
+def test_the_check_reads_the_journal_in_record_order_by_its_index(two, xueji):
+    [(_, plan)] = [(statement, plan) for statement, plan in plans_of(two, xueji, ("check",))
+                   if "journal.sets" in statement]
+    assert any("journal USING INDEX ix_journal_student_id" in line for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan  # no sort of a million rows
+
+
+def test_a_missing_index_is_caught(two, xueji, sql):
+    """The test has teeth: without the index of effective dates, `log --month` reads the
+    whole journal, and the plan says so."""
+    sql("DROP INDEX ix_journal_date_kind")
+    plans = plans_of(two, xueji, ("log", "--month", "2026-09", "--json"))
+    assert any(FULL_SCAN.search(line) for _, plan in plans for line in plan)
