@@ -63,7 +63,6 @@ def _statement(evidence: list[str], regions_as_hukou: bool):
 
 def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, json_out,
             show_id, progress, statement) -> None:
-    from pathlib import Path
 
     from xueji_cli.records.enrollment import intake, targets
     from xueji_cli.values import dates
@@ -93,13 +92,7 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
                 intake.write(target, batch, effective, operator, tick)
     outcome = "dry_run" if dry_run else "refused" if refused else "imported"
     with _saved(batch, json_out) if batch.batch_id else contextlib.nullcontext():
-        errors_file = None
-        if errors_out and invalid:
-            from xueji_cli.records.enrollment.errors_workbook import write_errors
-            from xueji_cli.reports.roster import width
-
-            errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
-                                       column_width=width)
+        errors_file = errors_workbook(errors_out, batch, invalid, skip_invalid)
         if json_out:
             emit_json(document(batch, outcome, effective, errors_file, show_id) | {
                 "statement": statement.as_dict() if statement else None})
@@ -107,6 +100,19 @@ def _import(ctx, paths, school, sheet, errors_out, skip_invalid, date, dry_run, 
             render(batch, outcome, errors_file, errors_out, show_id, _intake_words())
     if invalid:
         raise typer.Exit(1)
+
+
+def errors_workbook(errors_out, batch, invalid: list, skip_invalid: bool):
+    """The problem rows' workbook (--errors-out) of an import or a takeover, when a row has
+    a problem: its path, else None."""
+    if not (errors_out and invalid):
+        return None
+    from pathlib import Path
+
+    from xueji_cli.records.enrollment.errors_workbook import write_errors
+    from xueji_cli.reports.roster import width
+
+    return write_errors(Path(errors_out), batch, only_invalid=skip_invalid, column_width=width)
 
 
 def _saved(batch, json_out: bool):

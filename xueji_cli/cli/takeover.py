@@ -83,7 +83,6 @@ def _as_of(value: str | None, today, limit_days: int):
 
 def _take_over(ctx, paths, school, sheet, as_of, errors_out, skip_invalid, dry_run, json_out,
                show_id, progress) -> None:
-    from pathlib import Path
 
     from xueji_cli.cli import intake as cli_intake
     from xueji_cli.cli.workspace import workspace
@@ -110,13 +109,7 @@ def _take_over(ctx, paths, school, sheet, as_of, errors_out, skip_invalid, dry_r
                 register.write(target, batch, day, operator, tick)
     outcome = "dry_run" if dry_run else "refused" if refused else "imported"
     with _saved(batch, json_out) if batch.batch_id else contextlib.nullcontext():
-        errors_file = None
-        if errors_out and invalid:
-            from xueji_cli.records.enrollment.errors_workbook import write_errors
-            from xueji_cli.reports.roster import width
-
-            errors_file = write_errors(Path(errors_out), batch, only_invalid=skip_invalid,
-                                       column_width=width)
+        errors_file = cli_intake.errors_workbook(errors_out, batch, invalid, skip_invalid)
         if json_out:
             emit_json({**cli_intake.document(batch, outcome, day, errors_file, show_id,
                                              register.NUMBER_ORDER, "takeover"),
