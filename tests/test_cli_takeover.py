@@ -195,3 +195,21 @@ def test_missing_columns_are_one_message(township, xueji, roster):
     rows = [{k: v for k, v in pupil("001", 2, 1, 1).items() if k != "学籍号"}]
     result = xueji("takeover", roster(rows))
     assert result.exit_code == 1 and "学籍号" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_takeover_does_not_load_sqlalchemy(township, roster):
+    """Like the September intake, a takeover on a SQLite directory goes through the sqlite3
+    writer: loading SQLAlchemy would add a third of a 10k file's time (README, benchmarks)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from xueji_cli.cli.app import main\n"
+              "try:\n    main()\n"
+              "finally:\n"
+              "    print('LOADED' if 'sqlalchemy' in sys.modules else 'NOT LOADED', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script, "--dir", str(township), "takeover",
+                           str(roster(register())), "--as-of", "2026-09-01"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith("NOT LOADED")

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xueji_cli.ledger.timeline import register_statuses
 from xueji_cli.records.enrollment import intake
 from xueji_cli.records.enrollment.admission import (
     EnrollmentAssessment,
@@ -35,6 +34,7 @@ from xueji_cli.records.enrollment.admission import (
 )
 from xueji_cli.records.enrollment.lookups import Lookups, person_key
 from xueji_cli.rules import identity
+from xueji_cli.rules.changes import ON_REGISTER
 from xueji_cli.rules.enrollment import check_grade
 from xueji_cli.rules.numbering import LOCAL_FORMAT, check_kept_number
 from xueji_cli.rules.organisation import check_school_open
@@ -118,7 +118,7 @@ def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings
         found += problems
         found += check_kept_number(number, settings.city, settings.county, entry_year,
                                    school.code, settings.type_digit[school.type])
-    if status not in register_statuses():
+    if status not in ON_REGISTER:
         found.append(Violation(
             "INPUT", "status", f"学生状态为「{codes.label('status', status)}」:不在籍,不接收",
             "只接收在籍的学生(在校、休学、外出借读);已离校的学生不必接收"))
