@@ -10,6 +10,7 @@ import json
 
 import pytest
 import rosters
+from loadkit import run_watching_sqlalchemy
 from synthetic import VILLAGE_001, make_id, wrong_check
 
 HEADERS = ["学校代码", "学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "年级", "班级",
@@ -200,16 +201,7 @@ def test_missing_columns_are_one_message(township, xueji, roster):
 def test_a_takeover_does_not_load_sqlalchemy(township, roster):
     """Like the September intake, a takeover on a SQLite directory goes through the sqlite3
     writer: loading SQLAlchemy would add a third of a 10k file's time (README, benchmarks)."""
-    import subprocess
-    import sys
-
-    script = ("import sys\n"
-              "from xueji_cli.cli.app import main\n"
-              "try:\n    main()\n"
-              "finally:\n"
-              "    print('LOADED' if 'sqlalchemy' in sys.modules else 'NOT LOADED', file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", script, "--dir", str(township), "takeover",
-                           str(roster(register())), "--as-of", "2026-09-01"],
-                          capture_output=True, text=True, timeout=120)
+    done, loaded = run_watching_sqlalchemy("--dir", township, "takeover", roster(register()),
+                                           "--as-of", "2026-09-01")
     assert done.returncode == 0, done.stderr
-    assert done.stderr.rstrip().endswith("NOT LOADED")
+    assert not loaded

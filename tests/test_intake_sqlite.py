@@ -9,12 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 import rosters
 from conftest import copy_directory, invoke
+from loadkit import run_watching_sqlalchemy
 from synthetic import VILLAGE_002
 
 from xueji_cli.records.enrollment import targets
@@ -182,16 +181,10 @@ def test_columns_null_in_every_row_are_left_to_sqlite(township, sql, tmp_path, m
 
 def test_the_intake_does_not_load_sqlalchemy(township, tmp_path):
     path = rosters.write(tmp_path / "r.xlsx", [rosters.child(i) for i in range(1, 4)])
-    script = ("import sys\n"
-              "from xueji_cli.cli.app import main\n"
-              "try:\n    main()\n"
-              "finally:\n"
-              "    print('LOADED' if 'sqlalchemy' in sys.modules else 'NOT LOADED', file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", script, "--dir", str(township), "enroll",
-                           "--from", str(path), "--school", "001"],
-                          capture_output=True, text=True, timeout=120)
+    done, loaded = run_watching_sqlalchemy("--dir", township, "enroll", "--from", path,
+                                           "--school", "001")
     assert "已导入 3 人" in done.stderr, done.stderr
-    assert done.stderr.rstrip().endswith("NOT LOADED")
+    assert not loaded
 
 
 @pytest.mark.parametrize("declared, sa_type, values", [
