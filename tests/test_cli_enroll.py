@@ -404,3 +404,14 @@ def test_another_guardian_with_a_national_number_is_another_child(township, enro
     result = enroll(**NO_ID | {"guardian_name": "钱二"}, national_number="L130283202003050023",
                     json=True)
     assert result.exit_code == 0, result.stderr
+
+
+def test_the_card_of_a_child_without_an_id_number_shows_its_own_records(township, enroll,
+                                                                         xueji, as_json):
+    """The 学生登记表 of a child without an ID number gathers that person's records (found by
+    the person, not by reading the directory's whole list) and no other child's."""
+    assert enroll().exit_code == 0
+    assert enroll(**NO_ID, national_number="J130283202003050019").exit_code == 0
+    [card] = as_json(xueji("student", "card", "J130283202003050019", "--json"))["cards"]
+    assert card["name"] == "赵无号"
+    assert [h["kind"] for h in card["history"]] == ["enroll"]

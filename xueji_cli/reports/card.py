@@ -33,7 +33,7 @@ def card(session: Session, found: students.Found, reveal: bool = False,
     if person.id_number:
         records = students.records_for(session, person.id_number)
     else:
-        records = [f for f in students.listing(session) if f.person.id == person.id]
+        records = students.records_of(session, person.id)
     schools = students.schools_by_id(session)
     history = []
     arrived = False

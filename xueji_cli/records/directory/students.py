@@ -82,6 +82,13 @@ def _query():
             .join(School, School.id == Student.school_id))
 
 
+def records_of(session: Session, person_id: int) -> list[Found]:
+    """Every record of one person (a child without an ID number), in roster order: one
+    query by the person, not the directory's whole list."""
+    query = _query().where(Person.id == person_id).order_by(*ROSTER_ORDER)
+    return [Found(*row) for row in session.exec(query)]
+
+
 def records_for(session: Session, key: str) -> list[Found]:
     """The records a KEY names, the current one first. A name names the records of one
     person; a name that several persons bear is Ambiguous, listing them."""

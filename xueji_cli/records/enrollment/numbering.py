@@ -95,14 +95,14 @@ def numbered_records(session: Session, settings: Settings, school: str | None = 
         query = query.where(Student.entry_year % 100 == year % 100)
     records = []
     # Plain rows (a county holds 100k records): the columns the checks read, no table objects.
-    for (local_number, entry_year, status, national_number, person_id, name, id_type, id_number,
+    for (number, entry_year, status, national_number, person_id, name, id_type, id_number,
          code, type_) in session.connection().execution_options(yield_per=2000).execute(query):
         records.append(NumberedRecord(
-            local_number=local_number or "",
+            local_number=number or "",
             school_code=code,
             type_digit=settings.type_digit[type_],
             entry_year=entry_year,
-            label=f"{local_number or '(无号)'} {name}({codes.label('status', status)})",
+            label=f"{number or '(无号)'} {name}({codes.label('status', status)})",
             national_number=national_number,
             id_type=id_type,
             id_number=id_number,
