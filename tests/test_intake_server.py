@@ -7,7 +7,6 @@ same cohort meanwhile waits for the intake and numbers after it (NUM-1, NUM-3)."
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -17,10 +16,10 @@ import pgkit
 import pytest
 import rosters
 from conftest import invoke, server_directory
-from test_intake_sqlite import STAMPED, _mixed_roster
+from test_intake_sqlite import STAMPED, _mixed_roster, import_late_then_again, open_targets_of
 from test_safety_concurrency import enroll_options
 
-from xueji_cli.records.enrollment import roster_target, targets
+from xueji_cli.records.enrollment import roster_target
 from xueji_cli.records.enrollment.enrolling import write_many
 from xueji_cli.records.enrollment.server_target import ServerTarget
 from xueji_cli.store import postgres_writer, settings
@@ -58,18 +57,10 @@ def test_the_copy_writes_what_the_orm_writes(township, xueji, tmp_path, monkeypa
     name = pgkit.new_database(request.getfixturevalue("pg_township_template"))
     request.addfinalizer(lambda: pgkit.drop_database(name))
     orm_dir = server_directory(tmp_path / "orm", name)
-    for args in (("--date", "2026-09-20"), ()):  # late (ENR-4 remark), then already held
-        assert xueji("enroll", "--from", path, *args).exit_code == 0
+    import_late_then_again(xueji, path)
     copied = {table: _rows(_url(township), table) for table in STAMPED}
-
-    @contextlib.contextmanager
-    def through_the_orm(store, write):
-        with store.session(write=write) as session:
-            yield OrmTarget(session)
-
-    monkeypatch.setattr(targets, "open_target", through_the_orm)
-    for args in (("--date", "2026-09-20"), ()):
-        assert invoke(orm_dir, "enroll", "--from", path, *args).exit_code == 0
+    open_targets_of(OrmTarget, monkeypatch)
+    import_late_then_again(lambda *args: invoke(orm_dir, *args), path)
     written = {table: _rows(_url(orm_dir), table) for table in STAMPED}
     assert len(copied["student"]) == 6
     assert copied == written  # the journal's ids in the same order too

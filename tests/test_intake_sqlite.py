@@ -60,22 +60,30 @@ class OrmTarget(SqliteTarget):
         write_many(self.session, items, effective, operator, batch=batch, kind=kind)
 
 
+def import_late_then_again(run, path) -> None:
+    """`run("enroll", "--from", path, …)` late (an ENR-4 remark), then again (already held)."""
+    for args in (("--date", "2026-09-20"), ()):
+        assert run("enroll", "--from", path, *args).exit_code == 0
+
+
+def open_targets_of(target_class, monkeypatch) -> None:
+    """The intake's targets made by `target_class(session)` over the store's session."""
+    @contextlib.contextmanager
+    def open_target(store, write):
+        with store.session(write=write) as session:
+            yield target_class(session)
+
+    monkeypatch.setattr(targets, "open_target", open_target)
+
+
 def test_the_sqlite_writer_writes_what_the_orm_writes(township, xueji, sql, tmp_path,
                                                          monkeypatch):
     path = _mixed_roster(tmp_path)
     orm_dir = copy_directory(township, tmp_path / "orm")
-    for args in (("--date", "2026-09-20"), ()):  # late (ENR-4 remark), then already held
-        assert xueji("enroll", "--from", path, *args).exit_code == 0
+    import_late_then_again(xueji, path)
     sqlite_rows = {table: _rows(sql, table) for table in STAMPED}
-
-    @contextlib.contextmanager
-    def through_the_orm(store, write):
-        with store.session(write=write) as session:
-            yield OrmTarget(session)
-
-    monkeypatch.setattr(targets, "open_target", through_the_orm)
-    for args in (("--date", "2026-09-20"), ()):
-        assert invoke(orm_dir, "enroll", "--from", path, *args).exit_code == 0
+    open_targets_of(OrmTarget, monkeypatch)
+    import_late_then_again(lambda *args: invoke(orm_dir, *args), path)
     with contextlib.closing(sqlite3.connect(orm_dir / "xueji.db")) as conn:
         orm_rows = {table: _rows(lambda q: conn.execute(q).fetchall(), table)
                     for table in STAMPED}

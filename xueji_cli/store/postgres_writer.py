@@ -32,9 +32,12 @@ class PostgresWriter:
         increasing order (others writing at the same time take other ids)."""
         if not count:
             return []
+        # the sequence looked up first: named in the query itself, it would be looked up
+        # again for every id
+        [(sequence,)] = self.connection.execute(
+            "SELECT pg_get_serial_sequence(%s, 'id')", (table,))
         return sorted(new_id for (new_id,) in self.connection.execute(
-            "SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass"
-            " AS sequence) AS s, generate_series(1, %s)", (table, count)))
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, count)))
 
     def page_cache(self, rows: int) -> contextlib.AbstractContextManager[None]:
         """The server keeps its own cache: nothing to set for a large write."""
