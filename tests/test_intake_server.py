@@ -125,6 +125,31 @@ def test_an_enrollment_into_the_cohort_during_the_intake_numbers_after_it(
     assert xueji("renumber-check").exit_code == 0
 
 
+def test_a_child_enrolled_by_another_registrar_meanwhile_is_a_plain_message(
+        township, xueji, sql, tmp_path, monkeypatch):
+    """NUM-7 across registrars: the roster's look-ups were made before another registrar
+    committed one of its children (here the person's row, planted behind the program's
+    back); the server's unique ID number refuses the copy, and the registrar is told what
+    happened and what to do (exit 3), nothing of the roster written, no traceback."""
+    real = postgres_writer.PostgresWriter.insert
+    children = [rosters.child(i) for i in range(11, 14)]
+
+    def insert_after_another_registrar(self, table, keys, rows):
+        if table == "person" and not sql("SELECT 1 FROM person"):
+            sql("INSERT INTO person (name, gender, birth_date, id_type, id_number, details,"
+                " created_at) VALUES ('别处登记', '1', '2020-03-05', '1', ?, '{}', now())",
+                children[1]["身份证号"])
+        return real(self, table, keys, rows)
+
+    monkeypatch.setattr(postgres_writer.PostgresWriter, "insert", insert_after_another_registrar)
+    path = rosters.write(tmp_path / "r.xlsx", children)
+    result = xueji("enroll", "--from", path, "--school", "001")
+    assert result.exit_code == 3 and "另一个程序刚刚写入了相同的内容" in result.stderr
+    assert "Traceback" not in result.stderr and "UniqueViolation" not in result.stderr
+    assert sql("SELECT name FROM person") == [("别处登记",)]  # the other registrar's only
+    assert sql("SELECT count(*) FROM student") == [(0,)]
+
+
 def test_a_register_taken_over_on_the_server(township, xueji, sql, tmp_path):
     """takeover shares the intake's target: the numbers kept, one takeover entry each."""
     path = rosters.write(tmp_path / "r.xlsx", [
