@@ -9,6 +9,7 @@ the same floor reading the exported file.
     python bench/intake.py                 # 10 000 and 100 000 rows
     python bench/intake.py --rows 10000    # one size
     python bench/intake.py --rows 2000 --runs 1   # a quick look
+    python bench/intake.py --database URL  # on a county's server instead (bench/intake_server.py)
 
 The rosters are synthetic (20 columns, valid children spread over schools of 80 classes
 of 45) and generated once into bench/out/ (not in git). Peak memory is the child's
@@ -281,11 +282,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5,
                         help="timed runs of each command, medians reported (default 5: "
                         "single runs of the same command vary by up to a fifth)")
+    parser.add_argument("--database", metavar="URL",
+                        help="a PostgreSQL server's maintenance database (postgresql://…): "
+                        "the intake on the server against a floor of COPY "
+                        "(bench/intake_server.py)")
     args = parser.parse_args()
     if args.runs < 1 or any(rows < 1 for rows in args.rows or []):
         parser.error("--runs and --rows must be at least 1")
     for rows in args.rows or [10_000, 100_000]:
-        measure(rows, args.runs)
+        if args.database:
+            import intake_server
+
+            intake_server.measure(sys.modules[__name__], rows, args.runs, args.database)
+        else:
+            measure(rows, args.runs)
 
 
 if __name__ == "__main__":

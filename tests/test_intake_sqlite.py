@@ -17,6 +17,9 @@ from loadkit import run_watching_sqlalchemy
 from synthetic import VILLAGE_002
 
 from xueji_cli.records.enrollment import targets
+from xueji_cli.records.enrollment.enrolling import write_many
+from xueji_cli.records.enrollment.sqlite_target import SqliteTarget
+from xueji_cli.store.sqlite_writer import SqliteWriter
 
 STAMPED = {"person": ("created_at",), "student": ("created_at",),
            "journal": ("recorded_at", "batch")}
@@ -45,22 +48,42 @@ def _mixed_roster(tmp_path):
     return rosters.write(tmp_path / "mixed.xlsx", rows)
 
 
+class OrmTarget(SqliteTarget):
+    """The intake's look-ups on the session's own connection, its rows written through the
+    ORM (enrolling.write_many, as one-student enrollment writes them)."""
+
+    def __init__(self, session):
+        super().__init__(SqliteWriter(session.connection().connection.driver_connection))
+        self.session = session
+
+    def write(self, items, effective, operator, batch, tick=None, kind="enroll"):
+        write_many(self.session, items, effective, operator, batch=batch, kind=kind)
+
+
+def import_late_then_again(run, path) -> None:
+    """`run("enroll", "--from", path, …)` late (an ENR-4 remark), then again (already held)."""
+    for args in (("--date", "2026-09-20"), ()):
+        assert run("enroll", "--from", path, *args).exit_code == 0
+
+
+def open_targets_of(target_class, monkeypatch) -> None:
+    """The intake's targets made by `target_class(session)` over the store's session."""
+    @contextlib.contextmanager
+    def open_target(store, write):
+        with store.session(write=write) as session:
+            yield target_class(session)
+
+    monkeypatch.setattr(targets, "open_target", open_target)
+
+
 def test_the_sqlite_writer_writes_what_the_orm_writes(township, xueji, sql, tmp_path,
                                                          monkeypatch):
     path = _mixed_roster(tmp_path)
     orm_dir = copy_directory(township, tmp_path / "orm")
-    for args in (("--date", "2026-09-20"), ()):  # late (ENR-4 remark), then already held
-        assert xueji("enroll", "--from", path, *args).exit_code == 0
+    import_late_then_again(xueji, path)
     sqlite_rows = {table: _rows(sql, table) for table in STAMPED}
-
-    @contextlib.contextmanager
-    def through_the_orm(store, write):
-        with store.session(write=write) as session:
-            yield targets.SessionTarget(session)
-
-    monkeypatch.setattr(targets, "open_target", through_the_orm)
-    for args in (("--date", "2026-09-20"), ()):
-        assert invoke(orm_dir, "enroll", "--from", path, *args).exit_code == 0
+    open_targets_of(OrmTarget, monkeypatch)
+    import_late_then_again(lambda *args: invoke(orm_dir, *args), path)
     with contextlib.closing(sqlite3.connect(orm_dir / "xueji.db")) as conn:
         orm_rows = {table: _rows(lambda q: conn.execute(q).fetchall(), table)
                     for table in STAMPED}
@@ -72,8 +95,6 @@ def test_the_sqlite_writer_writes_what_the_orm_writes(township, xueji, sql, tmp_
 def test_a_failed_write_leaves_nothing(township, xueji, sql, tmp_path, monkeypatch):
     """The intake's transaction is all or nothing: an error in the middle of the writing
     (here the journal's insert) rolls back the people and records inserted before it."""
-    from xueji_cli.store.sqlite_writer import SqliteWriter
-
     real = SqliteWriter.insert
 
     def failing(self, table, keys, rows):

@@ -67,8 +67,8 @@ def create_records(session: Session, kind: str, effective_date: dt.date, operato
     the same keys in the same order. Each record is inserted with its `sets` applied and
     each entry appended, in the caller's transaction, with SQLAlchemy Core executemany.
     Returns the new records' ids, in order. The entries are the ones record() would
-    append. (A September roster on SQLite writes the same rows through sqlite3:
-    record_rows and entry_rows, records/enrollment/sqlite_target.py.)"""
+    append. (A September roster writes the same rows through sqlite3, or COPY on a server:
+    record_rows and entry_rows, records/enrollment/roster_target.py.)"""
     if not items:
         return []
     from xueji_cli.ledger.models import JournalEntry, Student

@@ -32,9 +32,13 @@ RESTORE_HINT = "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢�
 
 
 def _is_database_error(error: Exception) -> bool:
-    """An error of the database driver, raised directly (sqlite3) or wrapped by SQLAlchemy
-    (which is only looked for when it has been loaded)."""
+    """An error of the database driver, raised directly (sqlite3; psycopg, whose COPY
+    the September intake uses on a server) or wrapped by SQLAlchemy (each only looked
+    for when it has been loaded)."""
     if isinstance(error, sqlite3_module.Error):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error):
         return True
     sa_exc = sys.modules.get("sqlalchemy.exc")
     return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)

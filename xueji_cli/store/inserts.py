@@ -131,6 +131,12 @@ def each_once(values: tuple, convert) -> list:
     return out
 
 
+def json_text(value) -> str:
+    """json.dumps(value) (None too: JSON null, as SQLAlchemy stores it); a list or dict
+    through the store's one reused encoder."""
+    return _json_text(value) if value.__class__ in _JSON_KINDS else json.dumps(value)
+
+
 def _json_text(value: dict | list) -> str:
     if value:
         return json_dumps(value)

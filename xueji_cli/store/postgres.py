@@ -55,6 +55,10 @@ def translate(exc: BaseException, timeout: float) -> DirectoryError | None:
         return DirectoryError(
             f"数据库正被另一个程序写入,已等待 {timeout:g} 秒仍未释放",
             "等对方完成后再试;若确认无人使用,关闭其他打开该目录的 xueji 或表格程序")
+    if state == "23505":  # unique_violation: committed by another writer since this one read
+        return DirectoryError(
+            "另一个程序刚刚写入了相同的内容(如同一身份证号的人),本次什么也没有写入",
+            "重新运行同一命令:已写入的会显示为已登记(已存在),不会重复登记")
     if state.startswith("08") or not state and type(orig).__name__ == "OperationalError":
         return DirectoryError("无法连接 xueji.toml 的 database_url 指定的数据库服务器",
                               "检查服务器是否开着、地址和用户名是否正确、密码(PGPASSWORD 或 ~/.pgpass)")

@@ -5,7 +5,7 @@ settings (sqlite.prepare) and transaction (BEGIN IMMEDIATE … COMMIT: all or no
 the rest of the program. Each value is stored as SQLAlchemy stores it for the column's
 declared type (dates, timestamps, JSON), so that the ORM reads the rows back unchanged.
 
-A server database (database_url) is written through the session instead (store/inserts.py).
+A server database (database_url) is written with COPY instead (store/postgres_writer.py).
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from xueji_cli.store import sqlite
 from xueji_cli.store.database import count_commit
-from xueji_cli.store.inserts import each_once, json_dumps
+from xueji_cli.store.inserts import each_once, json_text
 
 if TYPE_CHECKING:
     from xueji_cli.store.database import Store
@@ -119,16 +118,10 @@ def _datetime(value: dt.datetime | None) -> str | None:
             f"{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}")
 
 
-def _json(value) -> str:
-    """json.dumps(value) (None too: JSON null, as SQLAlchemy stores it); a list or dict
-    through the store's one reused encoder."""
-    return json_dumps(value) if value.__class__ in (dict, list) else json.dumps(value)
-
-
 def _boolean(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
 # By the type the migrations declared (PRAGMA table_info); other types are stored as given.
-CONVERTERS: dict[str, Callable] = {"DATE": _date, "DATETIME": _datetime, "JSON": _json,
+CONVERTERS: dict[str, Callable] = {"DATE": _date, "DATETIME": _datetime, "JSON": json_text,
                                    "BOOLEAN": _boolean}

@@ -1,6 +1,6 @@
 """A school's 3-digit code as typed, and the refusal for a code the directory does not
 have: shared by the ORM's school functions (records/directory/schools.py) and the September intake,
-which works without the ORM (records/enrollment/sqlite_target.py)."""
+which works without the ORM (records/enrollment/roster_target.py)."""
 
 from __future__ import annotations
 

@@ -32,8 +32,9 @@ def load(session: Session) -> Regions:
     return Regions(session.execute(text(f"SELECT {COLUMNS} FROM region")))
 
 
-def load_sqlite(execute) -> Regions:
-    """The same through sqlite3 (the intake's writer, which does not load SQLAlchemy)."""
+def load_rows(execute) -> Regions:
+    """The same through a driver's own statements (`execute`: sqlite3's, or psycopg's on a
+    server), for the September intake, which does not go through the ORM."""
     return Regions(execute(f"SELECT {COLUMNS} FROM region"))
 
 

@@ -1,8 +1,8 @@
 """Enrolling what the rules admitted (records/enrollment/admission.py): the person, the
 record with its local number (NUM-1) and national number, and the journal entry, in the
-caller's transaction — one child (enroll_one), or many through the session (write_many:
-a roster on a server database). rows_to_write gives the same rows to the SQLite writer of
-a roster (records/enrollment/sqlite_target.py).
+caller's transaction — one child (enroll_one), or many through the session (write_many).
+rows_to_write gives the same rows to the writers of a roster, sqlite3's and the server's
+COPY (records/enrollment/roster_target.py).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def write_many(session: Session, items: list[tuple[Applicant, EnrollmentAssessme
                kind: str = "enroll") -> list[tuple[int, int]]:
     """Create the people, their records with the numbers given and the journal entries
     (of `kind`: enroll, or takeover for a register taken over as it stands), for children
-    already assessed (one child, or a roster on a server database), through the session;
+    already assessed (one child, or many), through the session;
     the ids are taken table by table. Returns (person id, record id) of each."""
     if not items:
         return []
@@ -67,7 +67,7 @@ def rows_to_write(items: list[tuple[Applicant, EnrollmentAssessment, str]], effe
                   operator: str, batch: str | None, person_ids: range,
                   student_ids: range, kind: str = "enroll") -> list[tuple[str, tuple, list[tuple]]]:
     """What write_many writes, as (table, columns, rows) with the ids given — for a writer
-    that took the ids of all its rows at its start (records/enrollment/sqlite_target.py)."""
+    that took the ids of all its rows at its start (records/enrollment/roster_target.py)."""
     stamp = now()
     shared: dict[tuple, dict] = {}
     people = [(person_id, *_person(a, stamp, _shared(shared, a.details)))

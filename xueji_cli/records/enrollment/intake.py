@@ -7,8 +7,8 @@ rows, NUM-7 the same child twice in the files). Nothing is written unless every 
 (or the registrar asked to skip the invalid ones); then the numbers are assigned in a
 documented, deterministic order (NUM-1, NUM-2) and everything is written in the one write
 transaction: on SQLite through sqlite3 (records/enrollment/sqlite_target.py, which does not
-load SQLAlchemy), on a server database through the session (enrolling.write_many, as
-one-student enrollment).
+load SQLAlchemy), on a server database with COPY in the session's transaction
+(records/enrollment/server_target.py).
 
 Re-running a file enrolls nobody twice: a row whose child is already on record at that
 school with the same data is reported as already enrolled; one that clashes is an error.

@@ -4,8 +4,8 @@ current batch has accepted so far, so that one student and a whole September ros
 through the same rules (ENR-5 class caps over the rows, NUM-7 the same child twice).
 
 One student's look-ups are queries through the session, made as the rules ask; a roster's
-are all made at once beforehand (Lookups.loaded, by records/enrollment/sqlite_target.py on
-SQLite). The ORM is imported where it is used, so that the September intake, which reads
+are all made at once beforehand (Lookups.loaded, by records/enrollment/roster_target.py on
+either store). The ORM is imported where it is used, so that the September intake, which reads
 and writes through sqlite3, never loads it.
 """
 
@@ -70,7 +70,7 @@ class Lookups:
                found: dict[tuple, list[dict]],
                region_label: rules.RegionLabel = str) -> Lookups:
         """Look-ups all made beforehand (a whole September roster,
-        records/enrollment/sqlite_target.py): every school by code, their service areas,
+        records/enrollment/roster_target.py): every school by code, their service areas,
         each class's count of active records, and the records held for the batch's
         children by match key (match_keys → matches()); `region_label` names a region
         in a refusal."""
