@@ -8,11 +8,10 @@ import datetime as dt
 import pytest
 from journalkit import kit, roster_history  # noqa: F401  (kit: the fixture)
 
+from xueji_cli.ledger.counted import at_school, on_register
 from xueji_cli.ledger.timeline import (
     Step,
     Tally,
-    at_school,
-    on_register,
     place,
     roster_as_of,
     state_on,

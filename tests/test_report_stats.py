@@ -4,8 +4,18 @@ admissions and their commitments (ENR-1); records missing evidence (ENR-7 …)."
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from types import SimpleNamespace
+
 import pytest
 from journalkit import kit  # noqa: F401  (the fixture)
+from loadkit import run_watching_sqlalchemy
+from pgkit import BOTH_STORES
+
+from xueji_cli.reports.stats import Pupil, latest_of_age, underage
+
+pytestmark = BOTH_STORES  # counted in SQL: the same text on SQLite and on a county's server
 
 
 def stats(xueji, as_json, *args):
@@ -102,3 +112,62 @@ def test_stats_and_the_roster_of_a_day_read_plain_rows(kit, xueji, as_json, tabl
     suspended = {(h["grade"], h["class"]): h["suspended"] for h in today["headcounts"]}
     assert suspended == {(1, 1): 0, (1, 2): 1}
     assert sum(h["suspended"] for h in before["headcounts"]) == 0
+
+
+def test_the_lists_of_a_past_day_fold_the_records_changed_since(kit, xueji, as_json):
+    """ENR-1, ENR-7 on any day: a record changed after the day is folded from the journal,
+    one unchanged is read as stored; both are found, in roster order, on either path."""
+    young = kit.enroll("001", grade=1, class_no=1, birth="2020-09-02", name="小雪")
+    lacking = kit.enroll("001", grade=1, class_no=1, evidence=["户口簿"], name="缺房产证明")
+    kit.arrive("001", "restore", "2026-09-01", grade=2, class_no=1, name="无入学记录")
+    kit.enroll("001", grade=1, class_no=1, name="齐全")
+    for child in (young, lacking):
+        kit.change(child, "class_change", "2026-10-20", class_no=2)
+    past = stats(xueji, as_json, "--as-of", "2026-10-15")
+    today = stats(xueji, as_json)
+    for document, class_no in ((past, 1), (today, 2)):
+        assert [(u["name"], u["class"], u["problem"]) for u in document["underage"]] == [
+            ("小雪", class_no, "ENR-1 不足龄且未登记承诺书")]
+        assert [(m["name"], m["class"], m["rule"], m["missing"]) for m in document["missing_evidence"]] == [
+            ("缺房产证明", class_no, "ENR-7", ["房产证明"]), ("无入学记录", 1, "ENR-7", ["入学记录"])]
+
+
+def test_a_record_on_the_register_no_longer_is_not_listed(kit, xueji, as_json):
+    """The lists hold the records counted on the day (在籍 or 在校): one that left before
+    it is not listed, one that left after it is."""
+    gone = kit.enroll("001", grade=1, birth="2020-09-02", evidence=["户口簿"], name="已转出")
+    kit.change(gone, "transfer_out", "2026-10-15", status="transferred_out")
+    assert stats(xueji, as_json)["underage"] == [] == stats(xueji, as_json)["missing_evidence"]
+    before = stats(xueji, as_json, "--as-of", "2026-10-14")
+    assert [u["name"] for u in before["underage"]] == ["已转出"]
+    assert [m["name"] for m in before["missing_evidence"]] == ["已转出"]
+
+
+def test_todays_statistics_on_sqlite_do_not_load_sqlalchemy(kit, store_kind):
+    """The statistics of a day after every entry are counted by the sqlite3 reader: loading
+    SQLAlchemy and the models would cost more than the counting (README, benchmarks)."""
+    if store_kind == "postgres":
+        pytest.skip("a server database is read through SQLAlchemy")
+    kit.enroll("001", grade=1)
+    done, loaded = run_watching_sqlalchemy("--dir", kit.store.directory, "report", "stats", "--json")
+    assert done.returncode == 0, done.stderr
+    assert not loaded
+    past, loaded = run_watching_sqlalchemy("--dir", kit.store.directory, "report", "stats",
+                                           "--json", "--as-of", "2026-08-31")
+    assert past.returncode == 0 and json.loads(past.stdout)["headcounts"] == []
+
+
+@pytest.mark.parametrize("cutoff", [(8, 31), (2, 29), (1, 1), (12, 31)])
+def test_the_last_birth_date_of_school_age_agrees_with_enr1(cutoff):
+    """ENR-1: the database finds the under-age as those born after the last birth date of
+    school age; that date says exactly what the rule says, a 29 February cut-off too."""
+    settings = SimpleNamespace(policy=SimpleNamespace(school_age_cutoff=cutoff, school_age_years=6))
+    for entry_year in (2023, 2024, 2025, 2028):
+        if cutoff == (2, 29) and entry_year % 4:
+            continue  # no cut-off day that year
+        latest = latest_of_age(entry_year, settings)
+        birth = dt.date(entry_year - 8, 1, 1)
+        while birth < dt.date(entry_year - 4, 1, 1):
+            pupil = Pupil(1, 1, None, "甲", None, 1, 1, birth, entry_year, "regular", "active")
+            assert (birth > latest) == underage(pupil, settings), (entry_year, birth)
+            birth += dt.timedelta(days=1)

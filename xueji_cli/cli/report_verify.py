@@ -24,8 +24,7 @@ def stats(ctx: typer.Context, as_of: AsOfOpt = None, json_out: JsonOpt = False,
 
         day = parse_date_option(as_of, "as_of") if as_of else dates.today()
         ws = workspace(ctx)
-        with ws.store.session() as session:
-            result = build_stats(session, ws.settings, day, show_id)
+        result = build_stats(ws.store, ws.settings, day, show_id)
         if json_out:
             emit_json(result.as_document())
             return
@@ -77,7 +76,7 @@ def verify(
     每班在籍、休学、借读与应到人数,留出“实到人数”一栏供核对。"""
     with guard(json_out):
         from xueji_cli.records.directory import schools as schools_mod
-        from xueji_cli.reports.stats import build_verification
+        from xueji_cli.reports.verify import build_verification
         from xueji_cli.values import dates
         from xueji_cli.values.errors import InputError
 

@@ -3,7 +3,7 @@
 `state_on` folds (ledger/projection.fold) the `sets` of a record's journal entries
 effective on or before a day, in effective-date order, then recording order. Everything
 the reports count — the opening and closing of a month, the roster as it stood on a past
-date, the reconciliation — is that fold, classified by `on_register` / `at_school`.
+date, the reconciliation — is that fold, classified by `on_register` / `at_school` (ledger/counted).
 
 Reading every entry of a large township for every report would be slow (a million
 entries), so `Timeline` folds only the records the journal has changed since the day
@@ -15,12 +15,9 @@ it, and the monthly report's census catches a record changed behind the journal'
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from itertools import takewhile
 from operator import attrgetter
 from typing import NamedTuple
@@ -28,28 +25,12 @@ from typing import NamedTuple
 from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlmodel import Session
 
+from xueji_cli.ledger.counted import at_school_statuses, on_register, register_statuses
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.ledger.projection import PROJECTED, fold
 
 # The projected fields that decide where a record is counted.
 COUNTED = ("school_id", "kind", "grade", "status")
-
-
-@cache
-def config() -> dict:
-    """data/report.toml: who is counted and which kinds each report column counts."""
-    text = resources.files("xueji_cli.data").joinpath("report.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-@cache
-def register_statuses() -> frozenset[str]:
-    return frozenset(config()["register"]["statuses"])
-
-
-@cache
-def at_school_statuses() -> frozenset[str]:
-    return frozenset(config()["at_school"]["statuses"])
 
 
 # -- the pure part --------------------------------------------------------------------
@@ -98,17 +79,6 @@ def states_at(steps: list[Step], days: list[dt.date | None]) -> list[dict]:
         index = end
         out.append(state)
     return out
-
-
-def on_register(state: dict) -> bool:
-    """在籍: a regular record in a register state (data/report.toml)."""
-    return bool(state) and (state.get("kind") or "regular") == "regular" \
-        and state.get("status") in register_statuses()
-
-
-def at_school(state: dict) -> bool:
-    """在校: a record (regular, or a temporary borrowing record) in an at-school state."""
-    return bool(state) and state.get("status") in at_school_statuses()
 
 
 def place(state: dict) -> tuple[int, int] | None:
@@ -312,28 +282,39 @@ def roster_as_of(session: Session, day: dt.date, school: str | None = None,
     for student, person in _split(connection.execute(query.where(untouched, *filters,
                                                                  Student.enrolled_on <= day))):
         rows.append(RosterRow(student, person, schools[student.school_id]))
-    # Records changed after the day: folded to that day.
-    touched = list(timeline.histories)
-    for chunk in _chunks(touched, 500):
-        for student, person in _split(connection.execute(query.where(Student.id.in_(chunk)))):
-            state = state_on(timeline.histories[student.id], day)
-            if not state or state.get("school_id") not in schools:
-                continue
-            copy = student._replace(**{f: state.get(f) for f in PROJECTED})
-            if school is not None and schools[copy.school_id].code != school:
-                continue
-            if grade is not None and copy.grade != grade:
-                continue
-            if class_no is not None and copy.class_no != class_no:
-                continue
-            if status is not None and copy.status != status:
-                continue
-            rows.append(RosterRow(copy, person, schools[copy.school_id]))
+    for row in folded_rows(session, timeline, day, schools):
+        copy = row.student
+        if school is not None and row.school.code != school:
+            continue
+        if grade is not None and copy.grade != grade:
+            continue
+        if class_no is not None and copy.class_no != class_no:
+            continue
+        if status is not None and copy.status != status:
+            continue
+        rows.append(row)
     if register_only:
         rows = [r for r in rows if on_register(_as_state(r.student))]
     rows.sort(key=lambda r: (r.school.code, r.student.grade, r.student.class_no,
                              r.student.kind != "regular", r.student.local_number or "",
                              r.person.name))
+    return rows
+
+
+def folded_rows(session: Session, timeline: Timeline, day: dt.date,
+                schools: dict[int, School]) -> list[RosterRow]:
+    """The records the journal changed after `day` (`timeline` since the day after), each
+    folded to that day; a record that did not exist yet is left out."""
+    query = select(*_STUDENT_COLUMNS, *_PERSON_COLUMNS).join(Person, Person.id == Student.person_id)
+    connection = session.connection().execution_options(yield_per=2000)
+    rows: list[RosterRow] = []
+    for chunk in _chunks(list(timeline.histories), 500):
+        for student, person in _split(connection.execute(query.where(Student.id.in_(chunk)))):
+            state = state_on(timeline.histories[student.id], day)
+            if not state or state.get("school_id") not in schools:
+                continue
+            copy = student._replace(**{f: state.get(f) for f in PROJECTED})
+            rows.append(RosterRow(copy, person, schools[copy.school_id]))
     return rows
 
 

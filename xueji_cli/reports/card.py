@@ -130,7 +130,7 @@ def _content(entry, schools: dict, reveal: bool) -> str:
 
 def school_cards(session: Session, code: str, reveal: bool = False) -> list[dict]:
     """The form of every child of a school: on its register, or studying there on loan."""
-    from xueji_cli.ledger.timeline import at_school, on_register
+    from xueji_cli.ledger.counted import at_school, on_register
 
     out = []
     names = regions.load(session)

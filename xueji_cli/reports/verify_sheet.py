@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from xueji_cli.excel import sheets
 from xueji_cli.excel.sheets import set_text
-from xueji_cli.reports.stats import Verification
+from xueji_cli.reports.verify import Verification
 
 STAMP_HEADERS = ["序号", "学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "年级", "班级",
                  "新生", "备注", "验章"]

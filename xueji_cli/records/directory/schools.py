@@ -134,7 +134,7 @@ def overlaps(session: Session, school_id: int, areas: list[str]) -> dict[str, li
 def on_register_at(session: Session, school_id: int) -> int:
     """How many records the school still holds on the register (在籍: at school, suspended,
     lent out): a closed school's records stay until they are moved (ORG-2)."""
-    from xueji_cli.ledger.timeline import register_statuses
+    from xueji_cli.ledger.counted import register_statuses
 
     return session.exec(select(func.count()).select_from(Student).where(
         Student.school_id == school_id, Student.kind == "regular",

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from xueji_cli.ledger.timeline import config
+from xueji_cli.ledger.counted import config
 from xueji_cli.values import codes
 
 

@@ -4,7 +4,7 @@ reports/monthly/data.py."""
 
 from __future__ import annotations
 
-from xueji_cli.ledger.timeline import at_school, on_register
+from xueji_cli.ledger.counted import at_school, on_register
 from xueji_cli.records.lifecycle.undo import PERSON_FIELDS
 from xueji_cli.reports.monthly.columns import column_labels, kind_label
 from xueji_cli.reports.monthly.report import Change, Discrepancy, Report, Row

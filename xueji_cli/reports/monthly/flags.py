@@ -7,43 +7,15 @@ know."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from xueji_cli.ledger.models import JournalEntry
-from xueji_cli.ledger.timeline import config
+from xueji_cli.reports.evidence import missing_evidence
 from xueji_cli.reports.monthly.columns import kind_group
 from xueji_cli.reports.monthly.report import Report
-from xueji_cli.values import codes
 from xueji_cli.values.dates import china_time
-
-
-@cache
-def _evidence_key(item: str) -> str:
-    text = item
-    for sep in (":", ":"):
-        text = text.split(sep, 1)[0]
-    return codes.evidence_key(text)
-
-
-def missing_evidence(kind: str, evidence: list, details: dict | None = None
-                     ) -> tuple[str, list[str]] | None:
-    """(rule, missing labels) when an entry of `kind` lacks evidence data/report.toml asks
-    for; None when complete or nothing is asked (or the entry's direction is exempt)."""
-    spec = config().get("evidence", {}).get(kind)
-    if not spec:
-        return None
-    if (details or {}).get("direction") in spec.get("unless_direction", []):
-        return None
-    shown = {_evidence_key(str(item)) for item in evidence or []}
-    missing = []
-    for need in spec["needs"]:
-        options = need.split("|")
-        if not any(o in shown for o in options):
-            missing.append("或".join(codes.evidence_label(o) for o in options))
-    return (spec["rule"], missing) if missing else None
 
 
 def flag(session: Session, report: Report, admit_days: int, today: dt.date) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from xueji_cli.ledger.counted import on_register
 from xueji_cli.ledger.models import JournalEntry, School, Student
 from xueji_cli.ledger.projection import fold, transitions
 from xueji_cli.ledger.timeline import (
@@ -35,7 +36,6 @@ from xueji_cli.ledger.timeline import (
     Tally,
     _step,
     key_of,
-    on_register,
     place,
     state_on,
     stored_state,
