@@ -18,8 +18,8 @@ import datetime as dt
 from collections import Counter
 from typing import NamedTuple
 
-from xueji_cli.ledger.projection import fold, transitions
 from xueji_cli.ledger.counted import on_register
+from xueji_cli.ledger.projection import fold, transitions
 from xueji_cli.ledger.timeline import Step, Tally, Timeline, place, states_at
 from xueji_cli.reports.monthly.columns import Role, kind_group, kind_label, reversal_kinds, role_of
 from xueji_cli.reports.monthly.report import Cells, Change, Discrepancy

@@ -18,8 +18,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlmodel import Session
 
-from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.ledger.counted import at_school_statuses
+from xueji_cli.ledger.models import JournalEntry, Person, School, Student
 from xueji_cli.ledger.timeline import REPORTED, Tally, Timeline
 from xueji_cli.reports.monthly.columns import unmapped_warnings
 from xueji_cli.reports.monthly.counting import count_late, count_month, fold_touched, tallies
