@@ -57,8 +57,8 @@ def count_commit() -> None:
 
 class Store:
     """The directory's database: on SQLite the file of `path` — xueji.db in the
-    directory, or the one database_url names — which every command opens through
-    connect(); on a server, the database of database_url."""
+    directory, or the one [database] url names — which every command opens through
+    connect(); on a server, the database of [database] url."""
 
     def __init__(self, directory: Path, database_url: str = "", timeout: float = 15.0):
         self.directory = directory
@@ -104,7 +104,7 @@ class Store:
         return self._engines[write]
 
     def _server_engine(self, create_engine) -> Engine:
-        """database_url's engine; a URL SQLAlchemy cannot use, or whose driver is not
+        """[database] url's engine; a URL SQLAlchemy cannot use, or whose driver is not
         installed, is the directory's setting to correct (exit 3), not a defect. The
         message names the kind of database only: the URL may hold a password."""
         from sqlalchemy import exc
@@ -117,15 +117,15 @@ class Store:
             return create_engine(self.url, connect_args={"options": options})
         except ImportError as error:
             raise DirectoryError(
-                f"xueji.toml 的 database_url 是 {kind} 数据库,但本机没有安装它的驱动"
+                f"xueji.toml 中 [database] 的 url 是 {kind} 数据库,但本机没有安装它的驱动"
                 f"({error.name or '未知'})",
                 "安装该驱动(PostgreSQL 用 pip install \"psycopg[binary]\"),"
-                "或删去 database_url 使用本目录的 xueji.db") from None
+                "或清空 [database] 的 url 使用本目录的 xueji.db") from None
         except (exc.ArgumentError, exc.NoSuchModuleError):
             raise DirectoryError(
-                f"xueji.toml 的 database_url({kind}:…)不是可用的数据库地址",
+                f"xueji.toml 中 [database] 的 url({kind}:…)不是可用的数据库地址",
                 "写成 postgresql://用户@主机/库名 或 sqlite:///文件名.db,"
-                "或删去 database_url 使用本目录的 xueji.db") from None
+                "或清空 [database] 的 url 使用本目录的 xueji.db") from None
 
     def dispose(self) -> None:
         """Close pooled connections (after the file was replaced under them)."""
@@ -152,8 +152,8 @@ class Store:
         if self.path == self.directory / DB_FILE:
             raise DirectoryError(f"目录 {self.directory} 中没有数据库文件 {DB_FILE}",
                                  RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
-        raise DirectoryError(f"xueji.toml 的 database_url 指定的数据库文件 {self.path} 不存在",
-                             "核对 database_url,或用 xueji restore 从备份恢复")
+        raise DirectoryError(f"xueji.toml 中 [database] 的 url 指定的数据库文件 {self.path} 不存在",
+                             "核对 [database] 的 url,或用 xueji restore 从备份恢复")
 
     def revision(self, conn: Connection) -> str | None:
         from sqlalchemy import exc
@@ -227,7 +227,7 @@ class Store:
     def name(self) -> str:
         """The database as a message names it (never the server's URL: it may hold a
         password)."""
-        return str(self.path) if self.is_sqlite else "服务器数据库(database_url)"
+        return str(self.path) if self.is_sqlite else "服务器数据库([database] url)"
 
     def create(self) -> None:
         """A new database at the newest schema (xueji init). On a server the database

@@ -174,7 +174,7 @@ def _from_dict(data: dict) -> Settings:
         name=checked_text("name", "directory_name", data["name"]),
         kind=str(data.get("kind", "township")),
         operator=checked_text("operator", "operator", data.get("operator", "")),
-        database_url=str(data.get("database_url", "")),
+        database_url=_database_url(data),
         busy_timeout_seconds=_seconds(data.get("busy_timeout_seconds", 15), "busy_timeout_seconds"),
         city=_digits(codes.get("city", "02"), 2, "codes.city"),
         county=_digits(codes.get("county", "26"), 2, "codes.county"),
@@ -193,7 +193,8 @@ def _from_dict(data: dict) -> Settings:
             raise ValueError(f"class_cap.{key} 应为正整数")
         settings.class_cap[key] = int(value)
     _known(data, {"name", "kind", "operator", "database_url", "busy_timeout_seconds", "codes",
-                  "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
+                  "database", "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
+    _known(data.get("database", {}), {"url"}, "database.")
     policy = _suspension_minimum_in_years(data.get("policy", {}))
     defaults = Policy()
     _known(policy, set(vars(defaults)), "policy.")
@@ -230,6 +231,19 @@ def _from_dict(data: dict) -> Settings:
             raise ValueError("calendar.semester 的 start/end 应写作日期,如 2026-09-01")
         settings.semesters.append(Semester(str(item.get("name", start)), start, end))
     return settings
+
+
+def _database_url(data: dict) -> str:
+    """[database] url: the database of the directory (empty: its own xueji.db). Directories
+    made by the earlier release of `init --database` say it as a top-level `database_url`:
+    that key is read as the same setting, so that those directories keep opening unchanged;
+    both at once would leave one of them silently unused, and are refused."""
+    table = data.get("database", {})
+    if not isinstance(table, dict):
+        raise ValueError('database 应为一节设置 [database],其中写 url = "…"')
+    if "database_url" in data and "url" in table:
+        raise ValueError("database_url 已改为 [database] 一节的 url,两者只能写一个:删去 database_url")
+    return str(table.get("url", data.get("database_url", "")))
 
 
 def _check_suspension_policy(policy: Policy) -> None:

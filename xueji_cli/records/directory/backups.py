@@ -234,4 +234,4 @@ def _require_sqlite(store: Store) -> None:
     if not store.is_sqlite:
         from xueji_cli.store.postgres import BACKUP_HINT
 
-        raise DirectoryError("服务器数据库(database_url)不由 xueji 备份或恢复", BACKUP_HINT)
+        raise DirectoryError("服务器数据库([database] url)不由 xueji 备份或恢复", BACKUP_HINT)

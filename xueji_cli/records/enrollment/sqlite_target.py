@@ -4,7 +4,7 @@ made at once for the whole roster, the numbering, and the rows of
 enrolling.rows_to_write — stored so that the ORM reads them back unchanged
 (tests/test_intake_sqlite.py imports the same roster both ways and compares every row).
 
-A server database (database_url) goes through the ORM instead (records/enrollment/targets.py).
+A server database ([database] url) goes through the ORM instead (records/enrollment/targets.py).
 """
 
 from __future__ import annotations

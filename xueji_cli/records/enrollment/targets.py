@@ -1,7 +1,7 @@
 """Where the September intake checks its rows and writes them: the database in one
 transaction, all or nothing. On SQLite, records/enrollment/sqlite_target.SqliteTarget
 (sqlite3, every look-up made at once, no SQLAlchemy); on a server database
-(database_url), SessionTarget through the ORM session, as one-student enrollment."""
+([database] url), SessionTarget through the ORM session, as one-student enrollment."""
 
 from __future__ import annotations
 
