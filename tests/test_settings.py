@@ -300,3 +300,16 @@ def test_a_directory_of_the_earlier_release_still_opens(tmp_path):
     write(tmp_path, f'name = "县局"\ndatabase_url = "{url}"\n[database]\nurl = "{url}"\n')
     with pytest.raises(DirectoryError, match="删去 database_url"):
         settings_mod.load(tmp_path)
+
+
+@pytest.mark.parametrize("before", ['name = "县局"\n', 'name = "县局"\n[database]\nurl = ""  # 留空\n',
+                                    'name = "县局"\ndatabase_url = ""\n[codes]\ncity = "02"\n'])
+def test_pointing_a_directory_at_the_server_keeps_its_other_settings(tmp_path, before):
+    """`db copy --switch` writes [database] url into any xueji.toml — one without the
+    table (older directories), one with it, one of the earlier release."""
+    url = "postgresql://registrar@db.county/xueji"
+    write(tmp_path, before)
+    settings_mod.point_at(tmp_path, url)
+    text = (tmp_path / "xueji.toml").read_text("utf-8")
+    assert settings_mod.load(tmp_path).database_url == url and "database_url" not in text
+    assert settings_mod.load(tmp_path).name == "县局" and text.count("url = ") == 1

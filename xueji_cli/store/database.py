@@ -32,12 +32,14 @@ RESTORE_HINT = "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢�
 
 
 def _is_database_error(error: Exception) -> bool:
-    """An error of the database driver, raised directly (sqlite3) or wrapped by SQLAlchemy
-    (which is only looked for when it has been loaded)."""
+    """An error of the database driver, raised directly (sqlite3, or psycopg when the
+    server is written through it: the copy into the server) or wrapped by SQLAlchemy (each
+    only looked for when it has been loaded)."""
     if isinstance(error, sqlite3_module.Error):
         return True
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
+    sa_exc, psycopg = sys.modules.get("sqlalchemy.exc"), sys.modules.get("psycopg")
+    return (sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
+            or psycopg is not None and isinstance(error, psycopg.Error))
 
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 import tomllib
 import unicodedata
@@ -98,6 +99,47 @@ def render_new(name: str, kind: str, city: str, county: str, operator: str = "",
     return Template(template).substitute(
         name=quote(name), kind=quote(kind), city=quote(city), county=quote(county),
         operator=quote(operator), database_url=quote(database_url))
+
+
+def point_at(directory: Path, url: str) -> None:
+    """Write `[database] url = URL` into the directory's xueji.toml (after `xueji db copy
+    --switch`), keeping every other line and comment; a top-level `database_url` of the
+    earlier release is taken out, as the two may not stand together. The new text is
+    read back before it replaces the file (atomically, with the file's permissions)."""
+    path = directory / SETTINGS_FILE
+    text = path.read_text("utf-8")
+    new = _with_database_url(text, url)
+    if _database_url(tomllib.loads(new)) != url:
+        raise DirectoryError(f"无法把数据库地址写入 {path}", '手工在该文件的 [database] 一节写 url = "地址"')
+    staged = path.with_name(f".{SETTINGS_FILE}.new")
+    staged.write_text(new, "utf-8")
+    os.chmod(staged, path.stat().st_mode & 0o777)
+    os.replace(staged, path)
+
+
+def _with_database_url(text: str, url: str) -> str:
+    line = f"url = {json.dumps(url, ensure_ascii=False)}\n"
+    lines = text.splitlines(keepends=True)
+    first_table = next((i for i, text_line in enumerate(lines) if _table_of(text_line)), len(lines))
+    lines = [text_line for i, text_line in enumerate(lines)
+             if i >= first_table or not re.match(r"\s*database_url\s*=", text_line)]
+    header = next((i for i, text_line in enumerate(lines) if _table_of(text_line) == "database"), None)
+    if header is None:
+        ending = "" if not lines or lines[-1].endswith("\n") else "\n"
+        return "".join(lines) + ending + "\n[database]\n" + line
+    end = next((i for i in range(header + 1, len(lines)) if _table_of(lines[i])), len(lines))
+    for i in range(header + 1, end):
+        if re.match(r"\s*url\s*=", lines[i]):
+            lines[i] = line
+            return "".join(lines)
+    lines.insert(header + 1, line)
+    return "".join(lines)
+
+
+def _table_of(line: str) -> str | None:
+    """The name of the table a `[name]` or `[[name]]` header line opens, else None."""
+    match = re.match(r"\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?\s*(#.*)?$", line)
+    return match.group(1) if match else None
 
 
 def load(directory: Path) -> Settings:
