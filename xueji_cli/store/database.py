@@ -267,11 +267,22 @@ class Store:
 
     def backup(self, target: Path | None = None) -> Path:
         """A consistent copy (SQLite's online backup, atomic, owner-only), by default
-        `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken)."""
+        `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken); of a
+        server database, pg_dump's (server_dump), by default in the directory."""
         if not self.is_sqlite:
-            raise DirectoryError("服务器数据库不由 xueji 备份", postgres.BACKUP_HINT)
+            return self.server_dump(target)[0]
         with self.errors():
             return self.copy([target] if target is not None else None)
+
+    def server_dump(self, target: Path | None = None):
+        """pg_dump of the server database into `target` (default: `<database
+        name>.pgdump-YYYYmmdd-HHMMSS` in the directory); returns the file and what it
+        holds (store/server_backup.py)."""
+        from xueji_cli.store import server_backup
+
+        names = [target] if target is not None else self.backup_names(self.directory)
+        with self.errors():
+            return server_backup.dump(server_backup.without_driver(self.url), names)
 
     def copy(self, names: list[Path] | None = None) -> Path:
         """backup() with SQLite's errors as they are (a restore tells a damaged database
@@ -283,11 +294,19 @@ class Store:
         finally:
             source.close()
 
-    def backup_names(self, folder: Path, kind: str = "bak") -> Iterator[Path]:
-        """New names `<database>.<kind>-YYYYmmdd-HHMMSS` in `folder`, then the same with
-        -2, -3 …: whoever writes takes the first free one (sqlite.publish)."""
+    def backup_names(self, folder: Path, kind: str = "") -> Iterator[Path]:
+        """New names `<database>.<kind>-YYYYmmdd-HHMMSS` in `folder` (the database: its
+        file's name, or the server database's; kind: bak, or pgdump for pg_dump's
+        format), then the same with -2, -3 …: whoever writes takes the first free one
+        (sqlite.publish)."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        base = folder / f"{self.path.name}.{kind}-{stamp}"
+        if self.is_sqlite:
+            name, kind = self.path.name, kind or "bak"
+        else:
+            from xueji_cli.store import server_backup
+
+            name, kind = server_backup.database_name(self.url), kind or "pgdump"
+        base = folder / f"{name}.{kind}-{stamp}"
         yield base
         for counter in itertools.count(2):
             yield base.with_name(f"{base.name}-{counter}")

@@ -145,6 +145,17 @@ def _lock(raw, tables: list[str]) -> None:
         sql.SQL(", ").join(sql.Identifier(table) for table in tables)))
 
 
+def held_by(store: Store) -> dict[str, int]:
+    """The tables of the server database `store` that hold rows (its own alembic_version
+    aside), and how many: a copy or a restore goes only into an empty one."""
+    with store.errors(), store.engine(False).connect() as conn:
+        raw = conn.connection.driver_connection
+        tables = [name for (name,) in raw.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "ORDER BY tablename") if name not in UNCOPIED]
+        return held_rows(raw, tables)
+
+
 def held_rows(raw, tables: list[str]) -> dict[str, int]:
     """The tables of the server database that hold rows, and how many."""
     from psycopg import sql
@@ -158,11 +169,15 @@ def held_rows(raw, tables: list[str]) -> dict[str, int]:
     return held
 
 
+def holdings(held: dict[str, int]) -> str:
+    """What a server database holds, in the registrar's words: 学校 2 行、学籍 30 行."""
+    return "、".join(f"{label(table)} {count} 行" for table, count in held.items())
+
+
 def _refuse_held_rows(raw, tables: list[str]) -> None:
     held = held_rows(raw, tables)
     if held:
-        what = "、".join(f"{label(table)} {count} 行" for table, count in held.items())
-        raise InputError(TO, f"--to 指定的数据库已有数据({what}),不能复制进去",
+        raise InputError(TO, f"--to 指定的数据库已有数据({holdings(held)}),不能复制进去",
                          "复制只能进入一个空的数据库:新建一个(CREATE DATABASE 库名)后再复制")
 
 
