@@ -51,11 +51,7 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 def is_dump(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(MAGIC)) == MAGIC
-    except OSError:
-        return False
+    return sqlite.starts_with(path, MAGIC)
 
 
 def dump(url: str, names: Iterable[Path]) -> tuple[Path, Contents]:

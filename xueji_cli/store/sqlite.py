@@ -188,9 +188,15 @@ def create_private(path: Path) -> None:
 
 def is_database_file(path: Path) -> bool:
     """True when the file starts with SQLite's header (an empty file is not a database)."""
+    return starts_with(path, HEADER)
+
+
+def starts_with(path: Path, header: bytes) -> bool:
+    """The file's first bytes are `header` (what kind of file it is); False when it
+    cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(len(HEADER)) == HEADER
+            return handle.read(len(header)) == header
     except OSError:
         return False
 
