@@ -4,7 +4,7 @@ Every test gets its own directory in tmp_path whose database was built through t
 migrations: one template directory per session is made by the real `xueji init`
 (Store.create → alembic), then xueji.toml and xueji.db are copied for each test. A test
 run on both stores (pgkit.BOTH_STORES) gets, as `postgres`, a directory whose
-database_url names a server database of its own, copied from one made the same way.
+[database] url names a server database of its own, copied from one made the same way.
 """
 
 from __future__ import annotations
@@ -134,9 +134,8 @@ def server_directory(path: Path, database: str) -> Path:
     url = pgkit.with_database(pgkit.server_url(), database)
     from xueji_cli.store.settings import render_new
 
-    text = render_new("测试镇中心校", "township", "02", "26")
     (path / "xueji.toml").write_text(
-        text.replace('database_url = ""', f'database_url = "{url}"', 1), "utf-8")
+        render_new("测试镇中心校", "township", "02", "26", database_url=url), "utf-8")
     return path
 
 

@@ -1,4 +1,4 @@
-"""A county's register on a PostgreSQL server (database_url postgresql://…): the schema by
+"""A county's register on a PostgreSQL server ([database] url postgresql://…): the schema by
 the same migrations, its guards kept by the server itself, and the directory that names
 the server. Skipped without a server (XUEJI_TEST_DATABASE_URL; `make test` starts one)."""
 
@@ -37,11 +37,12 @@ def test_every_migration_runs_on_the_server_and_matches_the_models(server_db, tm
 
 
 def test_init_names_the_server_and_makes_no_file(server_db, tmp_path, xueji_at, as_json):
-    """`xueji init --database URL` writes database_url; no xueji.db is made."""
+    """`xueji init --database URL` writes [database] url; no xueji.db is made."""
     path = tmp_path / "县局"
     result = xueji_at(None, "init", path, "--name", "示范县教育局", "--database", server_db)
     assert result.exit_code == 0, result.stderr
     assert settings.load(path).database_url == server_db
+    assert "[database]\nurl = " in (path / "xueji.toml").read_text("utf-8")
     assert sorted(p.name for p in path.iterdir()) == ["xueji.toml"]
     assert as_json(xueji_at(path, "db", "status", "--json"))["revision"] == HEAD
 
@@ -69,7 +70,7 @@ def test_a_password_is_never_written_into_the_file(tmp_path, xueji_at):
 
 def test_the_environment_names_the_server_over_the_file(township, xueji, tmp_path,
                                                         monkeypatch, server_db):
-    """XUEJI_DATABASE_URL overrides database_url (one session, one machine)."""
+    """XUEJI_DATABASE_URL overrides [database] url (one session, one machine)."""
     Store(tmp_path, server_db).create()
     monkeypatch.setenv("XUEJI_DATABASE_URL", server_db)
     assert "130283105" not in xueji("school", "list").stdout  # the other database: empty

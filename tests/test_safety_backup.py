@@ -283,12 +283,15 @@ def test_restore_refuses_the_database_itself(filled, xueji):
     assert result.exit_code == 1 and "正在使用" in result.stderr
 
 
-def test_backup_and_restore_on_a_server_database_are_refused(filled):
+def test_a_server_database_is_backed_up_by_its_own_tools_not_as_a_file(filled):
+    """On a server, backup is pg_dump's and restore takes only pg_dump's format
+    (tests/test_postgres_backup.py): an unreachable server is exit 3, a SQLite file
+    offered for restore is refused before the server is asked."""
     from xueji_cli.records.directory import backups
-    from xueji_cli.values.errors import DirectoryError
+    from xueji_cli.values.errors import DirectoryError, InputError
 
-    server = Store(filled, "postgresql://nowhere/xueji")
-    with pytest.raises(DirectoryError, match="服务器数据库"):
+    server = Store(filled, "postgresql://nowhere.invalid/xueji")
+    with pytest.raises(DirectoryError, match="无法连接"):
         backups.make_backup(server)
-    with pytest.raises(DirectoryError, match="服务器数据库"):
+    with pytest.raises(InputError, match="pg_dump"):
         backups.restore(server, filled / "xueji.db", "王老师", "02", "26")

@@ -1,5 +1,5 @@
 """The database a directory uses is the one place decides (store/database.Store): the
-folder's xueji.db, or the SQLite file database_url names — for every command alike, so
+folder's xueji.db, or the SQLite file [database] url names — for every command alike, so
 that data is never split between two files (children imported into one and looked for in
 the other, a backup of the wrong database reported as made). Settings that no database
 can work with are the directory's to correct (exit 3, naming the setting), never an
@@ -20,11 +20,11 @@ FOLDER_FILES = ("xueji.db", "xueji.db-wal", "xueji.db-shm")
 
 @pytest.fixture
 def elsewhere(township, tmp_path, set_setting) -> Path:
-    """The township's database moved to another folder and named in database_url."""
+    """The township's database moved to another folder and named in [database] url."""
     target = tmp_path / "数据盘" / "学籍.db"
     target.parent.mkdir()
     (township / "xueji.db").rename(target)
-    set_setting('database_url = ""', f'database_url = "sqlite:///{target}"')
+    set_setting('url = ""', f'url = "sqlite:///{target}"')
     return target
 
 
@@ -74,7 +74,7 @@ def test_a_relative_database_url_is_the_directorys(township, set_setting, xueji_
     """sqlite:///name is a file of the directory, wherever the command is run from."""
     (township / "数据").mkdir()
     (township / "xueji.db").rename(township / "数据" / "学籍.db")
-    set_setting('database_url = ""', 'database_url = "sqlite:///数据/学籍.db"')
+    set_setting('url = ""', 'url = "sqlite:///数据/学籍.db"')
     monkeypatch.chdir(tmp_path)
     result = xueji_at(township, "school", "list")
     assert result.exit_code == 0 and "测试村小学" in result.stdout, result.stderr
@@ -84,21 +84,21 @@ def test_a_relative_database_url_is_the_directorys(township, set_setting, xueji_
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///x.db?mode=ro"])
 def test_a_database_url_naming_no_file_is_refused(township, set_setting, xueji, url):
-    set_setting('database_url = ""', f'database_url = "{url}"')
+    set_setting('url = ""', f'url = "{url}"')
     result = xueji("school", "list")
-    assert result.exit_code == 3 and "database_url" in result.stderr
+    assert result.exit_code == 3 and "[database] 的 url" in result.stderr
 
 
 def test_a_server_database_without_its_driver_names_the_setting(township, set_setting, xueji,
                                                                 monkeypatch):
-    """postgresql:// without its driver installed: exit 3 naming database_url (it was an
+    """postgresql:// without its driver installed: exit 3 naming [database] url (it was an
     internal error, ModuleNotFoundError); the URL's password is not shown."""
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg fails
-    set_setting('database_url = ""', 'database_url = "postgresql://registrar:s3cret@db.local/xueji"')
+    set_setting('url = ""', 'url = "postgresql://registrar:s3cret@db.local/xueji"')
     for args in (("school", "list"), ("db", "status")):
         result = xueji(*args)
         assert result.exit_code == 3, result.stderr
-        assert "database_url" in result.stderr and "驱动" in result.stderr
+        assert "[database] 的 url" in result.stderr and "驱动" in result.stderr
         assert "s3cret" not in result.stderr + result.stdout
 
 
@@ -106,11 +106,11 @@ def test_a_server_out_of_reach_names_the_setting(township, set_setting, xueji, t
     """A server that does not answer (here: no socket in the folder named) is the
     directory's setting to check (exit 3), not an internal error; no password shown."""
     url = f"postgresql://registrar:s3cret@/xueji?host={tmp_path / 'no-server'}"
-    set_setting('database_url = ""', f'database_url = "{url}"')
+    set_setting('url = ""', f'url = "{url}"')
     for args in (("school", "list"), ("db", "status"), ("check",)):
         result = xueji(*args)
         assert result.exit_code == 3, result.stderr
-        assert "database_url" in result.stderr and "无法连接" in result.stderr
+        assert "[database] 的 url" in result.stderr and "无法连接" in result.stderr
         assert "s3cret" not in result.stderr + result.stdout
 
 

@@ -277,3 +277,39 @@ def test_how_far_ahead_a_date_may_be_is_the_directorys_policy(ws_dir, enroll, to
     assert refused.exit_code == 1
     assert "INPUT" in refused.stderr and "7天以后,像是年份或月份写错了" in refused.stderr
     assert "ENR-4" not in refused.stderr  # ENR-4 is the record made within a month of entry
+
+
+def test_the_database_is_named_in_its_own_table(tmp_path):
+    """`init --database URL` writes `[database] url` (the issue's layout); a new file reads
+    it back, and an unknown key of that table is refused like any misspelt setting."""
+    url = "postgresql://registrar@db.county/xueji"
+    write(tmp_path, settings_mod.render_new("县局", "township", "02", "26", database_url=url))
+    assert "[database]\nurl = " in (tmp_path / "xueji.toml").read_text("utf-8")
+    assert settings_mod.load(tmp_path).database_url == url
+    write(tmp_path, 'name = "县局"\n[database]\nurl = "sqlite:///a.db"\nuri = "x"\n')
+    with pytest.raises(DirectoryError, match="database.uri"):
+        settings_mod.load(tmp_path)
+
+
+def test_a_directory_of_the_earlier_release_still_opens(tmp_path):
+    """Directories made by the earlier release say `database_url = …` at the top: read as
+    the same setting; both at once are refused, naming the one to delete."""
+    url = "postgresql://registrar@db.county/xueji"
+    write(tmp_path, f'name = "县局"\ndatabase_url = "{url}"\n')
+    assert settings_mod.load(tmp_path).database_url == url
+    write(tmp_path, f'name = "县局"\ndatabase_url = "{url}"\n[database]\nurl = "{url}"\n')
+    with pytest.raises(DirectoryError, match="删去 database_url"):
+        settings_mod.load(tmp_path)
+
+
+@pytest.mark.parametrize("before", ['name = "县局"\n', 'name = "县局"\n[database]\nurl = ""  # 留空\n',
+                                    'name = "县局"\ndatabase_url = ""\n[codes]\ncity = "02"\n'])
+def test_pointing_a_directory_at_the_server_keeps_its_other_settings(tmp_path, before):
+    """`db copy --switch` writes [database] url into any xueji.toml — one without the
+    table (older directories), one with it, one of the earlier release."""
+    url = "postgresql://registrar@db.county/xueji"
+    write(tmp_path, before)
+    settings_mod.point_at(tmp_path, url)
+    text = (tmp_path / "xueji.toml").read_text("utf-8")
+    assert settings_mod.load(tmp_path).database_url == url and "database_url" not in text
+    assert settings_mod.load(tmp_path).name == "县局" and text.count("url = ") == 1

@@ -145,9 +145,11 @@ COMMANDS: dict[str, Command | Group] = {
     "check": Command("check", "check", "按变动日志核对学籍现状"),
     "backup": Command("backup", "backup", "备份数据库(可在他人使用时进行)"),
     "restore": Command("backup", "restore", "从备份恢复数据库(先备份当前的)"),
-    "db": Group("数据库:结构版本与升级", "数据库:查看结构版本,升级(先自动备份)。", {
+    "db": Group("数据库:结构版本、升级与复制到服务器",
+               "数据库:查看结构版本,升级(先自动备份),把 xueji.db 复制到县级服务器。", {
         "status": Command("db", "status"),
         "upgrade": Command("db", "upgrade"),
+        "copy": Command("db", "copy"),
     }),
 }
 

@@ -16,7 +16,8 @@ from xueji_cli.cli.workspace import workspace
 def backup(
     ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(
-        metavar="[FILE]", help="备份文件或文件夹(默认:数据库旁的 xueji.db.bak-日期-时间)")] = None,
+        metavar="[FILE]", help="备份文件或文件夹(默认:数据库旁的 xueji.db.bak-日期-时间;"
+                             "县级服务器数据库用 pg_dump 备份到目录中的 库名.pgdump-日期-时间)")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """备份数据库:他人正在录入时也能得到一致的副本;只有本人可读;生成后自动核验。"""
@@ -35,7 +36,8 @@ def backup(
 
 def restore(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="xueji backup 生成的备份文件")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="xueji backup 生成的备份文件"
+                                                   "(服务器数据库:.pgdump 文件,只能恢复到空数据库)")],
     json_out: JsonOpt = False,
 ) -> None:
     """从备份恢复数据库:先核验备份文件(完整性、结构版本、防篡改保护),再备份当前数据库,

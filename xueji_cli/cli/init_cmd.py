@@ -23,7 +23,7 @@ def init(
                            "(环境变量 XUEJI_OPERATOR 优先于它)")] = "",
     database: Annotated[str, typer.Option(
         "--database", help="县级 PostgreSQL 服务器的地址(postgresql://用户名@主机/库名),"
-                           "写入 xueji.toml 的 database_url,不建 xueji.db;密码不写入文件,"
+                           "写入 xueji.toml 中 [database] 的 url,不建 xueji.db;密码不写入文件,"
                            "放在 PGPASSWORD 或 ~/.pgpass 中")] = "",
     json_out: JsonOpt = False,
 ) -> None:

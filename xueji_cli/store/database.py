@@ -33,8 +33,8 @@ RESTORE_HINT = "用 xueji restore 从最近的备份文件(xueji.db.bak-…)恢�
 
 def _is_database_error(error: Exception) -> bool:
     """An error of the database driver, raised directly (sqlite3; psycopg, whose COPY
-    the September intake uses on a server) or wrapped by SQLAlchemy (each only looked
-    for when it has been loaded)."""
+    the September intake and `db copy` use on a server) or wrapped by SQLAlchemy (each
+    only looked for when it has been loaded)."""
     if isinstance(error, sqlite3_module.Error):
         return True
     psycopg = sys.modules.get("psycopg")
@@ -61,8 +61,8 @@ def count_commit() -> None:
 
 class Store:
     """The directory's database: on SQLite the file of `path` — xueji.db in the
-    directory, or the one database_url names — which every command opens through
-    connect(); on a server, the database of database_url."""
+    directory, or the one [database] url names — which every command opens through
+    connect(); on a server, the database of [database] url."""
 
     def __init__(self, directory: Path, database_url: str = "", timeout: float = 15.0):
         self.directory = directory
@@ -108,7 +108,7 @@ class Store:
         return self._engines[write]
 
     def _server_engine(self, create_engine) -> Engine:
-        """database_url's engine; a URL SQLAlchemy cannot use, or whose driver is not
+        """[database] url's engine; a URL SQLAlchemy cannot use, or whose driver is not
         installed, is the directory's setting to correct (exit 3), not a defect. The
         message names the kind of database only: the URL may hold a password."""
         from sqlalchemy import exc
@@ -121,15 +121,15 @@ class Store:
             return create_engine(self.url, connect_args={"options": options})
         except ImportError as error:
             raise DirectoryError(
-                f"xueji.toml 的 database_url 是 {kind} 数据库,但本机没有安装它的驱动"
+                f"xueji.toml 中 [database] 的 url 是 {kind} 数据库,但本机没有安装它的驱动"
                 f"({error.name or '未知'})",
                 "安装该驱动(PostgreSQL 用 pip install \"psycopg[binary]\"),"
-                "或删去 database_url 使用本目录的 xueji.db") from None
+                "或清空 [database] 的 url 使用本目录的 xueji.db") from None
         except (exc.ArgumentError, exc.NoSuchModuleError):
             raise DirectoryError(
-                f"xueji.toml 的 database_url({kind}:…)不是可用的数据库地址",
+                f"xueji.toml 中 [database] 的 url({kind}:…)不是可用的数据库地址",
                 "写成 postgresql://用户@主机/库名 或 sqlite:///文件名.db,"
-                "或删去 database_url 使用本目录的 xueji.db") from None
+                "或清空 [database] 的 url 使用本目录的 xueji.db") from None
 
     def dispose(self) -> None:
         """Close pooled connections (after the file was replaced under them)."""
@@ -156,8 +156,8 @@ class Store:
         if self.path == self.directory / DB_FILE:
             raise DirectoryError(f"目录 {self.directory} 中没有数据库文件 {DB_FILE}",
                                  RESTORE_HINT + ",或在新目录中用 xueji init 重新建立")
-        raise DirectoryError(f"xueji.toml 的 database_url 指定的数据库文件 {self.path} 不存在",
-                             "核对 database_url,或用 xueji restore 从备份恢复")
+        raise DirectoryError(f"xueji.toml 中 [database] 的 url 指定的数据库文件 {self.path} 不存在",
+                             "核对 [database] 的 url,或用 xueji restore 从备份恢复")
 
     def revision(self, conn: Connection) -> str | None:
         from sqlalchemy import exc
@@ -231,7 +231,7 @@ class Store:
     def name(self) -> str:
         """The database as a message names it (never the server's URL: it may hold a
         password)."""
-        return str(self.path) if self.is_sqlite else "服务器数据库(database_url)"
+        return str(self.path) if self.is_sqlite else "服务器数据库([database] url)"
 
     def create(self) -> None:
         """A new database at the newest schema (xueji init). On a server the database
@@ -269,11 +269,22 @@ class Store:
 
     def backup(self, target: Path | None = None) -> Path:
         """A consistent copy (SQLite's online backup, atomic, owner-only), by default
-        `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken)."""
+        `<database>.bak-YYYYmmdd-HHMMSS` beside the database (-2, -3 … when taken); of a
+        server database, pg_dump's (server_dump), by default in the directory."""
         if not self.is_sqlite:
-            raise DirectoryError("服务器数据库不由 xueji 备份", postgres.BACKUP_HINT)
+            return self.server_dump(target)[0]
         with self.errors():
             return self.copy([target] if target is not None else None)
+
+    def server_dump(self, target: Path | None = None):
+        """pg_dump of the server database into `target` (default: `<database
+        name>.pgdump-YYYYmmdd-HHMMSS` in the directory); returns the file and what it
+        holds (store/server_backup.py)."""
+        from xueji_cli.store import server_backup
+
+        names = [target] if target is not None else self.backup_names(self.directory)
+        with self.errors():
+            return server_backup.dump(server_backup.without_driver(self.url), names)
 
     def copy(self, names: list[Path] | None = None) -> Path:
         """backup() with SQLite's errors as they are (a restore tells a damaged database
@@ -285,11 +296,19 @@ class Store:
         finally:
             source.close()
 
-    def backup_names(self, folder: Path, kind: str = "bak") -> Iterator[Path]:
-        """New names `<database>.<kind>-YYYYmmdd-HHMMSS` in `folder`, then the same with
-        -2, -3 …: whoever writes takes the first free one (sqlite.publish)."""
+    def backup_names(self, folder: Path, kind: str = "") -> Iterator[Path]:
+        """New names `<database>.<kind>-YYYYmmdd-HHMMSS` in `folder` (the database: its
+        file's name, or the server database's; kind: bak, or pgdump for pg_dump's
+        format), then the same with -2, -3 …: whoever writes takes the first free one
+        (sqlite.publish)."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        base = folder / f"{self.path.name}.{kind}-{stamp}"
+        if self.is_sqlite:
+            name, kind = self.path.name, kind or "bak"
+        else:
+            from xueji_cli.store import server_backup
+
+            name, kind = server_backup.database_name(self.url), kind or "pgdump"
+        base = folder / f"{name}.{kind}-{stamp}"
         yield base
         for counter in itertools.count(2):
             yield base.with_name(f"{base.name}-{counter}")

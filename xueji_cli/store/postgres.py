@@ -1,4 +1,4 @@
-"""Everything PostgreSQL-specific of a county's server database (database_url
+"""Everything PostgreSQL-specific of a county's server database ([database] url
 postgresql://…): the driver named in the URL, a password kept out of xueji.toml, and the
 registrar's messages for the server's own errors. SQLite's counterpart is store/sqlite.py."""
 
@@ -60,9 +60,9 @@ def translate(exc: BaseException, timeout: float) -> DirectoryError | None:
             "另一个程序刚刚写入了相同的内容(如同一身份证号的人),本次什么也没有写入",
             "重新运行同一命令:已写入的会显示为已登记(已存在),不会重复登记")
     if state.startswith("08") or not state and type(orig).__name__ == "OperationalError":
-        return DirectoryError("无法连接 xueji.toml 的 database_url 指定的数据库服务器",
+        return DirectoryError("无法连接 xueji.toml 中 [database] 的 url 指定的数据库服务器",
                               "检查服务器是否开着、地址和用户名是否正确、密码(PGPASSWORD 或 ~/.pgpass)")
     if state.startswith("28") or state == "3D000":  # authorization, no such database
         return DirectoryError("数据库服务器拒绝连接(用户、密码或库名不对)",
-                              "核对 database_url 中的用户名和库名,以及 PGPASSWORD 或 ~/.pgpass 中的密码")
+                              "核对 [database] 的 url 中的用户名和库名,以及 PGPASSWORD 或 ~/.pgpass 中的密码")
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 import tomllib
 import unicodedata
@@ -100,6 +101,47 @@ def render_new(name: str, kind: str, city: str, county: str, operator: str = "",
         operator=quote(operator), database_url=quote(database_url))
 
 
+def point_at(directory: Path, url: str) -> None:
+    """Write `[database] url = URL` into the directory's xueji.toml (after `xueji db copy
+    --switch`), keeping every other line and comment; a top-level `database_url` of the
+    earlier release is taken out, as the two may not stand together. The new text is
+    read back before it replaces the file (atomically, with the file's permissions)."""
+    path = directory / SETTINGS_FILE
+    text = path.read_text("utf-8")
+    new = _with_database_url(text, url)
+    if _database_url(tomllib.loads(new)) != url:
+        raise DirectoryError(f"无法把数据库地址写入 {path}", '手工在该文件的 [database] 一节写 url = "地址"')
+    staged = path.with_name(f".{SETTINGS_FILE}.new")
+    staged.write_text(new, "utf-8")
+    os.chmod(staged, path.stat().st_mode & 0o777)
+    os.replace(staged, path)
+
+
+def _with_database_url(text: str, url: str) -> str:
+    line = f"url = {json.dumps(url, ensure_ascii=False)}\n"
+    lines = text.splitlines(keepends=True)
+    first_table = next((i for i, text_line in enumerate(lines) if _table_of(text_line)), len(lines))
+    lines = [text_line for i, text_line in enumerate(lines)
+             if i >= first_table or not re.match(r"\s*database_url\s*=", text_line)]
+    header = next((i for i, text_line in enumerate(lines) if _table_of(text_line) == "database"), None)
+    if header is None:
+        ending = "" if not lines or lines[-1].endswith("\n") else "\n"
+        return "".join(lines) + ending + "\n[database]\n" + line
+    end = next((i for i in range(header + 1, len(lines)) if _table_of(lines[i])), len(lines))
+    for i in range(header + 1, end):
+        if re.match(r"\s*url\s*=", lines[i]):
+            lines[i] = line
+            return "".join(lines)
+    lines.insert(header + 1, line)
+    return "".join(lines)
+
+
+def _table_of(line: str) -> str | None:
+    """The name of the table a `[name]` or `[[name]]` header line opens, else None."""
+    match = re.match(r"\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?\s*(#.*)?$", line)
+    return match.group(1) if match else None
+
+
 def load(directory: Path) -> Settings:
     path = directory / SETTINGS_FILE
     try:
@@ -174,7 +216,7 @@ def _from_dict(data: dict) -> Settings:
         name=checked_text("name", "directory_name", data["name"]),
         kind=str(data.get("kind", "township")),
         operator=checked_text("operator", "operator", data.get("operator", "")),
-        database_url=str(data.get("database_url", "")),
+        database_url=_database_url(data),
         busy_timeout_seconds=_seconds(data.get("busy_timeout_seconds", 15), "busy_timeout_seconds"),
         city=_digits(codes.get("city", "02"), 2, "codes.city"),
         county=_digits(codes.get("county", "26"), 2, "codes.county"),
@@ -193,7 +235,8 @@ def _from_dict(data: dict) -> Settings:
             raise ValueError(f"class_cap.{key} 应为正整数")
         settings.class_cap[key] = int(value)
     _known(data, {"name", "kind", "operator", "database_url", "busy_timeout_seconds", "codes",
-                  "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
+                  "database", "school_type_digit", "grades", "class_cap", "policy", "calendar"}, "")
+    _known(data.get("database", {}), {"url"}, "database.")
     policy = _suspension_minimum_in_years(data.get("policy", {}))
     defaults = Policy()
     _known(policy, set(vars(defaults)), "policy.")
@@ -230,6 +273,19 @@ def _from_dict(data: dict) -> Settings:
             raise ValueError("calendar.semester 的 start/end 应写作日期,如 2026-09-01")
         settings.semesters.append(Semester(str(item.get("name", start)), start, end))
     return settings
+
+
+def _database_url(data: dict) -> str:
+    """[database] url: the database of the directory (empty: its own xueji.db). Directories
+    made by the earlier release of `init --database` say it as a top-level `database_url`:
+    that key is read as the same setting, so that those directories keep opening unchanged;
+    both at once would leave one of them silently unused, and are refused."""
+    table = data.get("database", {})
+    if not isinstance(table, dict):
+        raise ValueError('database 应为一节设置 [database],其中写 url = "…"')
+    if "database_url" in data and "url" in table:
+        raise ValueError("database_url 已改为 [database] 一节的 url,两者只能写一个:删去 database_url")
+    return str(table.get("url", data.get("database_url", "")))
 
 
 def _check_suspension_policy(policy: Policy) -> None:

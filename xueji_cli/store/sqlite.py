@@ -1,6 +1,6 @@
 """Everything SQLite-specific in one place: connection pragmas, BEGIN IMMEDIATE for
 writers, the online backup and restore, and turning SQLite's errors into registrar
-messages. A PostgreSQL deployment (database_url) skips this module."""
+messages. A PostgreSQL deployment ([database] url) skips this module."""
 
 from __future__ import annotations
 
@@ -188,9 +188,15 @@ def create_private(path: Path) -> None:
 
 def is_database_file(path: Path) -> bool:
     """True when the file starts with SQLite's header (an empty file is not a database)."""
+    return starts_with(path, HEADER)
+
+
+def starts_with(path: Path, header: bytes) -> bool:
+    """The file's first bytes are `header` (what kind of file it is); False when it
+    cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(len(HEADER)) == HEADER
+            return handle.read(len(header)) == header
     except OSError:
         return False
 
@@ -331,7 +337,7 @@ def journal_mode_of_file(path: Path) -> int | None:
 
 def path_of(database_url: str, directory: Path, default: str) -> Path:
     """The SQLite file a directory uses: `default` in the directory, or the file that
-    database_url names (sqlite:///name relative to the directory, sqlite:////absolute);
+    [database] url names (sqlite:///name relative to the directory, sqlite:////absolute);
     a URL that names no file is refused (exit 3), naming the setting."""
     if not database_url:
         return directory / default
@@ -339,9 +345,9 @@ def path_of(database_url: str, directory: Path, default: str) -> Path:
     name = rest[1:] if rest.startswith("/") else ""
     if not name or name.startswith(":memory:") or "?" in name or name.startswith("file:"):
         raise DirectoryError(
-            f"xueji.toml 的 database_url「{database_url}」没有指明一个数据库文件",
+            f"xueji.toml 中 [database] 的 url「{database_url}」没有指明一个数据库文件",
             "写成 sqlite:///文件名.db(相对本目录)或 sqlite:////完整路径.db,"
-            "或删去 database_url 使用本目录的 xueji.db")
+            "或清空 [database] 的 url 使用本目录的 xueji.db")
     return (directory / Path(name).expanduser()).resolve()
 
 

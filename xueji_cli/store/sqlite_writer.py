@@ -5,7 +5,7 @@ settings (sqlite.prepare) and transaction (BEGIN IMMEDIATE … COMMIT: all or no
 the rest of the program. Each value is stored as SQLAlchemy stores it for the column's
 declared type (dates, timestamps, JSON), so that the ORM reads the rows back unchanged.
 
-A server database (database_url) is written with COPY instead (store/postgres_writer.py).
+A server database ([database] url) is written with COPY instead (store/postgres_writer.py).
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class Workspace:
 
 
 def database_url(settings: Settings) -> str:
-    """XUEJI_DATABASE_URL, else database_url of xueji.toml: a county's server named for
+    """XUEJI_DATABASE_URL, else [database] url of xueji.toml: a county's server named for
     one session or one machine without editing the file."""
     return os.environ.get("XUEJI_DATABASE_URL", "").strip() or settings.database_url
 

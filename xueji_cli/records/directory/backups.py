@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xueji_cli.store import schema, sqlite
 from xueji_cli.store.database import REVISIONS, Store
-from xueji_cli.values.errors import DirectoryError, InputError, file_reason
+from xueji_cli.values.errors import InputError, XuejiError, file_reason
 
 FILE = "file"
 
@@ -104,20 +104,10 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
     """Back the database up to `target` (a new file, or a folder to put it in; default:
     beside the database) and check the copy. A database newer than this program is
     refused before anything is written; a copy that fails its check is not kept."""
-    _require_sqlite(store)
     store.check_schema(older_ok=True)
-    if target is not None:
-        target = Path(target).expanduser()
-        with _path_errors(target):
-            if target.is_dir():
-                target = next(store.backup_names(target.resolve()))
-            elif target.exists():
-                raise _refuse(target, "已存在,不会覆盖", "换一个文件名,或指定一个文件夹(自动按时间命名)")
-            elif not target.parent.is_dir():
-                raise _refuse(target, "所在的文件夹不存在", "先建立文件夹,或换一个路径")
-            target = target.resolve()
-        if target == store.path.resolve():
-            raise _refuse(target, "就是数据库本身", "换一个文件名")
+    target = _new_file(store, target)
+    if not store.is_sqlite:
+        return _dump_server(store, target)
     named = target or next(store.backup_names(store.path.parent))
     try:
         made = store.backup(target)
@@ -133,6 +123,48 @@ def make_backup(store: Store, target: Path | None = None) -> Snapshot:
     except BaseException:
         made.unlink(missing_ok=True)
         raise
+
+
+def _new_file(store: Store, target: Path | None) -> Path | None:
+    """The backup file the registrar named (a folder: a new name in it), checked to be
+    new and writable; None: the default name."""
+    if target is not None:
+        target = Path(target).expanduser()
+        with _path_errors(target):
+            if target.is_dir():
+                target = next(store.backup_names(target.resolve()))
+            elif target.exists():
+                raise _refuse(target, "已存在,不会覆盖", "换一个文件名,或指定一个文件夹(自动按时间命名)")
+            elif not target.parent.is_dir():
+                raise _refuse(target, "所在的文件夹不存在", "先建立文件夹,或换一个路径")
+            target = target.resolve()
+        if target == store.path.resolve():
+            raise _refuse(target, "就是数据库本身", "换一个文件名")
+    return target
+
+
+def _dump_server(store: Store, target: Path | None) -> Snapshot:
+    """pg_dump of the server database (store/server_backup.py), checked by pg_restore
+    reading it back; a dump that fails its check is not kept."""
+    from xueji_cli.store import server_backup
+
+    try:
+        made, contents = store.server_dump(target)
+    except FileExistsError:
+        raise _refuse(target, "已存在,不会覆盖", "换一个文件名") from None
+    except PermissionError:
+        raise _refuse(target or store.directory, "无法写入(没有权限)", "换一个可写入的文件夹") from None
+    try:
+        server_backup.check_dump(made)
+    except BaseException:
+        made.unlink(missing_ok=True)
+        raise
+    return _server_snapshot(made, contents)
+
+
+def _server_snapshot(path: Path, contents) -> Snapshot:
+    return Snapshot(path, contents.revision, contents.schools, contents.students,
+                    contents.entries, _china(contents.last_recorded), path.stat().st_size)
 
 
 @contextlib.contextmanager
@@ -160,7 +192,8 @@ def restore(store: Store, source: Path, operator: str, city: str, county: str) -
     backing up the current database. A sound current database is replaced through
     SQLite's backup API (one transaction: others see the old or the new, a crash leaves
     the old); a damaged or missing one is set aside and the checked copy renamed in."""
-    _require_sqlite(store)
+    if not store.is_sqlite:
+        return _restore_server(store, Path(source).expanduser(), operator)
     source = Path(source).expanduser()
     with _path_errors(source):
         source = source.resolve()
@@ -230,8 +263,32 @@ def _note(store: Store, operator: str, source: Path, saved: Path | None, damaged
                     if saved else "恢复前没有数据库"))
 
 
-def _require_sqlite(store: Store) -> None:
-    if not store.is_sqlite:
-        from xueji_cli.store.postgres import BACKUP_HINT
+def _restore_server(store: Store, source: Path, operator: str) -> Restored:
+    """pg_restore of a dump into the server database, which must hold no rows: restoring
+    over a register in use would put back one under the others' feet. Counted and noted
+    in the journal like a restore of the file."""
+    from xueji_cli.store import server_backup, server_copy
 
-        raise DirectoryError("服务器数据库(database_url)不由 xueji 备份或恢复", BACKUP_HINT)
+    with _path_errors(source):
+        source = source.resolve()
+        exists, is_file = source.exists(), source.is_file()
+    if not exists:
+        raise _refuse(source, "不存在", "核对文件路径")
+    if not is_file or not server_backup.is_dump(source):
+        raise _refuse(source, "不是服务器数据库的备份文件(pg_dump 的 custom 格式)",
+                      "用服务器数据库上 xueji backup 生成的 .pgdump-… 文件")
+    held = server_copy.held_by(store)
+    if held:
+        raise XuejiError(f"服务器数据库已有数据({server_copy.holdings(held)}),不能在其上恢复",
+                             "在服务器上新建一个空数据库,把 xueji.toml 的 [database] url 指向它,"
+                             "再运行 xueji restore")
+    url = server_backup.without_driver(store.url)
+    with store.errors():
+        server_backup.restore(url, source)
+        contents = server_backup.contents_of(url)
+    store.dispose()
+    snapshot = _server_snapshot(source, contents)
+    needs_upgrade = snapshot.revision != REVISIONS[-1]
+    if not needs_upgrade:
+        _note(store, operator, source, None, False, snapshot)
+    return Restored(snapshot, None, False, needs_upgrade)

@@ -1,4 +1,4 @@
-"""The September intake's database work on a county's server database (database_url):
+"""The September intake's database work on a county's server database ([database] url):
 the look-ups, numbering and writing of records/enrollment/roster_target.py over the
 psycopg connection of the ORM session's transaction — every look-up one query for the
 whole roster, the rows copied in with COPY (store/postgres_writer.py), all or nothing

@@ -4,7 +4,7 @@ writing of records/enrollment/roster_target.py, the rows stored so that the ORM 
 them back unchanged (tests/test_intake_sqlite.py imports the same roster both ways and
 compares every row).
 
-A server database (database_url) has its own: records/enrollment/server_target.py.
+A server database ([database] url) has its own: records/enrollment/server_target.py.
 """
 
 from __future__ import annotations

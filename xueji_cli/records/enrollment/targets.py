@@ -2,7 +2,7 @@
 them: the database in one transaction, all or nothing, every look-up made at once for the
 whole roster (records/enrollment/roster_target.py). On SQLite,
 records/enrollment/sqlite_target.SqliteTarget (sqlite3, no SQLAlchemy); on a server
-database (database_url), records/enrollment/server_target.ServerTarget (COPY in the
+database ([database] url), records/enrollment/server_target.ServerTarget (COPY in the
 session's transaction)."""
 
 from __future__ import annotations
