@@ -4,6 +4,8 @@ the server. Skipped without a server (XUEJI_TEST_DATABASE_URL; `make test` start
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pgkit
 import psycopg
 import pytest
@@ -97,3 +99,26 @@ def test_an_entry_without_operator_is_refused_by_the_server(township, sql, opera
             "approvals, sets, details) VALUES ('other', '2026-09-01', '2026-09-01 00:00:00', ?, "
             "'[]', '[]', '{}', '{}')", operator)
     assert sql("SELECT count(*) FROM journal") == [(0,)]
+
+
+
+
+@pytest.mark.parametrize("store_kind", ["postgres"])
+def test_entries_are_stamped_alike_whatever_the_servers_zone(township, xueji, tmp_path):
+    """recorded_at is one moment whether the ORM wrote it (one child) or the intake's COPY
+    (naive UTC text, as SQLite holds it): on a server whose zone is Asia/Shanghai the
+    copied stamps must not be read as China time, eight hours early."""
+    import datetime as dt
+
+    from test_intake_sqlite import _mixed_roster
+    from test_safety_concurrency import enroll_options
+
+    url = settings.load(township).database_url
+    pgkit.admin(f"ALTER DATABASE {urlsplit(url).path.lstrip('/')} SET timezone = 'Asia/Shanghai'")
+    assert xueji("enroll", "--from", _mixed_roster(tmp_path)).exit_code == 0
+    result = xueji(*enroll_options(**{"id-number": "130283202003051011"}))
+    assert result.exit_code == 0, result.stderr
+    now = dt.datetime.now(dt.UTC)
+    stamps = pgkit.run_sql(url, "SELECT kind, recorded_at FROM journal WHERE kind = 'enroll'")
+    assert len(stamps) == 7
+    assert all(abs(stamp - now) < dt.timedelta(minutes=5) for _kind, stamp in stamps), stamps
