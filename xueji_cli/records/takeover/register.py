@@ -71,6 +71,48 @@ class _Seen:
     people: dict[tuple, object] = field(default_factory=dict)
 
 
+@dataclass
+class _Places:
+    """What a school, and a school's grade and 入学年月, give every row naming them (ORG-2,
+    the grade, the entry year NUM-1 compares): worked out once per school and per cohort,
+    not once per row — a register repeats a few of them row after row. The lists are
+    shared: a row's findings only read them."""
+
+    lookups: Lookups
+    settings: Settings
+    as_of: dt.date
+    schools: dict[str, tuple] = field(default_factory=dict)
+    cohorts: dict[tuple, tuple] = field(default_factory=dict)
+
+    def school(self, code: str) -> tuple[object, list[Violation]]:
+        """The school a row names, and the problems of taking a pupil into it (ORG-2)."""
+        found = self.schools.get(code)
+        if found is None:
+            school = self.lookups.school(code)
+            if school is None:
+                problems = [Violation("ORG-2", "school", f"本目录没有代码为 {code} 的学校",
+                                      "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记")]
+            else:
+                problems = check_school_open(f"{school.code} {school.name}", school.closed_on,
+                                             self.as_of)
+            found = self.schools[code] = (school, problems)
+        return found
+
+    def cohort(self, school, grade: int, month: str) -> tuple[int | None, list[Violation], str]:
+        """The entry year of a school's grade (or of its 入学年月), the problems of the
+        grade and of the 入学年月, and the school's type digit (NUM-1)."""
+        key = (school.code, grade, month)
+        found = self.cohorts.get(key)
+        if found is None:
+            facts = self.lookups.facts(school, self.settings)
+            wrong_grade = check_grade(grade, facts.first_grade, facts.last_grade, facts.type_label)
+            entry_year, problems = _entry_year(month, grade, self.settings, school, self.as_of,
+                                               wrong_grade)
+            found = self.cohorts[key] = (entry_year, wrong_grade + problems,
+                                         self.settings.type_digit[school.type])
+        return found
+
+
 def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.date,
           tick: intake.Tick | None = None) -> None:
     """Judge every row (in file order) and set its status: new, already (taken over
@@ -80,10 +122,11 @@ def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.dat
     held_numbers = target.numbers_held({
         number[:10] for number in (_asked(row, "local_number") for row in batch.rows)
         if LOCAL_FORMAT.match(number)})
+    places = _Places(lookups, settings, as_of)
     seen = _Seen()
     total = len(batch.rows)
     for done, row in enumerate(intake.with_schools(target, settings, batch), start=1):
-        _judge(row, id(row) in no_grade, lookups, settings, as_of, held_numbers, seen)
+        _judge(row, id(row) in no_grade, places, held_numbers, seen)
         if tick and done % intake.TICK == 0:
             tick("检查", done, total)
 
@@ -92,37 +135,31 @@ def _asked(row: intake.Row, key: str) -> str:
     return (row.applicant.asked or {}).get(key) or ""
 
 
-def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings,
-           as_of: dt.date, held_numbers: dict[str, str], seen: _Seen) -> None:
+def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[str, str],
+           seen: _Seen) -> None:
     a = row.applicant
-    number = _asked(row, "local_number")
-    status = _asked(row, "status") or "active"
-    found = list(a.problems)
-    school = lookups.school(a.school_code)
+    asked = a.asked or _NOTHING_ASKED
+    number = asked.get("local_number") or ""
+    status = asked.get("status") or "active"
+    month = asked.get("entry_month") or ""
+    school, problems = places.school(a.school_code)
+    found = a.problems + problems
     entry_year = None
-    if school is None:
-        found.append(Violation("ORG-2", "school", f"本目录没有代码为 {a.school_code} 的学校",
-                               "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记"))
-    else:
-        found += check_school_open(f"{school.code} {school.name}", school.closed_on, as_of)
     found += identity_problems(a, "INPUT")  # who the pupil is; NUM-6
     national, problems = identity.national_number_for(a.id_type, a.id_number, a.national_number)
     found += problems
     if no_grade:
         found.append(Violation("INPUT", "grade", "缺少年级", "填写该生现在的年级,如 3"))
     elif school is not None:
-        facts = lookups.facts(school, settings)
-        wrong_grade = check_grade(a.grade, facts.first_grade, facts.last_grade, facts.type_label)
-        found += wrong_grade
-        entry_year, problems = _entry_year(row, settings, school, as_of, wrong_grade)
+        entry_year, problems, type_digit = places.cohort(school, a.grade, month)
         found += problems
-        found += check_kept_number(number, settings.city, settings.county, entry_year,
-                                   school.code, settings.type_digit[school.type])
+        found += check_kept_number(number, places.settings.city, places.settings.county,
+                                   entry_year, school.code, type_digit)
     if status not in ON_REGISTER:
         found.append(Violation(
             "INPUT", "status", f"学生状态为「{codes.label('status', status)}」:不在籍,不接收",
             "只接收在籍的学生(在校、休学、外出借读);已离校的学生不必接收"))
-    held = lookups.matches(a) if a.name and a.birth else []
+    held = places.lookups.matches(a) if a.name and a.birth else []
     if _already(a, number, held):
         row.status, row.existing = "already", number
         _remember(row, number, national, seen)
@@ -137,17 +174,18 @@ def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings
     _remember(row, number, national, seen)
     errors, warnings = split(found) if found else ([], [])
     row.assessment = EnrollmentAssessment(
-        errors, warnings, school, entry_year, national, status=status,
-        entry_details=_source(row))
+        errors, warnings, school, entry_year, national, status, _source(row, month))
     if errors:
         row.status, row.errors = "invalid", errors
 
 
-def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
+_NOTHING_ASKED: dict = {}  # a row without any of the ASKED cells; never changed
+
+
+def _entry_year(month: str, grade: int, settings: Settings, school, as_of: dt.date,
                 wrong_grade: list[Violation]) -> tuple[int | None, list[Violation]]:
     """The cohort's entry year: the row's 入学年月, else what its grade gives on the day
     of the takeover (a pupil who repeated a grade needs the 入学年月)."""
-    month = _asked(row, "entry_month")
     year = settings.school_year(as_of)
     if month:
         entry_year = int(month[:4])
@@ -158,7 +196,7 @@ def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
         return entry_year, []
     if wrong_grade:
         return None, []
-    return entry_year_for(settings, school, row.applicant.grade, as_of), []
+    return entry_year_for(settings, school, grade, as_of), []
 
 
 def _already(a, number: str, held: list[dict]) -> bool:
@@ -201,13 +239,13 @@ def _remember(row: intake.Row, number: str, national: str | None, seen: _Seen) -
         seen.people.setdefault(person_key(a), row)
 
 
-def _source(row: intake.Row) -> dict:
-    """Where the record came from, kept in its entry's details."""
-    source = {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number}
-    month = _asked(row, "entry_month")
+def _source(row: intake.Row, month: str) -> dict:
+    """Where the record came from (and its 入学年月, when the row gives one), kept in its
+    entry's details."""
     if month:
-        source["entry_month"] = month
-    return source
+        return {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number,
+                "entry_month": month}
+    return {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number}
 
 
 # -- keeping the numbers and writing ---------------------------------------------------------
