@@ -160,18 +160,18 @@ def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[
             "INPUT", "status", f"学生状态为「{codes.label('status', status)}」:不在籍,不接收",
             "只接收在籍的学生(在校、休学、外出借读);已离校的学生不必接收"))
     held = places.lookups.matches(a) if a.name and a.birth else []
-    if _already(a, number, held):
+    if held and _already(a, number, held):
         row.status, row.existing = "already", number
-        _remember(row, number, national, seen)
+        _twice(row, number, national, seen)  # remembered: a later row naming it is twice
         return
     found += _twice(row, number, national, seen)
-    found += identity.check_one_record(held)
+    if held:
+        found += identity.check_one_record(held)
     holder = held_numbers.get(number)
     if holder is not None and not held:
         found.append(Violation("NUM-2", "local_number",
                                f"学籍号 {number} 已由本目录的 {holder} 使用",
                                "一号一人:核对本行的学籍号"))
-    _remember(row, number, national, seen)
     errors, warnings = split(found) if found else ([], [])
     row.assessment = EnrollmentAssessment(
         errors, warnings, school, entry_year, national, status, _source(row, month))
@@ -208,35 +208,29 @@ def _already(a, number: str, held: list[dict]) -> bool:
 
 def _twice(row: intake.Row, number: str, national: str | None, seen: _Seen) -> list[Violation]:
     """NUM-2 and NUM-7 within the files: a number, an ID number, a national number or
-    (without an ID number) a name and birth date already on an earlier row."""
+    (without an ID number) a name and birth date already on an earlier row. The row is
+    remembered for the rows after it (the first row holding a value keeps it)."""
     a = row.applicant
     found = []
-    if number and number in seen.numbers:
-        found.append(Violation("NUM-2", "local_number", f"学籍号与{seen.numbers[number]}相同",
-                               "一号一人:核对两行的学籍号"))
-    if a.id_number and a.id_number in seen.ids:
-        found.append(Violation("NUM-7", "id_number", f"身份证号与{seen.ids[a.id_number]}相同",
+    if number:
+        first = seen.numbers.setdefault(number, row)
+        if first is not row:
+            found.append(Violation("NUM-2", "local_number", f"学籍号与{first}相同",
+                                   "一号一人:核对两行的学籍号"))
+    same_id = seen.ids.setdefault(a.id_number, row) if a.id_number else row
+    same_national = seen.nationals.setdefault(national, row) if national else row
+    same_person = seen.people.setdefault(person_key(a), row) \
+        if not a.id_number and a.name else row
+    if same_id is not row:
+        found.append(Violation("NUM-7", "id_number", f"身份证号与{same_id}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
-    elif national and national in seen.nationals:
-        found.append(Violation("NUM-7", "national_number",
-                               f"全国学籍号与{seen.nationals[national]}相同",
+    elif same_national is not row:
+        found.append(Violation("NUM-7", "national_number", f"全国学籍号与{same_national}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
-    elif not a.id_number and a.name and person_key(a) in seen.people:
-        found.append(Violation("NUM-7", "name", f"姓名、出生日期与{seen.people[person_key(a)]}相同",
+    elif same_person is not row:
+        found.append(Violation("NUM-7", "name", f"姓名、出生日期与{same_person}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
     return found
-
-
-def _remember(row: intake.Row, number: str, national: str | None, seen: _Seen) -> None:
-    a = row.applicant
-    if number:
-        seen.numbers.setdefault(number, row)
-    if a.id_number:
-        seen.ids.setdefault(a.id_number, row)
-    if national:
-        seen.nationals.setdefault(national, row)
-    if not a.id_number and a.name:
-        seen.people.setdefault(person_key(a), row)
 
 
 def _source(row: intake.Row, month: str) -> dict:
