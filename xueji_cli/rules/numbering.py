@@ -38,11 +38,11 @@ def check_kept_number(number: str, city: str, county: str, entry_year: int | Non
     if not LOCAL_FORMAT.match(number):
         return [Violation("NUM-1", "local_number", f"学籍号「{number}」不是14位数字",
                           "按纸质学籍或全国学籍系统核对该生原有的学籍号")]
+    disagreeing = _disagreeing(number[:10], city, county, entry_year, school_code, type_digit)
     found = [Violation("NUM-1", "local_number",
                        f"学籍号 {number} 的{what}为「{part}」,本行应为「{expected}」",
                        "核对本行的学校、年级或入学年月是否填错;学籍号按原样接收,不改号")
-             for what, part, expected in _disagreeing(number[:10], city, county, entry_year,
-                                                      school_code, type_digit)]
+             for what, part, expected in disagreeing] if disagreeing else []
     if number[10:] == "0000":
         found.append(Violation("NUM-2", "local_number", f"学籍号 {number} 的顺序号为0000",
                                "顺序号从0001起编;核对原有学籍号"))

@@ -74,15 +74,17 @@ class _Seen:
 @dataclass
 class _Places:
     """What a school, and a school's grade and 入学年月, give every row naming them (ORG-2,
-    the grade, the entry year NUM-1 compares): worked out once per school and per cohort,
-    not once per row — a register repeats a few of them row after row. The lists are
-    shared: a row's findings only read them."""
+    the grade, the entry year NUM-1 compares), and what a sheet gives the details of its
+    rows' entries (its file and name): worked out once per school, cohort and sheet, not
+    once per row — a register repeats a few of them row after row. The lists are shared:
+    a row's findings only read them."""
 
     lookups: Lookups
     settings: Settings
     as_of: dt.date
     schools: dict[str, tuple] = field(default_factory=dict)
     cohorts: dict[tuple, tuple] = field(default_factory=dict)
+    sheets: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def school(self, code: str) -> tuple[object, list[Violation]]:
         """The school a row names, and the problems of taking a pupil into it (ORG-2)."""
@@ -112,6 +114,16 @@ class _Places:
                                          self.settings.type_digit[school.type])
         return found
 
+    def source(self, row: intake.Row, month: str) -> dict:
+        """Where the record came from (and its 入学年月, when the row gives one), kept in
+        its entry's details."""
+        sheet = self.sheets.get(id(row.sheet))
+        if sheet is None:
+            sheet = self.sheets[id(row.sheet)] = (row.sheet.file_name, row.sheet.name)
+        if month:
+            return {"file": sheet[0], "sheet": sheet[1], "row": row.number, "entry_month": month}
+        return {"file": sheet[0], "sheet": sheet[1], "row": row.number}
+
 
 def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.date,
           tick: intake.Tick | None = None) -> None:
@@ -119,9 +131,9 @@ def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.dat
     before, same school and number) or invalid; nothing is written."""
     no_grade = {id(row) for row in batch.rows if row.applicant.grade is None}
     lookups = target.lookups([row.applicant for row in batch.rows])
-    held_numbers = target.numbers_held({
-        number[:10] for number in (_asked(row, "local_number") for row in batch.rows)
-        if LOCAL_FORMAT.match(number)})
+    numbers = [(row.applicant.asked or _NOTHING_ASKED).get("local_number") or ""
+               for row in batch.rows]
+    held_numbers = target.numbers_held({n[:10] for n in numbers if LOCAL_FORMAT.match(n)})
     places = _Places(lookups, settings, as_of)
     seen = _Seen()
     total = len(batch.rows)
@@ -174,7 +186,7 @@ def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[
                                "一号一人:核对本行的学籍号"))
     errors, warnings = split(found) if found else ([], [])
     row.assessment = EnrollmentAssessment(
-        errors, warnings, school, entry_year, national, status, _source(row, month))
+        errors, warnings, school, entry_year, national, status, places.source(row, month))
     if errors:
         row.status, row.errors = "invalid", errors
 
@@ -231,15 +243,6 @@ def _twice(row: intake.Row, number: str, national: str | None, seen: _Seen) -> l
         found.append(Violation("NUM-7", "name", f"姓名、出生日期与{same_person}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
     return found
-
-
-def _source(row: intake.Row, month: str) -> dict:
-    """Where the record came from (and its 入学年月, when the row gives one), kept in its
-    entry's details."""
-    if month:
-        return {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number,
-                "entry_month": month}
-    return {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number}
 
 
 # -- keeping the numbers and writing ---------------------------------------------------------
