@@ -303,3 +303,15 @@ def test_a_sheet_without_a_header_is_skipped_among_others(tmp_path):
     wb.save(tmp_path / "r.xlsx")
     batch = intake.read([tmp_path / "r.xlsx"], "001")
     assert len(batch.rows) == 1 and any("填表说明" in n for n in batch.notes)
+
+
+@pytest.mark.parametrize("cell", ["G130283202003051230", "g130283202003051230",
+                                  " G1302832020030512 30 ", "Ｇ130283202003051230",
+                                  "J13028320200305123X", "L130283202003051230", "G13028320200305123x",
+                                  "X130283202003051230", 130283202003051230.0])
+def test_national_number_cells_read_as_the_normaliser_gives(cell):
+    """NUM-5: a 全国学籍号 cell already plain is taken as it is, any other normalised —
+    the same text either way (full-width, lower case, spaces, a number cell)."""
+    from xueji_cli.values import fields
+
+    assert rc.national_number(cell) == fields.normalise_national_number(rc.cell_text(cell))
