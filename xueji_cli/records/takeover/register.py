@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,7 @@ KIND = "takeover"
 REQUIRED = ("name", "id_number", "grade", "class_no", "local_number")
 ASKED = ("local_number", "entry_month", "status")
 NUMBER_ORDER = "学籍号顺序(保留原号,不重新编号)"
+_NOTHING_ASKED: dict = {}  # a row without any of the ASKED cells; never changed
 
 
 def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
@@ -144,7 +146,7 @@ def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.dat
 
 
 def _asked(row: intake.Row, key: str) -> str:
-    return (row.applicant.asked or {}).get(key) or ""
+    return (row.applicant.asked or _NOTHING_ASKED).get(key) or ""
 
 
 def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[str, str],
@@ -189,9 +191,6 @@ def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[
         errors, warnings, school, entry_year, national, status, places.source(row, month))
     if errors:
         row.status, row.errors = "invalid", errors
-
-
-_NOTHING_ASKED: dict = {}  # a row without any of the ASKED cells; never changed
 
 
 def _entry_year(month: str, grade: int, settings: Settings, school, as_of: dt.date,
@@ -249,10 +248,10 @@ def _twice(row: intake.Row, number: str, national: str | None, seen: _Seen) -> l
 
 def number(batch: intake.Batch) -> None:
     """Each new row keeps its own number; they are written in the order of the numbers."""
-    for row in batch.rows:
-        if row.status == "new":
-            row.local_number = _asked(row, "local_number")
-    batch.numbered = sorted(batch.having("new"), key=lambda row: row.local_number)
+    rows = batch.having("new")
+    for row in rows:
+        row.local_number = _asked(row, "local_number")
+    batch.numbered = sorted(rows, key=attrgetter("local_number"))
 
 
 def write(target: Target, batch: intake.Batch, as_of: dt.date, operator: str,
