@@ -315,3 +315,23 @@ def test_national_number_cells_read_as_the_normaliser_gives(cell):
     from xueji_cli.values import fields
 
     assert rc.national_number(cell) == fields.normalise_national_number(rc.cell_text(cell))
+
+
+def test_a_merge_down_below_the_first_row_and_a_merged_footer(tmp_path):
+    """A class merged down from the second child's row is filled from its own top cell,
+    not from the first row's; a note below the data merged across the sheet ends it."""
+    from openpyxl import Workbook
+
+    rows = [rosters.child(i, 班级=1 if i == 1 else 3 if i == 2 else "") for i in (1, 2, 3, 4)]
+    headers, values = rosters.as_lists(rows)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in values:
+        ws.append(row)
+    ws.append(["以上共4人"])
+    column = headers.index("班级") + 1
+    ws.merge_cells(start_row=3, start_column=column, end_row=5, end_column=column)
+    ws.merge_cells(start_row=6, start_column=1, end_row=6, end_column=len(headers))
+    wb.save(tmp_path / "r.xlsx")
+    assert [a.class_no for a in applicants(tmp_path / "r.xlsx")] == [1, 3, 3, 3]
