@@ -76,10 +76,12 @@ def test_title_rows_blank_rows_template_rows_and_notes(tmp_path):
     assert any("表尾说明" in note for note in batch.notes)
 
 
-def test_merged_cells_are_filled_down(tmp_path):
+def _with_class_merged(path: Path, rows: list[dict], first: int, last: int,
+                       footer: str | None = None) -> Path:
+    """A roster whose 班级 cells of sheet rows first–last are one merged cell, and a
+    footer note below the data merged across the sheet."""
     from openpyxl import Workbook
 
-    rows = [rosters.child(i, 班级=2 if i == 1 else "") for i in (1, 2, 3)]
     headers, values = rosters.as_lists(rows)
     wb = Workbook()
     ws = wb.active
@@ -87,9 +89,19 @@ def test_merged_cells_are_filled_down(tmp_path):
     for row in values:
         ws.append(row)
     column = headers.index("班级") + 1
-    ws.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
-    wb.save(tmp_path / "r.xlsx")
-    assert [a.class_no for a in applicants(tmp_path / "r.xlsx")] == [2, 2, 2]
+    ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+    if footer:
+        ws.append([footer])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row,
+                       end_column=len(headers))
+    wb.save(path)
+    return path
+
+
+def test_merged_cells_are_filled_down(tmp_path):
+    rows = [rosters.child(i, 班级=2 if i == 1 else "") for i in (1, 2, 3)]
+    path = _with_class_merged(tmp_path / "r.xlsx", rows, 2, 4)
+    assert [a.class_no for a in applicants(path)] == [2, 2, 2]
 
 
 def test_two_level_header_with_family_member_groups(tmp_path):
@@ -320,18 +332,6 @@ def test_national_number_cells_read_as_the_normaliser_gives(cell):
 def test_a_merge_down_below_the_first_row_and_a_merged_footer(tmp_path):
     """A class merged down from the second child's row is filled from its own top cell,
     not from the first row's; a note below the data merged across the sheet ends it."""
-    from openpyxl import Workbook
-
     rows = [rosters.child(i, 班级=1 if i == 1 else 3 if i == 2 else "") for i in (1, 2, 3, 4)]
-    headers, values = rosters.as_lists(rows)
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in values:
-        ws.append(row)
-    ws.append(["以上共4人"])
-    column = headers.index("班级") + 1
-    ws.merge_cells(start_row=3, start_column=column, end_row=5, end_column=column)
-    ws.merge_cells(start_row=6, start_column=1, end_row=6, end_column=len(headers))
-    wb.save(tmp_path / "r.xlsx")
-    assert [a.class_no for a in applicants(tmp_path / "r.xlsx")] == [1, 3, 3, 3]
+    path = _with_class_merged(tmp_path / "r.xlsx", rows, 3, 5, footer="以上共4人")
+    assert [a.class_no for a in applicants(path)] == [1, 3, 3, 3]
