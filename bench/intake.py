@@ -242,37 +242,43 @@ def measure(rows: int, runs: int) -> None:
           f"{median(cpu['export_floor']):.2f} s = "
           f"{median(cpu['export']) / median(cpu['export_floor']):.2f}×")
     print(f"RATIO roster-export-{rows} {export_ratio:.2f}")
-    taken_cli, taken_floor, taken_mb = taken
+    taken_cli, taken_floor, taken_mb, taken_cpu = taken
     print(f"xueji takeover (numbers kept)  {median(taken_cli):7.2f} s  peak {max(taken_mb):6.0f} MB")
     print(f"floor: calamine + executemany  {median(taken_floor):7.2f} s")
     print(f"  ratio {median(taken_cli) / median(taken_floor):.2f}× (at the intake's speed)  "
           f"runs: {', '.join(f'{w:.2f}' for w in taken_cli)} vs "
           f"{', '.join(f'{w:.2f}' for w in taken_floor)}")
+    print(f"  CPU (user+system, median): {median(taken_cpu['cli']):.2f} s vs "
+          f"{median(taken_cpu['floor']):.2f} s = "
+          f"{median(taken_cpu['cli']) / median(taken_cpu['floor']):.2f}×")
     print(f"RATIO takeover-{rows} {median(taken_cli) / median(taken_floor):.2f} "
           f"peak-mb {max(taken_mb):.0f}")
     print(f"RATIO intake-{rows} {ratio:.2f} peak-mb {peak:.0f}", flush=True)
 
 
 def takeover(rows: int, runs: int, template: Path, roster: Path, floor_script: Path,
-             tmp: Path, env: dict) -> tuple[list[float], list[float], list[float]]:
+             tmp: Path, env: dict) -> tuple[list[float], list[float], list[float], dict]:
     """`xueji takeover` of the exported roster (学籍号 and 学籍状态 kept) into fresh copies of
-    the template directory, and the floor reading the same file: (walls, floor walls, MB)."""
-    cli, floor, peak = [], [], []
+    the template directory, and the floor reading the same file: (walls, floor walls, MB,
+    CPU seconds of each)."""
+    cli, floor, peak, cpu = [], [], [], {"cli": [], "floor": []}
     for attempt in range(runs):
         target = tmp / f"takeover{attempt}"
         shutil.copytree(template, target)
-        wall, mb, _ = run([*XUEJI, "--dir", str(target), "takeover", str(roster),
-                           "--as-of", DAY], env)
+        wall, mb, seconds = run([*XUEJI, "--dir", str(target), "takeover", str(roster),
+                                 "--as-of", DAY], env)
         cli.append(wall)
         peak.append(mb)
-        wall, _, _ = run([PYTHON, str(floor_script), str(roster),
-                          str(tmp / f"floor-takeover{attempt}.db")])
+        cpu["cli"].append(seconds)
+        wall, _, seconds = run([PYTHON, str(floor_script), str(roster),
+                                str(tmp / f"floor-takeover{attempt}.db")])
         floor.append(wall)
+        cpu["floor"].append(seconds)
     with sqlite3.connect(target / "xueji.db") as conn:
         kept = conn.execute("SELECT count(*) FROM journal WHERE kind = 'takeover'").fetchone()[0]
     if kept != rows:
         raise SystemExit(f"expected {rows} records taken over, found {kept}")
-    return cli, floor, peak
+    return cli, floor, peak, cpu
 
 
 def main() -> None:

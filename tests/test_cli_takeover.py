@@ -158,6 +158,30 @@ def test_every_problem_in_one_pass_and_nothing_written(township, xueji, as_json,
     assert sql("SELECT count(*) FROM student") == [(29,)]
 
 
+def test_twice_in_the_files_names_the_first_row(township, xueji, as_json, roster):
+    """NUM-2 and NUM-7 within the files: a number, an ID number, a national number (no ID
+    number), a name and birth date (neither) on a later row is refused naming the first
+    row that holds it — also when the row in between repeats it again."""
+    rows = register()[:8]
+    rows[1]["学籍号"] = rows[2]["学籍号"] = rows[0]["学籍号"]
+    rows[3]["身份证号"], rows[3]["全国学籍号"] = rows[0]["身份证号"], rows[0]["全国学籍号"]
+    for row in rows[4:8]:
+        row["身份证号"] = ""
+    rows[5]["全国学籍号"] = rows[4]["全国学籍号"]
+    rows[6]["全国学籍号"] = rows[7]["全国学籍号"] = ""
+    rows[7]["姓名"], rows[7]["出生日期"] = rows[6]["姓名"], rows[6]["出生日期"]
+    result, document = take_over(xueji, as_json, roster(rows), "--dry-run")
+    assert result.exit_code == 1
+    twice = sorted((e["row"], e["rule"], e["field"], e["message"]) for e in document["errors"]
+                   if e["rule"] in ("NUM-2", "NUM-7"))
+    assert twice == [
+        (3, "NUM-2", "local_number", "学籍号与全乡在籍学生.xlsx 第2行(学生1)相同"),
+        (4, "NUM-2", "local_number", "学籍号与全乡在籍学生.xlsx 第2行(学生1)相同"),
+        (5, "NUM-7", "id_number", "身份证号与全乡在籍学生.xlsx 第2行(学生1)相同"),
+        (7, "NUM-7", "national_number", "全国学籍号与全乡在籍学生.xlsx 第6行(学生5)相同"),
+        (9, "NUM-7", "name", "姓名、出生日期与全乡在籍学生.xlsx 第8行(学生7)相同")]
+
+
 def test_entry_rules_are_not_applied_but_one_record_is(township, xueji, as_json, roster, enroll):
     """ENR-1/ENR-2/ENR-7 judged the entry years ago: a pupil under age on paper, living
     outside the service area and without evidence columns is taken over; one already

@@ -76,10 +76,12 @@ def test_title_rows_blank_rows_template_rows_and_notes(tmp_path):
     assert any("表尾说明" in note for note in batch.notes)
 
 
-def test_merged_cells_are_filled_down(tmp_path):
+def _with_class_merged(path: Path, rows: list[dict], first: int, last: int,
+                       footer: str | None = None) -> Path:
+    """A roster whose 班级 cells of sheet rows first–last are one merged cell, and a
+    footer note below the data merged across the sheet."""
     from openpyxl import Workbook
 
-    rows = [rosters.child(i, 班级=2 if i == 1 else "") for i in (1, 2, 3)]
     headers, values = rosters.as_lists(rows)
     wb = Workbook()
     ws = wb.active
@@ -87,9 +89,19 @@ def test_merged_cells_are_filled_down(tmp_path):
     for row in values:
         ws.append(row)
     column = headers.index("班级") + 1
-    ws.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
-    wb.save(tmp_path / "r.xlsx")
-    assert [a.class_no for a in applicants(tmp_path / "r.xlsx")] == [2, 2, 2]
+    ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+    if footer:
+        ws.append([footer])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row,
+                       end_column=len(headers))
+    wb.save(path)
+    return path
+
+
+def test_merged_cells_are_filled_down(tmp_path):
+    rows = [rosters.child(i, 班级=2 if i == 1 else "") for i in (1, 2, 3)]
+    path = _with_class_merged(tmp_path / "r.xlsx", rows, 2, 4)
+    assert [a.class_no for a in applicants(path)] == [2, 2, 2]
 
 
 def test_two_level_header_with_family_member_groups(tmp_path):
@@ -303,3 +315,23 @@ def test_a_sheet_without_a_header_is_skipped_among_others(tmp_path):
     wb.save(tmp_path / "r.xlsx")
     batch = intake.read([tmp_path / "r.xlsx"], "001")
     assert len(batch.rows) == 1 and any("填表说明" in n for n in batch.notes)
+
+
+@pytest.mark.parametrize("cell", ["G130283202003051230", "g130283202003051230",
+                                  " G1302832020030512 30 ", "Ｇ130283202003051230",
+                                  "J13028320200305123X", "L130283202003051230", "G13028320200305123x",
+                                  "X130283202003051230", 130283202003051230.0])
+def test_national_number_cells_read_as_the_normaliser_gives(cell):
+    """NUM-5: a 全国学籍号 cell already plain is taken as it is, any other normalised —
+    the same text either way (full-width, lower case, spaces, a number cell)."""
+    from xueji_cli.values import fields
+
+    assert rc.national_number(cell) == fields.normalise_national_number(rc.cell_text(cell))
+
+
+def test_a_merge_down_below_the_first_row_and_a_merged_footer(tmp_path):
+    """A class merged down from the second child's row is filled from its own top cell,
+    not from the first row's; a note below the data merged across the sheet ends it."""
+    rows = [rosters.child(i, 班级=1 if i == 1 else 3 if i == 2 else "") for i in (1, 2, 3, 4)]
+    path = _with_class_merged(tmp_path / "r.xlsx", rows, 3, 5, footer="以上共4人")
+    assert [a.class_no for a in applicants(path)] == [1, 3, 3, 3]

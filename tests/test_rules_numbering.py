@@ -248,6 +248,17 @@ def test_kept_number_part_that_disagrees_names_the_part(number, wrong):
     assert violation.rule == "NUM-1" and wrong in violation.message
 
 
+def test_kept_numbers_of_one_wrong_prefix_each_name_their_own_number():
+    """NUM-1: the parts are compared once per prefix, but every row's message names its
+    own number, and the same prefix on a row it agrees with is no problem."""
+    first, second = "02262500100001", "02262500100002"
+    assert [v.message for v in check_kept_number(first, "02", "26", 2026, "001", "0")] == [
+        f"学籍号 {first} 的入学年份为「25」,本行应为「26」"]
+    assert [v.message for v in check_kept_number(second, "02", "26", 2026, "001", "0")] == [
+        f"学籍号 {second} 的入学年份为「25」,本行应为「26」"]
+    assert check_kept_number(second, "02", "26", 2025, "001", "0") == []
+
+
 @pytest.mark.parametrize("number, rule", [("", "NUM-1"), ("0226", "NUM-1"),
                                           (seq(0), "NUM-2")])
 def test_kept_number_missing_malformed_or_0000(number, rule):

@@ -91,6 +91,16 @@ def id_number(value: object) -> str:
 _PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")  # ASCII only: \d also matches ０–９
 
 
+def national_number(value: object) -> str:
+    """A national student number cell (NUM-5: G/J/L and 18 characters), normalised."""
+    if value.__class__ is str and _PLAIN_NATIONAL.fullmatch(value):
+        return value  # already what normalising would give (most cells are)
+    return fields.normalise_national_number(cell_text(value))
+
+
+_PLAIN_NATIONAL = re.compile(r"[GJL][0-9]{17}[0-9X]")  # ASCII, upper case, no space
+
+
 def checked_text(key: str, label: str) -> Callable[[object], str | None]:
     """A column of free text (values/fields.free_text: no control or direction character,
     within the field's length), named by its header in a refusal; empty is None."""
@@ -172,7 +182,7 @@ PLAIN = (
     Column("id_number", "身份证号", ("身份证号", "身份证件号", "公民身份号码", "身份证号码",
                                    "身份证件号码", "居民身份证号", "身份证"), id_number),
     Column("national_number", "全国学籍号", ("全国学籍号", "全国学籍号码"),
-           lambda v: fields.normalise_national_number(cell_text(v))),
+           national_number),
     Column("local_number", "学籍号", ("学籍号", "本地学籍号", "学籍编号"),
            checked_text("local_number", "学籍号")),
     Column("ethnicity", "民族", ("民族",), fields.ethnicity),

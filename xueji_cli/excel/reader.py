@@ -240,17 +240,20 @@ def rows(sheet: Sheet, workbook=None) -> Iterator[tuple[int, list]]:
     data_cols = [c for c, col in sheet.mapped.items() if col.key != "ignored"]
     fill = _merge_fill(sheet.merges, sheet.first_data_row)
     tops: dict[tuple[int, int], object] = {}
-    wanted_tops = {(t, l) for cells in fill.values() for _c, t, l in cells}
+    tops_in_row: dict[int, set[int]] = {}  # row -> the columns of the merges' top cells there
+    for cells in fill.values():
+        for _c, top, left in cells:
+            tops_in_row.setdefault(top, set()).add(left)
     start_col = sheet.start_col
     width = max(sheet.headers) + 1
     first = data_cols[0] if data_cols else 0  # a data row has this cell filled, mostly
     for index, row in enumerate(data.iter_rows()):
         if index < sheet.first_data_row:
             continue
-        if wanted_tops:
-            for col in range(len(row)):
-                if (index, col + start_col) in wanted_tops:
-                    tops[(index, col + start_col)] = row[col]
+        if fill:
+            for left in tops_in_row.get(index, ()):
+                if 0 <= left - start_col < len(row):
+                    tops[(index, left)] = row[left - start_col]
             filling = fill.get(index, ())
             if filling and _blank(row, data_cols):
                 continue  # blank but for cells merged over it (学校、年级、班级): no child

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -37,18 +38,29 @@ def check_kept_number(number: str, city: str, county: str, entry_year: int | Non
     if not LOCAL_FORMAT.match(number):
         return [Violation("NUM-1", "local_number", f"学籍号「{number}」不是14位数字",
                           "按纸质学籍或全国学籍系统核对该生原有的学籍号")]
-    year = "" if entry_year is None else f"{entry_year % 100:02d}"
-    parts = (("市代码", number[0:2], city), ("县代码", number[2:4], county),
-             ("入学年份", number[4:6], year), ("学校代码", number[6:9], school_code),
-             ("学校类型位", number[9], type_digit))
+    disagreeing = _disagreeing(number[:10], city, county, entry_year, school_code, type_digit)
     found = [Violation("NUM-1", "local_number",
                        f"学籍号 {number} 的{what}为「{part}」,本行应为「{expected}」",
                        "核对本行的学校、年级或入学年月是否填错;学籍号按原样接收,不改号")
-             for what, part, expected in parts if expected and part != expected]
+             for what, part, expected in disagreeing] if disagreeing else []
     if number[10:] == "0000":
         found.append(Violation("NUM-2", "local_number", f"学籍号 {number} 的顺序号为0000",
                                "顺序号从0001起编;核对原有学籍号"))
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _disagreeing(prefix: str, city: str, county: str, entry_year: int | None,
+                 school_code: str, type_digit: str) -> tuple[tuple[str, str, str], ...]:
+    """The parts of a local number's first ten digits that disagree with the record
+    (NUM-1), as (part's name, the number's digits, the expected ones); an expectation not
+    known is not compared. Worked out once per prefix: a register taken over repeats one
+    school's cohort row after row."""
+    year = "" if entry_year is None else f"{entry_year % 100:02d}"
+    parts = (("市代码", prefix[0:2], city), ("县代码", prefix[2:4], county),
+             ("入学年份", prefix[4:6], year), ("学校代码", prefix[6:9], school_code),
+             ("学校类型位", prefix[9], type_digit))
+    return tuple(part for part in parts if part[2] and part[1] != part[2])
 
 
 @dataclass(frozen=True)

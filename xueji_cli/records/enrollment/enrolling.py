@@ -129,9 +129,9 @@ def _records(items, person_ids, effective: dt.date, stamp, batch: str | None) ->
                  "batch": batch,
                  "remark": "; ".join(f"{w.rule} {w.message}" for w in assessment.warnings)
                  or None if assessment.warnings else None}
-        details = dict(assessment.entry_details or {})
+        details = assessment.entry_details  # written as it is: never changed here
         if applicant.stated:  # what the registrar's statement for the batch gave this child
-            details["statement"] = applicant.stated
+            details = {**(details or {}), "statement": applicant.stated}
         if details:
             entry["details"] = details
         records.append((own, sets, entry))

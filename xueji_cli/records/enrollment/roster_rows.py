@@ -142,6 +142,9 @@ def applicants(plan: list[tuple], block: list[list], school_option: str | None,
 def _asked_rows(columns: list[tuple[str, list]], height: int) -> list[dict | None]:
     if not columns:
         return [None] * height
+    if len(columns) == 1:  # a register's 学籍号 alone, mostly
+        [(key, column)] = columns
+        return [{} if value is None else {key: value} for value in column]
     keys = [key for key, _column in columns]
     return [{key: value for key, value in zip(keys, values) if value is not None}
             for values in zip(*(column for _key, column in columns))]

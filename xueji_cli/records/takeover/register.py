@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,7 @@ KIND = "takeover"
 REQUIRED = ("name", "id_number", "grade", "class_no", "local_number")
 ASKED = ("local_number", "entry_month", "status")
 NUMBER_ORDER = "学籍号顺序(保留原号,不重新编号)"
+_NOTHING_ASKED: dict = {}  # a row without any of the ASKED cells; never changed
 
 
 def read(paths: list[Path], school: str | None = None, sheet: str | None = None,
@@ -71,83 +73,130 @@ class _Seen:
     people: dict[tuple, object] = field(default_factory=dict)
 
 
+@dataclass
+class _Places:
+    """What a school, and a school's grade and 入学年月, give every row naming them (ORG-2,
+    the grade, the entry year NUM-1 compares), and what a sheet gives the details of its
+    rows' entries (its file and name): worked out once per school, cohort and sheet, not
+    once per row — a register repeats a few of them row after row. The lists are shared:
+    a row's findings only read them."""
+
+    lookups: Lookups
+    settings: Settings
+    as_of: dt.date
+    schools: dict[str, tuple] = field(default_factory=dict)
+    cohorts: dict[tuple, tuple] = field(default_factory=dict)
+    sheets: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def school(self, code: str) -> tuple[object, list[Violation]]:
+        """The school a row names, and the problems of taking a pupil into it (ORG-2)."""
+        found = self.schools.get(code)
+        if found is None:
+            school = self.lookups.school(code)
+            if school is None:
+                problems = [Violation("ORG-2", "school", f"本目录没有代码为 {code} 的学校",
+                                      "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记")]
+            else:
+                problems = check_school_open(f"{school.code} {school.name}", school.closed_on,
+                                             self.as_of)
+            found = self.schools[code] = (school, problems)
+        return found
+
+    def cohort(self, school, grade: int, month: str) -> tuple[int | None, list[Violation], str]:
+        """The entry year of a school's grade (or of its 入学年月), the problems of the
+        grade and of the 入学年月, and the school's type digit (NUM-1)."""
+        key = (school.code, grade, month)
+        found = self.cohorts.get(key)
+        if found is None:
+            facts = self.lookups.facts(school, self.settings)
+            wrong_grade = check_grade(grade, facts.first_grade, facts.last_grade, facts.type_label)
+            entry_year, problems = _entry_year(month, grade, self.settings, school, self.as_of,
+                                               wrong_grade)
+            found = self.cohorts[key] = (entry_year, wrong_grade + problems,
+                                         self.settings.type_digit[school.type])
+        return found
+
+    def source(self, row: intake.Row, month: str) -> dict:
+        """Where the record came from (and its 入学年月, when the row gives one), kept in
+        its entry's details."""
+        sheet = self.sheets.get(id(row.sheet))
+        if sheet is None:
+            sheet = self.sheets[id(row.sheet)] = (row.sheet.file_name, row.sheet.name)
+        if month:
+            return {"file": sheet[0], "sheet": sheet[1], "row": row.number, "entry_month": month}
+        return {"file": sheet[0], "sheet": sheet[1], "row": row.number}
+
+
 def check(target: Target, settings: Settings, batch: intake.Batch, as_of: dt.date,
           tick: intake.Tick | None = None) -> None:
     """Judge every row (in file order) and set its status: new, already (taken over
     before, same school and number) or invalid; nothing is written."""
     no_grade = {id(row) for row in batch.rows if row.applicant.grade is None}
     lookups = target.lookups([row.applicant for row in batch.rows])
-    held_numbers = target.numbers_held({
-        number[:10] for number in (_asked(row, "local_number") for row in batch.rows)
-        if LOCAL_FORMAT.match(number)})
+    numbers = [(row.applicant.asked or _NOTHING_ASKED).get("local_number") or ""
+               for row in batch.rows]
+    held_numbers = target.numbers_held({n[:10] for n in numbers if LOCAL_FORMAT.match(n)})
+    places = _Places(lookups, settings, as_of)
     seen = _Seen()
     total = len(batch.rows)
     for done, row in enumerate(intake.with_schools(target, settings, batch), start=1):
-        _judge(row, id(row) in no_grade, lookups, settings, as_of, held_numbers, seen)
+        _judge(row, id(row) in no_grade, places, held_numbers, seen)
         if tick and done % intake.TICK == 0:
             tick("检查", done, total)
 
 
 def _asked(row: intake.Row, key: str) -> str:
-    return (row.applicant.asked or {}).get(key) or ""
+    return (row.applicant.asked or _NOTHING_ASKED).get(key) or ""
 
 
-def _judge(row: intake.Row, no_grade: bool, lookups: Lookups, settings: Settings,
-           as_of: dt.date, held_numbers: dict[str, str], seen: _Seen) -> None:
+def _judge(row: intake.Row, no_grade: bool, places: _Places, held_numbers: dict[str, str],
+           seen: _Seen) -> None:
     a = row.applicant
-    number = _asked(row, "local_number")
-    status = _asked(row, "status") or "active"
-    found = list(a.problems)
-    school = lookups.school(a.school_code)
+    asked = a.asked or _NOTHING_ASKED
+    number = asked.get("local_number") or ""
+    status = asked.get("status") or "active"
+    month = asked.get("entry_month") or ""
+    school, problems = places.school(a.school_code)
+    found = a.problems + problems
     entry_year = None
-    if school is None:
-        found.append(Violation("ORG-2", "school", f"本目录没有代码为 {a.school_code} 的学校",
-                               "用 xueji school list 查看学校代码;新学校先用 xueji school add 登记"))
-    else:
-        found += check_school_open(f"{school.code} {school.name}", school.closed_on, as_of)
     found += identity_problems(a, "INPUT")  # who the pupil is; NUM-6
     national, problems = identity.national_number_for(a.id_type, a.id_number, a.national_number)
     found += problems
     if no_grade:
         found.append(Violation("INPUT", "grade", "缺少年级", "填写该生现在的年级,如 3"))
     elif school is not None:
-        facts = lookups.facts(school, settings)
-        wrong_grade = check_grade(a.grade, facts.first_grade, facts.last_grade, facts.type_label)
-        found += wrong_grade
-        entry_year, problems = _entry_year(row, settings, school, as_of, wrong_grade)
+        entry_year, problems, type_digit = places.cohort(school, a.grade, month)
         found += problems
-        found += check_kept_number(number, settings.city, settings.county, entry_year,
-                                   school.code, settings.type_digit[school.type])
+        found += check_kept_number(number, places.settings.city, places.settings.county,
+                                   entry_year, school.code, type_digit)
     if status not in ON_REGISTER:
         found.append(Violation(
             "INPUT", "status", f"学生状态为「{codes.label('status', status)}」:不在籍,不接收",
             "只接收在籍的学生(在校、休学、外出借读);已离校的学生不必接收"))
-    held = lookups.matches(a) if a.name and a.birth else []
-    if _already(a, number, held):
+    held = places.lookups.matches(a) if a.name and a.birth else []
+    if held and _already(a, number, held):
         row.status, row.existing = "already", number
-        _remember(row, number, national, seen)
+        _twice(row, number, national, seen)  # remembered: a later row naming it is twice
         return
     found += _twice(row, number, national, seen)
-    found += identity.check_one_record(held)
+    if held:
+        found += identity.check_one_record(held)
     holder = held_numbers.get(number)
     if holder is not None and not held:
         found.append(Violation("NUM-2", "local_number",
                                f"学籍号 {number} 已由本目录的 {holder} 使用",
                                "一号一人:核对本行的学籍号"))
-    _remember(row, number, national, seen)
     errors, warnings = split(found) if found else ([], [])
     row.assessment = EnrollmentAssessment(
-        errors, warnings, school, entry_year, national, status=status,
-        entry_details=_source(row))
+        errors, warnings, school, entry_year, national, status, places.source(row, month))
     if errors:
         row.status, row.errors = "invalid", errors
 
 
-def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
+def _entry_year(month: str, grade: int, settings: Settings, school, as_of: dt.date,
                 wrong_grade: list[Violation]) -> tuple[int | None, list[Violation]]:
     """The cohort's entry year: the row's 入学年月, else what its grade gives on the day
     of the takeover (a pupil who repeated a grade needs the 入学年月)."""
-    month = _asked(row, "entry_month")
     year = settings.school_year(as_of)
     if month:
         entry_year = int(month[:4])
@@ -158,7 +207,7 @@ def _entry_year(row: intake.Row, settings: Settings, school, as_of: dt.date,
         return entry_year, []
     if wrong_grade:
         return None, []
-    return entry_year_for(settings, school, row.applicant.grade, as_of), []
+    return entry_year_for(settings, school, grade, as_of), []
 
 
 def _already(a, number: str, held: list[dict]) -> bool:
@@ -170,54 +219,39 @@ def _already(a, number: str, held: list[dict]) -> bool:
 
 def _twice(row: intake.Row, number: str, national: str | None, seen: _Seen) -> list[Violation]:
     """NUM-2 and NUM-7 within the files: a number, an ID number, a national number or
-    (without an ID number) a name and birth date already on an earlier row."""
+    (without an ID number) a name and birth date already on an earlier row. The row is
+    remembered for the rows after it (the first row holding a value keeps it)."""
     a = row.applicant
     found = []
-    if number and number in seen.numbers:
-        found.append(Violation("NUM-2", "local_number", f"学籍号与{seen.numbers[number]}相同",
-                               "一号一人:核对两行的学籍号"))
-    if a.id_number and a.id_number in seen.ids:
-        found.append(Violation("NUM-7", "id_number", f"身份证号与{seen.ids[a.id_number]}相同",
+    if number:
+        first = seen.numbers.setdefault(number, row)
+        if first is not row:
+            found.append(Violation("NUM-2", "local_number", f"学籍号与{first}相同",
+                                   "一号一人:核对两行的学籍号"))
+    same_id = seen.ids.setdefault(a.id_number, row) if a.id_number else row
+    same_national = seen.nationals.setdefault(national, row) if national else row
+    same_person = seen.people.setdefault(person_key(a), row) \
+        if not a.id_number and a.name else row
+    if same_id is not row:
+        found.append(Violation("NUM-7", "id_number", f"身份证号与{same_id}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
-    elif national and national in seen.nationals:
-        found.append(Violation("NUM-7", "national_number",
-                               f"全国学籍号与{seen.nationals[national]}相同",
+    elif same_national is not row:
+        found.append(Violation("NUM-7", "national_number", f"全国学籍号与{same_national}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
-    elif not a.id_number and a.name and person_key(a) in seen.people:
-        found.append(Violation("NUM-7", "name", f"姓名、出生日期与{seen.people[person_key(a)]}相同",
+    elif same_person is not row:
+        found.append(Violation("NUM-7", "name", f"姓名、出生日期与{same_person}相同",
                                "同一名学生只能接收一次;删去重复的一行"))
     return found
-
-
-def _remember(row: intake.Row, number: str, national: str | None, seen: _Seen) -> None:
-    a = row.applicant
-    if number:
-        seen.numbers.setdefault(number, row)
-    if a.id_number:
-        seen.ids.setdefault(a.id_number, row)
-    if national:
-        seen.nationals.setdefault(national, row)
-    if not a.id_number and a.name:
-        seen.people.setdefault(person_key(a), row)
-
-
-def _source(row: intake.Row) -> dict:
-    """Where the record came from, kept in its entry's details."""
-    source = {"file": row.sheet.path.name, "sheet": row.sheet.name, "row": row.number}
-    month = _asked(row, "entry_month")
-    if month:
-        source["entry_month"] = month
-    return source
 
 
 # -- keeping the numbers and writing ---------------------------------------------------------
 
 def number(batch: intake.Batch) -> None:
     """Each new row keeps its own number; they are written in the order of the numbers."""
-    for row in batch.rows:
-        if row.status == "new":
-            row.local_number = _asked(row, "local_number")
-    batch.numbered = sorted(batch.having("new"), key=lambda row: row.local_number)
+    rows = batch.having("new")
+    for row in rows:
+        row.local_number = _asked(row, "local_number")
+    batch.numbered = sorted(rows, key=attrgetter("local_number"))
 
 
 def write(target: Target, batch: intake.Batch, as_of: dt.date, operator: str,
