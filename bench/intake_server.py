@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import os
 import statistics
-import subprocess
 import tempfile
 from contextlib import closing
 from pathlib import Path
