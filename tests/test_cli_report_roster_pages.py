@@ -1,7 +1,7 @@
 """`xueji report roster` on screen a page at a time: a central school of 5,000 pupils is
 not one giant table (it took seconds to draw); the first page (50), the total counted in
-the database, and how to see the rest (--all, --offset, --xlsx). The workbook and
---json stay whole."""
+the database, and how to see the rest (--all, --offset, --xlsx). The workbook stays
+whole, and --json too unless --limit or --offset is given."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import re
 
 import pytest
 import rosters
+from pgkit import BOTH_STORES
 
 from xueji_cli.cli.streams import PAGE
+
+pytestmark = BOTH_STORES  # the roster of a school, on SQLite and on a county's server
 
 
 def school_of(xueji, tmp_path, count: int) -> None:
