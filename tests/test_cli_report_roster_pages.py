@@ -77,6 +77,8 @@ def test_all_shows_every_pupil_and_json_stays_whole(fifty_five, xueji, as_json):
     assert f"共 {PAGE + 5} 人" in result.stdout and "显示第" not in result.stdout
     document = as_json(xueji("report", "roster", "--school", "001", "--json"))
     assert document["count"] == PAGE + 5 and "total" not in document
+    limited = as_json(xueji("report", "roster", "--school", "001", "--json", "--limit", "100"))
+    assert (limited["count"], limited["total"]) == (PAGE + 5, PAGE + 5)
 
 
 def test_a_past_day_pages_the_same(fifty_five, xueji):

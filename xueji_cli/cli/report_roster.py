@@ -81,8 +81,7 @@ def roster(
             where = f"{code} {schools_mod.get(session, code).name}" if code else ws.settings.name
             if day is None:
                 result = roster_report.query(session, code, grade_no, class_no, limit, offset)
-                total = (roster_report.count(session, code, grade_no, class_no)
-                         if limit is not None or offset else None)
+                total = None  # counted below when the page may not show them all
             else:
                 result = roster_report.query_as_of(session, day, code, grade_no, class_no)
                 total = len(result)
@@ -106,6 +105,8 @@ def roster(
             else:
                 records = list(roster_report.rows(result, layout, first=offset + 1))
                 count = len(records)
+                if total is None and (offset or count == limit or (json_out and limit)):
+                    total = roster_report.count(session, code, grade_no, class_no)
         if xlsx:
             if json_out:
                 emit_json({"ok": True, "file": str(path), "count": count, "template": template,
@@ -114,11 +115,13 @@ def roster(
                 say(f"已写入 {path}:{subtitle} 在校学生 {count} 人({TEMPLATES[template]})。")
             return
         _show(layout, records, subtitle, json_out, show_id, day,
-              len(records) if total is None else total, offset)
+              len(records) if total is None else total, offset, limit is not None or offset)
 
 
 def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool,
-          day, total: int, offset: int) -> None:
+          day, total: int, offset: int, paged: bool) -> None:
+    """On screen a page (`total`: how many there are in all); in --json every row, or the
+    page asked for with the total (`paged`)."""
     from xueji_cli.values.privacy import show
 
     masked = {i for i, key in enumerate(layout.keys)
@@ -127,8 +130,8 @@ def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: b
         for i in masked:
             values[i] = show(values[i], show_id, national=layout.keys[i] == "national_number")
     if json_out:
-        paged = {"total": total} if total != len(records) or offset else {}
-        emit_json({"ok": True, "count": len(records), **paged, "title": subtitle,
+        emit_json({"ok": True, "count": len(records), **({"total": total} if paged else {}),
+                   "title": subtitle,
                    "as_of": day.isoformat() if day else None,
                    "columns": layout.headers, "rows": records})
         return
