@@ -11,8 +11,8 @@ import sqlite3
 from unittest import mock
 
 import pytest
-
 from synthetic import make_id
+
 from xueji_cli.store import sqlite as store_sqlite
 
 COMMANDS = [
@@ -34,8 +34,8 @@ def two(township, enroll):
     return township
 
 
-def plans_of(directory, xueji, args) -> list[tuple[str, list[str]]]:
-    """Each SELECT of the journal the command ran, through SQLAlchemy or sqlite3 alike
+def plans_of(directory, xueji, args, table="journal") -> list[tuple[str, list[str]]]:
+    """Each SELECT of `table` the command ran, through SQLAlchemy or sqlite3 alike
     (every connection is opened by store/sqlite.connect), with its plan."""
     captured: list[str] = []
     opened = store_sqlite.connect
@@ -52,7 +52,7 @@ def plans_of(directory, xueji, args) -> list[tuple[str, list[str]]]:
     try:
         return [(statement, [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + statement)])
                 for statement in captured
-                if statement.lstrip().upper().startswith(("SELECT", "WITH")) and "journal" in statement]
+                if statement.lstrip().upper().startswith(("SELECT", "WITH")) and table in statement]
     finally:
         conn.close()
 
@@ -89,3 +89,47 @@ def test_report_stats_finds_its_few_candidates_by_the_journal_indexes(two, xueji
                or "USING COVERING INDEX ix_journal_student_id" in line for line in without), without
     [(_, lacking)] = [(s, plan) for s, plan in plans if "SELECT DISTINCT kind" in s]
     assert any("USING INDEX ix_journal_kind_school_date" in line for line in lacking), lacking
+
+
+def plan(directory, statement: str) -> list[str]:
+    conn = sqlite3.connect(directory / "xueji.db")
+    try:
+        return [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + statement)]
+    finally:
+        conn.close()
+
+
+def test_renumber_check_reads_people_only_for_the_rows_it_judges(two, xueji):
+    """NUM-1/NUM-2 at county scale: the numbers are summed up per prefix in one pass over
+    the records; a person is looked up by its key, never read whole; numbers held twice
+    are found in the index of local numbers alone."""
+    plans = plans_of(two, xueji, ("renumber-check", "--json"), table="student")
+    assert plans
+    for statement, lines in plans:
+        assert not any(re.search(r"\bSCAN person\b", line) for line in lines), (statement, lines)
+    [(_, twice)] = [(s, lines) for s, lines in plans if "HAVING count(*) >" in s]
+    assert any("COVERING INDEX ix_student_local_number" in line for line in twice), twice
+    scans = [line for _, lines in plans for line in lines if re.search(r"\bSCAN student\b", line)]
+    assert len(scans) <= 2, scans  # the summary per prefix, and the G numbers against the ID
+
+
+def test_renumber_check_reads_national_numbers_from_their_index(two):
+    """NUM-5 over 100k records: every national number is read from its index, in order
+    (the same number twice is two neighbours), never from the table."""
+    from xueji_cli.records.enrollment.number_check import NATIONAL_NUMBERS
+
+    lines = plan(two, NATIONAL_NUMBERS)
+    assert any("COVERING INDEX ix_student_national_number" in line for line in lines), lines
+    assert not any("TEMP B-TREE" in line for line in lines), lines
+
+
+def test_the_roster_of_a_school_reads_a_page_and_counts_by_the_index(two, xueji):
+    """A central school of 5,000 pupils on screen: the roster reads one page (LIMIT) and
+    counts them all in the database (the page is full: there may be more), both through
+    the school's index — never every record of the directory."""
+    plans = plans_of(two, xueji, ("report", "roster", "--school", "001", "--limit", "1"),
+                     table="student")
+    assert any("LIMIT 1 " in statement for statement, _ in plans), [s for s, _ in plans]
+    [(_, counted)] = [(s, lines) for s, lines in plans if "count(*)" in s]
+    assert not any(re.search(r"\bSCAN student\b", line) for line in counted), counted
+    assert any("SEARCH student USING" in line for line in counted), counted

@@ -82,6 +82,17 @@ def test_malformed(number):
     assert problems[0].hint
 
 
+@pytest.mark.parametrize("number", [PREFIX + "\u0660\u0660\u0660\u0661",
+                                    PREFIX + "000\uff11", seq(1) + "\n"])
+def test_only_ascii_digits_make_a_number(number):
+    """NUM-1: a 学籍号 is fourteen ASCII digits. Another script's digits (٠٠٠١, a
+    full-width １) or a trailing line break are not a number of the sequence: they are
+    malformed, not counted as 0001 (nor is 0001 then reported as held twice)."""
+    problems = check_numbers([rec(number), rec(seq(1))], "02", "26")
+    assert kinds(problems) == ["malformed"]
+    assert problems[0].number == number
+
+
 def test_sequence_0000_is_malformed():
     problems = check_numbers([rec(seq(0)), rec(seq(1))], "02", "26")
     assert kinds(problems) == ["malformed"]

@@ -28,7 +28,7 @@ def renumber_check(
     发现问题时退出码为 1;接收原有学籍(xueji takeover)时已有的空号只列出供参考,不算问题。"""
     with guard(json_out):
         from xueji_cli.records.directory import schools
-        from xueji_cli.records.enrollment import numbering
+        from xueji_cli.records.enrollment import number_check
         from xueji_cli.values.errors import InputError
 
         code = schools.normalise_code(school) if school else None
@@ -41,7 +41,7 @@ def renumber_check(
         with ws.store.session() as session:
             if code:
                 schools.get(session, code)
-            checked, found = numbering.renumber_check(session, ws.settings, code, year_no)
+            checked, found = number_check.renumber_check(session, ws.settings, code, year_no)
         inherited = [p for p in found if p.kind == "gap_at_takeover"]
         problems = [p for p in found if p.kind != "gap_at_takeover"]
         if json_out:

@@ -7,8 +7,16 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import ForceOpt, JsonOpt, ShowIdOpt, parse_date_option
-from xueji_cli.cli.output import emit_json, guard, say, table
+from xueji_cli.cli.options import (
+    ForceOpt,
+    JsonOpt,
+    LimitOpt,
+    OffsetOpt,
+    ShowIdOpt,
+    parse_date_option,
+)
+from xueji_cli.cli.output import console, emit_json, guard, say
+from xueji_cli.cli.streams import PAGE, show_pages
 from xueji_cli.cli.workspace import workspace
 
 TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
@@ -27,11 +35,21 @@ def roster(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="DATE",
         help="某一天的花名册:按变动日志还原当天在校的学生及其学校、年级、班级(默认今天的现状)")] = None,
+    limit: LimitOpt = None,
+    offset: OffsetOpt = 0,
+    all_: Annotated[bool, typer.Option("--all", help="在屏幕上逐页列出全部(默认只列第一页)")] = False,
     json_out: JsonOpt = False,
     show_id: ShowIdOpt = False,
 ) -> None:
     """编号花名册:在校学生按学校、年级、班级、学籍号排列;--xlsx 写成可打印、可再导入的表格;
-    --as-of 为过去某一天的花名册。"""
+    --as-of 为过去某一天的花名册。屏幕上先列第一页(50人)并给出总数;--all 列出全部。"""
+    if xlsx and (limit is not None or offset):
+        from xueji_cli.cli.usage import Misuse
+
+        raise Misuse("--xlsx 写出全部在校学生,不分页:不与 --limit、--offset 同用", ctx,
+                     "去掉 --limit、--offset;分页只用于屏幕和 --json")
+    if limit is None and not (all_ or json_out or xlsx):
+        limit = PAGE
     with guard(json_out):
         from xueji_cli.records.directory import regions
         from xueji_cli.records.directory import schools as schools_mod
@@ -62,9 +80,12 @@ def roster(
         with ws.store.session() as session:
             where = f"{code} {schools_mod.get(session, code).name}" if code else ws.settings.name
             if day is None:
-                result = roster_report.query(session, code, grade_no, class_no)
+                result = roster_report.query(session, code, grade_no, class_no, limit, offset)
+                total = None  # counted below when the page may not show them all
             else:
                 result = roster_report.query_as_of(session, day, code, grade_no, class_no)
+                total = len(result)
+                result = roster_report.page(result, limit, offset)
             subtitle = where + "".join(
                 part for part, value in ((f" {grade_no}年级", grade_no), (f" {class_no}班", class_no))
                 if value is not None) + (f"(截至 {day:%Y-%m-%d})" if day is not None else "")
@@ -82,8 +103,10 @@ def roster(
                                        schools_mod.national_ids(session) if national else None),
                     None if national else sign_line(dates.today(), "学校(盖章)", "验章人"))
             else:
-                records = list(roster_report.rows(result, layout))
+                records = list(roster_report.rows(result, layout, first=offset + 1))
                 count = len(records)
+                if total is None and (offset or count == limit or (json_out and limit)):
+                    total = roster_report.count(session, code, grade_no, class_no)
         if xlsx:
             if json_out:
                 emit_json({"ok": True, "file": str(path), "count": count, "template": template,
@@ -91,11 +114,14 @@ def roster(
             else:
                 say(f"已写入 {path}:{subtitle} 在校学生 {count} 人({TEMPLATES[template]})。")
             return
-        _show(layout, records, subtitle, json_out, show_id, day)
+        _show(layout, records, subtitle, json_out, show_id, day,
+              len(records) if total is None else total, offset, limit is not None or offset)
 
 
 def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: bool,
-          day=None) -> None:
+          day, total: int, offset: int, paged: bool) -> None:
+    """On screen a page (`total`: how many there are in all); in --json every row, or the
+    page asked for with the total (`paged`)."""
     from xueji_cli.values.privacy import show
 
     masked = {i for i, key in enumerate(layout.keys)
@@ -104,16 +130,28 @@ def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: b
         for i in masked:
             values[i] = show(values[i], show_id, national=layout.keys[i] == "national_number")
     if json_out:
-        emit_json({"ok": True, "count": len(records), "title": subtitle,
+        emit_json({"ok": True, "count": len(records), **({"total": total} if paged else {}),
+                   "title": subtitle,
                    "as_of": day.isoformat() if day else None,
                    "columns": layout.headers, "rows": records})
         return
-    if not records:
+    if not total:
         say("没有符合条件的在校学生" + (f"({day:%Y-%m-%d})" if day else "") + "。")
         return
     screen = [i for i, key in enumerate(layout.keys) if key in SCREEN_KEYS]
-    table(f"{layout.title}:{subtitle}", [layout.headers[i] for i in screen],
-          [[values[i] for i in screen] for values in records], caption=f"共 {len(records)} 人")
+    shown = show_pages(f"{layout.title}:{subtitle}", [layout.headers[i] for i in screen],
+                       ([values[i] for i in screen] for values in records))
+    console().print(_caption(total, offset, shown), markup=False)
+
+
+def _caption(total: int, offset: int, shown: int) -> str:
+    """共 N 人, and when the screen shows part of them, which part and how to see the rest."""
+    if shown == total:
+        return f"共 {total} 人"
+    if not shown:
+        return f"共 {total} 人;第{offset + 1}人起已没有(用较小的 --offset)"
+    return (f"共 {total} 人;显示第{offset + 1}–{offset + shown}人;"
+            "--all 显示全部,--offset 翻页,--xlsx 导出")
 
 
 SCREEN_KEYS = ("seq", "record.local_number", "name", "gender", "birth", "id_number",

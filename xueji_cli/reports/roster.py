@@ -14,7 +14,7 @@ import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from xueji_cli.excel import columns as rc
@@ -117,10 +117,9 @@ def _label(table: str, code) -> str:
     return label
 
 
-def query(session: Session, school: str | None = None, grade: int | None = None,
-          class_no: int | None = None):
-    """The rows of the roster: regular records at school (在校), numbered, in the order
-    school, grade, class, number. Tuples, not ORM objects (speed)."""
+def _statement(school: str | None, grade: int | None, class_no: int | None):
+    """The regular records at school (在校), numbered, in the order school, grade, class,
+    number."""
     s, p, sc, j = Student.__table__, Person.__table__, School.__table__, JournalEntry.__table__
     statement = (
         select(s.c.local_number, s.c.national_number, s.c.grade, s.c.class_no, s.c.enrolled_on,
@@ -131,20 +130,41 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
         .join(p, p.c.id == s.c.person_id).join(sc, sc.c.id == s.c.school_id)
         .join(j, and_(j.c.student_id == s.c.id, j.c.kind.in_(("enroll", "transfer_in"))),
               isouter=True)
-        .where(s.c.kind == "regular", s.c.status == "active")
-        .order_by(sc.c.code, s.c.grade, s.c.class_no, s.c.local_number))
+        .where(s.c.kind == "regular", s.c.status == "active"))
     if school:
         statement = statement.where(sc.c.code == school)
     if grade is not None:
         statement = statement.where(s.c.grade == grade)
     if class_no is not None:
         statement = statement.where(s.c.class_no == class_no)
+    return statement
+
+
+ALL = 2**63 - 1  # the LIMIT of an OFFSET alone: SQLite takes no OFFSET without a LIMIT
+
+
+def query(session: Session, school: str | None = None, grade: int | None = None,
+          class_no: int | None = None, limit: int | None = None, offset: int = 0):
+    """The rows of the roster (`limit` of them from `offset`, for a page on screen).
+    Tuples, not ORM objects (speed)."""
+    s, sc = Student.__table__, School.__table__
+    statement = _statement(school, grade, class_no).order_by(
+        sc.c.code, s.c.grade, s.c.class_no, s.c.local_number)
+    if limit is not None or offset:
+        statement = statement.limit(ALL if limit is None else limit).offset(offset)
     # Run as the driver's own query: values come back as stored (dates as YYYY-MM-DD,
     # JSON as text), without SQLAlchemy's per-row result processing.
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect,
                                  compile_kwargs={"literal_binds": True})
     return connection.exec_driver_sql(compiled.string)
+
+
+def count(session: Session, school: str | None = None, grade: int | None = None,
+          class_no: int | None = None) -> int:
+    """How many rows `query` gives, counted in the database."""
+    rows = _statement(school, grade, class_no).subquery()
+    return session.connection().execute(select(func.count()).select_from(rows)).scalar_one()
 
 
 DECODED_KEPT = 4096
@@ -192,15 +212,21 @@ def query_as_of(session: Session, day, school: str | None = None, grade: int | N
     return out
 
 
+def page(found: _Rows, limit: int | None, offset: int) -> _Rows:
+    """`limit` rows of a roster of the past from `offset` (a page on screen)."""
+    return _Rows(found[offset:None if limit is None else offset + limit])
+
+
 REGION_KEYS = ("hukou_region", "guardian_hukou_region", "residence_region")
 
 
 def rows(result, chosen: Layout, labels: dict[str, str] | None = None,
-         school_ids: dict[str, str] | None = None) -> Iterator[list]:
+         school_ids: dict[str, str] | None = None, first: int = 1) -> Iterator[list]:
     """One list of cell values per record, in the layout's column order (`labels`: the
     region codes of the plain roster as printed, code → name with code; `school_ids`:
     school code → 学校标识码, the schools' own (School.national_id), before the one a
-    roster brought). What each column takes is worked out once: the columns copied from the record are picked in one
+    roster brought; `first`: the 序号 of the first row, a page's on screen). What each
+    column takes is worked out once: the columns copied from the record are picked in one
     step (a roster may have 100 000 rows), the others computed; empty values are None
     (an empty cell)."""
     index = {name: i for i, name in enumerate(result.keys())}
@@ -229,7 +255,7 @@ def rows(result, chosen: Layout, labels: dict[str, str] | None = None,
                 decoded[text] = found
         return found
 
-    for seq, r in enumerate(result, start=1):
+    for seq, r in enumerate(result, start=first):
         details = r[at_details]
         if not isinstance(details, dict):
             details = decode(decoded_details, details, "{}")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from xueji_cli.rules.identity import NATIONAL_FORMAT, RESIDENT_ID, check_national_number
 from xueji_cli.values.privacy import mask_national
 from xueji_cli.values.violation import Violation
 
-LOCAL_FORMAT = re.compile(r"^\d{14}$")
+LOCAL_FORMAT = re.compile(r"\A[0-9]{14}\Z")  # NUM-1: fourteen ASCII digits, nothing after
 
 
 def local_prefix(city: str, county: str, entry_year: int, school_code: str, type_digit: str) -> str:
@@ -94,69 +95,98 @@ class Problem:
 
 def check_numbers(records: list[NumberedRecord], city: str, county: str,
                   taken_over: dict[str, int] | None = None) -> list[Problem]:
-    """Every problem of the numbers. `taken_over`: per prefix, the highest sequence of
-    the records taken over as they stood (接收原有学籍): a gap below it was in the
-    sequence before this directory kept it (kind gap_at_takeover, for information)."""
+    """Every problem of the numbers, over the whole list in memory. `taken_over`: per
+    prefix, the highest sequence of the records taken over as they stood (接收原有学籍): a
+    gap below it was in the sequence before this directory kept it (kind gap_at_takeover,
+    for information). records/enrollment/number_check finds the same in SQL and hands the
+    few rows it finds to the same functions below."""
     problems: list[Problem] = []
-    groups: dict[tuple[str, str], dict[int, list[NumberedRecord]]] = defaultdict(
-        lambda: defaultdict(list))
+    groups: dict[tuple[str, str], dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rec in records:
-        number, year = rec.local_number, f"{rec.entry_year % 100:02d}"
-        new = lambda kind, detail, hint: problems.append(
-            Problem(kind, number, rec.school_code, year, detail, hint, [rec.label]))
-        if not LOCAL_FORMAT.match(number or ""):
-            new("malformed", f"学籍号「{number}」不是14位数字",
-                "核对纸质学籍表上的号码;学籍号终身不变,更正须按更正手续留痕")
-            continue
-        parts = (("wrong_city", number[0:2], city, "市代码"),
-                 ("wrong_county", number[2:4], county, "县代码"),
-                 ("wrong_year", number[4:6], year, "入学年份"),
-                 ("wrong_school", number[6:9], rec.school_code, "学校代码"),
-                 ("wrong_type", number[9], rec.type_digit, "学校类型位"))
-        bad = False
-        for kind, found, expected, what in parts:
-            if found != expected:
-                bad = True
-                new(kind, f"{what}为「{found}」,应为「{expected}」",
-                    "该号码与学生所在学校或入学年份不符;核对是否录错学校或年份")
-        if not bad:
-            groups[(rec.school_code, number[:10])][int(number[10:])].append(rec)
-    for (school, prefix), by_seq in sorted(groups.items()):
-        year = prefix[4:6]
-        for seq, holders in sorted(by_seq.items()):
-            if seq == 0:
-                problems.append(Problem(
-                    "malformed", prefix + "0000", school, year, "顺序号不能为0000",
-                    "顺序号从0001起编", [h.label for h in holders]))
-            if len(holders) > 1:
-                problems.append(Problem(
-                    "duplicate", f"{prefix}{seq:04d}", school, year,
-                    f"{len(holders)}个学籍使用同一学籍号",
-                    "一号一人(NUM-2):保留先登记者,其余按更正手续改为本校该年级末尾的新号",
-                    [h.label for h in holders]))
-        problems += _gaps(school, prefix, by_seq, (taken_over or {}).get(prefix, 0))
-    problems += _national(records)
+        found = check_record(rec, city, county)
+        problems += found
+        if not found:
+            number = rec.local_number
+            groups[(rec.school_code, number[:10])][int(number[10:])].append(rec.label)
+    for (school, prefix), holders in sorted(groups.items()):
+        problems += sequence_problems(school, prefix, holders, gaps_between(holders),
+                                      (taken_over or {}).get(prefix, 0))
+    for rec in records:
+        problems += check_national(rec)
+    owners: dict[str, set] = defaultdict(set)
+    labels: dict[str, list[str]] = defaultdict(list)
+    for rec in records:
+        if rec.national_number:
+            owners[rec.national_number].add(rec.person_id)
+            labels[rec.national_number].append(rec.label)
+    problems += [national_duplicate(number, len(people), labels[number])
+                 for number, people in owners.items() if len(people) > 1]
     return problems
 
 
-def _gaps(school: str, prefix: str, by_seq: dict[int, list[NumberedRecord]],
-          taken_below: int = 0) -> list[Problem]:
-    """The runs of missing sequences; the part of a run below `taken_below` (the
-    highest sequence taken over) was missing when the register was taken over."""
-    found = sorted(seq for seq in by_seq if seq > 0)
-    problems = []
-    previous = 0
-    for seq in found:
+def check_record(rec: NumberedRecord, city: str, county: str) -> list[Problem]:
+    """NUM-1 for one record's local number: 14 digits, and each part agreeing with the
+    record (the directory's city and county, the entry year, the school, its type digit).
+    None: the number takes its place in its prefix's sequence (NUM-2)."""
+    number, year = rec.local_number, f"{rec.entry_year % 100:02d}"
+
+    def new(kind: str, detail: str, hint: str) -> Problem:
+        return Problem(kind, number, rec.school_code, year, detail, hint, [rec.label])
+
+    if not LOCAL_FORMAT.match(number or ""):
+        return [new("malformed", f"学籍号「{number}」不是14位数字",
+                    "核对纸质学籍表上的号码;学籍号终身不变,更正须按更正手续留痕")]
+    parts = (("wrong_city", number[0:2], city, "市代码"),
+             ("wrong_county", number[2:4], county, "县代码"),
+             ("wrong_year", number[4:6], year, "入学年份"),
+             ("wrong_school", number[6:9], rec.school_code, "学校代码"),
+             ("wrong_type", number[9], rec.type_digit, "学校类型位"))
+    return [new(kind, f"{what}为「{found}」,应为「{expected}」",
+                "该号码与学生所在学校或入学年份不符;核对是否录错学校或年份")
+            for kind, found, expected, what in parts if found != expected]
+
+
+def gaps_between(sequences: Iterable[int]) -> list[tuple[int, int]]:
+    """(previous, next) for each run of missing sequences among the used ones of a
+    prefix; the sequence starts at 0001 (previous 0)."""
+    found, previous = [], 0
+    for seq in sorted(seq for seq in sequences if seq > 0):
         if seq > previous + 1:
-            labels = [h.label for h in by_seq.get(previous, [])] + [h.label for h in by_seq[seq]]
-            first, last = previous + 1, seq - 1
-            if first < taken_below:
-                problems.append(_gap("gap_at_takeover", school, prefix, first,
-                                     min(last, taken_below - 1), previous, labels))
-            if last >= taken_below:
-                problems.append(_gap("gap", school, prefix, max(first, taken_below), last,
-                                     previous, labels))
+            found.append((previous, seq))
         previous = seq
+    return found
+
+
+def sequence_problems(school: str, prefix: str, holders: dict[int, list[str]],
+                      gaps: Iterable[tuple[int, int]], taken_below: int = 0) -> list[Problem]:
+    """NUM-2 within one prefix: the sequence 0000, numbers held by several records, and
+    the runs of missing sequences. `holders`: the labels of the records holding each
+    sequence — at least 0000, the numbers held twice and both ends of every gap;
+    `gaps`: (previous, next) used sequences with missing ones between (gaps_between);
+    `taken_below`: the highest sequence taken over — the part of a run below it was
+    missing when the register was taken over."""
+    year = prefix[4:6]
+    problems = []
+    for seq, labels in sorted(holders.items()):
+        if seq == 0:
+            problems.append(Problem(
+                "malformed", prefix + "0000", school, year, "顺序号不能为0000",
+                "顺序号从0001起编", list(labels)))
+        if len(labels) > 1:
+            problems.append(Problem(
+                "duplicate", f"{prefix}{seq:04d}", school, year,
+                f"{len(labels)}个学籍使用同一学籍号",
+                "一号一人(NUM-2):保留先登记者,其余按更正手续改为本校该年级末尾的新号",
+                list(labels)))
+    for previous, seq in gaps:
+        labels = [*holders.get(previous, []), *holders[seq]]
+        first, last = previous + 1, seq - 1
+        if first < taken_below:
+            problems.append(_gap("gap_at_takeover", school, prefix, first,
+                                 min(last, taken_below - 1), previous, labels))
+        if last >= taken_below:
+            problems.append(_gap("gap", school, prefix, max(first, taken_below), last,
+                                 previous, labels))
     return problems
 
 
@@ -174,28 +204,24 @@ def _gap(kind: str, school: str, prefix: str, first: int, last: int, previous: i
     return Problem(kind, prefix + span, school, prefix[4:6], detail, hint, labels)
 
 
-def _national(records: list[NumberedRecord]) -> list[Problem]:
+def check_national(rec: NumberedRecord) -> list[Problem]:
+    """NUM-5 for one record's national number, if it has one."""
+    number = rec.national_number
+    if not number:
+        return []
     problems = []
-    owners: dict[str, set] = defaultdict(set)
-    labels: dict[str, list[str]] = defaultdict(list)
-    for rec in records:
-        if not rec.national_number:
-            continue
-        year = f"{rec.entry_year % 100:02d}"
-        owners[rec.national_number].add(rec.person_id)
-        labels[rec.national_number].append(rec.label)
-        for violation in check_national_number(rec.national_number, rec.id_type, rec.id_number):
-            number = rec.national_number
-            disagrees = (NATIONAL_FORMAT.match(number) and number[:1] == "G"
-                         and rec.id_type == RESIDENT_ID and rec.id_number
-                         and number[1:] != rec.id_number)  # a malformed one is malformed
-            kind = "mismatch" if disagrees else "national_malformed"
-            problems.append(Problem(kind, rec.local_number, rec.school_code, year,
-                                    violation.message, violation.hint, [rec.label]))
-    for number, people in owners.items():
-        if len(people) > 1:
-            problems.append(Problem(
-                "national_duplicate", mask_national(number), "", "",
-                f"{len(people)}个不同的人使用同一全国学籍号", "一人一号(NUM-5):核对身份证号",
-                labels[number]))
+    for violation in check_national_number(number, rec.id_type, rec.id_number):
+        disagrees = (NATIONAL_FORMAT.match(number) and number[:1] == "G"
+                     and rec.id_type == RESIDENT_ID and rec.id_number
+                     and number[1:] != rec.id_number)  # a malformed one is malformed
+        problems.append(Problem("mismatch" if disagrees else "national_malformed",
+                                rec.local_number, rec.school_code, f"{rec.entry_year % 100:02d}",
+                                violation.message, violation.hint, [rec.label]))
     return problems
+
+
+def national_duplicate(number: str, people: int, labels: list[str]) -> Problem:
+    """NUM-5: one national number held by `people` different persons."""
+    return Problem("national_duplicate", mask_national(number), "", "",
+                   f"{people}个不同的人使用同一全国学籍号", "一人一号(NUM-5):核对身份证号",
+                   list(labels))
