@@ -97,6 +97,7 @@ def test_a_target_holding_data_is_refused_naming_it(township, server_db, xueji, 
     result = xueji_at(other, "db", "copy", "--to", server_db)
     assert result.exit_code == 1
     assert "已有数据" in result.stderr and "学校 2 行" in result.stderr
+    assert "[目标数据库 --to]" in result.stderr  # the field named is the database, no grade
     assert pgkit.run_sql(server_db, "SELECT count(*) FROM school") == [(2,)]
 
 

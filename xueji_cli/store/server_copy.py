@@ -17,7 +17,7 @@ from pathlib import Path
 from xueji_cli.store.database import HEAD, Store, count_commit, revision_problem
 from xueji_cli.values.errors import InputError
 
-TO = "to"
+TO = "target_database"  # the field of a refusal: 目标数据库 --to
 # the tables as the registrar knows them (a table not named here is shown by its name)
 TABLE_NAMES = {"school": "学校", "service_area": "服务范围", "region": "行政区划",
                "person": "人员(学生及家庭成员)", "student": "学籍", "journal": "学籍变动记录",

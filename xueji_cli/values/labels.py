@@ -28,6 +28,8 @@ FIELD = {
     "template": "花名册格式", "errors_out": "问题表", "as_of": "截至日期",
     # the school year's turn and leaving the register
     "to": "目标年级", "hold": "留级学生", "roster": "毕业生花名册", "lawful_basis": "法定依据",
+    # the county's server
+    "target_database": "目标数据库",
     # suspension
     "from": "休学开始日", "until": "截止日期", "hospital": "医院",
     "central_approval": "中心校审批", "share_override": "超比例理由", "school_order": "学校休学决定",
@@ -63,6 +65,7 @@ OPTION = {
     "errors_out": "--errors-out", "as_of": "--as-of",
     # the school year's turn and leaving the register
     "to": "--to", "hold": "--hold", "lawful_basis": "--lawful-basis",
+    "target_database": "--to",
     # suspension
     "from": "--from", "until": "--until", "hospital": "--hospital",
     "central_approval": "--central-approval", "share_override": "--share-override",
