@@ -150,3 +150,13 @@ def test_switch_rewrites_the_earlier_releases_key(township, server_db, xueji):
     assert "database_url" not in new and f'[database]\nurl = "{server_db}"' in new
     assert settings.load(township).name == "测试镇中心校"
     assert "测试村小学" in xueji("school", "list").stdout
+
+
+def test_a_server_that_cannot_be_reached_is_named_as_the_option(township, xueji):
+    """The address came from --to, not from xueji.toml: the message must send the registrar
+    to what was typed (exit 3), never show the address itself."""
+    url = pgkit.with_database(pgkit.server_url(), "no_such_database_here")
+    result = xueji("db", "copy", "--to", url)
+    assert result.exit_code == 3
+    assert "--to" in result.stderr and "xueji.toml" not in result.stderr
+    assert "no_such_database_here" not in result.stderr

@@ -64,8 +64,10 @@ class Store:
     directory, or the one [database] url names — which every command opens through
     connect(); on a server, the database of [database] url."""
 
-    def __init__(self, directory: Path, database_url: str = "", timeout: float = 15.0):
+    def __init__(self, directory: Path, database_url: str = "", timeout: float = 15.0,
+                 named_by: str = postgres.NAMED_IN_SETTINGS):
         self.directory = directory
+        self.named_by = named_by  # where the registrar wrote the server's address
         self.is_sqlite = not database_url or database_url.startswith("sqlite")
         self.path = sqlite.path_of(database_url if self.is_sqlite else "", directory, DB_FILE)
         self.url = postgres.engine_url(database_url) if not self.is_sqlite \
@@ -145,7 +147,7 @@ class Store:
             if not _is_database_error(error):
                 raise
             translated = sqlite.translate(error, self.path, self.timeout) if self.is_sqlite \
-                else postgres.translate(error, self.timeout)
+                else postgres.translate(error, self.timeout, self.named_by)
             if translated is None:
                 raise
             raise translated from None

@@ -46,9 +46,14 @@ def hold_numbers(connection, prefix: str) -> None:
                                {"key": "xueji-local-number:" + prefix})
 
 
-def translate(exc: BaseException, timeout: float) -> DirectoryError | None:
+NAMED_IN_SETTINGS = " xueji.toml 中 [database] 的 url "
+
+
+def translate(exc: BaseException, timeout: float,
+              named_by: str = NAMED_IN_SETTINGS) -> DirectoryError | None:
     """A registrar's message for the server's own errors (never the URL: it may name a
-    password), or None when it is not one of them."""
+    password, so the message says where the address was written: `named_by`), or None
+    when it is not one of them."""
     orig = getattr(exc, "orig", exc)
     state = getattr(orig, "sqlstate", None) or ""
     if state in ("55P03", "57014"):  # lock_not_available, query_canceled (lock_timeout)
@@ -60,9 +65,9 @@ def translate(exc: BaseException, timeout: float) -> DirectoryError | None:
             "另一个程序刚刚写入了相同的内容(如同一身份证号的人),本次什么也没有写入",
             "重新运行同一命令:已写入的会显示为已登记(已存在),不会重复登记")
     if state.startswith("08") or not state and type(orig).__name__ == "OperationalError":
-        return DirectoryError("无法连接 xueji.toml 中 [database] 的 url 指定的数据库服务器",
+        return DirectoryError(f"无法连接{named_by}指定的数据库服务器",
                               "检查服务器是否开着、地址和用户名是否正确、密码(PGPASSWORD 或 ~/.pgpass)")
     if state.startswith("28") or state == "3D000":  # authorization, no such database
         return DirectoryError("数据库服务器拒绝连接(用户、密码或库名不对)",
-                              "核对 [database] 的 url 中的用户名和库名,以及 PGPASSWORD 或 ~/.pgpass 中的密码")
+                              f"核对{named_by}中的用户名和库名,以及 PGPASSWORD 或 ~/.pgpass 中的密码")
     return None

@@ -46,7 +46,7 @@ def copy_directory(directory: Path, source: Store, url: str, switch: bool) -> di
     if not source.is_sqlite:
         raise InputError(TO, "本目录已在使用服务器数据库,没有要复制的 xueji.db",
                          "在仍使用 xueji.db 的乡镇目录中运行(并检查环境变量 XUEJI_DATABASE_URL)")
-    target = Store(directory, url, source.timeout)
+    target = Store(directory, url, source.timeout, named_by=" --to ")
     try:
         counts = copy(source, target)
     finally:
