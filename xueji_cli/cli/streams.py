@@ -99,3 +99,13 @@ def blocks(rows: Iterable, size: int) -> Iterator[list]:
             block = []
     if block:
         yield block
+
+
+def page_caption(total: int, offset: int, shown: int) -> str:
+    """共 N 人, and when the screen shows part of them, which part and how to see the rest."""
+    if shown == total:
+        return f"共 {total} 人"
+    if not shown:
+        return f"共 {total} 人;第{offset + 1}人起已没有(用较小的 --offset)"
+    return (f"共 {total} 人;显示第{offset + 1}–{offset + shown}人;"
+            "--all 显示全部,--offset 翻页,--xlsx 导出")
