@@ -62,18 +62,19 @@ def write_csv(header: list[str], rows: Iterable[list]) -> int:
         out.detach()
 
 
-def write_json(head: dict, key: str, items: Iterable[dict]) -> None:
-    """`{**head, key: [items…]}` to stdout, item by item, byte for byte what
+def write_json(head: dict, key: str, items: Iterable[dict], tail: dict | None = None) -> None:
+    """`{**head, key: [items…], **tail}` to stdout, item by item, byte for byte what
     output.emit_json writes for the whole document."""
     write = sys.stdout.write
-    opening = json_text({**head, key: [None]})
+    tail = tail or {}
+    opening = json_text({**head, key: [None], **tail})
     before, after = opening.split("    null", 1)
     first = True
     for item in items:
         write(before if first else ",\n")
         write(_indented(json_text(item)))
         first = False
-    write(json_text({**head, key: []}) + "\n" if first else after + "\n")
+    write(json_text({**head, key: [], **tail}) + "\n" if first else after + "\n")
 
 
 def _indented(text: str) -> str:
