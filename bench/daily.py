@@ -45,6 +45,8 @@ COMMANDS = [
     ("renumber-check", ["renumber-check", "--json"], "renumber", 4.0),
     ("log-month", ["log", "--month", "2026-10", "--json"], None, 1.5),
     ("roster-school", ["report", "roster", "--school", "001"], None, 2.7),
+    ("report-verify", ["report", "verify"], None, 8.0),
+    ("report-verify-xlsx", ["report", "verify", "--xlsx", "验章名册.xlsx", "--force"], None, 14.0),
     ("student-show", ["student", "show", "{number}"], None, None),
 ]
 

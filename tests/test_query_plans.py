@@ -19,6 +19,7 @@ COMMANDS = [
     ("student", "list"), ("student", "list", "--csv"), ("student", "list", "--json", "--limit", "5"),
     ("student", "list", "--name", "张"), ("student", "show", "02262600100001"),
     ("check",), ("report", "stats", "--json"), ("report", "stats", "--json", "--as-of", "2026-09-01"),
+    ("report", "verify", "--json"), ("report", "verify", "--year", "2025"),
     ("renumber-check", "--json"),
     ("log", "--month", "2026-09", "--json"), ("log", "02262600100001", "--json"),
     ("report", "roster", "--school", "001"), ("report", "roster", "--school", "001", "--as-of", "2026-09-01"),
@@ -133,3 +134,14 @@ def test_the_roster_of_a_school_reads_a_page_and_counts_by_the_index(two, xueji)
     [(_, counted)] = [(s, lines) for s, lines in plans if "count(*)" in s]
     assert not any(re.search(r"\bSCAN student\b", line) for line in counted), counted
     assert any("SEARCH student USING" in line for line in counted), counted
+
+
+def test_report_verify_counts_its_check_sheet_in_the_database(two, xueji):
+    """REP-2 at county scale: the check sheet's classes are grouped in SQL (no record read
+    into Python to be counted), the records changed after the day found by the journal's
+    index of dates, never a scan of the journal."""
+    plans = plans_of(two, xueji, ("report", "verify", "--json"), table="student")
+    [(_, grouped)] = [(s, lines) for s, lines in plans if "count(*)" in s and "GROUP BY" in s]
+    assert not any(FULL_SCAN.search(line) for line in grouped), grouped
+    assert any(re.search(r"SEARCH later USING (COVERING )?INDEX ix_journal_date", line)
+               for line in grouped), grouped

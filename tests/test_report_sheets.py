@@ -147,3 +147,17 @@ def test_student_card_usage(kit, xueji):
     assert xueji("student", "card", "--school", "001").exit_code == 2
     result = xueji("student", "card", "02262600109999")
     assert result.exit_code == 1 and "没有找到学生" in result.stderr
+
+
+def test_verify_check_sheet_counts_the_register_as_it_stood(october, xueji, as_json):
+    """REP-2: the check sheet of September counts each class as it stood on 30 September —
+    the suspension and the transfer of October not yet, the October arrival not at all —
+    and a school's counts are its own with --school."""
+    document = as_json(xueji("report", "verify", "--year", "2026", "--json"))
+    lines = {(c["school"], c["grade"]): c for c in document["classes"]}
+    assert set(lines) == {("001", 2), ("001", 3), ("002", 1)}
+    assert (lines[("001", 2)]["register"], lines[("001", 2)]["suspended"], lines[("001", 2)]["expected"]) == (1, 0, 1)
+    assert lines[("002", 1)]["register"] == 1 and lines[("002", 1)]["present"] is None
+    today = as_json(xueji("report", "verify", "--year", "2026", "--json", "--school", "001"))
+    assert [c["school"] for c in today["classes"]] == ["001", "001"]
+    assert [s["school"] for s in today["schools"]] == ["001"]

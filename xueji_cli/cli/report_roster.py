@@ -16,7 +16,7 @@ from xueji_cli.cli.options import (
     parse_date_option,
 )
 from xueji_cli.cli.output import console, emit_json, guard, say
-from xueji_cli.cli.streams import PAGE, show_pages
+from xueji_cli.cli.streams import PAGE, page_caption, show_pages
 from xueji_cli.cli.workspace import workspace
 
 TEMPLATES = {"plain": "本地花名册", "national": "全国学籍系统学生信息模板"}
@@ -141,17 +141,7 @@ def _show(layout, records: list[list], subtitle: str, json_out: bool, show_id: b
     screen = [i for i, key in enumerate(layout.keys) if key in SCREEN_KEYS]
     shown = show_pages(f"{layout.title}:{subtitle}", [layout.headers[i] for i in screen],
                        ([values[i] for i in screen] for values in records))
-    console().print(_caption(total, offset, shown), markup=False)
-
-
-def _caption(total: int, offset: int, shown: int) -> str:
-    """共 N 人, and when the screen shows part of them, which part and how to see the rest."""
-    if shown == total:
-        return f"共 {total} 人"
-    if not shown:
-        return f"共 {total} 人;第{offset + 1}人起已没有(用较小的 --offset)"
-    return (f"共 {total} 人;显示第{offset + 1}–{offset + shown}人;"
-            "--all 显示全部,--offset 翻页,--xlsx 导出")
+    console().print(page_caption(total, offset, shown), markup=False)
 
 
 SCREEN_KEYS = ("seq", "record.local_number", "name", "gender", "birth", "id_number",

@@ -62,18 +62,19 @@ def write_csv(header: list[str], rows: Iterable[list]) -> int:
         out.detach()
 
 
-def write_json(head: dict, key: str, items: Iterable[dict]) -> None:
-    """`{**head, key: [items…]}` to stdout, item by item, byte for byte what
+def write_json(head: dict, key: str, items: Iterable[dict], tail: dict | None = None) -> None:
+    """`{**head, key: [items…], **tail}` to stdout, item by item, byte for byte what
     output.emit_json writes for the whole document."""
     write = sys.stdout.write
-    opening = json_text({**head, key: [None]})
+    tail = tail or {}
+    opening = json_text({**head, key: [None], **tail})
     before, after = opening.split("    null", 1)
     first = True
     for item in items:
         write(before if first else ",\n")
         write(_indented(json_text(item)))
         first = False
-    write(json_text({**head, key: []}) + "\n" if first else after + "\n")
+    write(json_text({**head, key: [], **tail}) + "\n" if first else after + "\n")
 
 
 def _indented(text: str) -> str:
@@ -99,3 +100,13 @@ def blocks(rows: Iterable, size: int) -> Iterator[list]:
             block = []
     if block:
         yield block
+
+
+def page_caption(total: int, offset: int, shown: int) -> str:
+    """共 N 人, and when the screen shows part of them, which part and how to see the rest."""
+    if shown == total:
+        return f"共 {total} 人"
+    if not shown:
+        return f"共 {total} 人;第{offset + 1}人起已没有(用较小的 --offset)"
+    return (f"共 {total} 人;显示第{offset + 1}–{offset + shown}人;"
+            "--all 显示全部,--offset 翻页,--xlsx 导出")

@@ -8,6 +8,7 @@ Reading rosters is python-calamine's job (much faster); see the intake importer.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -77,11 +78,13 @@ def append_row(ws, values: list) -> None:
     ws.append(values)
 
 
-def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
+def append_rows(ws, rows, text_columns=(), text_style=None, body_style=None) -> int:
     """Append many rows of plain values to a write-only sheet, as append_row would: None
     an empty cell, a string that openpyxl would take for a formula written as text, and
     the values of `text_columns` (0-based) as text cells with `text_style` (a cell's
-    `_style`, e.g. number format @). Returns the number of rows written.
+    `_style`, e.g. number format @). With `body_style` every value is a cell of that
+    style, None and every string a text cell, as `table` writes a bordered form.
+    Returns the number of rows written.
 
     Fast for a roster of 100 000 rows: openpyxl turns each value of a row into a cell one
     at a time and, for a cell that carries a style, makes a fresh cell object for the
@@ -92,6 +95,7 @@ def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
     detection are those of ws.append). Relies on openpyxl's write-only internals (the
     pinned 3.1 series); without them each row goes through append_row."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
 
     styled = {}
     for index in text_columns:
@@ -99,6 +103,9 @@ def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
         if text_style is not None:
             cell._style = text_style
         styled[index] = cell
+    if body_style is not None:
+        rows = _boxed(ws, rows, set(text_columns), body_style)
+        styled = {}
     if not callable(getattr(ws, "_values_to_row", None)):
         return _append_each(ws, rows, styled)
     plain = [WriteOnlyCell(ws)]
@@ -106,6 +113,11 @@ def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
     def cells(values, row_index):
         for index, value in enumerate(values):
             if value is None:
+                continue
+            if value.__class__ is Cell:  # a boxed cell, its value bound already
+                value.column = index + 1
+                value.row = row_index
+                yield value
                 continue
             cell = styled.get(index) if value != "" else None
             if cell is not None:
@@ -131,6 +143,34 @@ def append_rows(ws, rows, text_columns=(), text_style=None) -> int:
     finally:
         del ws._values_to_row
     return written
+
+
+def _boxed(ws, rows, text_columns: set[int], style):
+    """Each row as cells of `style`, one cell object per column reused row after row (a
+    write-only sheet writes a row out as it is appended): numbers as numbers, None and
+    strings and the values of `text_columns` as text (see set_value)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    def box():
+        cell = WriteOnlyCell(ws)
+        cell._style = copy.copy(style)  # its own: a date's number format changes it in place
+        return cell
+
+    boxes: list = []
+    for values in rows:
+        while len(boxes) < len(values):
+            boxes.append(box())
+        for index, value in enumerate(values):
+            cell = boxes[index]
+            if value is None or value.__class__ is str or index in text_columns:
+                cell.value = "" if value is None else visible(str(value))
+                cell.data_type = "s"
+            else:
+                cell.value = value
+                if cell._style != style:  # a date took a number format: that cell only
+                    boxes[index] = box()
+            values[index] = cell
+        yield values
 
 
 def _append_each(ws, rows, styled: dict) -> int:

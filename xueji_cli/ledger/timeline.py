@@ -277,6 +277,9 @@ def roster_as_of(session: Session, day: dt.date, school: str | None = None,
         filters.append(Student.class_no == class_no)
     if status is not None:
         filters.append(Student.status == status)
+    if register_only:  # on_register in SQL: a county's records out of the register stay unread
+        filters += [or_(Student.kind == "regular", Student.kind.is_(None)),
+                    Student.status.in_(sorted(register_statuses()))]
     connection = session.connection().execution_options(yield_per=2000)
     # Untouched records: as stored, if they existed on that day.
     for student, person in _split(connection.execute(query.where(untouched, *filters,

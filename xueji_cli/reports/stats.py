@@ -158,11 +158,11 @@ def build_stats(store: Store, settings: Settings, as_of: dt.date, reveal: bool =
                                {"day": as_of}):
                 return _stats(reader, [], settings, as_of, reveal)
     with store.session() as session:
-        return _stats(ConnectionReader(session.connection()), _folded(session, as_of),
+        return _stats(ConnectionReader(session.connection()), folded_pupils(session, as_of),
                       settings, as_of, reveal)
 
 
-def _folded(session, as_of: dt.date) -> list[tuple[Pupil, str]]:
+def folded_pupils(session, as_of: dt.date) -> list[tuple[Pupil, str]]:
     """The records the journal changed after the day, folded to it, with their gender."""
     from sqlalchemy import select
 
@@ -189,11 +189,11 @@ def _stats(reader, changed: list[tuple[Pupil, str]], settings: Settings, as_of: 
             f" sum(CASE WHEN {young} THEN 1 ELSE 0 END) {RECORDS} WHERE {counted}"
             " GROUP BY s.school_id, s.grade, s.class_no, s.kind, s.status, p.gender",
             parameters | young_parameters):
-        _tally(cells[(school_id, grade, class_no)],
+        tally(cells[(school_id, grade, class_no)],
                {"school_id": school_id, "kind": kind, "grade": grade, "status": status}, gender, n)
         any_young += young_n or 0
     for pupil, gender in changed:
-        _tally(cells[(pupil.school_id, pupil.grade, pupil.class_no)], pupil.state(), gender, 1)
+        tally(cells[(pupil.school_id, pupil.grade, pupil.class_no)], pupil.state(), gender, 1)
     heads = headcounts(cells, schools)
     changed_counted = [pupil for pupil, _ in changed if pupil.counted()]
     young_ones = _pupils(reader, f"{counted} AND {young}", parameters | young_parameters) \
@@ -208,7 +208,7 @@ def _stats(reader, changed: list[tuple[Pupil, str]], settings: Settings, as_of: 
                  missing_lines(lacking_ones, entries, schools, reveal))
 
 
-def _tally(cell: Counter, state: dict, gender: str, n: int) -> None:
+def tally(cell: Counter, state: dict, gender: str, n: int) -> None:
     if on_register(state):
         cell["register"] += n
         cell["male" if gender == "1" else "female"] += n
