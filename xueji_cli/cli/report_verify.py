@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xueji_cli.cli.options import ForceOpt, JsonOpt, LimitOpt, OffsetOpt, ShowIdOpt, parse_date_option
+from xueji_cli.cli.options import (
+    ForceOpt,
+    JsonOpt,
+    LimitOpt,
+    OffsetOpt,
+    ShowIdOpt,
+    parse_date_option,
+)
 from xueji_cli.cli.output import console, emit_json, guard, say, table
 from xueji_cli.cli.streams import PAGE, page_caption
 from xueji_cli.cli.workspace import workspace
