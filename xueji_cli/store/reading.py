@@ -33,9 +33,12 @@ class SqliteReader:
         self.conn = conn
 
     def rows(self, statement: str, parameters: dict) -> list[tuple]:
+        return self.stream(statement, parameters).fetchall()
+
+    def stream(self, statement: str, parameters: dict) -> sqlite3.Cursor:
         # Dates as SQLAlchemy stores them on SQLite: ISO text, compared as text.
         bound = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in parameters.items()}
-        return self.conn.execute(statement, bound).fetchall()
+        return self.conn.execute(statement, bound)
 
     def scan(self, statement: str) -> Iterator[tuple]:
         return self.conn.execute(statement)
@@ -57,6 +60,14 @@ class ConnectionReader:
         from sqlalchemy import text
 
         return [tuple(row) for row in self.connection.execute(text(statement), parameters)]
+
+    def stream(self, statement: str, parameters: dict) -> Iterator[tuple]:
+        """The rows as the database gives them, a thousand at a time (constant memory)."""
+        from sqlalchemy import text
+
+        for row in self.connection.execution_options(yield_per=1000).execute(
+                text(statement), parameters):
+            yield tuple(row)
 
     def scan(self, statement: str) -> Iterator[tuple]:
         """The rows of a statement without parameters from the driver's own cursor: a

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from xueji_cli.records.directory.plain_list import require_school
 from xueji_cli.rules.identity import RESIDENT_ID
 from xueji_cli.rules.numbering import (
     LOCAL_FORMAT,
@@ -23,7 +24,6 @@ from xueji_cli.rules.numbering import (
 from xueji_cli.store.reading import chunks, in_list
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
-from xueji_cli.values.school_codes import not_found
 
 TAKEOVER = "takeover"  # the change kind of a record taken over as it stood (接收原有学籍)
 # A national number the rule can only pass when its check character is right (G, J) or
@@ -44,9 +44,7 @@ def renumber_check(reader, settings: Settings, school: str | None = None,
     numbers held by several persons. `reader`: store/reading's, on SQLite or a server.
     A school named must be one of the directory's (NotFound, as every command says it)."""
     if school:
-        known = reader.rows("SELECT code, name FROM school", {})
-        if school not in {code for code, _name in known}:
-            raise not_found(school, known)
+        require_school(reader, school)
     scope = Scope(reader, settings, school, year)
     prefixes = scope.prefixes()
     doubtful, shared = national_numbers(reader)
