@@ -4,9 +4,11 @@ by raw SQL; and numbering that stays consecutive when writers run at once."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
+from loadkit import run_watching_sqlalchemy
 from pgkit import BOTH_STORES
 from synthetic import VILLAGE_002, make_id
 
@@ -200,6 +202,21 @@ def test_renumber_check_reads_plain_rows(three, xueji, as_json, table_loads):
         result = xueji("renumber-check", "--json")
     assert result.exit_code == 0 and as_json(result)["checked"] == 4
     assert loaded == []
+
+
+def test_renumber_check_on_sqlite_does_not_load_sqlalchemy(three, store_kind, as_json):
+    """NUM-1/NUM-2 over 100k records is read through the sqlite3 reader: loading SQLAlchemy
+    and the models would cost more than the check itself (README, benchmarks); the school
+    named by --school is looked up the same way, refused as everywhere when unknown."""
+    if store_kind == "postgres":
+        pytest.skip("a server database is read through SQLAlchemy")
+    done, loaded = run_watching_sqlalchemy("--dir", three, "renumber-check", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["checked"] == 4 and not loaded
+    done, loaded = run_watching_sqlalchemy("--dir", three, "renumber-check", "--school", "002")
+    assert done.returncode == 0 and "共 1 个学籍号" in done.stderr and not loaded
+    unknown, loaded = run_watching_sqlalchemy("--dir", three, "renumber-check", "--school", "009")
+    assert unknown.returncode == 1 and "没有代码为 009 的学校" in unknown.stderr and not loaded
 
 
 # -- numbering is race-free ----------------------------------------------------------------

@@ -11,6 +11,7 @@ from synthetic import VILLAGE_002, make_id, wrong_check
 
 from xueji_cli.records.enrollment import number_check
 from xueji_cli.rules.numbering import NumberedRecord, check_numbers
+from xueji_cli.store.reading import reading
 from xueji_cli.store.workspace import open_workspace
 
 pytestmark = BOTH_STORES
@@ -37,12 +38,12 @@ def both(directory, school=None, year=None):
     """(what renumber-check finds in SQL, what check_numbers finds over every record in
     record order) for the directory."""
     ws = open_workspace(str(directory))
-    with ws.store.session() as session:
-        found = number_check.renumber_check(session, ws.settings, school, year)
-        scope = number_check.Scope(session, ws.settings, school, year)
-        records = [rec for _, rec in sorted(scope._records(True), key=lambda item: item[0])]
+    with reading(ws.store) as reader:
+        found = number_check.renumber_check(reader, ws.settings, school, year)
+        scope = number_check.Scope(reader, ws.settings, school, year)
+        records = [rec for _, rec in sorted(scope.records("1 = 1"), key=lambda item: item[0])]
         expected = (len(records), check_numbers(records, ws.settings.city, ws.settings.county,
-                                                number_check.taken_over(session)))
+                                                number_check.taken_over(reader)))
     return found, expected
 
 

@@ -27,21 +27,20 @@ def renumber_check(
     """核对学籍号:格式、各段代码、重号、空号(须从0001连续),以及全国学籍号。
     发现问题时退出码为 1;接收原有学籍(xueji takeover)时已有的空号只列出供参考,不算问题。"""
     with guard(json_out):
-        from xueji_cli.records.directory import schools
         from xueji_cli.records.enrollment import number_check
+        from xueji_cli.store.reading import reading
         from xueji_cli.values.errors import InputError
+        from xueji_cli.values.school_codes import normalise_code
 
-        code = schools.normalise_code(school) if school else None
+        code = normalise_code(school) if school else None
         year_no = None
         if year is not None:
             if not (year.isdigit() and len(year) in (2, 4)):
                 raise InputError("year", f"年份「{year}」应写作 26 或 2026")
             year_no = int(year) % 100
         ws = workspace(ctx)
-        with ws.store.session() as session:
-            if code:
-                schools.get(session, code)
-            checked, found = number_check.renumber_check(session, ws.settings, code, year_no)
+        with reading(ws.store) as reader:
+            checked, found = number_check.renumber_check(reader, ws.settings, code, year_no)
         inherited = [p for p in found if p.kind == "gap_at_takeover"]
         problems = [p for p in found if p.kind != "gap_at_takeover"]
         if json_out:

@@ -78,18 +78,24 @@ def list_(
     屏幕上先列第一页(50人)并给出总数;--all 列出全部,--csv/--json 输出全部(可加 --limit)。"""
     exclusive(csv_out, json_out)
     with guard(json_out):
-        from xueji_cli.records.directory import schools as schools_mod
-        from xueji_cli.records.directory import students
+        from xueji_cli.records.directory import plain_list
         from xueji_cli.values import fields
+        from xueji_cli.values.school_codes import normalise_code
 
         grade_no = convert("grade", fields.grade, grade)
         class_no = convert("class", fields.class_no, class_)
-        code = schools_mod.normalise_code(school) if school else None
-        status_key = students.parse_status(status) if status else None
+        code = normalise_code(school) if school else None
+        status_key = plain_list.parse_status(status) if status else None
         filters = (code, grade_no, class_no, status_key, name)
-        if limit is None and not (all_ or csv_out or json_out):
-            limit = PAGE
         ws = workspace(ctx)
+        if csv_out:
+            _export(ws, filters, limit, offset, show_id)
+            return
+        if limit is None and not (all_ or json_out):
+            limit = PAGE
+        from xueji_cli.records.directory import schools as schools_mod
+        from xueji_cli.records.directory import students
+
         with ws.store.session() as session:
             if code:
                 schools_mod.get(session, code)
@@ -97,7 +103,24 @@ def list_(
             if show_id:
                 _note_shown(ws, session, filters, limit, offset)
             found = students.listed(session, *filters, limit=limit, offset=offset)
-            _render(session, counts, limit, offset, found, show_id, csv_out, json_out)
+            _render(session, counts, limit, offset, found, show_id, json_out)
+
+
+def _export(ws, filters, limit: int | None, offset: int, show_id: bool) -> None:
+    """--csv: every record by the filters (or `limit` of them), read as plain rows
+    (store/reading: sqlite3 alone on SQLite) and written as they are read."""
+    from xueji_cli.cli.views.records import CSV_HEADER, csv_rows
+    from xueji_cli.records.directory import plain_list
+    from xueji_cli.store.reading import reading
+
+    with reading(ws.store) as reader:
+        if filters[0]:
+            plain_list.require_school(reader, filters[0])
+        if show_id:
+            with ws.store.session() as session:
+                _note_shown(ws, session, filters, limit, offset)
+        write_csv(CSV_HEADER, csv_rows(plain_list.rows(reader, *filters, limit=limit, offset=offset),
+                                       show_id))
 
 
 def _note_shown(ws, session, filters, limit, offset) -> None:
@@ -110,8 +133,8 @@ def _note_shown(ws, session, filters, limit, offset) -> None:
 
 
 def _render(session, counts: dict[str, int], limit: int | None, offset: int, found, show_id: bool,
-            csv_out: bool, json_out: bool) -> None:
-    from xueji_cli.cli.views.records import CSV_FIELDS, LIST_COLUMNS, csv_row, list_row, record_dict
+            json_out: bool) -> None:
+    from xueji_cli.cli.views.records import LIST_COLUMNS, list_row, record_dict
     from xueji_cli.records.directory import regions
 
     names = regions.load(session)
@@ -121,9 +144,6 @@ def _render(session, counts: dict[str, int], limit: int | None, offset: int, fou
         count = max(0, min(total - offset, total if limit is None else limit))
         paged = {"total": total} if limit is not None or offset else {}
         write_json({"ok": True, "count": count, **paged}, "students", records)
-        return
-    if csv_out:
-        write_csv([header for header, _ in CSV_FIELDS], (csv_row(r) for r in records))
         return
     shown = show_pages(None, LIST_COLUMNS, (list_row(r) for r in records))
     if not total:

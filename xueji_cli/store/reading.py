@@ -33,12 +33,21 @@ class SqliteReader:
         self.conn = conn
 
     def rows(self, statement: str, parameters: dict) -> list[tuple]:
+        return self.stream(statement, parameters).fetchall()
+
+    def stream(self, statement: str, parameters: dict) -> sqlite3.Cursor:
         # Dates as SQLAlchemy stores them on SQLite: ISO text, compared as text.
         bound = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in parameters.items()}
-        return self.conn.execute(statement, bound).fetchall()
+        return self.conn.execute(statement, bound)
+
+    def scan(self, statement: str) -> Iterator[tuple]:
+        return self.conn.execute(statement)
 
     def json_text(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
+
+    def digits(self, column: str, count: int) -> str:
+        return sqlite_digits(column, count)
 
 
 class ConnectionReader:
@@ -52,10 +61,38 @@ class ConnectionReader:
 
         return [tuple(row) for row in self.connection.execute(text(statement), parameters)]
 
+    def stream(self, statement: str, parameters: dict) -> Iterator[tuple]:
+        """The rows as the database gives them, a thousand at a time (constant memory)."""
+        from sqlalchemy import text
+
+        for row in self.connection.execution_options(yield_per=1000).execute(
+                text(statement), parameters):
+            yield tuple(row)
+
+    def scan(self, statement: str) -> Iterator[tuple]:
+        """The rows of a statement without parameters from the driver's own cursor: a
+        column of 100k values read without a row object each."""
+        cursor = self.connection.connection.cursor()
+        try:
+            cursor.execute(statement)
+            yield from cursor
+        finally:
+            cursor.close()
+
     def json_text(self, column: str, key: str) -> str:
         if self.connection.dialect.name == "sqlite":
             return f"json_extract({column}, '$.{key}')"
         return f"({column} ->> '{key}')"
+
+    def digits(self, column: str, count: int) -> str:
+        if self.connection.dialect.name == "sqlite":
+            return sqlite_digits(column, count)
+        return f"{column} ~ '^[0-9]{{{count}}}$'"
+
+
+def sqlite_digits(column: str, count: int) -> str:
+    """The column is `count` ASCII digits (GLOB: SQLite has no regular expressions)."""
+    return f"{column} GLOB '{'[0-9]' * count}'"
 
 
 @contextlib.contextmanager
@@ -70,6 +107,18 @@ def sqlite_reading(store: Store) -> Iterator[SqliteReader]:
             conn.execute("ROLLBACK")
         finally:
             conn.close()
+
+
+@contextlib.contextmanager
+def reading(store: Store) -> Iterator[SqliteReader | ConnectionReader]:
+    """One read transaction of the directory's database: sqlite3 on SQLite (SQLAlchemy
+    never loaded), an ORM session's connection on a server."""
+    if store.is_sqlite:
+        with sqlite_reading(store) as reader:
+            yield reader
+    else:
+        with store.session() as session:
+            yield ConnectionReader(session.connection())
 
 
 def in_list(name: str, values: Iterable) -> tuple[str, dict]:

@@ -3,6 +3,9 @@ ID and national numbers, and the guardian's phone, are masked unless --show-id."
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from xueji_cli.records.directory.plain_list import iso, labeller
 from xueji_cli.records.directory.region_names import with_name
 from xueji_cli.values import codes
 from xueji_cli.values.privacy import mask_phone, show
@@ -57,19 +60,27 @@ def list_row(d: dict) -> list:
             f"{d['school']} {d['school_name']}", d["grade"], d["class"], d["status_label"]]
 
 
-# The CSV export: every field of the list's JSON, headed as the registrar reads them.
-CSV_FIELDS = (("学籍号", "local_number"), ("全国学籍号", "national_number"), ("姓名", "name"),
-              ("性别", "gender"), ("出生日期", "birth_date"), ("证件类型", "id_type"),
-              ("身份证号", "id_number"), ("民族", "ethnicity"), ("学校代码", "school"),
-              ("学校", "school_name"), ("入学年份", "entry_year"), ("年级", "grade"),
-              ("班级", "class"), ("学籍状态", "status_label"), ("入学日期", "enrolled_on"),
-              ("户口所在地", "hukou_region"), ("监护人", "guardian_name"),
-              ("监护人电话", "guardian_phone"), ("监护人户口所在地", "guardian_hukou_region"),
-              ("现住地", "residence_region"), ("现住址", "address"), ("备注", "remark"))
+# The CSV export: every field of the list's JSON, headed as the registrar reads them, in
+# the order of records/directory/plain_list.COLUMNS.
+CSV_HEADER = ["学籍号", "全国学籍号", "姓名", "性别", "出生日期", "证件类型", "身份证号", "民族",
+              "学校代码", "学校", "入学年份", "年级", "班级", "学籍状态", "入学日期", "户口所在地",
+              "监护人", "监护人电话", "监护人户口所在地", "现住地", "现住址", "备注"]
 
 
-def csv_row(d: dict) -> list:
-    return [d[key] for _, key in CSV_FIELDS]
+def csv_rows(rows: Iterable[tuple], reveal: bool) -> Iterator[list]:
+    """Each row of plain_list.rows as the CSV's cells: the values record_dict gives, the
+    numbers and the phone masked unless --show-id."""
+    gender, ethnicity, status_label = (labeller(t) for t in ("gender", "ethnicity", "status"))
+    for (local_number, national_number, name, gender_code, birth_date, id_type, id_number,
+         ethnicity_code, school, school_name, entry_year, grade, class_no, status, enrolled_on,
+         hukou_region, guardian_name, phone, guardian_hukou_region, residence_region, address,
+         remark) in rows:
+        yield [local_number, show(national_number, reveal, national=True), name,
+               gender(gender_code), iso(birth_date), id_type, show(id_number, reveal),
+               ethnicity(ethnicity_code), school, school_name, entry_year, grade, class_no,
+               status_label(status), iso(enrolled_on), hukou_region, guardian_name,
+               phone if reveal else mask_phone(phone), guardian_hukou_region, residence_region,
+               address, remark]
 
 
 def card_rows(d: dict) -> list[list[str]]:

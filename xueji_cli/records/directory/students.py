@@ -204,7 +204,7 @@ def listed(session: Session, school: str | None = None, grade: int | None = None
              .join(School, School.id == Student.school_id))
     query = _filtered(query, school, grade, class_no, status, name).order_by(*ROSTER_ORDER)
     if limit is not None or offset:
-        query = query.limit(limit if limit is not None else -1).offset(offset)
+        query = query.limit(limit).offset(offset)
     split = list(accumulate(len(fields) for fields in LISTED.values()))
     make_student, make_person, make_school = (part._make for part in _PARTS.values())
     for row in session.connection().execution_options(yield_per=1000).execute(query):
@@ -223,14 +223,6 @@ def tally(session: Session, school: str | None = None, grade: int | None = None,
         query = query.join(School, School.id == Student.school_id)
     query = _filtered(query, school, grade, class_no, status, name).group_by(Student.status)
     return dict(session.connection().execute(query).all())
-
-
-def parse_status(text: str) -> str:
-    found = codes.parse_code("status", text)
-    if not found:
-        choices = "、".join(f"{k}({v})" for k, v in codes.table("status").items())
-        raise InputError("status", f"没有「{text}」这种学籍状态", f"可选:{choices}")
-    return found
 
 
 def history(session: Session, student_ids: list[int]) -> list[JournalEntry]:

@@ -10,10 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Integer, String, and_, case, cast, false, func, literal, or_, select, true
-from sqlmodel import Session
-
-from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.records.directory.plain_list import require_school
 from xueji_cli.rules.identity import RESIDENT_ID
 from xueji_cli.rules.numbering import (
     LOCAL_FORMAT,
@@ -24,28 +21,33 @@ from xueji_cli.rules.numbering import (
     national_duplicate,
     sequence_problems,
 )
+from xueji_cli.store.reading import chunks, in_list
 from xueji_cli.store.settings import Settings
 from xueji_cli.values import codes
 
 TAKEOVER = "takeover"  # the change kind of a record taken over as it stood (接收原有学籍)
-CHUNK = 500  # numbers per IN list (SQLite's and the server's limits on parameters)
 # A national number the rule can only pass when its check character is right (G, J) or
 # always (L): a letter and eighteen ASCII characters (NUM-5).
 PLAIN_NATIONAL = re.compile(r"[GJL][0-9]{17}[0-9X]")
 CHECK_CHARACTERS = "0123456789X"
 NATIONAL_NUMBERS = ("SELECT national_number FROM student WHERE national_number IS NOT NULL"
                     " ORDER BY national_number")  # the index alone answers it
+IN_SCOPE = "FROM student s JOIN school sc ON sc.id = s.school_id"
+NUMBER = "s.local_number"
 
 
-def renumber_check(session: Session, settings: Settings, school: str | None = None,
+def renumber_check(reader, settings: Settings, school: str | None = None,
                    year: int | None = None) -> tuple[int, list[Problem]]:
     """(numbers checked, the problems found), in check_numbers' order: each record's own
     local-number problems in record order, then per school and prefix the 0000s,
     duplicates and gaps, then each record's national-number problems, then the national
-    numbers held by several persons."""
-    scope = Scope(session, settings, school, year)
+    numbers held by several persons. `reader`: store/reading's, on SQLite or a server.
+    A school named must be one of the directory's (NotFound, as every command says it)."""
+    if school:
+        require_school(reader, school)
+    scope = Scope(reader, settings, school, year)
     prefixes = scope.prefixes()
-    doubtful, shared = national_numbers(scope.connection)
+    doubtful, shared = national_numbers(reader)
     suspects = scope.suspects(None in prefixes, doubtful)
     problems = [p for rec in suspects for p in check_record(rec, settings.city, settings.county)]
     problems += scope.sequence_problems(prefixes)
@@ -54,7 +56,7 @@ def renumber_check(session: Session, settings: Settings, school: str | None = No
     return sum(count for count, _first, _last in prefixes.values()), problems
 
 
-def national_numbers(connection) -> tuple[set[str], set[str]]:
+def national_numbers(reader) -> tuple[set[str], set[str]]:
     """Every record's national number, read in the order of its index by the driver's own
     cursor (100k of them): (those the rule may find wrong by themselves — not G/J/L and
     18 characters, a G or J number whose check character is wrong (NUM-5) — and those
@@ -63,65 +65,60 @@ def national_numbers(connection) -> tuple[set[str], set[str]]:
     doubtful: set[str] = set()
     shared: set[str] = set()
     previous = None
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(NATIONAL_NUMBERS)
-        plain = PLAIN_NATIONAL.fullmatch
-        for (number,) in cursor:
-            if number == previous:
-                shared.add(number)
-            elif number and not (plain(number) and (number[0] == "L" or number[18] == (
-                    CHECK_CHARACTERS[(1 - 2 * int(number[1:18], 13)) % 11]))):
-                doubtful.add(number)
-            previous = number
-    finally:
-        cursor.close()
+    plain = PLAIN_NATIONAL.fullmatch
+    for (number,) in reader.scan(NATIONAL_NUMBERS):
+        if number == previous:
+            shared.add(number)
+        elif number and not (plain(number) and (number[0] == "L" or number[18] == (
+                CHECK_CHARACTERS[(1 - 2 * int(number[1:18], 13)) % 11]))):
+            doubtful.add(number)
+        previous = number
     shared.discard("")
     return doubtful, shared
 
 
 class Scope:
     """The regular records renumber-check looks at (a school, an entry year), and the
-    queries over them."""
+    queries over them: `s` the record, `sc` its school, `p` its person."""
 
-    def __init__(self, session: Session, settings: Settings, school: str | None,
-                 year: int | None):
-        self.session, self.settings = session, settings
-        self.connection = session.connection()
-        self.postgres = self.connection.dialect.name == "postgresql"
-        where = [Student.kind == "regular"]
+    def __init__(self, reader, settings: Settings, school: str | None, year: int | None):
+        self.reader, self.settings = reader, settings
+        where = ["s.kind = 'regular'"]
+        self.parameters: dict = {"city": settings.city, "county": settings.county}
         if school:
-            where.append(School.code == school)
+            where.append("sc.code = :school")
+            self.parameters["school"] = school
         if year is not None:
-            where.append(Student.entry_year % 100 == year % 100)
-        self.select = lambda *columns: (select(*columns)
-                                        .join(School, School.id == Student.school_id)
-                                        .where(*where))
+            where.append("s.entry_year % 100 = :year")
+            self.parameters["year"] = year % 100
+        self.where = " AND ".join(where)
+        self.clean = self._clean()
+
+    def rows(self, statement: str, parameters: dict | None = None) -> list[tuple]:
+        return self.reader.rows(statement, self.parameters | (parameters or {}))
 
     def prefixes(self) -> dict[str | None, tuple[int, str, str]]:
         """Per prefix of the well-formed numbers (CCKKYYSSST), (how many, the first, the
         last); under None the records whose local number is not plainly of their own
         prefix (check_record judges them)."""
-        number = Student.local_number
-        rows = self.select(case((self._clean(), func.substr(number, 1, 10))).label("prefix"),
-                           number.label("number")).subquery()
-        return {prefix: (count, first, last) for prefix, count, first, last in
-                self.connection.execute(select(rows.c.prefix, func.count(), func.min(rows.c.number),
-                                               func.max(rows.c.number)).group_by(rows.c.prefix))}
+        return {prefix: (count, first, last) for prefix, count, first, last in self.rows(
+            "SELECT prefix, count(*), min(number), max(number) FROM"
+            f" (SELECT CASE WHEN {self.clean} THEN substr({NUMBER}, 1, 10) END AS prefix,"
+            f" {NUMBER} AS number {IN_SCOPE} WHERE {self.where}) AS numbers GROUP BY prefix")}
 
     def suspects(self, unclean: bool, doubtful: set[str]) -> list[NumberedRecord]:
         """In record order, the records the rules judge one by one: a local number not
         plainly of its prefix (when there are any), a national number found doubtful, or
         a G number other than G + the record's resident ID number."""
-        person_id = func.coalesce(Person.id_number, "")
-        national = Student.national_number
-        found = or_(and_(func.substr(national, 1, 1) == "G",
-                         func.coalesce(Person.id_type, "") == RESIDENT_ID, person_id != "",
-                         func.substr(national, 2) != person_id),
-                    case((self._clean(), false()), else_=true()) if unclean else false())
-        records = dict(self._records(found))
-        for chunk in _chunks(sorted(doubtful)):
-            records.update(self._records(national.in_(chunk)))
+        person_id = "coalesce(p.id_number, '')"
+        found = (f"(substr(s.national_number, 1, 1) = 'G' AND coalesce(p.id_type, '') = :resident"
+                 f" AND {person_id} != '' AND substr(s.national_number, 2) != {person_id})")
+        if unclean:
+            found += f" OR (CASE WHEN {self.clean} THEN 0 ELSE 1 END) = 1"
+        records = dict(self.records(f"({found})", {"resident": RESIDENT_ID}))
+        for chunk in chunks(sorted(doubtful)):
+            numbers, parameters = in_list("national", chunk)
+            records.update(self.records(f"s.national_number IN ({numbers})", parameters))
         return [records[key] for key in sorted(records)]
 
     def sequence_problems(self, prefixes: dict[str | None, tuple[int, str, str]]) -> list[Problem]:
@@ -129,14 +126,14 @@ class Scope:
         are 0001 up to their count, none of them held twice, is whole; in the others the
         rows where the sequence breaks — a 0000, a number held again, the next number after
         a gap — are found with LAG in number order."""
-        twice = {number[:10] for (number,) in self.connection.execute(
-            select(Student.local_number).where(Student.local_number.is_not(None))
-            .group_by(Student.local_number).having(func.count() > 1))}
+        twice = {number[:10] for (number,) in self.reader.rows(
+            "SELECT local_number FROM student WHERE local_number IS NOT NULL"
+            " GROUP BY local_number HAVING count(*) > 1", {})}
         broken = sorted(prefix for prefix, (count, first, last) in prefixes.items()
                         if prefix is not None and (prefix in twice or first[10:] == "0000"
                                                    or int(last[10:]) != count))
         breaks: dict[str, dict] = defaultdict(lambda: {"wanted": set(), "gaps": []})
-        for chunk in _chunks(broken):
+        for chunk in chunks(broken):
             for number, previous in self._breaks(chunk):
                 prefix, seq = number[:10], int(number[10:])
                 found = breaks[prefix]
@@ -150,7 +147,7 @@ class Scope:
             return []
         holders = self._holders(f"{prefix}{seq:04d}" for prefix, found in breaks.items()
                                 for seq in found["wanted"])
-        taken = taken_over(self.session) if any(f["gaps"] for f in breaks.values()) else {}
+        taken = taken_over(self.reader) if any(f["gaps"] for f in breaks.values()) else {}
         problems = []
         for prefix, found in sorted(breaks.items(), key=lambda item: (item[0][6:9], item[0])):
             problems += sequence_problems(prefix[6:9], prefix, holders[prefix], found["gaps"],
@@ -161,8 +158,9 @@ class Scope:
         """NUM-5: a national number held by several persons, in the order of its first
         record."""
         holders: dict[str, list[tuple[int, NumberedRecord]]] = defaultdict(list)
-        for chunk in _chunks(sorted(shared)):
-            for key, rec in self._records(Student.national_number.in_(chunk)):
+        for chunk in chunks(sorted(shared)):
+            numbers, parameters = in_list("national", chunk)
+            for key, rec in self.records(f"s.national_number IN ({numbers})", parameters):
                 holders[rec.national_number].append((key, rec))
         found = []
         for number, held in holders.items():
@@ -175,17 +173,17 @@ class Scope:
 
     # -- the SQL ---------------------------------------------------------------------------
 
-    def _records(self, condition) -> Iterator[tuple[int, NumberedRecord]]:
+    def records(self, condition: str, parameters: dict | None = None
+                ) -> Iterator[tuple[int, NumberedRecord]]:
         """(record id, what the rules read of it) of the records in scope that meet the
-        condition."""
+        condition (SQL over `s`, `sc` and `p`)."""
         type_digit = self.settings.type_digit
-        query = (self.select(Student.id, Student.local_number, Student.entry_year,
-                             Student.status, Student.national_number, Student.person_id,
-                             Person.name, Person.id_type, Person.id_number, School.code,
-                             School.type)
-                 .join(Person, Person.id == Student.person_id).where(condition))
         for (key, number, entry_year, status, national_number, person_id, name, id_type,
-             id_number, code, type_) in self.connection.execute(query):
+             id_number, code, type_) in self.rows(
+                "SELECT s.id, s.local_number, s.entry_year, s.status, s.national_number,"
+                " s.person_id, p.name, p.id_type, p.id_number, sc.code, sc.type"
+                f" {IN_SCOPE} JOIN person p ON p.id = s.person_id"
+                f" WHERE {self.where} AND {condition}", parameters):
             yield key, NumberedRecord(
                 local_number=number or "", school_code=code, type_digit=type_digit[type_],
                 entry_year=entry_year,
@@ -196,56 +194,52 @@ class Scope:
     def _breaks(self, prefixes: list[str]) -> list[tuple[str, str | None]]:
         """(number, the number before it) of the well-formed numbers of these prefixes
         where the sequence breaks, read in number order with LAG."""
-        number = Student.local_number
-        ordered = (self.select(number.label("number"),
-                               func.lag(number).over(order_by=number).label("previous"))
-                   .where(self._clean(), func.substr(number, 1, 10).in_(prefixes)).subquery())
-        at, before = ordered.c.number, ordered.c.previous
-        seq = cast(func.substr(at, 11, 4), Integer)
-        start = case((func.substr(before, 1, 10) == func.substr(at, 1, 10),
-                      cast(func.substr(before, 11, 4), Integer)), else_=0)
-        return self.connection.execute(
-            select(at, before).where(or_(seq == 0, at == before, seq > start + 1))).all()
+        listed, parameters = in_list("prefix", prefixes)
+        seq, before = "CAST(substr(number, 11, 4) AS INTEGER)", "CAST(substr(previous, 11, 4) AS INTEGER)"
+        return self.rows(
+            f"SELECT number, previous FROM (SELECT {NUMBER} AS number,"
+            f" lag({NUMBER}) OVER (ORDER BY {NUMBER}) AS previous {IN_SCOPE}"
+            f" WHERE {self.where} AND {self.clean} AND substr({NUMBER}, 1, 10) IN ({listed}))"
+            f" AS ordered WHERE {seq} = 0 OR number = previous OR {seq} > CASE WHEN"
+            f" substr(previous, 1, 10) = substr(number, 1, 10) THEN {before} ELSE 0 END + 1",
+            parameters)
 
     def _holders(self, numbers: Iterable[str]) -> dict[str, dict[int, list[str]]]:
         """Per prefix and sequence, the labels of the well-formed records holding the
         numbers, in record order."""
         held: list[tuple[int, NumberedRecord]] = []
-        for chunk in _chunks(sorted(numbers)):
-            held += self._records(and_(Student.local_number.in_(chunk), self._clean()))
+        for chunk in chunks(sorted(numbers)):
+            listed, parameters = in_list("number", chunk)
+            held += self.records(f"{NUMBER} IN ({listed}) AND {self.clean}", parameters)
         holders: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         for _key, rec in sorted(held, key=lambda item: item[0]):
             holders[rec.local_number[:10]][int(rec.local_number[10:])].append(rec.label)
         return holders
 
-    def _clean(self):
+    def _clean(self) -> str:
         """The local number is fourteen digits of the record's own prefix (check_record
         finds nothing): city, county, entry year, school and its type digit."""
-        number, settings = Student.local_number, self.settings
-        year = Student.entry_year % 100
-        two_digits = case((year < 10, literal("0") + cast(year, String)), else_=cast(year, String))
-        digits = (number.op("~")("^[0-9]{14}$") if self.postgres
-                  else number.op("GLOB")("[0-9]" * 14))
-        return and_(number.is_not(None), func.length(number) == 14, digits,
-                    func.substr(number, 1, 2) == settings.city,
-                    func.substr(number, 3, 2) == settings.county,
-                    func.substr(number, 5, 2) == two_digits,
-                    func.substr(number, 7, 3) == School.code,
-                    func.substr(number, 10, 1) == case(settings.type_digit, value=School.type))
+        year = "s.entry_year % 100"
+        two_digits = (f"CASE WHEN {year} < 10 THEN '0' || CAST({year} AS VARCHAR)"
+                      f" ELSE CAST({year} AS VARCHAR) END")
+        types = " ".join(f"WHEN :type{i} THEN :digit{i}"
+                         for i in range(len(self.settings.type_digit)))
+        for i, (type_, digit) in enumerate(self.settings.type_digit.items()):
+            self.parameters |= {f"type{i}": type_, f"digit{i}": digit}
+        return (f"({NUMBER} IS NOT NULL AND length({NUMBER}) = 14"
+                f" AND {self.reader.digits(NUMBER, 14)}"
+                f" AND substr({NUMBER}, 1, 2) = :city AND substr({NUMBER}, 3, 2) = :county"
+                f" AND substr({NUMBER}, 5, 2) = {two_digits} AND substr({NUMBER}, 7, 3) = sc.code"
+                f" AND substr({NUMBER}, 10, 1) = CASE sc.type {types} END)")
 
 
-def _chunks(items: list) -> Iterator[list]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
-
-
-def taken_over(session: Session) -> dict[str, int]:
+def taken_over(reader) -> dict[str, int]:
     """Per prefix (CCKKYYSSST), the highest sequence of the records taken over as they
     stood: the gaps below it were in the sequence before this directory kept it (NUM-2)."""
     highest_of: dict[str, int] = {}
-    for (sets,) in session.connection().execute(
-            select(JournalEntry.sets).where(JournalEntry.kind == TAKEOVER)):
-        number = (sets or {}).get("local_number") or ""
+    for (number,) in reader.rows(f"SELECT {reader.json_text('sets', 'local_number')}"
+                                 " FROM journal WHERE kind = :kind", {"kind": TAKEOVER}):
+        number = number or ""
         if LOCAL_FORMAT.match(number):
             prefix, sequence = number[:10], int(number[10:])
             highest_of[prefix] = max(highest_of.get(prefix, 0), sequence)
