@@ -34,3 +34,14 @@ def test_the_stamp_list_and_check_sheet_print_as_forms(october, xueji, tmp_path)
     assert check.page_setup.orientation == "portrait" and check.print_title_rows == "$3:$3"
     assert check.column_dimensions["A"].width == 20 and stamp.column_dimensions["C"].width == 22
     assert check[f"A{check.max_row}"].value.startswith("核对人:")
+
+
+def test_the_printed_forms_name_no_rule_id(october, xueji, tmp_path):
+    """The stamp list and check sheet go to the schools and the bureau: their words are the
+    office's, never the project's rule ids (REP-2, ENR-…) or internal codes."""
+    from test_paper_forms import INTERNAL, visible_texts
+
+    october.enroll("001", "2026-09-01", grade=1, name="一年级新生")
+    path = tmp_path / "验章.xlsx"
+    assert xueji("report", "verify", "--year", "2026", "--xlsx", path).exit_code == 0
+    assert not INTERNAL.search(visible_texts(path)), INTERNAL.search(visible_texts(path))

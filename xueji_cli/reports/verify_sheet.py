@@ -36,7 +36,7 @@ def _check_sheet(ws, result: Verification, unit: str, today: dt.date) -> None:
              c["borrowed_out"], c["borrowing_here"], c["expected"], "", "", ""] for c in result.classes)
     _form(ws, Form(f"{unit}学籍核对表({result.year}年秋季学期)",
                    f"按学籍截至 {result.as_of:%Y年%m月%d日};"
-                   "“实到人数”由班主任清点后填写,与应到人数不符的写明原因 (REP-2)",
+                   "“实到人数”由班主任清点后填写,与应到人数不符的写明原因",
                    CHECK_HEADERS, [20, 6, 6, 7, 8, 8, 9, 8, 9, 7, 10], set(), "核对人", landscape=False),
           rows, today)
 
