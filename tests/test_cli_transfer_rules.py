@@ -181,6 +181,23 @@ def test_admission_after_three_days_is_flagged(pupil, xueji, as_json, monkeypatc
     assert flags == (["TRF-3 批准后第4天才接收(应在3天内)"] if late else [])
 
 
+def test_the_printed_change_list_flags_a_late_admission_in_words(pupil, xueji, monkeypatch,
+                                                                  tmp_path):
+    """TRF-3 on the bureau's paper: the monthly report's change list says 批准后第4天才接收
+    without the rule id the screen and JSON carry."""
+    from test_paper_forms import INTERNAL, visible_texts
+
+    ok(out(xueji, FIRST, "--to", "003", *AT_003, "--class", "1"))
+    ok(xueji("transfer", "approve", "ZX2026-0001", "--level", "central"))
+    monkeypatch.setenv("XUEJI_TODAY", "2026-09-05")
+    ok(xueji("transfer", "complete", "ZX2026-0001", "--date", "2026-09-05"))
+    path = tmp_path / "月报.xlsx"
+    ok(xueji("report", "monthly", "--month", "2026-09", "--xlsx", path))
+    texts = visible_texts(path)
+    assert "批准后第4天才接收(应在3天内)" in texts
+    assert not INTERNAL.search(texts), INTERNAL.search(texts)
+
+
 # -- TRF-2: each route, leaving and arriving -------------------------------------------------
 
 @pytest.mark.parametrize("region, route, levels", [

@@ -4,11 +4,21 @@ phones masked unless revealed (--show-id)."""
 
 from __future__ import annotations
 
+import re
+
 from xueji_cli.values import codes
 from xueji_cli.values.labels import field
 from xueji_cli.values.privacy import mask_phone, show
 
 SEPARATOR = ";"
+# a rule id of RULES.md (TRF-3, ENR-7 …): the project's words, not the office's
+_RULE_ID = re.compile(r"\b[A-Z]{2,4}-\d+\s*")
+
+
+def in_office_words(text: str) -> str:
+    """A screen's flag or note as printed on paper for the schools and the bureau: without
+    the rule ids that name it on screen (the words that follow say what is wrong)."""
+    return _RULE_ID.sub("", text).strip()
 
 def value_text(name: str, value, reveal: bool) -> str:
     if value is None or value == "":

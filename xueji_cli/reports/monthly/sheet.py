@@ -15,6 +15,7 @@ from xueji_cli.excel import sheets
 from xueji_cli.excel.sheets import BODY_FONT, BORDER, CENTER, HEADER_FONT, LEFT, set_text, set_value
 from xueji_cli.reports.monthly import document as core
 from xueji_cli.values import operators
+from xueji_cli.values.described import in_office_words
 
 # (group header, [(column header, value of a row)]) — the form's columns left to right.
 GROUPS = [
@@ -149,7 +150,8 @@ def _changes(ws, document: dict, names: dict, title: str) -> None:
         rows.append([n, c["date"], f"{c['school']} {names.get(c['school'], '')}" if c["school"] else "", c["grade"],
                      c["class"], c["local_number"] or "(借读)", c["name"] or "", c["national_number"],
                      c["kind_label"], c["column_label"], c["from"], c["to"], c["reason"] or "",
-                     "、".join(str(e) for e in c["evidence"]), ";".join(c["flags"])])
+                     "、".join(str(e) for e in c["evidence"]),
+                     ";".join(in_office_words(f) for f in c["flags"])])
     if not rows:
         rows = [["", "", "本月没有学籍变动"] + [""] * (len(CHANGE_HEADERS) - 3)]
     sheets.table(ws, 2, CHANGE_HEADERS, rows,
