@@ -102,11 +102,13 @@ def blocks(rows: Iterable, size: int) -> Iterator[list]:
         yield block
 
 
-def page_caption(total: int, offset: int, shown: int) -> str:
-    """共 N 人, and when the screen shows part of them, which part and how to see the rest."""
+def page_caption(total: int, offset: int, shown: int, head: str | None = None,
+                 ways: str = "--all 显示全部,--offset 翻页,--xlsx 导出") -> str:
+    """`head` (共 N 人), and when the screen shows part of them, which part and `ways` to see
+    the rest."""
+    head = head or f"共 {total} 人"
     if shown == total:
-        return f"共 {total} 人"
+        return head
     if not shown:
-        return f"共 {total} 人;第{offset + 1}人起已没有(用较小的 --offset)"
-    return (f"共 {total} 人;显示第{offset + 1}–{offset + shown}人;"
-            "--all 显示全部,--offset 翻页,--xlsx 导出")
+        return f"{head};第{offset + 1}人起已没有(用较小的 --offset)"
+    return f"{head};显示第{offset + 1}–{offset + shown}人;{ways}"

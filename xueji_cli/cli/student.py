@@ -9,7 +9,7 @@ import typer
 
 from xueji_cli.cli.options import CsvOpt, JsonOpt, KeyArg, LimitOpt, OffsetOpt, ShowIdOpt, convert
 from xueji_cli.cli.output import console, emit_json, guard, say, table
-from xueji_cli.cli.streams import PAGE, exclusive, show_pages, write_csv, write_json
+from xueji_cli.cli.streams import PAGE, exclusive, page_caption, show_pages, write_csv, write_json
 from xueji_cli.cli.workspace import workspace
 
 
@@ -150,9 +150,7 @@ def _render(session, counts: dict[str, int], limit: int | None, offset: int, fou
         say("没有符合条件的学生。")
         return
     at_school, suspended = counts.get("active", 0), counts.get("suspended", 0)  # suspended: on the register, not at school
-    caption = (f"共 {total} 人,其中在校 {at_school} 人"
-               + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
-    if shown < total:
-        caption += (f";显示第{offset + 1}–{offset + shown}人;--all 显示全部,--csv 导出" if shown
-                    else f";第{offset + 1}人起已没有(用较小的 --offset)")
-    console().print(caption, markup=False)
+    head = (f"共 {total} 人,其中在校 {at_school} 人"
+            + (f",休学 {suspended} 人(在籍不在校)" if suspended else ""))
+    console().print(page_caption(total, offset, shown, head, ways="--all 显示全部,--csv 导出"),
+                    markup=False)

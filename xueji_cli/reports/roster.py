@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from xueji_cli.excel import columns as rc
 from xueji_cli.ledger.models import JournalEntry, Person, School, Student
+from xueji_cli.store.reading import EVERY_ROW
 from xueji_cli.values import codes
 
 PLAIN = (  # header, key: the plain roster, in the order written
@@ -140,9 +141,6 @@ def _statement(school: str | None, grade: int | None, class_no: int | None):
     return statement
 
 
-ALL = 2**63 - 1  # the LIMIT of an OFFSET alone: SQLite takes no OFFSET without a LIMIT
-
-
 def query(session: Session, school: str | None = None, grade: int | None = None,
           class_no: int | None = None, limit: int | None = None, offset: int = 0):
     """The rows of the roster (`limit` of them from `offset`, for a page on screen).
@@ -151,7 +149,7 @@ def query(session: Session, school: str | None = None, grade: int | None = None,
     statement = _statement(school, grade, class_no).order_by(
         sc.c.code, s.c.grade, s.c.class_no, s.c.local_number)
     if limit is not None or offset:
-        statement = statement.limit(ALL if limit is None else limit).offset(offset)
+        statement = statement.limit(EVERY_ROW if limit is None else limit).offset(offset)
     # Run as the driver's own query: values come back as stored (dates as YYYY-MM-DD,
     # JSON as text), without SQLAlchemy's per-row result processing.
     connection = session.connection()

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
     from xueji_cli.store.database import Store
 
+# The LIMIT of an OFFSET alone (SQLite takes no OFFSET without a LIMIT; both dialects take
+# the largest integer).
+EVERY_ROW = 2**63 - 1
 # Values bound to one IN list at a time (SQLite's oldest limit on parameters is 999).
 CHUNK = 500
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from xueji_cli.store.reading import EVERY_ROW
 from xueji_cli.values import codes
 from xueji_cli.values.errors import InputError
 from xueji_cli.values.fields import compact_name
@@ -21,7 +22,6 @@ COLUMNS = ("s.local_number, s.national_number, p.name, p.gender, p.birth_date, p
 RECORDS = ("FROM student s JOIN person p ON p.id = s.person_id"
            " JOIN school sc ON sc.id = s.school_id")
 ROSTER_ORDER = "sc.code, s.grade, s.class_no, s.local_number"
-EVERY_ROW = 2 ** 63 - 1  # LIMIT with only an OFFSET: both dialects take the largest integer
 
 
 def parse_status(text: str) -> str:

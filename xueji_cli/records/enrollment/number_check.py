@@ -10,6 +10,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from stdnum.cn import ric
+
 from xueji_cli.records.directory.plain_list import require_school
 from xueji_cli.rules.identity import RESIDENT_ID
 from xueji_cli.rules.numbering import (
@@ -29,7 +31,6 @@ TAKEOVER = "takeover"  # the change kind of a record taken over as it stood (接
 # A national number the rule can only pass when its check character is right (G, J) or
 # always (L): a letter and eighteen ASCII characters (NUM-5).
 PLAIN_NATIONAL = re.compile(r"[GJL][0-9]{17}[0-9X]")
-CHECK_CHARACTERS = "0123456789X"
 NATIONAL_NUMBERS = ("SELECT national_number FROM student WHERE national_number IS NOT NULL"
                     " ORDER BY national_number")  # the index alone answers it
 IN_SCOPE = "FROM student s JOIN school sc ON sc.id = s.school_id"
@@ -60,17 +61,17 @@ def national_numbers(reader) -> tuple[set[str], set[str]]:
     """Every record's national number, read in the order of its index by the driver's own
     cursor (100k of them): (those the rule may find wrong by themselves — not G/J/L and
     18 characters, a G or J number whose check character is wrong (NUM-5) — and those
-    held by more than one record). The check character is stdnum's ric.calc_check_digit,
-    which check_national_number calls, written out here."""
+    held by more than one record). The check character by stdnum, as
+    check_national_number computes it."""
     doubtful: set[str] = set()
     shared: set[str] = set()
     previous = None
-    plain = PLAIN_NATIONAL.fullmatch
+    plain, check_character = PLAIN_NATIONAL.fullmatch, ric.calc_check_digit
     for (number,) in reader.scan(NATIONAL_NUMBERS):
         if number == previous:
             shared.add(number)
-        elif number and not (plain(number) and (number[0] == "L" or number[18] == (
-                CHECK_CHARACTERS[(1 - 2 * int(number[1:18], 13)) % 11]))):
+        elif number and not (plain(number) and (
+                number[0] == "L" or number[18] == check_character(number[1:]))):
             doubtful.add(number)
         previous = number
     shared.discard("")
