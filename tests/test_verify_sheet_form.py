@@ -42,6 +42,8 @@ def test_the_printed_forms_name_no_rule_id(october, xueji, tmp_path):
     from test_paper_forms import INTERNAL, visible_texts
 
     october.enroll("001", "2026-09-01", grade=1, name="一年级新生")
+    october.enroll("001", "2026-09-01", grade=1, evidence=["户口簿"], name="周小红")
     path = tmp_path / "验章.xlsx"
     assert xueji("report", "verify", "--year", "2026", "--xlsx", path).exit_code == 0
+    assert "缺房产证明" in visible_texts(path)  # the stamp list's 备注 says what is missing
     assert not INTERNAL.search(visible_texts(path)), INTERNAL.search(visible_texts(path))

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from xueji_cli.excel import sheets
 from xueji_cli.reports.verify import Verification
+from xueji_cli.values.described import in_office_words
 
 STAMP_HEADERS = ["序号", "学籍号", "全国学籍号", "姓名", "性别", "出生日期", "身份证号", "年级", "班级",
                  "新生", "备注", "验章"]
@@ -43,7 +44,7 @@ def _check_sheet(ws, result: Verification, unit: str, today: dt.date) -> None:
 
 def _stamp_sheet(ws, info: dict, result: Verification, today: dt.date) -> None:
     rows = ([n, s["local_number"] or "", s["national_number"], s["name"], s["gender"], s["birth_date"],
-             s["id_number"], s["grade"], s["class"], "新生" if s["new"] else "", s["note"], ""]
+             s["id_number"], s["grade"], s["class"], "新生" if s["new"] else "", in_office_words(s["note"]), ""]
             for n, s in enumerate(info["students"], start=1))
     ws.freeze_panes = "A4"
     _form(ws, Form(f"{info['school_name']}{result.year}年学籍验章名册",
