@@ -160,3 +160,19 @@ def test_a_server_that_cannot_be_reached_is_named_as_the_option(township, xueji)
     assert result.exit_code == 3
     assert "--to" in result.stderr and "xueji.toml" not in result.stderr
     assert "no_such_database_here" not in result.stderr
+
+
+def test_the_moments_stay_the_same_on_a_server_in_china_time(township, enroll, server_db, xueji):
+    """xueji.db holds each entry's moment as UTC without a zone; a county server whose zone
+    is Asia/Shanghai must not read the copied moments as China time (eight hours early),
+    or the journal's times, the card's 登记时间 and 补录 flags would be wrong."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    assert enroll().exit_code == 0
+    settle(township)
+    pgkit.admin(f"ALTER DATABASE {urlsplit(server_db).path.lstrip('/')} SET timezone = 'Asia/Shanghai'")
+    assert xueji("db", "copy", "--to", server_db).exit_code == 0
+    (stored,), = sqlite_rows(township, "SELECT max(recorded_at) FROM journal")
+    (copied,), = pgkit.run_sql(server_db, "SELECT max(recorded_at) FROM journal")
+    assert copied == dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC)

@@ -119,6 +119,9 @@ class Store:
         # a lock held by another writer is waited for as long as SQLite's busy timeout
         # (then exit 3, postgres.translate), never for ever
         options = f"-c lock_timeout={round(self.timeout * 1000)}"
+        # xueji.db holds moments as UTC without a zone; read into the server's timestamptz
+        # they must be UTC too, whatever zone the county's server is set to
+        options += " -c TimeZone=UTC"
         try:
             return create_engine(self.url, connect_args={"options": options})
         except ImportError as error:
